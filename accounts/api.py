@@ -1,0 +1,80 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.services import user_sign_up
+from buyers.selectors import buyer_of_member
+from vendors.selectors import vendor_of_member
+
+
+class SignUpSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$")
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, min_length=8)
+    role = serializers.ChoiceField(choices=[User.Role.VENDOR, User.Role.BUYER])
+
+    def validate_username(self, value: str) -> str:
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("this username is taken")
+        return value
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField()
+    vendor = serializers.CharField(allow_null=True)
+    buyer = serializers.CharField(allow_null=True)
+
+
+def _me(user: User) -> dict[str, Any]:
+    vendor, buyer = vendor_of_member(user), buyer_of_member(user)
+    return {
+        "username": user.username,
+        "role": user.role,
+        "vendor": vendor.external_id if vendor else None,
+        "buyer": buyer.external_id if buyer else None,
+    }
+
+
+class SignUpView(APIView):
+    """Anyone may sign up as a vendor or buyer member; officers are made by admins."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(tags=["auth"], request=SignUpSerializer, responses={201: MeSerializer})
+    def post(self, request: Request) -> Response:
+        body = SignUpSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            user, token = user_sign_up(**body.validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from None
+        return Response({**_me(user), "token": token}, status=status.HTTP_201_CREATED)
+
+
+class TokenView(ObtainAuthToken):
+    """Anyone: exchange username and password for an API token."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+
+class MeView(APIView):
+    """Any signed-in user: who am I, which role, which organisation."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["auth"], responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(_me(request.user))  # type: ignore[arg-type]

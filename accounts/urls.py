@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accounts.api import MeView, SignUpView, TokenView
+
+urlpatterns = [
+    path("auth/signup/", SignUpView.as_view(), name="signup"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/me/", MeView.as_view(), name="me"),
+]

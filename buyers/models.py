@@ -1,0 +1,89 @@
+"""Buyer organisations, the people who speak for them, and their briefs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+
+from vendors.models import EngagementModel
+
+
+class Buyer(models.Model):
+    external_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    country = CountryField(blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    record_hash = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"
+
+
+class BuyerMember(models.Model):
+    """A user who speaks for one buyer organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_membership"
+    )
+    buyer = models.ForeignKey(Buyer, on_delete=models.CASCADE, related_name="members")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.buyer}"
+
+
+class Brief(models.Model):
+    """What a buyer needs. The budget keeps its own currency and its US-dollar value
+    at the rate of ``published_at`` (or the day it was stored)."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.PROTECT, related_name="briefs", null=True, blank=True
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    services = models.JSONField(default=list, blank=True)
+    technologies = models.JSONField(default=list, blank=True)
+    industry = models.CharField(max_length=100, blank=True, db_index=True)
+    budget_min = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_max = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    budget_currency = models.CharField(max_length=3, blank=True)
+    budget_min_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    budget_max_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    timeline_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    engagement_model = models.CharField(max_length=32, choices=EngagementModel.choices, blank=True)
+    required_certifications = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    min_overlap_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    team_size = models.PositiveIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=100, blank=True)
+    published_at = models.DateField(null=True, blank=True, db_index=True)
+    extra = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    record_hash = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__lte=F("budget_max"))
+                | Q(budget_min__isnull=True)
+                | Q(budget_max__isnull=True),
+                name="brief_budget_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.external_id})"

@@ -1,0 +1,130 @@
+"""Interchange records for buyers and briefs (``briefs.jsonl`` lines, API bodies)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from core.money import USD, UnknownCurrency, json_number
+from core.schema import (
+    Country,
+    Currency,
+    ExternalId,
+    Languages,
+    Money,
+    Record,
+    ShortText,
+    Text,
+    TimeZone,
+    Url,
+    conversion_date,
+)
+from vendors.models import EngagementModel
+from vendors.schema import Certifications, Industry, Services, Technologies, compact
+from vendors.taxonomy import get_taxonomy
+
+
+class BuyerRecord(Record):
+    """A buyer organisation. Inside a brief only ``external_id`` is needed; a buyer
+    seen for the first time without a name is named after its id."""
+
+    external_id: ExternalId
+    name: ShortText | None = None
+    country: Country | None = None
+    industry: Industry | None = None
+    timezone: TimeZone | None = None
+    website: Url | None = None
+    description: Text | None = None
+
+    def canonical(self) -> dict[str, Any]:
+        return compact(self.model_dump(mode="json"))
+
+
+class Budget(BaseModel):
+    """``{"min": 20000, "max": 60000, "currency": "EUR"}``; ``min_usd``/``max_usd`` are
+    derived (exported for convenience, recomputed on import)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    max: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    currency: Currency = USD
+    min_usd: int | None = None
+    max_usd: int | None = None
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        return None if value is None else Money.amount_of(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Budget:
+        if self.min is None and self.max is None:
+            raise ValueError("give at least one of min and max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    def in_usd(self, info: ValidationInfo) -> Budget:
+        rates = (info.context or {})["rates"]
+        on = conversion_date(info)
+        try:
+            low = None if self.min is None else rates.to_usd(self.min, self.currency, on)
+            high = None if self.max is None else rates.to_usd(self.max, self.currency, on)
+        except UnknownCurrency as error:
+            raise ValueError(str(error)) from None
+        return self.model_copy(update={"min_usd": low, "max_usd": high})
+
+
+class BriefRecord(Record):
+    external_id: ExternalId
+    title: ShortText
+    # Declared before ``budget``: the budget is converted at the rate of this date.
+    published_at: date | None = None
+    buyer: BuyerRecord | None = None
+    description: Text | None = None
+    services: Services = []
+    technologies: Technologies = []
+    industry: Industry | None = None
+    budget: Budget | None = None
+    timeline_weeks: int | None = Field(default=None, ge=1, le=520)
+    engagement_model: EngagementModel | None = None
+    required_certifications: Certifications = []
+    languages: Languages = []
+    min_overlap_hours: int | None = Field(default=None, ge=0, le=24)
+    team_size: int | None = Field(default=None, ge=1, le=10_000)
+    location: Annotated[str, Field(max_length=100)] | None = None
+
+    @field_validator("budget", mode="after")
+    @classmethod
+    def _budget_in_usd(cls, value: Budget | None, info: ValidationInfo) -> Budget | None:
+        return value.in_usd(info) if value else None
+
+    def unknown_labels(self) -> dict[str, list[str]]:
+        taxonomy = get_taxonomy()
+        found = {
+            "service": taxonomy.unknown("service", self.services),
+            "technology": taxonomy.unknown("technology", self.technologies),
+            "industry": taxonomy.unknown("industry", [self.industry] if self.industry else []),
+            "certification": taxonomy.unknown("certification", self.required_certifications),
+        }
+        return {kind: labels for kind, labels in found.items() if labels}
+
+    def canonical(self) -> dict[str, Any]:
+        """The brief's own fields (the buyer by reference), as stored and hashed."""
+        data = compact(self.model_dump(mode="json", exclude={"buyer"}))
+        if self.buyer:
+            data["buyer"] = self.buyer.external_id
+        if "budget" in data:
+            data["budget"] = _budget_json(data["budget"])
+        return data
+
+
+def _budget_json(budget: dict[str, Any]) -> dict[str, Any]:
+    """Amounts as plain JSON numbers (pydantic dumps Decimal as a string)."""
+    return {
+        key: json_number(value) if key in {"min", "max"} else value for key, value in budget.items()
+    }

@@ -1,0 +1,92 @@
+"""Reads of buyers and briefs, in the interchange format, scoped to who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from buyers.models import Brief, Buyer
+from core.money import json_number
+from vendors.schema import compact
+
+
+def buyer_of_member(user: User) -> Buyer | None:
+    membership = getattr(user, "buyer_membership", None)
+    return membership.buyer if membership else None
+
+
+def buyers_visible_to(user: User) -> QuerySet[Buyer]:
+    """Officers see every buyer; a buyer member sees their own organisation."""
+    if user.is_officer:
+        return Buyer.objects.all()
+    return Buyer.objects.filter(members__user=user)
+
+
+def briefs_visible_to(user: User) -> QuerySet[Brief]:
+    """Officers see every brief; a buyer member sees their organisation's briefs.
+    (Vendors see briefs only through introductions, after the buyer opts in.)"""
+    briefs = Brief.objects.select_related("buyer")
+    if user.is_officer:
+        return briefs
+    return briefs.filter(buyer__members__user=user)
+
+
+def buyer_record(buyer: Buyer) -> dict[str, Any]:
+    return compact(
+        {
+            "external_id": buyer.external_id,
+            "name": buyer.name,
+            "country": buyer.country.code or None,
+            "industry": buyer.industry,
+            "timezone": buyer.timezone,
+            "website": buyer.website,
+            "description": buyer.description,
+            **buyer.extra,
+        }
+    )
+
+
+def brief_record(brief: Brief) -> dict[str, Any]:
+    """The brief as one ``briefs.jsonl`` line, its buyer embedded."""
+    budget = None
+    if brief.budget_currency:
+        budget = {
+            "min": None if brief.budget_min is None else json_number(brief.budget_min),
+            "max": None if brief.budget_max is None else json_number(brief.budget_max),
+            "currency": brief.budget_currency,
+            "min_usd": brief.budget_min_usd,
+            "max_usd": brief.budget_max_usd,
+        }
+    return compact(
+        {
+            "external_id": brief.external_id,
+            "buyer": buyer_record(brief.buyer) if brief.buyer else None,
+            "title": brief.title,
+            "description": brief.description,
+            "services": brief.services,
+            "technologies": brief.technologies,
+            "industry": brief.industry,
+            "budget": budget,
+            "timeline_weeks": brief.timeline_weeks,
+            "engagement_model": brief.engagement_model,
+            "required_certifications": brief.required_certifications,
+            "languages": brief.languages,
+            "min_overlap_hours": brief.min_overlap_hours,
+            "team_size": brief.team_size,
+            "location": brief.location,
+            "published_at": brief.published_at.isoformat() if brief.published_at else None,
+            **brief.extra,
+        }
+    )
+
+
+def brief_records(*, chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
+    for brief in (
+        Brief.objects.select_related("buyer")
+        .order_by("external_id")
+        .iterator(chunk_size=chunk_size)
+    ):
+        yield brief_record(brief)

@@ -1,0 +1,177 @@
+"""One viewset shape for every interchange resource (vendors, buyers, briefs).
+
+The body of every read and write *is* the interchange record of docs/data-format.md,
+so the API, the import files and the export files agree by construction. Concrete
+viewsets set the record model and the service/selector hooks; permissions and the
+queryset say who may do what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Model
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from pydantic import BaseModel
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from core.api.body import JsonLinesParser, parse_body
+from core.api.permissions import IsOfficer
+from core.interchange import JsonLinesImporter, WriteBatch
+from core.schema import Record
+
+
+class RecordViewSet(GenericViewSet):
+    lookup_field = "external_id"
+    lookup_value_regex = r"[^/]+"
+    record_model: type[Record]
+
+    # Hooks ---------------------------------------------------------------------
+    def to_record(self, obj: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def save_record(self, record: Any, *, creating: bool) -> Model:
+        raise NotImplementedError
+
+    def delete_object(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def prepare(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        """Adjust an incoming body before validation (e.g. pin a brief's buyer)."""
+        return data
+
+    # Actions -------------------------------------------------------------------
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([self.to_record(obj) for obj in page or []])
+
+    def retrieve(self, request: Request, external_id: str) -> Response:
+        return Response(self.to_record(self.get_object()))
+
+    def create(self, request: Request) -> Response:
+        record = parse_body(self.record_model, self.prepare(_body(request), creating=True))
+        model = self.get_queryset().model
+        if model._default_manager.filter(external_id=record.external_id).exists():  # type: ignore[attr-defined]
+            raise ValidationError(
+                {"external_id": ["a record with this external_id already exists"]}
+            )
+        obj = self.save_record(record, creating=True)
+        return Response(self.to_record(obj), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, external_id: str, partial: bool = False) -> Response:
+        obj = self.get_object()
+        data = _body(request)
+        if data.get("external_id", obj.external_id) != obj.external_id:
+            raise ValidationError({"external_id": ["cannot be changed"]})
+        if partial:
+            data = self.to_record(obj) | data
+        record = parse_body(self.record_model, self.prepare(data, creating=False))
+        return Response(self.to_record(self.save_record(record, creating=False)))
+
+    def partial_update(self, request: Request, external_id: str) -> Response:
+        return self.update(request, external_id, partial=True)
+
+    def destroy(self, request: Request, external_id: str) -> Response:
+        self.delete_object(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": ["expected a JSON object"]})
+    return dict(request.data)
+
+
+class InterchangeActions:
+    """``POST …/import`` and ``GET …/export`` in JSON Lines, for officers only."""
+
+    import_writer: WriteBatch
+
+    def export_records(self) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    @extend_schema(
+        request={
+            "application/x-ndjson": {"type": "string"},
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            },
+        },
+        responses={200: OpenApiResponse(description="Import report: counts and per-line errors")},
+        description=(
+            "Officers only. Import JSON Lines (the body or a `file` upload); "
+            "bad lines are reported, good ones stored."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        permission_classes=[IsOfficer],
+        parser_classes=[JsonLinesParser, MultiPartParser],
+    )
+    def import_lines(self, request: Request) -> Response:
+        upload = request.data.get("file") if hasattr(request.data, "get") else request.data
+        if upload is None:
+            raise ValidationError({"file": ["send JSON Lines as the body or as a 'file' upload"]})
+        importer = JsonLinesImporter(self.record_model, type(self).import_writer)  # type: ignore[attr-defined]
+        report = importer.run(upload)
+        return Response(report.as_dict())
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="JSON Lines, one record a line")},
+        description="Officers only. Every record in the interchange format, streamed.",
+    )
+    @action(detail=False, methods=["get"], url_path="export", permission_classes=[IsOfficer])
+    def export_lines(self, request: Request) -> StreamingHttpResponse:
+        return StreamingHttpResponse(
+            _json_lines(self.export_records()), content_type="application/x-ndjson"
+        )
+
+
+def _json_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    import json
+
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def record_schema(record_model: type[BaseModel], *, tag: str, read: str, write: str) -> Any:
+    """OpenAPI for a RecordViewSet: bodies are the pydantic record model."""
+    page = {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer"},
+            "next": {"type": "string", "nullable": True},
+            "previous": {"type": "string", "nullable": True},
+            "results": {
+                "type": "array",
+                "items": {"$ref": f"#/components/schemas/{record_model.__name__}"},
+            },
+        },
+    }
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], description=read, responses={200: page}),
+        retrieve=extend_schema(tags=[tag], description=read, responses={200: record_model}),
+        create=extend_schema(
+            tags=[tag], description=write, request=record_model, responses={201: record_model}
+        ),
+        update=extend_schema(
+            tags=[tag], description=write, request=record_model, responses={200: record_model}
+        ),
+        partial_update=extend_schema(
+            tags=[tag], description=write, request=record_model, responses={200: record_model}
+        ),
+        destroy=extend_schema(tags=[tag], description=write),
+        import_lines=extend_schema(tags=[tag]),
+        export_lines=extend_schema(tags=[tag]),
+    )

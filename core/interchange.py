@@ -1,0 +1,201 @@
+"""Importing JSON Lines files: per-line validation, batched writes, a line-level report.
+
+A bad line is rejected alone, with its line number, field and reason; the good lines
+around it are stored. The writing itself is the app's service (``write_batch``), so
+the HTTP import endpoint and the command share one path.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.db import DatabaseError
+from pydantic import BaseModel, ValidationError
+
+from core.money import RateTable
+from core.schema import field_errors, validate_record
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    field: str
+    reason: str
+    external_id: str | None = None
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    unknown_labels: dict[str, Counter[str]] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def rejected(self) -> int:
+        return len({error.line for error in self.errors})
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def note_unknown(self, labels: dict[str, list[str]]) -> None:
+        for kind, values in labels.items():
+            self.unknown_labels.setdefault(kind, Counter()).update(values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "lines": self.lines,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [error.__dict__ for error in self.errors],
+            "unknown_labels": {
+                kind: dict(counter.most_common()) for kind, counter in self.unknown_labels.items()
+            },
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        rate = self.lines / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.lines:,} lines: {self.created:,} created, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {self.rejected:,} rejected "
+            f"({self.seconds:.1f} s, {rate:,.0f} lines/s)"
+        )
+
+
+def read_json_lines(
+    lines: Iterable[str | bytes],
+) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
+    """Yield ``(line_number, object)`` or ``(line_number, LineError)``; skips blank lines."""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield (
+                number,
+                LineError(number, "(line)", f"invalid JSON: {error.msg} (column {error.colno})"),
+            )
+            continue
+        if not isinstance(value, dict):
+            yield number, LineError(number, "(line)", "expected a JSON object")
+            continue
+        yield number, value
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+class Labelled(Protocol):
+    external_id: str
+
+    def unknown_labels(self) -> dict[str, list[str]]: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``write_batch`` did with each record, by external id."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+WriteBatch = Callable[[list[Any]], Outcome]
+Progress = Callable[[ImportReport], None]
+
+
+class JsonLinesImporter(Generic[R]):
+    """Validate lines into ``record_model`` records and hand them to ``write_batch``.
+
+    Lines are applied in file order: if an external id appears twice, the later line
+    updates what the earlier one wrote.
+    """
+
+    batch_size = 500
+
+    def __init__(
+        self, record_model: type[R], write_batch: WriteBatch, *, today: date | None = None
+    ):
+        self.record_model = record_model
+        self.write_batch = write_batch
+        self.today = today
+        self.rates = RateTable.load()
+
+    def run(
+        self, lines: Iterable[str | bytes], *, progress: Progress | None = None
+    ) -> ImportReport:
+        report = ImportReport()
+        batch: dict[str, tuple[int, R]] = {}
+        for number, value in read_json_lines(lines):
+            report.lines += 1
+            record = self._validate(number, value, report)
+            if record is None:
+                continue
+            key = record.external_id  # type: ignore[attr-defined]
+            if key in batch or len(batch) >= self.batch_size:
+                self._flush(batch, report, progress)
+            batch[key] = (number, record)
+        self._flush(batch, report, progress)
+        return report
+
+    def _validate(
+        self, number: int, value: dict[str, Any] | LineError, report: ImportReport
+    ) -> R | None:
+        if isinstance(value, LineError):
+            report.errors.append(value)
+            return None
+        try:
+            record = validate_record(self.record_model, value, rates=self.rates, today=self.today)
+        except ValidationError as error:
+            external_id = value.get("external_id")
+            for path, messages in field_errors(error).items():
+                report.errors.extend(
+                    LineError(number, path, message, str(external_id) if external_id else None)
+                    for message in messages
+                )
+            return None
+        report.note_unknown(record.unknown_labels())  # type: ignore[attr-defined]
+        return record
+
+    def _flush(
+        self, batch: dict[str, tuple[int, R]], report: ImportReport, progress: Progress | None
+    ) -> None:
+        if not batch:
+            return
+        try:
+            self._count(self.write_batch([record for _, record in batch.values()]), report)
+        except DatabaseError:
+            # Isolate the line the database refused; the rest of the batch is kept.
+            for number, record in batch.values():
+                try:
+                    self._count(self.write_batch([record]), report)
+                except DatabaseError as error:
+                    report.errors.append(
+                        LineError(
+                            number, "(database)", str(error).splitlines()[0], record.external_id
+                        )  # type: ignore[attr-defined]
+                    )
+        batch.clear()
+        if progress:
+            progress(report)
+
+    @staticmethod
+    def _count(outcome: Outcome, report: ImportReport) -> None:
+        report.created += outcome.created
+        report.updated += outcome.updated
+        report.unchanged += outcome.unchanged

@@ -1,0 +1,102 @@
+"""Base commands for importing and exporting JSON Lines files (``-`` is stdin/stdout)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.interchange import ImportReport, JsonLinesImporter, WriteBatch
+from core.schema import Record
+
+MAX_ERRORS_SHOWN = 50
+
+
+class ImportCommand(BaseCommand):
+    record_model: ClassVar[type[Record]]
+    writer: ClassVar[WriteBatch]
+    noun = "records"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="JSON Lines file, or - for standard input")
+        parser.add_argument("--report", help="also write the full report as JSON to this file")
+        parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        importer = JsonLinesImporter(self.record_model, type(self).writer)
+        progress = None if options["quiet"] else self._progress()
+        with _open_input(options["file"]) as lines:
+            report = importer.run(lines, progress=progress)
+        self._print(report)
+        if options["report"]:
+            Path(options["report"]).write_text(json.dumps(report.as_dict(), indent=2))
+
+    def _progress(self) -> Callable[[ImportReport], None]:
+        last = [time.perf_counter()]
+
+        def show(report: ImportReport) -> None:
+            if time.perf_counter() - last[0] >= 1.0:
+                last[0] = time.perf_counter()
+                self.stderr.write(f"  … {report.summary()}")
+
+        return show
+
+    def _print(self, report: ImportReport) -> None:
+        self.stdout.write(f"Imported {self.noun}: {report.summary()}")
+        for error in report.errors[:MAX_ERRORS_SHOWN]:
+            where = f" ({error.external_id})" if error.external_id else ""
+            self.stdout.write(f"  line {error.line}{where}: {error.field}: {error.reason}")
+        if len(report.errors) > MAX_ERRORS_SHOWN:
+            self.stdout.write(
+                f"  … and {len(report.errors) - MAX_ERRORS_SHOWN} more (see --report)"
+            )
+        for kind, counter in report.unknown_labels.items():
+            shown = ", ".join(f"{label} ({count})" for label, count in counter.most_common(15))
+            self.stdout.write(f"  unknown {kind} labels kept as tags: {shown}")
+
+
+class ExportCommand(BaseCommand):
+    noun = "records"
+
+    def records(self) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="JSON Lines file to write, or - for standard output")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = 0
+        with _open_output(options["file"]) as out:
+            for record in self.records():
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        if options["file"] != "-":
+            self.stdout.write(f"Exported {count:,} {self.noun} to {options['file']}")
+
+
+@contextmanager
+def _open_input(name: str) -> Any:
+    if name == "-":
+        yield sys.stdin
+        return
+    try:
+        handle: IO[str] = open(name, encoding="utf-8")  # noqa: SIM115
+    except OSError as error:
+        raise CommandError(f"cannot read {name}: {error.strerror}") from None
+    with handle:
+        yield handle
+
+
+@contextmanager
+def _open_output(name: str) -> Any:
+    if name == "-":
+        yield sys.stdout
+        return
+    with open(name, "w", encoding="utf-8") as handle:
+        yield handle

@@ -1,0 +1,160 @@
+"""Pydantic building blocks shared by the interchange schemas of every app.
+
+A record model validates one JSON Lines object (or one API body). Unknown keys are
+kept (``extra="allow"``) and stored in the row's ``extra`` field. Validation needs a
+``RateTable`` in its context to turn foreign-currency amounts into US dollars; call
+``validate_record`` rather than ``model_validate`` directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from core import codes
+from core.money import USD, RateTable, UnknownCurrency
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+Country = Annotated[str, AfterValidator(codes.country_code)]
+Language = Annotated[str, AfterValidator(codes.language_code)]
+TimeZone = Annotated[str, AfterValidator(codes.time_zone)]
+Currency = Annotated[str, AfterValidator(codes.currency_code)]
+Countries = Annotated[list[Country], AfterValidator(_dedupe)]
+Languages = Annotated[list[Language], AfterValidator(_dedupe)]
+Text = Annotated[str, Field(max_length=20_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+ExternalId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?#]+$")]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+def _check_url(value: str) -> str:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except DjangoValidationError:
+        raise ValueError(f"not a valid http(s) URL: '{value}'") from None
+    return value
+
+
+Url = Annotated[str, Field(max_length=500), AfterValidator(_check_url)]
+
+
+def _rates(info: ValidationInfo) -> RateTable:
+    context = info.context or {}
+    rates = context.get("rates")
+    if rates is None:
+        raise RuntimeError("validate records with core.schema.validate_record (needs rates)")
+    return rates
+
+
+def conversion_date(info: ValidationInfo) -> date:
+    """The date amounts are converted at: the record's own date if it has one."""
+    own = (info.data or {}).get("published_at")
+    return own or (info.context or {}).get("today") or date.today()
+
+
+def _usd(value: Any, info: ValidationInfo) -> Any:
+    """Accept ``123`` (US dollars) or ``{"amount": 123, "currency": "EUR"}``."""
+    if isinstance(value, dict):
+        unknown = set(value) - {"amount", "currency"}
+        if unknown or "amount" not in value:
+            raise ValueError('expected a number or {"amount": N, "currency": "XXX"}')
+        currency = codes.currency_code(str(value.get("currency") or USD))
+        amount = Money.amount_of(value["amount"])
+        try:
+            return _rates(info).to_usd(amount, currency, conversion_date(info))
+        except UnknownCurrency as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+UsdAmount = Annotated[int, BeforeValidator(_usd), Field(ge=0, le=10**12)]
+
+
+class Money:
+    @staticmethod
+    def amount_of(value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError("amount must be a number")
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            raise ValueError(f"amount must be a number, not '{value}'") from None
+        if not amount.is_finite() or amount < 0:
+            raise ValueError("amount must be a non-negative number")
+        return amount
+
+
+class Record(BaseModel):
+    """Base of every interchange record: strips strings, keeps unknown keys."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, frozen=True)
+
+    def extra_fields(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Band(BaseModel):
+    """A ``{"min": a, "max": b}`` range of non-negative whole numbers, min ≤ max."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_record(model: type[M], data: Any, *, rates: RateTable, today: date | None = None) -> M:
+    """Validate one record; raises ``pydantic.ValidationError``."""
+    context = {"rates": rates, "today": today or date.today()}
+    return model.model_validate(data, context=context)
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """Flatten pydantic errors to ``{"services[0].share": ["…"]}``."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False):
+        path = field_path(item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        errors.setdefault(path or "non_field_errors", []).append(message)
+    return errors
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not _is_union_tag(part):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _is_union_tag(part: str) -> bool:
+    # pydantic names the union member it tried ("list[...]", "function-after[...]").
+    return "[" in part or part in {"int", "str", "float", "dict", "list"}

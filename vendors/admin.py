@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from vendors.models import PortfolioItem, Vendor, VendorMember
+
+
+class PortfolioInline(admin.TabularInline):
+    model = PortfolioItem
+    extra = 0
+    fields = ["position", "title", "client", "client_country", "industry", "year", "value_usd"]
+
+
+class MemberInline(admin.TabularInline):
+    model = VendorMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "external_id", "city", "team_size", "version", "updated_at"]
+    list_filter = ["city", "country"]
+    search_fields = ["name", "external_id"]
+    readonly_fields = ["version", "record_hash", "created_at", "updated_at"]
+    inlines = [PortfolioInline, MemberInline]

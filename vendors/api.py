@@ -1,0 +1,51 @@
+from typing import Any
+
+from rest_framework.request import Request
+
+from core.api.permissions import OrganisationAccess, has_role
+from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
+from vendors import selectors, services
+from vendors.filters import VendorFilter
+from vendors.models import Vendor
+from vendors.schema import VendorRecord
+
+
+class VendorAccess(OrganisationAccess):
+    member_role = "vendor"
+    membership = "vendor_membership"
+    public_read = True
+
+
+@record_schema(
+    VendorRecord,
+    tag="vendors",
+    read="Anyone, signed in or not: vendor profiles are a public directory.",
+    write=(
+        "Create: officers, or a vendor-role user who has no firm yet (they become its member). "
+        "Update: officers and the firm's own members. Delete: officers."
+    ),
+)
+class VendorViewSet(InterchangeActions, RecordViewSet):
+    """IT firms, addressed by ``external_id``. Import/export: officers only."""
+
+    record_model = VendorRecord
+    permission_classes = [VendorAccess]
+    filterset_class = VendorFilter
+    import_writer = staticmethod(services.vendors_upsert)
+
+    def get_queryset(self) -> Any:
+        return selectors.vendor_list()
+
+    def to_record(self, obj: Vendor) -> dict[str, Any]:
+        return selectors.vendor_record(obj)
+
+    def save_record(self, record: VendorRecord, *, creating: bool) -> Vendor:
+        request: Request = self.request
+        member = request.user if creating and has_role(request.user, "vendor") else None
+        return services.vendor_save(record=record, member=member)  # type: ignore[arg-type]
+
+    def delete_object(self, obj: Vendor) -> None:
+        services.vendor_delete(vendor=obj)
+
+    def export_records(self) -> Any:
+        return selectors.vendor_records()

@@ -1,0 +1,107 @@
+"""IT firms (vendors): the profile, its portfolio and the people who may edit it.
+
+Label lists (services, technologies, …) are stored as JSON lists of normalised labels:
+a profile is read and indexed as a whole document, and filtering at scale is the search
+backend's job. ``version`` counts changes (the search index uses it to ignore stale
+updates); ``record_hash`` lets a re-import detect that nothing changed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+
+class EngagementModel(models.TextChoices):
+    FIXED_PRICE = "fixed_price", "Fixed price"
+    TIME_AND_MATERIALS = "time_and_materials", "Time and materials"
+    DEDICATED_TEAM = "dedicated_team", "Dedicated team"
+
+
+class Vendor(models.Model):
+    external_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    country = CountryField(blank=True)
+    city = models.CharField(max_length=100, blank=True, db_index=True)
+    description = models.TextField(blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    team_size = models.PositiveIntegerField(null=True, blank=True)
+    hourly_rate_min_usd = models.PositiveIntegerField(null=True, blank=True)
+    hourly_rate_max_usd = models.PositiveIntegerField(null=True, blank=True)
+    min_project_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    # [{"name": "Mobile App Development", "share": 40}, {"name": "…", "share": null}]
+    services = models.JSONField(default=list, blank=True)
+    technologies = models.JSONField(default=list, blank=True)
+    industries = models.JSONField(default=list, blank=True)
+    certifications = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    export_markets = models.JSONField(default=list, blank=True)
+    working_hours_start_utc = models.PositiveSmallIntegerField(null=True, blank=True)
+    working_hours_end_utc = models.PositiveSmallIntegerField(null=True, blank=True)
+    registrations = models.JSONField(default=dict, blank=True)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(null=True, blank=True)
+    # The reciprocal side: which buyers the firm wants.
+    preferred_min_budget_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    preferred_industries = models.JSONField(default=list, blank=True)
+    preferred_countries = models.JSONField(default=list, blank=True)
+    preferred_engagement_models = models.JSONField(default=list, blank=True)
+    extra = models.JSONField(default=dict, blank=True, help_text="Unknown keys from imports")
+    version = models.PositiveIntegerField(default=1)
+    record_hash = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_rate_min_usd__lte=models.F("hourly_rate_max_usd"))
+                | Q(hourly_rate_min_usd__isnull=True)
+                | Q(hourly_rate_max_usd__isnull=True),
+                name="vendor_rate_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_hours_start_utc__lte=23)
+                | Q(working_hours_start_utc__isnull=True),
+                name="vendor_working_hours_start_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"
+
+
+class PortfolioItem(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="portfolio")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200, blank=True)
+    client = models.CharField(max_length=200, blank=True)
+    client_country = CountryField(blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    services = models.JSONField(default=list, blank=True)
+    technologies = models.JSONField(default=list, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    value_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["vendor", "position"]
+
+    def __str__(self) -> str:
+        return self.title or f"Portfolio item {self.position} of {self.vendor_id}"
+
+
+class VendorMember(models.Model):
+    """A user who speaks for one firm; a user belongs to at most one firm."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_membership"
+    )
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="members")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.vendor}"

@@ -1,0 +1,91 @@
+"""Reads of vendor profiles, in the interchange format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from vendors.models import PortfolioItem, Vendor
+from vendors.schema import compact
+
+
+def vendor_list() -> QuerySet[Vendor]:
+    return Vendor.objects.prefetch_related("portfolio")
+
+
+def vendor_get(*, external_id: str) -> Vendor:
+    """Raises ``Vendor.DoesNotExist``."""
+    return vendor_list().get(external_id=external_id)
+
+
+def vendor_of_member(user: User) -> Vendor | None:
+    membership = getattr(user, "vendor_membership", None)
+    return membership.vendor if membership else None
+
+
+def _band(low: Any, high: Any) -> dict[str, Any] | None:
+    return {"min": low, "max": high} if low is not None or high is not None else None
+
+
+def portfolio_record(item: PortfolioItem) -> dict[str, Any]:
+    return compact(
+        {
+            "title": item.title,
+            "client": item.client,
+            "client_country": item.client_country.code or None,
+            "industry": item.industry,
+            "services": item.services,
+            "technologies": item.technologies,
+            "year": item.year,
+            "value_usd": item.value_usd,
+            "description": item.description,
+            **item.extra,
+        }
+    )
+
+
+def vendor_record(vendor: Vendor) -> dict[str, Any]:
+    """The vendor as one interchange record (what ``export_vendors`` writes)."""
+    hours = vendor.working_hours_start_utc, vendor.working_hours_end_utc
+    data = {
+        "external_id": vendor.external_id,
+        "name": vendor.name,
+        "country": vendor.country.code or None,
+        "city": vendor.city,
+        "description": vendor.description,
+        "website": vendor.website,
+        "founded_year": vendor.founded_year,
+        "team_size": vendor.team_size,
+        "hourly_rate_usd": _band(vendor.hourly_rate_min_usd, vendor.hourly_rate_max_usd),
+        "min_project_usd": vendor.min_project_usd,
+        "services": [s["name"] if s["share"] is None else s for s in vendor.services],
+        "technologies": vendor.technologies,
+        "industries": vendor.industries,
+        "certifications": vendor.certifications,
+        "languages": vendor.languages,
+        "working_hours_utc": None if hours[0] is None else {"start": hours[0], "end": hours[1]},
+        "export_markets": vendor.export_markets,
+        "portfolio": [portfolio_record(item) for item in vendor.portfolio.all()],
+        "registrations": vendor.registrations,
+        "rating": None
+        if vendor.rating_average is None
+        else {"average": float(vendor.rating_average), "count": vendor.rating_count},
+        "preferences": {
+            "min_budget_usd": vendor.preferred_min_budget_usd,
+            "industries": vendor.preferred_industries,
+            "countries": vendor.preferred_countries,
+            "engagement_models": vendor.preferred_engagement_models,
+        },
+        **vendor.extra,
+    }
+    return compact(data)
+
+
+def vendor_records(*, chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every vendor in ``external_id`` order, streamed in chunks (for export)."""
+    queryset = vendor_list().order_by("external_id")
+    for vendor in queryset.iterator(chunk_size=chunk_size):
+        yield vendor_record(vendor)

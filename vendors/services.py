@@ -1,0 +1,130 @@
+"""Writes to vendor profiles. Every write goes through ``vendors_upsert``.
+
+One transaction per call; a record whose canonical form is unchanged is not written
+at all (its ``version`` stays), which is what makes re-imports idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.interchange import Outcome
+from vendors.models import PortfolioItem, Vendor, VendorMember
+from vendors.schema import PortfolioRecord, VendorRecord
+
+_COPIED = (
+    "name", "city", "description", "website", "founded_year", "team_size", "min_project_usd",
+    "technologies", "industries", "certifications", "languages", "export_markets", "registrations",
+)  # fmt: skip
+_PORTFOLIO_COPIED = (
+    "title", "client", "industry", "services", "technologies", "year", "value_usd", "description",
+)  # fmt: skip
+_BLANK_AS_EMPTY_STRING = {"city", "description", "website", "title", "client", "industry"}
+UPDATED_FIELDS = [
+    field.name
+    for field in Vendor._meta.concrete_fields
+    if field.name not in {"id", "external_id", "created_at"}
+]
+
+
+def record_hash(canonical: dict[str, Any]) -> str:
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha1(encoded.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _copy(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    values = {}
+    for name in names:
+        value = getattr(record, name)
+        values[name] = "" if value is None and name in _BLANK_AS_EMPTY_STRING else value
+    return values
+
+
+def vendor_fields(record: VendorRecord) -> dict[str, Any]:
+    """Model field values for a validated record."""
+    rate, hours, rating = record.hourly_rate_usd, record.working_hours_utc, record.rating
+    preferences = record.preferences
+    return {
+        **_copy(record, _COPIED),
+        "country": record.country or "",
+        "services": [{"name": item.name, "share": item.share} for item in record.services],
+        "hourly_rate_min_usd": rate.min if rate else None,
+        "hourly_rate_max_usd": rate.max if rate else None,
+        "working_hours_start_utc": hours.start if hours else None,
+        "working_hours_end_utc": hours.end if hours else None,
+        "rating_average": rating.average if rating else None,
+        "rating_count": rating.count if rating else None,
+        "preferred_min_budget_usd": preferences.min_budget_usd if preferences else None,
+        "preferred_industries": preferences.industries if preferences else [],
+        "preferred_countries": preferences.countries if preferences else [],
+        "preferred_engagement_models": [str(m) for m in preferences.engagement_models]
+        if preferences
+        else [],
+        "extra": record.extra_fields(),
+    }
+
+
+def _portfolio_item(vendor: Vendor, position: int, record: PortfolioRecord) -> PortfolioItem:
+    return PortfolioItem(
+        vendor=vendor,
+        position=position,
+        client_country=record.client_country or "",
+        extra=record.extra_fields(),
+        **_copy(record, _PORTFOLIO_COPIED),
+    )
+
+
+@transaction.atomic
+def vendors_upsert(records: list[VendorRecord]) -> Outcome:
+    """Create or update vendors by ``external_id``, with their portfolios."""
+    existing = {
+        vendor.external_id: vendor
+        for vendor in Vendor.objects.filter(external_id__in=[r.external_id for r in records])
+    }
+    created: list[tuple[Vendor, VendorRecord]] = []
+    changed: list[tuple[Vendor, VendorRecord]] = []
+    now = timezone.now()
+    for record in records:
+        digest = record_hash(record.canonical())
+        vendor = existing.get(record.external_id)
+        if vendor is None:
+            vendor = Vendor(
+                external_id=record.external_id, record_hash=digest, **vendor_fields(record)
+            )
+            created.append((vendor, record))
+        elif vendor.record_hash != digest:
+            for name, value in vendor_fields(record).items():
+                setattr(vendor, name, value)
+            vendor.record_hash, vendor.version, vendor.updated_at = digest, vendor.version + 1, now
+            changed.append((vendor, record))
+    Vendor.objects.bulk_create([vendor for vendor, _ in created])
+    Vendor.objects.bulk_update([vendor for vendor, _ in changed], UPDATED_FIELDS)
+    PortfolioItem.objects.filter(vendor__in=[vendor for vendor, _ in changed]).delete()
+    PortfolioItem.objects.bulk_create(
+        _portfolio_item(vendor, position, item)
+        for vendor, record in created + changed
+        for position, item in enumerate(record.portfolio)
+    )
+    unchanged = len(records) - len(created) - len(changed)
+    return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
+
+
+def vendor_save(*, record: VendorRecord, member: User | None = None) -> Vendor:
+    """Create or update one vendor; ``member`` (a vendor-role user) joins the firm."""
+    with transaction.atomic():
+        vendors_upsert([record])
+        vendor = Vendor.objects.get(external_id=record.external_id)
+        if member is not None:
+            VendorMember.objects.get_or_create(user=member, defaults={"vendor": vendor})
+    return vendor
+
+
+@transaction.atomic
+def vendor_delete(*, vendor: Vendor) -> None:
+    vendor.delete()
