@@ -8,6 +8,7 @@ from buyers.models import Brief, Buyer
 from buyers.schema import BriefRecord, BuyerRecord
 from core.api.permissions import OrganisationAccess, has_role, is_officer
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
+from core.interchange import JsonLinesImporter
 
 
 class BuyerAccess(OrganisationAccess):
@@ -31,8 +32,10 @@ class BuyerViewSet(RecordViewSet):
     permission_classes = [BuyerAccess]
     filterset_class = BuyerFilter
 
-    def get_queryset(self) -> Any:
-        return selectors.buyers_visible_to(self.request.user)  # type: ignore[arg-type]
+    model = Buyer
+
+    def visible(self, user: Any) -> Any:
+        return selectors.buyers_visible_to(user)
 
     def to_record(self, obj: Buyer) -> dict[str, Any]:
         return selectors.buyer_record(obj)
@@ -80,10 +83,11 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
     record_model = BriefRecord
     permission_classes = [BriefAccess]
     filterset_class = BriefFilter
-    import_writer = staticmethod(services.briefs_upsert)
 
-    def get_queryset(self) -> Any:
-        return selectors.briefs_visible_to(self.request.user)  # type: ignore[arg-type]
+    model = Brief
+
+    def visible(self, user: Any) -> Any:
+        return selectors.briefs_visible_to(user)
 
     def to_record(self, obj: Brief) -> dict[str, Any]:
         return selectors.brief_record(obj)
@@ -108,6 +112,9 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
 
     def delete_object(self, obj: Brief) -> None:
         services.brief_delete(brief=obj)
+
+    def importer(self) -> JsonLinesImporter[Any]:
+        return JsonLinesImporter(BriefRecord, services.briefs_upsert)
 
     def export_records(self) -> Any:
         return selectors.brief_records()

@@ -12,10 +12,9 @@ from core.money import USD, UnknownCurrency, json_number
 from core.schema import (
     Country,
     Currency,
-    ExternalId,
+    KeyedRecord,
     Languages,
     Money,
-    Record,
     ShortText,
     Text,
     TimeZone,
@@ -27,11 +26,10 @@ from vendors.schema import Certifications, Industry, Services, Technologies, com
 from vendors.taxonomy import get_taxonomy
 
 
-class BuyerRecord(Record):
+class BuyerRecord(KeyedRecord):
     """A buyer organisation. Inside a brief only ``external_id`` is needed; a buyer
     seen for the first time without a name is named after its id."""
 
-    external_id: ExternalId
     name: ShortText | None = None
     country: Country | None = None
     industry: Industry | None = None
@@ -79,8 +77,7 @@ class Budget(BaseModel):
         return self.model_copy(update={"min_usd": low, "max_usd": high})
 
 
-class BriefRecord(Record):
-    external_id: ExternalId
+class BriefRecord(KeyedRecord):
     title: ShortText
     # Declared before ``budget``: the budget is converted at the rate of this date.
     published_at: date | None = None

@@ -39,7 +39,7 @@ def buyer_record(buyer: Buyer) -> dict[str, Any]:
         {
             "external_id": buyer.external_id,
             "name": buyer.name,
-            "country": buyer.country.code or None,
+            "country": str(buyer.country) or None,
             "industry": buyer.industry,
             "timezone": buyer.timezone,
             "website": buyer.website,

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from buyers.api import BriefViewSet, BuyerViewSet
+from core.api.routers import OptionalSlashRouter
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("buyers", BuyerViewSet, basename="buyer")
 router.register("briefs", BriefViewSet, basename="brief")
 urlpatterns = router.urls

@@ -15,6 +15,7 @@ import pycountry
 from django_countries import countries
 
 
+@cache
 def country_code(value: str) -> str:
     code = countries.alpha2(value.strip().upper()) if value.strip() else ""
     if not code:
@@ -33,6 +34,7 @@ def _language_index() -> dict[str, str]:
     return index
 
 
+@cache
 def language_code(value: str) -> str:
     code = _language_index().get(value.strip().lower())
     if not code:

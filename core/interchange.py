@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import DatabaseError
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from core.money import RateTable
-from core.schema import field_errors, validate_record
+from core.schema import KeyedRecord, field_errors, validate_record
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,7 @@ def read_json_lines(
         yield number, value
 
 
-R = TypeVar("R", bound=BaseModel)
-
-
-class Labelled(Protocol):
-    external_id: str
-
-    def unknown_labels(self) -> dict[str, list[str]]: ...
+R = TypeVar("R", bound=KeyedRecord)
 
 
 @dataclass(frozen=True)
@@ -146,7 +140,7 @@ class JsonLinesImporter(Generic[R]):
             record = self._validate(number, value, report)
             if record is None:
                 continue
-            key = record.external_id  # type: ignore[attr-defined]
+            key = record.external_id
             if key in batch or len(batch) >= self.batch_size:
                 self._flush(batch, report, progress)
             batch[key] = (number, record)
@@ -169,7 +163,7 @@ class JsonLinesImporter(Generic[R]):
                     for message in messages
                 )
             return None
-        report.note_unknown(record.unknown_labels())  # type: ignore[attr-defined]
+        report.note_unknown(record.unknown_labels())
         return record
 
     def _flush(
@@ -188,7 +182,7 @@ class JsonLinesImporter(Generic[R]):
                     report.errors.append(
                         LineError(
                             number, "(database)", str(error).splitlines()[0], record.external_id
-                        )  # type: ignore[attr-defined]
+                        )
                     )
         batch.clear()
         if progress:

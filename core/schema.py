@@ -12,14 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    HttpUrl,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     model_validator,
@@ -45,10 +45,14 @@ ExternalId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
 def _check_url(value: str) -> str:
+    """Validate as an http(s) URL but keep the string as given (no added slash)."""
     try:
-        URLValidator(schemes=["http", "https"])(value)
-    except DjangoValidationError:
+        _HTTP_URL.validate_python(value)
+    except ValidationError:
         raise ValueError(f"not a valid http(s) URL: '{value}'") from None
     return value
 
@@ -109,6 +113,16 @@ class Record(BaseModel):
 
     def extra_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+class KeyedRecord(Record):
+    """A record with its own identity: vendors, buyers and briefs."""
+
+    external_id: ExternalId
+
+    def unknown_labels(self) -> dict[str, list[str]]:
+        """Labels the taxonomy does not know, by kind (kept as free tags)."""
+        return {}
 
 
 class Band(BaseModel):

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from vendors.models import PortfolioItem, Vendor, VendorMember
-
-
-class PortfolioInline(admin.TabularInline):
-    model = PortfolioItem
-    extra = 0
-    fields = ["position", "title", "client", "client_country", "industry", "year", "value_usd"]
+from vendors.models import Vendor, VendorMember
 
 
 class MemberInline(admin.TabularInline):
@@ -21,4 +15,4 @@ class VendorAdmin(admin.ModelAdmin):
     list_filter = ["city", "country"]
     search_fields = ["name", "external_id"]
     readonly_fields = ["version", "record_hash", "created_at", "updated_at"]
-    inlines = [PortfolioInline, MemberInline]
+    inlines = [MemberInline]

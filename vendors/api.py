@@ -4,6 +4,7 @@ from rest_framework.request import Request
 
 from core.api.permissions import OrganisationAccess, has_role
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
+from core.interchange import JsonLinesImporter
 from vendors import selectors, services
 from vendors.filters import VendorFilter
 from vendors.models import Vendor
@@ -31,9 +32,10 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
     record_model = VendorRecord
     permission_classes = [VendorAccess]
     filterset_class = VendorFilter
-    import_writer = staticmethod(services.vendors_upsert)
 
-    def get_queryset(self) -> Any:
+    model = Vendor
+
+    def visible(self, user: Any) -> Any:
         return selectors.vendor_list()
 
     def to_record(self, obj: Vendor) -> dict[str, Any]:
@@ -46,6 +48,9 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
 
     def delete_object(self, obj: Vendor) -> None:
         services.vendor_delete(vendor=obj)
+
+    def importer(self) -> JsonLinesImporter[Any]:
+        return JsonLinesImporter(VendorRecord, services.vendors_upsert)
 
     def export_records(self) -> Any:
         return selectors.vendor_records()

@@ -1,8 +1,9 @@
 """IT firms (vendors): the profile, its portfolio and the people who may edit it.
 
-Label lists (services, technologies, …) are stored as JSON lists of normalised labels:
-a profile is read and indexed as a whole document, and filtering at scale is the search
-backend's job. ``version`` counts changes (the search index uses it to ignore stale
+Label lists (services, technologies, …) and the portfolio are stored as JSON on the
+vendor row: a profile is read, written and indexed as a whole document, and filtering
+at scale is the search backend's job. (A separate portfolio table cost half of the
+import time and bought nothing; see docs/architecture.md.) ``version`` counts changes (the search index uses it to ignore stale
 updates); ``record_hash`` lets a re-import detect that nothing changed.
 """
 
@@ -39,6 +40,10 @@ class Vendor(models.Model):
     export_markets = models.JSONField(default=list, blank=True)
     working_hours_start_utc = models.PositiveSmallIntegerField(null=True, blank=True)
     working_hours_end_utc = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Case studies, each an interchange portfolio object (title, client, client_country,
+    # industry, services, technologies, year, value_usd, description, unknown keys).
+    # Always read and written with the profile, so stored with it.
+    portfolio = models.JSONField(default=list, blank=True)
     registrations = models.JSONField(default=dict, blank=True)
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(null=True, blank=True)
@@ -71,27 +76,6 @@ class Vendor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.external_id})"
-
-
-class PortfolioItem(models.Model):
-    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="portfolio")
-    position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200, blank=True)
-    client = models.CharField(max_length=200, blank=True)
-    client_country = CountryField(blank=True)
-    industry = models.CharField(max_length=100, blank=True)
-    services = models.JSONField(default=list, blank=True)
-    technologies = models.JSONField(default=list, blank=True)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    value_usd = models.PositiveBigIntegerField(null=True, blank=True)
-    description = models.TextField(blank=True)
-    extra = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["vendor", "position"]
-
-    def __str__(self) -> str:
-        return self.title or f"Portfolio item {self.position} of {self.vendor_id}"
 
 
 class VendorMember(models.Model):

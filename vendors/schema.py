@@ -24,7 +24,7 @@ from core.schema import (
     Band,
     Countries,
     Country,
-    ExternalId,
+    KeyedRecord,
     Languages,
     Record,
     ShortText,
@@ -111,8 +111,7 @@ class PortfolioRecord(Record):
     description: Text | None = None
 
 
-class VendorRecord(Record):
-    external_id: ExternalId
+class VendorRecord(KeyedRecord):
     name: ShortText
     country: Country | None = None
     city: Annotated[str, Field(max_length=100)] | None = None
@@ -159,17 +158,20 @@ class VendorRecord(Record):
 
     def canonical(self) -> dict[str, Any]:
         """The stored and exported form: no empty values, unknown keys at top level."""
-        return compact(self.model_dump(mode="json"))
-
-
-_EMPTY: tuple[Any, ...] = (None, "", [], {})
+        return compact(self.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
 
 
 def compact(value: Any) -> Any:
     """Drop ``None``, empty strings, lists and dicts, recursively; keeps 0 and False."""
-    if isinstance(value, dict):
-        items = ((key, compact(item)) for key, item in value.items())
-        return {key: item for key, item in items if item not in _EMPTY}
     if isinstance(value, list):
-        return [compact(item) for item in value]
-    return value
+        return [compact(item) if isinstance(item, dict | list) else item for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {}
+    for key, item in value.items():
+        if isinstance(item, dict | list):
+            item = compact(item)
+        if item is None or item == "" or item == [] or item == {}:
+            continue
+        kept[key] = item
+    return kept

@@ -8,12 +8,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
-from vendors.models import PortfolioItem, Vendor
+from vendors.models import Vendor
 from vendors.schema import compact
 
 
 def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.prefetch_related("portfolio")
+    return Vendor.objects.all()
 
 
 def vendor_get(*, external_id: str) -> Vendor:
@@ -30,30 +30,13 @@ def _band(low: Any, high: Any) -> dict[str, Any] | None:
     return {"min": low, "max": high} if low is not None or high is not None else None
 
 
-def portfolio_record(item: PortfolioItem) -> dict[str, Any]:
-    return compact(
-        {
-            "title": item.title,
-            "client": item.client,
-            "client_country": item.client_country.code or None,
-            "industry": item.industry,
-            "services": item.services,
-            "technologies": item.technologies,
-            "year": item.year,
-            "value_usd": item.value_usd,
-            "description": item.description,
-            **item.extra,
-        }
-    )
-
-
 def vendor_record(vendor: Vendor) -> dict[str, Any]:
     """The vendor as one interchange record (what ``export_vendors`` writes)."""
     hours = vendor.working_hours_start_utc, vendor.working_hours_end_utc
     data = {
         "external_id": vendor.external_id,
         "name": vendor.name,
-        "country": vendor.country.code or None,
+        "country": str(vendor.country) or None,
         "city": vendor.city,
         "description": vendor.description,
         "website": vendor.website,
@@ -68,7 +51,7 @@ def vendor_record(vendor: Vendor) -> dict[str, Any]:
         "languages": vendor.languages,
         "working_hours_utc": None if hours[0] is None else {"start": hours[0], "end": hours[1]},
         "export_markets": vendor.export_markets,
-        "portfolio": [portfolio_record(item) for item in vendor.portfolio.all()],
+        "portfolio": vendor.portfolio,
         "registrations": vendor.registrations,
         "rating": None
         if vendor.rating_average is None

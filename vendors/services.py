@@ -14,18 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import insert_rows
 from core.interchange import Outcome
-from vendors.models import PortfolioItem, Vendor, VendorMember
-from vendors.schema import PortfolioRecord, VendorRecord
+from vendors.models import Vendor, VendorMember
+from vendors.schema import VendorRecord
 
 _COPIED = (
     "name", "city", "description", "website", "founded_year", "team_size", "min_project_usd",
     "technologies", "industries", "certifications", "languages", "export_markets", "registrations",
 )  # fmt: skip
-_PORTFOLIO_COPIED = (
-    "title", "client", "industry", "services", "technologies", "year", "value_usd", "description",
-)  # fmt: skip
-_BLANK_AS_EMPTY_STRING = {"city", "description", "website", "title", "client", "industry"}
+_BLANK_AS_EMPTY_STRING = {"city", "description", "website"}
 UPDATED_FIELDS = [
     field.name
     for field in Vendor._meta.concrete_fields
@@ -46,8 +44,8 @@ def _copy(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-def vendor_fields(record: VendorRecord) -> dict[str, Any]:
-    """Model field values for a validated record."""
+def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, Any]:
+    """Model field values for a validated record and its canonical form."""
     rate, hours, rating = record.hourly_rate_usd, record.working_hours_utc, record.rating
     preferences = record.preferences
     return {
@@ -66,51 +64,45 @@ def vendor_fields(record: VendorRecord) -> dict[str, Any]:
         "preferred_engagement_models": [str(m) for m in preferences.engagement_models]
         if preferences
         else [],
+        "portfolio": canonical.get("portfolio", []),
         "extra": record.extra_fields(),
     }
 
 
-def _portfolio_item(vendor: Vendor, position: int, record: PortfolioRecord) -> PortfolioItem:
-    return PortfolioItem(
-        vendor=vendor,
-        position=position,
-        client_country=record.client_country or "",
-        extra=record.extra_fields(),
-        **_copy(record, _PORTFOLIO_COPIED),
-    )
-
-
 @transaction.atomic
 def vendors_upsert(records: list[VendorRecord]) -> Outcome:
-    """Create or update vendors by ``external_id``, with their portfolios."""
+    """Create or update vendors by ``external_id``."""
     existing = {
         vendor.external_id: vendor
-        for vendor in Vendor.objects.filter(external_id__in=[r.external_id for r in records])
+        for vendor in Vendor.objects.filter(external_id__in=[r.external_id for r in records]).only(
+            "id", "external_id", "record_hash", "version"
+        )
     }
-    created: list[tuple[Vendor, VendorRecord]] = []
-    changed: list[tuple[Vendor, VendorRecord]] = []
+    created: list[dict[str, Any]] = []
+    changed: list[Vendor] = []
     now = timezone.now()
     for record in records:
-        digest = record_hash(record.canonical())
+        canonical = record.canonical()
+        digest = record_hash(canonical)
         vendor = existing.get(record.external_id)
         if vendor is None:
-            vendor = Vendor(
-                external_id=record.external_id, record_hash=digest, **vendor_fields(record)
+            created.append(
+                {
+                    **vendor_fields(record, canonical),
+                    "external_id": record.external_id,
+                    "record_hash": digest,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
-            created.append((vendor, record))
         elif vendor.record_hash != digest:
-            for name, value in vendor_fields(record).items():
+            for name, value in vendor_fields(record, canonical).items():
                 setattr(vendor, name, value)
             vendor.record_hash, vendor.version, vendor.updated_at = digest, vendor.version + 1, now
-            changed.append((vendor, record))
-    Vendor.objects.bulk_create([vendor for vendor, _ in created])
-    Vendor.objects.bulk_update([vendor for vendor, _ in changed], UPDATED_FIELDS)
-    PortfolioItem.objects.filter(vendor__in=[vendor for vendor, _ in changed]).delete()
-    PortfolioItem.objects.bulk_create(
-        _portfolio_item(vendor, position, item)
-        for vendor, record in created + changed
-        for position, item in enumerate(record.portfolio)
-    )
+            changed.append(vendor)
+    insert_rows(Vendor, created)
+    Vendor.objects.bulk_update(changed, UPDATED_FIELDS)
     unchanged = len(records) - len(created) - len(changed)
     return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
 

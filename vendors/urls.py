@@ -1,7 +1,6 @@
-from rest_framework.routers import SimpleRouter
-
+from core.api.routers import OptionalSlashRouter
 from vendors.api import VendorViewSet
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("vendors", VendorViewSet, basename="vendor")
 urlpatterns = router.urls

@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are pydantic models, whose JSON Schema (2020-12) is OpenAPI 3.1.
+    "OAS_VERSION": "3.1.0",
 }
 
 # Where currency amounts have no rate on or before their date, the earliest rate is
@@ -192,4 +194,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

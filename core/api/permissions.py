@@ -6,8 +6,6 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from accounts.models import User
-
 
 def is_officer(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_officer)
@@ -59,6 +57,6 @@ class OrganisationAccess(BasePermission):
             return False
         return self._organisation(user) == obj
 
-    def _organisation(self, user: User) -> Any:
+    def _organisation(self, user: Any) -> Any:
         membership = getattr(user, self.membership, None)
         return getattr(membership, self.member_role, None) if membership else None

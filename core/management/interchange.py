@@ -8,20 +8,20 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.interchange import ImportReport, JsonLinesImporter, WriteBatch
-from core.schema import Record
+from core.interchange import ImportReport, JsonLinesImporter
 
 MAX_ERRORS_SHOWN = 50
 
 
 class ImportCommand(BaseCommand):
-    record_model: ClassVar[type[Record]]
-    writer: ClassVar[WriteBatch]
     noun = "records"
+
+    def importer(self) -> JsonLinesImporter[Any]:
+        raise NotImplementedError
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON Lines file, or - for standard input")
@@ -29,7 +29,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress output")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        importer = JsonLinesImporter(self.record_model, type(self).writer)
+        importer = self.importer()
         progress = None if options["quiet"] else self._progress()
         with _open_input(options["file"]) as lines:
             report = importer.run(lines, progress=progress)

@@ -1,3 +1,6 @@
+from typing import Any
+
+from core.interchange import JsonLinesImporter
 from core.management.interchange import ImportCommand
 from vendors.schema import VendorRecord
 from vendors.services import vendors_upsert
@@ -5,6 +8,7 @@ from vendors.services import vendors_upsert
 
 class Command(ImportCommand):
     help = "Import vendors from a vendors.jsonl file (idempotent by external_id)."
-    record_model = VendorRecord
-    writer = staticmethod(vendors_upsert)
     noun = "vendors"
+
+    def importer(self) -> JsonLinesImporter[Any]:
+        return JsonLinesImporter(VendorRecord, vendors_upsert)

@@ -1,0 +1,55 @@
+"""A bulk insert for wide rows, used by imports where ``bulk_create`` is the bottleneck."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+Adapt = Callable[[Any], Any]
+
+
+def _adapter(field: models.Field, connection: BaseDatabaseWrapper) -> Adapt | None:
+    ops = connection.ops
+    if isinstance(field, models.JSONField):
+        return lambda value: ops.adapt_json_value(value, field.encoder)
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return None  # str, int, bool and None go to the driver as they are
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows given as ``{field name: python value}`` with one ``executemany``.
+
+    For imports of wide rows with many JSON columns. ``bulk_create`` spends most of its
+    time in model instantiation and the SQL compiler's per-value work (see the import
+    profile in docs/benchmarks.md); this adapts each value once with the backend's own
+    adapters, so the stored bytes are what the ORM would write. Every concrete field
+    except the primary key must be in each row. No signals, no primary keys returned.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    adapters = [(field.attname, _adapter(field, connection)) for field in fields]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(str(field.column)) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        tuple(
+            row[name] if adapt is None or row[name] is None else adapt(row[name])
+            for name, adapt in adapters
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

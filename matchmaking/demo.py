@@ -1,0 +1,418 @@
+"""A deterministic, realistic demo catalogue: Pakistani IT firms and foreign briefs.
+
+Everything is drawn from one seeded ``random.Random``, so the same seed and size give
+the same files byte for byte. Firms are built from *specialisations* (a coherent set of
+services, stack and industries), so a firm's technologies fit its services and its
+portfolio. City and buyer-country proportions follow the shape of Pakistan's IT sector
+(Punjab over half of registered firms; Lahore, Karachi and Islamabad/Rawalpindi
+dominate) and of its export markets. The output is plain interchange records.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+CITIES = {
+    "Lahore": 29, "Karachi": 24, "Islamabad": 19, "Rawalpindi": 7, "Peshawar": 5,
+    "Faisalabad": 4, "Multan": 3, "Sialkot": 2, "Quetta": 1.5, "Hyderabad": 1.5,
+    "Gujranwala": 1.2, "Abbottabad": 1, "Bahawalpur": 0.6, "Sukkur": 0.6, "Mirpur": 0.6,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Specialisation:
+    services: tuple[str, ...]
+    stack: tuple[str, ...]
+    industries: tuple[str, ...]
+    portfolio_nouns: tuple[str, ...]
+
+
+SPECIALISATIONS = {
+    "mobile": Specialisation(
+        ("Mobile App Development", "UI/UX Design", "API & Systems Integration"),
+        ("React Native", "Flutter", "Swift", "Kotlin", "Firebase", "Node.js", "TypeScript", "GraphQL"),
+        ("Fintech", "Healthcare", "E-commerce & Retail", "Travel & Hospitality", "Education"),
+        ("mobile wallet", "telehealth app", "food delivery app", "booking app", "fitness tracker"),
+    ),
+    "web": Specialisation(
+        ("Web Development", "E-commerce Development", "UI/UX Design"),
+        ("React", "Next.js", "Node.js", "TypeScript", "Vue.js", "PostgreSQL", "MongoDB", "AWS"),
+        ("E-commerce & Retail", "SaaS", "Media & Entertainment", "Real Estate", "Education"),
+        ("customer portal", "SaaS dashboard", "marketplace", "property listing site", "LMS"),
+    ),
+    "python_data": Specialisation(
+        ("Data Engineering", "Data Analytics", "Machine Learning", "Artificial Intelligence"),
+        ("Python", "Django", "FastAPI", "Apache Spark", "Airflow", "scikit-learn", "TensorFlow",
+         "PyTorch", "Snowflake", "Power BI", "OpenAI API", "LangChain", "PostgreSQL"),
+        ("Fintech", "Healthcare", "Logistics & Supply Chain", "Insurance", "Telecommunications"),
+        ("demand forecasting model", "fraud detection pipeline", "analytics warehouse",
+         "document AI assistant", "churn prediction"),
+    ),
+    "php": Specialisation(
+        ("Web Development", "E-commerce Development", "Digital Marketing"),
+        ("PHP", "Laravel", "WordPress", "Shopify", "Magento", "MySQL", "JavaScript"),
+        ("E-commerce & Retail", "Marketing & Advertising", "Food & Beverage", "Non-profit"),
+        ("online store", "WooCommerce shop", "CMS website", "membership site"),
+    ),
+    "dotnet": Specialisation(
+        ("Custom Software Development", "ERP Implementation", "API & Systems Integration"),
+        ("C#", ".NET", "Microsoft SQL Server", "Microsoft Azure", "Angular", "Power BI"),
+        ("Manufacturing", "Government & Public Sector", "Logistics & Supply Chain", "Healthcare"),
+        ("inventory system", "case management system", "ERP rollout", "claims platform"),
+    ),
+    "java": Specialisation(
+        ("Custom Software Development", "API & Systems Integration", "Cloud Services"),
+        ("Java", "Spring Boot", "Oracle Database", "Apache Kafka", "Kubernetes", "PostgreSQL"),
+        ("Fintech", "Telecommunications", "Insurance", "Energy & Utilities"),
+        ("core banking module", "billing platform", "payment switch", "policy admin system"),
+    ),
+    "cloud": Specialisation(
+        ("Cloud Services", "DevOps", "Managed IT Services"),
+        ("AWS", "Microsoft Azure", "Google Cloud", "Docker", "Kubernetes", "Terraform",
+         "Jenkins", "GitHub Actions"),
+        ("SaaS", "Fintech", "E-commerce & Retail", "Media & Entertainment"),
+        ("cloud migration", "Kubernetes platform", "CI/CD overhaul", "cost optimisation"),
+    ),
+    "security": Specialisation(
+        ("Cybersecurity", "IT Consulting", "Managed IT Services"),
+        ("AWS", "Microsoft Azure", "Python", "Elasticsearch", "Kubernetes"),
+        ("Fintech", "Government & Public Sector", "Healthcare", "Telecommunications"),
+        ("penetration test", "SOC setup", "ISO 27001 readiness", "security audit"),
+    ),
+    "qa": Specialisation(
+        ("Quality Assurance & Testing", "IT Staff Augmentation"),
+        ("Selenium", "Cypress", "Playwright", "Appium", "Java", "Python", "Jenkins"),
+        ("SaaS", "Fintech", "Healthcare", "E-commerce & Retail"),
+        ("test automation suite", "regression testing", "performance testing"),
+    ),
+    "games": Specialisation(
+        ("Game Development", "Graphic Design & Animation"),
+        ("Unity", "Unreal Engine", "C#", "C++", "Adobe Creative Cloud", "Figma"),
+        ("Gaming", "Media & Entertainment", "Education"),
+        ("mobile puzzle game", "AR experience", "educational game", "animated series"),
+    ),
+    "bpo": Specialisation(
+        ("Business Process Outsourcing", "Customer Support Outsourcing", "Medical Billing & Coding"),
+        ("Salesforce", "HubSpot", "Microsoft Dynamics 365"),
+        ("Healthcare", "E-commerce & Retail", "Telecommunications", "Insurance"),
+        ("24/7 support desk", "medical billing operation", "back-office processing"),
+    ),
+    "creative": Specialisation(
+        ("Digital Marketing", "Content Writing & Localization", "Graphic Design & Animation"),
+        ("WordPress", "HubSpot", "Figma", "Adobe Creative Cloud", "Shopify"),
+        ("Marketing & Advertising", "E-commerce & Retail", "Travel & Hospitality", "Education"),
+        ("brand campaign", "SEO programme", "Arabic localisation", "explainer videos"),
+    ),
+    "erp": Specialisation(
+        ("ERP Implementation", "CRM Implementation", "IT Consulting"),
+        ("Odoo", "SAP", "Salesforce", "Microsoft Dynamics 365", "Python", "Power BI"),
+        ("Manufacturing", "Logistics & Supply Chain", "E-commerce & Retail", "Construction"),
+        ("Odoo rollout", "Salesforce CRM", "SAP integration", "Dynamics 365 migration"),
+    ),
+    "blockchain": Specialisation(
+        ("Blockchain Development", "Web Development"),
+        ("Solidity", "Ethereum", "Node.js", "React", "TypeScript", "Rust"),
+        ("Fintech", "Gaming", "Real Estate"),
+        ("token platform", "NFT marketplace", "DeFi dashboard"),
+    ),
+    "iot": Specialisation(
+        ("Embedded Systems & IoT", "Custom Software Development"),
+        ("Embedded C", "C++", "Arduino", "Raspberry Pi", "Python", "AWS"),
+        ("Manufacturing", "Agriculture", "Energy & Utilities", "Automotive"),
+        ("fleet telematics", "smart metering", "farm sensor network", "factory monitoring"),
+    ),
+}  # fmt: skip
+SPECIALISATION_WEIGHTS = {
+    "mobile": 14, "web": 18, "python_data": 9, "php": 10, "dotnet": 7, "java": 5, "cloud": 7,
+    "security": 3, "qa": 5, "games": 4, "bpo": 7, "creative": 6, "erp": 4, "blockchain": 2, "iot": 2,
+}  # fmt: skip
+
+NAME_FIRST = (
+    "Indus", "Ravi", "Margalla", "Karakoram", "Thar", "Chenab", "Jhelum", "Makran", "Hunza",
+    "Saffron", "Crescent", "Falcon", "Zaitoon", "Noor", "Nexus", "Apex", "Orbit", "Pixel",
+    "Quantum", "Vertex", "Cedar", "Shalimar", "Badshahi", "Kohsar", "Sarhad", "Mehran",
+    "Deosai", "Nanga", "Rohtas", "Taxila", "Kirthar", "Swat", "Neelum", "Sapphire", "Emerald",
+    "Tulip", "Lotus", "Silk Route", "Camel", "Peregrine", "Markhor", "Jasmine", "Crimson",
+)  # fmt: skip
+NAME_SECOND = (
+    "Code", "Soft", "Tech", "Digital", "Data", "Cloud", "Logic", "Bits", "Apps", "Byte",
+    "Stack", "Sys", "Net", "Vision", "Mind", "Wave", "Grid", "Forge", "Loop", "Sense",
+)  # fmt: skip
+NAME_SUFFIX = (
+    "Labs",
+    "Technologies",
+    "Solutions",
+    "Systems",
+    "Studio",
+    "Works",
+    "(Pvt) Ltd",
+    "Global",
+)
+
+BUYER_COUNTRIES = {
+    "US": 27, "GB": 13, "AE": 12, "SA": 9, "DE": 8, "CA": 7, "AU": 6, "NL": 5, "QA": 3,
+    "SE": 2, "IE": 2, "FR": 2, "NO": 1, "DK": 1, "BH": 1, "OM": 1,
+}  # fmt: skip
+COUNTRY_PROFILE: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    # currency, time zones, extra languages
+    "US": ("USD", ("America/New_York", "America/Chicago", "America/Los_Angeles"), ()),
+    "GB": ("GBP", ("Europe/London",), ()),
+    "AE": ("AED", ("Asia/Dubai",), ("ar",)),
+    "SA": ("SAR", ("Asia/Riyadh",), ("ar",)),
+    "DE": ("EUR", ("Europe/Berlin",), ("de",)),
+    "CA": ("CAD", ("America/Toronto", "America/Vancouver"), ("fr",)),
+    "AU": ("AUD", ("Australia/Sydney", "Australia/Melbourne"), ()),
+    "NL": ("EUR", ("Europe/Amsterdam",), ("nl",)),
+    "QA": ("QAR", ("Asia/Qatar",), ("ar",)),
+    "SE": ("SEK", ("Europe/Stockholm",), ("sv",)),
+    "IE": ("EUR", ("Europe/Dublin",), ()),
+    "FR": ("EUR", ("Europe/Paris",), ("fr",)),
+    "NO": ("NOK", ("Europe/Oslo",), ("no",)),
+    "DK": ("DKK", ("Europe/Copenhagen",), ("da",)),
+    "BH": ("BHD", ("Asia/Bahrain",), ("ar",)),
+    "OM": ("OMR", ("Asia/Muscat",), ("ar",)),
+}
+# Rough US dollars per unit, only to pick round local-currency budgets.
+APPROX_USD = {"USD": 1, "GBP": 1.3, "AED": 0.27, "SAR": 0.27, "EUR": 1.1, "CAD": 0.72,
+              "AUD": 0.65, "QAR": 0.27, "SEK": 0.1, "NOK": 0.095, "DKK": 0.15, "BHD": 2.65,
+              "OMR": 2.6}  # fmt: skip
+BUYER_WORDS = ("Northwind", "Blue Harbor", "Summit", "Meridian", "Atlas", "Evergreen", "Harbor",
+               "Pioneer", "Keystone", "Silverline", "Oasis", "Falcon", "Lighthouse", "Granite",
+               "Nimbus", "Riverstone", "Crown", "Beacon", "Sterling", "Horizon")  # fmt: skip
+BUYER_SUFFIX = {"US": "Inc.", "GB": "Ltd", "AE": "LLC", "SA": "Co.", "DE": "GmbH", "CA": "Inc.",
+                "AU": "Pty Ltd", "NL": "B.V.", "QA": "W.L.L.", "SE": "AB", "IE": "Ltd",
+                "FR": "SAS", "NO": "AS", "DK": "ApS", "BH": "W.L.L.", "OM": "LLC"}  # fmt: skip
+SHIFTS: tuple[tuple[tuple[int, int], float], ...] = (
+    ((4, 13), 45),
+    ((13, 22), 25),
+    ((14, 23), 10),
+    ((7, 16), 15),
+    ((22, 7), 5),
+)
+EXPORT_MARKETS = ("US", "GB", "AE", "SA", "DE", "CA", "AU", "NL", "QA", "SE", "IE", "NO")
+ENGAGEMENT = ("fixed_price", "time_and_materials", "dedicated_team")
+
+
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _sample(rng: random.Random, pool: tuple[str, ...], low: int, high: int) -> list[str]:
+    return rng.sample(pool, min(len(pool), rng.randint(low, high)))
+
+
+class DemoCatalogue:
+    """``vendors()`` and ``briefs()`` yield interchange records for one seed and size."""
+
+    def __init__(self, *, vendors: int = 2000, briefs: int | None = None, seed: int = 7):
+        self.vendor_count = vendors
+        self.brief_count = briefs if briefs is not None else max(300, vendors * 3 // 20)
+        self.seed = seed
+
+    # Vendors -----------------------------------------------------------------------
+    def vendors(self) -> Iterator[dict[str, Any]]:
+        rng = random.Random(f"vendors-{self.seed}")
+        used_names: set[str] = set()
+        for number in range(1, self.vendor_count + 1):
+            yield self._vendor(rng, number, used_names)
+
+    def _firm_name(self, rng: random.Random, used: set[str]) -> str:
+        for _ in range(20):
+            name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_SECOND)} {rng.choice(NAME_SUFFIX)}"
+            if name not in used:
+                break
+        else:
+            name = f"{name} {len(used)}"
+        used.add(name)
+        return name
+
+    def _vendor(self, rng: random.Random, number: int, used_names: set[str]) -> dict[str, Any]:
+        kinds = [_weighted(rng, SPECIALISATION_WEIGHTS)]
+        if rng.random() < 0.3:
+            kinds.append(_weighted(rng, SPECIALISATION_WEIGHTS))
+        specs = [SPECIALISATIONS[kind] for kind in dict.fromkeys(kinds)]
+        city = _weighted(rng, CITIES)
+        team = max(2, min(3000, int(rng.lognormvariate(3.3, 1.0))))
+        services = list(
+            dict.fromkeys(s for spec in specs for s in _sample(rng, spec.services, 1, 3))
+        )
+        stack = list(dict.fromkeys(t for spec in specs for t in _sample(rng, spec.stack, 2, 5)))
+        industries = list(
+            dict.fromkeys(i for spec in specs for i in _sample(rng, spec.industries, 1, 3))
+        )
+        rate_min = int(min(60, 12 + team**0.35 * 3 + rng.randint(0, 8)))
+        markets = _sample(rng, EXPORT_MARKETS, 1, 4)
+        name = self._firm_name(rng, used_names)
+        record: dict[str, Any] = {
+            "external_id": f"pk-{number:06d}",
+            "name": name,
+            "country": "PK",
+            "city": city,
+            "description": self._description(rng, name, city, services, stack, industries),
+            "website": f"https://{name.lower().replace(' ', '').replace('(pvt)ltd', '')}.example.pk",
+            "founded_year": rng.randint(1998, 2024),
+            "team_size": team,
+            "hourly_rate_usd": {"min": rate_min, "max": rate_min + rng.randint(8, 30)},
+            "min_project_usd": int(round(min(250_000, 1500 + team * rng.uniform(60, 220)), -3)),
+            "services": self._shares(rng, services),
+            "technologies": stack,
+            "industries": industries,
+            "certifications": self._certifications(rng, team, kinds, industries),
+            "languages": ["en", "ur", *(["ar"] if rng.random() < 0.18 else []),
+                          *(["de"] if rng.random() < 0.03 else [])],
+            "working_hours_utc": dict(zip(("start", "end"), _pick_shift(rng), strict=True)),
+            "export_markets": markets,
+            "portfolio": [self._portfolio_item(rng, specs, markets, stack) for _ in range(rng.randint(1, 5))],
+        }  # fmt: skip
+        if rng.random() < 0.72:
+            record["registrations"] = {
+                "pseb": f"PSEB/{rng.randint(2010, 2025)}/{rng.randint(1000, 99999)}"
+            }
+        if rng.random() < 0.6:
+            count = int(rng.expovariate(1 / 12)) + 1
+            record["rating"] = {"average": round(rng.uniform(3.6, 5.0), 1), "count": count}
+        if rng.random() < 0.65:
+            record["preferences"] = {
+                "min_budget_usd": record["min_project_usd"],
+                "industries": industries[:2],
+                "countries": markets[:3],
+                "engagement_models": _sample(rng, ENGAGEMENT, 1, 3),
+            }
+        return record
+
+    @staticmethod
+    def _shares(rng: random.Random, services: list[str]) -> list[Any]:
+        if rng.random() < 0.3:
+            return services
+        cuts = sorted(rng.sample(range(5, 100, 5), len(services) - 1)) if len(services) > 1 else []
+        shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+        return [
+            {"name": name, "share": share} for name, share in zip(services, shares, strict=True)
+        ]
+
+    @staticmethod
+    def _certifications(
+        rng: random.Random, team: int, kinds: list[str], industries: list[str]
+    ) -> list[str]:
+        certs = []
+        if rng.random() < min(0.85, team / 250):
+            certs.append("ISO 27001")
+        if rng.random() < min(0.7, team / 300):
+            certs.append("ISO 9001")
+        if team > 150 and rng.random() < 0.35:
+            certs.append(rng.choice(["CMMI Level 3", "CMMI Level 5"]))
+        if "cloud" in kinds and rng.random() < 0.6:
+            certs.append(
+                rng.choice(["AWS Partner", "AWS Advanced Partner", "Microsoft Solutions Partner"])
+            )
+        if "Healthcare" in industries and rng.random() < 0.4:
+            certs.append("HIPAA")
+        if "Fintech" in industries and rng.random() < 0.25:
+            certs.append("PCI DSS")
+        if team > 80 and rng.random() < 0.2:
+            certs.append("SOC 2")
+        return certs
+
+    @staticmethod
+    def _description(rng: random.Random, name: str, city: str, services: list[str], stack: list[str],
+                     industries: list[str]) -> str:  # fmt: skip
+        opener = rng.choice(
+            ["is a", "is an export-focused", "is a founder-led", "is an award-winning"]
+        )
+        return (
+            f"{name} {opener} firm based in {city}, delivering {', '.join(services)} "
+            f"for clients in {', '.join(industries)}. Our engineers work with {', '.join(stack[:4])}"
+            f"{' and more' if len(stack) > 4 else ''}, with overlap to our clients' working hours."
+        )
+
+    @staticmethod
+    def _portfolio_item(rng: random.Random, specs: list[Specialisation], markets: list[str],
+                        stack: list[str]) -> dict[str, Any]:  # fmt: skip
+        spec = rng.choice(specs)
+        noun = rng.choice(spec.portfolio_nouns)
+        industry = rng.choice(spec.industries)
+        country = rng.choice(markets)
+        return {
+            "title": f"{noun.capitalize()} for a {industry.lower()} client",
+            "client": f"{rng.choice(BUYER_WORDS)} {BUYER_SUFFIX.get(country, 'Ltd')}",
+            "client_country": country,
+            "industry": industry,
+            "services": _sample(rng, spec.services, 1, 2),
+            "technologies": [t for t in stack if t in spec.stack][:4]
+            or _sample(rng, spec.stack, 1, 3),
+            "year": rng.randint(2016, 2026),
+            "value_usd": int(round(rng.lognormvariate(10.3, 0.9), -3)) + 1000,
+            "description": f"Delivered a {noun} in {industry.lower()}.",
+        }
+
+    # Briefs ------------------------------------------------------------------------
+    def briefs(self) -> Iterator[dict[str, Any]]:
+        rng = random.Random(f"briefs-{self.seed}")
+        buyers = [self._buyer(rng, n) for n in range(1, max(2, self.brief_count * 2 // 5) + 1)]
+        for number in range(1, self.brief_count + 1):
+            yield self._brief(rng, number, rng.choice(buyers))
+
+    def _buyer(self, rng: random.Random, number: int) -> dict[str, Any]:
+        country = _weighted(rng, BUYER_COUNTRIES)
+        _, zones, _ = COUNTRY_PROFILE[country]
+        industry = rng.choice([i for spec in SPECIALISATIONS.values() for i in spec.industries])
+        words = rng.sample(BUYER_WORDS, 2)
+        return {
+            "external_id": f"buyer-{number:05d}",
+            "name": f"{words[0]} {words[1]} {BUYER_SUFFIX[country]}",
+            "country": country,
+            "industry": industry,
+            "timezone": rng.choice(zones),
+        }
+
+    def _brief(self, rng: random.Random, number: int, buyer: dict[str, Any]) -> dict[str, Any]:
+        kind = _weighted(rng, SPECIALISATION_WEIGHTS)
+        spec = SPECIALISATIONS[kind]
+        currency, _, languages = COUNTRY_PROFILE[buyer["country"]]
+        services = _sample(rng, spec.services, 1, 2)
+        noun = rng.choice(spec.portfolio_nouns)
+        industry = buyer["industry"] if rng.random() < 0.6 else rng.choice(spec.industries)
+        usd = rng.lognormvariate(10.4, 0.8)
+        low = _round_budget(usd / APPROX_USD[currency])
+        published = date(2025, 1, 1) + timedelta(days=rng.randint(0, 660))
+        brief: dict[str, Any] = {
+            "external_id": f"b-{number:05d}",
+            "buyer": buyer,
+            "title": f"{noun.capitalize()} for our {industry.lower()} business",
+            "description": (
+                f"We are looking for a partner to build a {noun} using "
+                f"{', '.join(_sample(rng, spec.stack, 1, 3))}. "
+                f"Scope covers {', '.join(services)}."
+            ),
+            "services": services,
+            "technologies": _sample(rng, spec.stack, 1, 4),
+            "industry": industry,
+            "budget": {
+                "min": low,
+                "max": _round_budget(low * rng.uniform(1.3, 3.0)),
+                "currency": currency,
+            },
+            "timeline_weeks": rng.choice([4, 6, 8, 12, 16, 20, 26, 36, 52]),
+            "engagement_model": rng.choice(ENGAGEMENT),
+            "languages": ["en", *languages[: int(rng.random() < 0.3)]],
+            "min_overlap_hours": rng.choice([0, 2, 3, 4, 4, 6]),
+            "team_size": rng.randint(1, 12),
+            "location": rng.choice(["remote", "remote", "remote", "hybrid", "onsite"]),
+            "published_at": published.isoformat(),
+        }
+        if industry in {"Fintech", "Healthcare", "Insurance"} and rng.random() < 0.5:
+            brief["required_certifications"] = ["ISO 27001"]
+        return brief
+
+
+def _pick_shift(rng: random.Random) -> tuple[int, int]:
+    return rng.choices([shift for shift, _ in SHIFTS], weights=[weight for _, weight in SHIFTS])[0]
+
+
+def _round_budget(value: float) -> int:
+    step = 1000 if value < 100_000 else 5000
+    return max(step, round(value / step) * step)

@@ -1,0 +1,82 @@
+"""Load the seeded demo catalogue through the same import path users use."""
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import user_create
+from buyers.models import Buyer, BuyerMember
+from buyers.schema import BriefRecord
+from buyers.services import briefs_upsert
+from core.interchange import ImportReport, JsonLinesImporter
+from matchmaking.demo import DemoCatalogue
+from vendors.models import Vendor, VendorMember
+from vendors.schema import VendorRecord
+from vendors.services import vendors_upsert
+
+DEMO_PASSWORD = "raabta-demo"
+
+
+class Command(BaseCommand):
+    help = "Generate and import a realistic demo catalogue (deterministic for a seed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--size", type=int, default=2000, help="number of vendors (default 2000)"
+        )
+        parser.add_argument(
+            "--briefs", type=int, help="number of briefs (default: 15%% of size, min 300)"
+        )
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if vendors exist")
+        parser.add_argument("--no-users", action="store_true", help="skip the demo accounts")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Vendor.objects.exists():
+            self.stdout.write("Demo data already loaded; nothing to do.")
+            return
+        catalogue = DemoCatalogue(
+            vendors=options["size"], briefs=options["briefs"], seed=options["seed"]
+        )
+        for noun, model, writer, records in (
+            ("vendors", VendorRecord, vendors_upsert, catalogue.vendors()),
+            ("briefs", BriefRecord, briefs_upsert, catalogue.briefs()),
+        ):
+            importer = JsonLinesImporter(model, writer)
+            report = importer.run((json.dumps(r) for r in records), progress=self._progress(noun))
+            self.stdout.write(f"Demo {noun}: {report.summary()}")
+        if not options["no_users"]:
+            self._demo_users()
+
+    def _progress(self, noun: str):  # type: ignore[no-untyped-def]
+        def show(report: ImportReport) -> None:
+            if report.lines % 5000 < JsonLinesImporter.batch_size:
+                self.stderr.write(f"  … {noun}: {report.summary()}")
+
+        return show
+
+    @transaction.atomic
+    def _demo_users(self) -> None:
+        accounts = [("admin", User.Role.ADMIN), ("officer", User.Role.OFFICER),
+                    ("vendor", User.Role.VENDOR), ("buyer", User.Role.BUYER)]  # fmt: skip
+        for username, role in accounts:
+            if not User.objects.filter(username=username).exists():
+                user_create(username=username, password=DEMO_PASSWORD, role=role)
+        vendor, buyer = (
+            Vendor.objects.order_by("external_id").first(),
+            Buyer.objects.order_by("external_id").first(),
+        )
+        if vendor:
+            VendorMember.objects.get_or_create(
+                user=User.objects.get(username="vendor"), defaults={"vendor": vendor}
+            )
+        if buyer:
+            BuyerMember.objects.get_or_create(
+                user=User.objects.get(username="buyer"), defaults={"buyer": buyer}
+            )
+        self.stdout.write(
+            f"Demo accounts (password '{DEMO_PASSWORD}'): " + ", ".join(a for a, _ in accounts)
+        )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import user_create
+from buyers.models import Buyer, BuyerMember
+from tests.factories import make_buyer, make_vendor
+from vendors.models import Vendor, VendorMember
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Throttle counters live in the cache; tests must not share them.
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user_factory(db: None) -> Callable[..., User]:
+    counter = iter(range(10**6))
+
+    def make(role: str, *, vendor: Vendor | None = None, buyer: Buyer | None = None) -> User:
+        user = user_create(username=f"{role}-{next(counter)}", password="pw-for-tests-1", role=role)
+        if vendor is not None:
+            VendorMember.objects.create(user=user, vendor=vendor)
+        if buyer is not None:
+            BuyerMember.objects.create(user=user, buyer=buyer)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(user_factory: Callable[..., User]) -> Callable[..., APIClient]:
+    """An API client authenticated as a new user of ``role``."""
+
+    def make(role: str, **memberships: object) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user_factory(role, **memberships))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def vendor(db: None) -> Vendor:
+    return make_vendor()
+
+
+@pytest.fixture
+def buyer(db: None) -> Buyer:
+    return make_buyer()

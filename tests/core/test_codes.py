@@ -1,0 +1,37 @@
+import pytest
+
+from core import codes
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("PK", "PK"), ("pk", "PK"), ("DEU", "DE"), (" us ", "US")]
+)
+def test_countries_are_normalised_to_alpha_2(given, expected):
+    assert codes.country_code(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["XX", "UK", "", "Pakistan1"])
+def test_unknown_countries_are_refused_with_the_value(bad):
+    with pytest.raises(ValueError, match="unknown country"):
+        codes.country_code(bad)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("en", "en"), ("UR", "ur"), ("Arabic", "ar"), ("german", "de")]
+)
+def test_languages_are_iso_639_1(given, expected):
+    assert codes.language_code(given) == expected
+
+
+def test_unknown_language_and_time_zone_are_refused():
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        codes.language_code("xx")
+    with pytest.raises(ValueError, match="unknown time zone 'Berlin'"):
+        codes.time_zone("Berlin")
+    assert codes.time_zone("Asia/Karachi") == "Asia/Karachi"
+
+
+def test_currency_codes_are_iso_4217():
+    assert codes.currency_code("eur") == "EUR"
+    with pytest.raises(ValueError, match="unknown currency"):
+        codes.currency_code("EURO")

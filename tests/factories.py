@@ -1,0 +1,66 @@
+"""factory_boy factories that build *interchange records* (plain dicts).
+
+Rows are written through the services, exactly as imports and the API write them, so
+tests never create states the application could not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from buyers.models import Brief, Buyer
+from buyers.schema import BriefRecord, BuyerRecord
+from buyers.services import brief_save, buyer_save
+from core.money import RateTable
+from core.schema import validate_record
+from vendors.models import Vendor
+from vendors.schema import VendorRecord
+from vendors.services import vendor_save
+
+
+class VendorRecordFactory(factory.DictFactory):
+    external_id = factory.Sequence(lambda n: f"pk-test-{n:05d}")
+    name = factory.Sequence(lambda n: f"Test Firm {n}")
+    country = "PK"
+    city = "Lahore"
+    description = "Builds mobile and web apps."
+    team_size = 25
+    hourly_rate_usd = factory.Dict({"min": 20, "max": 40})
+    services = factory.List(["Mobile App Development"])
+    technologies = factory.List(["React Native"])
+    industries = factory.List(["Fintech"])
+    languages = factory.List(["en", "ur"])
+
+
+class BuyerRecordFactory(factory.DictFactory):
+    external_id = factory.Sequence(lambda n: f"buyer-test-{n:05d}")
+    name = factory.Sequence(lambda n: f"Buyer {n} GmbH")
+    country = "DE"
+    timezone = "Europe/Berlin"
+
+
+class BriefRecordFactory(factory.DictFactory):
+    external_id = factory.Sequence(lambda n: f"b-test-{n:05d}")
+    title = factory.Sequence(lambda n: f"Brief {n}")
+    services = factory.List(["Mobile App Development"])
+    budget = factory.Dict({"min": 10000, "max": 30000, "currency": "USD"})
+    published_at = "2026-03-01"
+
+
+def make_vendor(**fields: Any) -> Vendor:
+    record = validate_record(VendorRecord, VendorRecordFactory(**fields), rates=RateTable.load())
+    return vendor_save(record=record)
+
+
+def make_buyer(**fields: Any) -> Buyer:
+    record = validate_record(BuyerRecord, BuyerRecordFactory(**fields), rates=RateTable.load())
+    return buyer_save(record=record)
+
+
+def make_brief(buyer: Buyer | None = None, **fields: Any) -> Brief:
+    data: dict[str, Any] = BriefRecordFactory(**fields)  # type: ignore[assignment]
+    if buyer is not None:
+        data["buyer"] = {"external_id": buyer.external_id}
+    return brief_save(record=validate_record(BriefRecord, data, rates=RateTable.load()))
