@@ -20,9 +20,10 @@ from core.schema import (
     TimeZone,
     Url,
     conversion_date,
+    dump_canonical,
 )
 from vendors.models import EngagementModel
-from vendors.schema import Certifications, Industry, Services, Technologies, compact
+from vendors.schema import Certifications, Industry, Services, Technologies
 from vendors.taxonomy import get_taxonomy
 
 
@@ -38,7 +39,7 @@ class BuyerRecord(KeyedRecord):
     description: Text | None = None
 
     def canonical(self) -> dict[str, Any]:
-        return compact(self.model_dump(mode="json"))
+        return dump_canonical(self)
 
 
 class Budget(BaseModel):
@@ -112,7 +113,7 @@ class BriefRecord(KeyedRecord):
 
     def canonical(self) -> dict[str, Any]:
         """The brief's own fields (the buyer by reference), as stored and hashed."""
-        data = compact(self.model_dump(mode="json", exclude={"buyer"}))
+        data = {key: value for key, value in dump_canonical(self).items() if key != "buyer"}
         if self.buyer:
             data["buyer"] = self.buyer.external_id
         if "budget" in data:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from buyers.models import Brief, Buyer
 from core.money import json_number
-from vendors.schema import compact
+from core.schema import compact
 
 
 def buyer_of_member(user: User) -> Buyer | None:

@@ -106,10 +106,30 @@ class Money:
         return amount
 
 
+def _blank(value: Any) -> bool:
+    return (
+        value is None
+        or value == []
+        or value == {}
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
 class Record(BaseModel):
-    """Base of every interchange record: strips strings, keeps unknown keys."""
+    """Base of every interchange record: strips strings, keeps unknown keys.
+
+    An empty value (``null``, ``""``, ``[]``, ``{}``) means the same as a missing key,
+    so it is dropped before validation; that keeps the canonical form unique.
+    """
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_blank(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if not _blank(value)}
+        return data
 
     def extra_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
@@ -172,3 +192,26 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 def _is_union_tag(part: str) -> bool:
     # pydantic names the union member it tried ("list[...]", "function-after[...]").
     return "[" in part or part in {"int", "str", "float", "dict", "list"}
+
+
+def dump_canonical(record: BaseModel) -> dict[str, Any]:
+    """A validated record as stored and exported: defaults and empty values left out
+    (records drop blank input, so only all-default nested objects remain to skip)."""
+    data = record.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return {key: value for key, value in data.items() if value != {}}
+
+
+def compact(value: Any) -> Any:
+    """Drop ``None``, empty strings, lists and dicts, recursively; keeps 0 and False."""
+    if isinstance(value, list):
+        return [compact(item) if isinstance(item, dict | list) else item for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {}
+    for key, item in value.items():
+        if isinstance(item, dict | list):
+            item = compact(item)
+        if item is None or item == "" or item == [] or item == {}:
+            continue
+        kept[key] = item
+    return kept

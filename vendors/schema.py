@@ -32,6 +32,7 @@ from core.schema import (
     Url,
     UsdAmount,
     Year,
+    dump_canonical,
 )
 from vendors.models import EngagementModel
 from vendors.taxonomy import Kind, get_taxonomy
@@ -158,20 +159,4 @@ class VendorRecord(KeyedRecord):
 
     def canonical(self) -> dict[str, Any]:
         """The stored and exported form: no empty values, unknown keys at top level."""
-        return compact(self.model_dump(mode="json", exclude_none=True, exclude_defaults=True))
-
-
-def compact(value: Any) -> Any:
-    """Drop ``None``, empty strings, lists and dicts, recursively; keeps 0 and False."""
-    if isinstance(value, list):
-        return [compact(item) if isinstance(item, dict | list) else item for item in value]
-    if not isinstance(value, dict):
-        return value
-    kept = {}
-    for key, item in value.items():
-        if isinstance(item, dict | list):
-            item = compact(item)
-        if item is None or item == "" or item == [] or item == {}:
-            continue
-        kept[key] = item
-    return kept
+        return dump_canonical(self)

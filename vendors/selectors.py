@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.schema import compact
 from vendors.models import Vendor
-from vendors.schema import compact
 
 
 def vendor_list() -> QuerySet[Vendor]:

@@ -74,8 +74,12 @@ class Taxonomy:
 
     def normalise_all(self, kind: Kind, labels: list[str]) -> list[str]:
         """Normalise and de-duplicate, keeping first-seen order; drops empty labels."""
-        normalised = (self.normalise(kind, label) for label in labels)
-        return list(dict.fromkeys(label for label in normalised if label))
+        seen: dict[str, None] = {}
+        for label in labels:
+            canonical = self._normalise(kind, label)[0]
+            if canonical:
+                seen[canonical] = None
+        return list(seen)
 
     def unknown(self, kind: Kind, labels: list[str]) -> list[str]:
         return [label for label in labels if not self.is_known(kind, label)]

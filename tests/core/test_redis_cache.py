@@ -1,0 +1,59 @@
+"""Caching and throttling against the real Redis on this machine (REDIS_URL or the
+local default), each test under its own key prefix."""
+
+import os
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import override_settings
+
+REDIS_URL = os.environ.get("RAABTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_cache(url: str, prefix: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+
+
+@pytest.fixture
+def prefix():
+    prefix = f"raabta-test-{uuid.uuid4().hex}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+
+
+@pytest.mark.django_db
+def test_anonymous_throttling_counts_in_redis(api, prefix, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    # DRF reads the rates once, at class definition; patch them for this test only.
+    monkeypatch.setattr(
+        AnonRateThrottle, "THROTTLE_RATES", {**AnonRateThrottle.THROTTLE_RATES, "anon": "3/min"}
+    )
+    with override_settings(CACHES=redis_cache(REDIS_URL, prefix)):
+        codes = [api.get("/api/v1/vendors/").status_code for _ in range(4)]
+        stored = list(redis.Redis.from_url(REDIS_URL).scan_iter(f"{prefix}*"))
+    assert codes == [200, 200, 200, 429]
+    assert stored, "the throttle history must live in Redis"
+
+
+@pytest.mark.django_db
+def test_a_dead_redis_does_not_take_the_api_down(api, prefix):
+    # Nothing listens on port 1: every cache call fails fast and is ignored.
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", prefix)):
+        caches["default"].set("k", 1)
+        assert api.get("/api/v1/vendors/").status_code == 200
