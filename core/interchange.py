@@ -7,7 +7,6 @@ the HTTP import endpoint and the command share one path.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+import orjson
 from django.db import DatabaseError
 from pydantic import ValidationError
 
@@ -80,12 +80,11 @@ def read_json_lines(
 ) -> Iterator[tuple[int, dict[str, Any] | LineError]]:
     """Yield ``(line_number, object)`` or ``(line_number, LineError)``; skips blank lines."""
     for number, raw in enumerate(lines, start=1):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        if not text.strip():
+        if not raw.strip():
             continue
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
             yield (
                 number,
                 LineError(number, "(line)", f"invalid JSON: {error.msg} (column {error.colno})"),

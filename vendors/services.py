@@ -7,9 +7,9 @@ at all (its ``version`` stays), which is what makes re-imports idempotent.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,8 +32,9 @@ UPDATED_FIELDS = [
 
 
 def record_hash(canonical: dict[str, Any]) -> str:
-    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha1(encoded.encode("utf-8"), usedforsecurity=False).hexdigest()
+    """Fingerprint of a canonical record; key order does not matter."""
+    encoded = orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha1(encoded, usedforsecurity=False).hexdigest()
 
 
 def _copy(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
