@@ -15,6 +15,10 @@ def test_openapi_schema_describes_the_interchange_bodies(api):
     assert "Anyone" in schema["paths"]["/api/v1/vendors/"]["get"]["description"]
 
 
-def test_swagger_ui_and_home_page_are_served(api):
-    assert api.get("/api/v1/docs/").status_code == 200
+def test_swagger_ui_and_its_assets_are_served_by_the_app(api, client):
+    page = api.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+    assert asset.status_code == 200
     assert b"Raabta" in api.get("/").content

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "core",
     "accounts",
@@ -181,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Request bodies are pydantic models, whose JSON Schema (2020-12) is OpenAPI 3.1.
     "OAS_VERSION": "3.1.0",
+    # Swagger UI's JavaScript and CSS come from the app's own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Where currency amounts have no rate on or before their date, the earliest rate is
