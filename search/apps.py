@@ -2,6 +2,14 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Search backends and index sync (see docs/architecture.md); filled by the search work."""
+    """Search backends, the vendor index, and its sync from the outbox."""
 
     name = "search"
+
+    def ready(self) -> None:
+        from core.outbox import register_consumer
+        from core.tasks import enqueue
+        from search import checks  # noqa: F401 - registers the system checks
+        from vendors.services import VENDOR_TOPIC
+
+        register_consumer(VENDOR_TOPIC, lambda: enqueue("search.sync.sync_search_index"))

@@ -19,6 +19,15 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_search_index(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Every test indexes into its own embedded index (writes index inline after commit).
+    path = tmp_path_factory.mktemp("search")
+    settings.SEARCH_BACKENDS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "search.backends.embedded.EmbeddedBackend", "PATH": str(path)}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Throttle counters live in the cache; tests must not share them.
     cache.clear()

@@ -21,6 +21,12 @@ def vendor_get(*, external_id: str) -> Vendor:
     return vendor_list().get(external_id=external_id)
 
 
+def vendors_by_external_id(external_ids: list[str]) -> dict[str, Vendor]:
+    return {
+        vendor.external_id: vendor for vendor in Vendor.objects.filter(external_id__in=external_ids)
+    }
+
+
 def vendor_of_member(user: User) -> Vendor | None:
     membership = getattr(user, "vendor_membership", None)
     return membership.vendor if membership else None

@@ -16,9 +16,12 @@ from django.utils import timezone
 from accounts.models import User
 from core.db import insert_rows
 from core.interchange import Outcome
+from core.outbox import outbox_record
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
 
+# Outbox topic for vendor profile changes (consumed by the search index).
+VENDOR_TOPIC = "vendor"
 _COPIED = (
     "name", "city", "description", "website", "founded_year", "team_size", "min_project_usd",
     "technologies", "industries", "certifications", "languages", "export_markets", "registrations",
@@ -104,6 +107,11 @@ def vendors_upsert(records: list[VendorRecord]) -> Outcome:
             changed.append(vendor)
     insert_rows(Vendor, created)
     Vendor.objects.bulk_update(changed, UPDATED_FIELDS)
+    outbox_record(
+        topic=VENDOR_TOPIC,
+        changes=[(row["external_id"], 1, False) for row in created]
+        + [(vendor.external_id, vendor.version, False) for vendor in changed],
+    )
     unchanged = len(records) - len(created) - len(changed)
     return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
 
@@ -120,4 +128,5 @@ def vendor_save(*, record: VendorRecord, member: User | None = None) -> Vendor:
 
 @transaction.atomic
 def vendor_delete(*, vendor: Vendor) -> None:
+    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version + 1, True)])
     vendor.delete()

@@ -81,6 +81,19 @@ class Taxonomy:
                 seen[canonical] = None
         return list(seen)
 
+    def labels_in(self, text: str, *, max_words: int = 4) -> list[str]:
+        """Canonical labels named anywhere in free text, synonyms resolved, exact
+        matches only ("RN developers in Lahore" → ["React Native"])."""
+        words = re.findall(r"[\w#+.&/-]+", text)
+        found: dict[str, None] = {}
+        for size in range(max_words, 0, -1):
+            for start in range(len(words) - size + 1):
+                key = label_key(" ".join(words[start : start + size]))
+                for vocabulary in self.vocabularies.values():
+                    if key in vocabulary.by_key:
+                        found[vocabulary.by_key[key]] = None
+        return list(found)
+
     def unknown(self, kind: Kind, labels: list[str]) -> list[str]:
         return [label for label in labels if not self.is_known(kind, label)]
 

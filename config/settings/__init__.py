@@ -126,6 +126,35 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Search: the embedded engine (tantivy, index on local disk) unless ELASTICSEARCH_URL
+# points at an Elasticsearch 8/9 cluster.
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+if ELASTICSEARCH_URL:
+    SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+            "URL": ELASTICSEARCH_URL,
+            "INDEX": env("RAABTA_SEARCH_INDEX", "raabta-vendors"),
+            "TIMEOUT": float(env("RAABTA_SEARCH_TIMEOUT", "2.0")),
+            "RETRIES": int(env("RAABTA_SEARCH_RETRIES", "2")),
+        }
+    }
+else:
+    SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.embedded.EmbeddedBackend",
+            "PATH": str(DATA_DIR / "search"),
+        }
+    }
+# Seconds a search result may be served from the cache (it is also invalidated by
+# every index change).
+RAABTA_SEARCH_CACHE_SECONDS = int(env("RAABTA_SEARCH_CACHE_SECONDS", "300"))
+
+# Background work: an RQ queue on Redis when REDIS_URL is set, else run inline right
+# after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
+RAABTA_TASKS_INLINE = env_bool("RAABTA_TASKS_INLINE", not REDIS_URL)
+RAABTA_TASK_QUEUE = env("RAABTA_TASK_QUEUE", "raabta")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

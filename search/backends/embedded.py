@@ -1,0 +1,448 @@
+"""The embedded backend: tantivy (Rust, in-process), an index on local disk.
+
+Layout under ``PATH``: one directory per build (``vendors-<timestamp>``) and a
+``CURRENT`` file naming the live one. A rebuild writes a new directory and replaces
+``CURRENT`` atomically (``os.replace``), the embedded equivalent of an alias switch;
+readers notice the change on their next search. Writers take an exclusive file lock, so
+several processes (web workers, the task worker) can share one index directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from search.backends.base import SearchBackend
+from search.query import (
+    ALL_OF,
+    ANY_OF,
+    FACETS,
+    HIGHLIGHT_FIELDS,
+    SORTS,
+    CandidateQuery,
+    FacetValue,
+    Hit,
+    SearchPage,
+    Suggestion,
+    VendorQuery,
+)
+
+LABEL_FIELDS = ("services", "technologies", "industries", "certifications")
+KEYWORD_FIELDS = (*FACETS,)
+INTEGER_FIELDS = ("team_size", "rate_min", "rate_max", "min_project_usd")
+# Where words count most: a firm that *offers* a service outranks one that mentions it.
+TEXT_BOOSTS = {
+    "name": 2.0,
+    "services_text": 3.0,
+    "technologies_text": 3.0,
+    "industries_text": 2.0,
+    "certifications_text": 1.5,
+    "description": 1.0,
+    "portfolio_text": 0.7,
+}
+LABEL_BOOST = 4.0
+WRITER_HEAP = 64_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    schema = tantivy.SchemaBuilder()
+    schema.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    schema.add_unsigned_field("version", stored=True, fast=True, indexed=True)
+    for name in ("name", "description", "portfolio_text"):
+        schema.add_text_field(name, stored=True, tokenizer_name="en_stem")
+    schema.add_text_field("name_words", tokenizer_name="default")
+    schema.add_text_field("name_sort", tokenizer_name="raw", fast=True)
+    for name in LABEL_FIELDS:
+        schema.add_text_field(f"{name}_text", tokenizer_name="en_stem")
+    for name in KEYWORD_FIELDS:
+        schema.add_text_field(name, tokenizer_name="raw", fast=True)
+    for name in INTEGER_FIELDS:
+        schema.add_integer_field(name, fast=True, indexed=True)
+    schema.add_float_field("rating", fast=True, indexed=True)
+    return schema.build()
+
+
+SCHEMA = build_schema()
+
+
+def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
+    values: dict[str, Any] = {"id": document["id"], "version": document["version"]}
+    for name in (
+        "name",
+        "description",
+        "portfolio_text",
+        "name_sort",
+        *KEYWORD_FIELDS,
+        *INTEGER_FIELDS,
+        "rating",
+    ):
+        if document.get(name) not in (None, "", []):
+            values[name] = document[name]
+    values["name_words"] = document["name"]
+    for name in LABEL_FIELDS:
+        values[f"{name}_text"] = " . ".join(document.get(name) or [])
+    return tantivy.Document.from_dict(values, SCHEMA)
+
+
+def _filter(query: tantivy.Query) -> tuple[tantivy.Occur, tantivy.Query]:
+    """A clause that must match but does not change the score."""
+    return tantivy.Occur.Must, tantivy.Query.const_score_query(query, 0.0)
+
+
+def _term(field: str, value: str) -> tantivy.Query:
+    return tantivy.Query.term_query(SCHEMA, field, value)
+
+
+def _range(field: str, low: int | None, high: int | None) -> tantivy.Query:
+    return tantivy.Query.range_query(
+        SCHEMA,
+        field,
+        tantivy.FieldType.Integer,
+        low if low is not None else -(2**62),
+        high if high is not None else 2**62,
+    )
+
+
+class EmbeddedBackend(SearchBackend):
+    def __init__(self, alias: str, params: dict[str, Any]):
+        super().__init__(alias, params)
+        self.root = Path(params["PATH"]) / params.get("INDEX", "vendors")
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._index: tantivy.Index | None = None
+        self._generation = ""
+        self._seen_meta: tuple[int, int] = (0, 0)
+
+    # Index lifecycle -----------------------------------------------------------------
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def _new_generation(self) -> Path:
+        path = self.root / f"vendors-{time.time_ns()}"
+        path.mkdir()
+        return path
+
+    def _ensure_index(self) -> None:
+        if not self._current_file.exists():
+            with self._write_lock():
+                if not self._current_file.exists():
+                    self._switch(self._new_generation())
+
+    def _open(self) -> tantivy.Index:
+        """The live index, reopened after a rebuild and reloaded after a commit."""
+        self._ensure_index()
+        generation = self._current_file.read_text().strip()
+        if generation != self._generation or self._index is None:
+            self._index = tantivy.Index(SCHEMA, path=str(self.root / generation))
+            self._generation, self._seen_meta = generation, (0, 0)
+        # tantivy replaces meta.json on every commit: a new inode means new data
+        # (another process may have written it).
+        meta = self.root / generation / "meta.json"
+        stat = meta.stat() if meta.exists() else None
+        seen = (stat.st_ino, stat.st_mtime_ns) if stat else (0, 0)
+        if seen != self._seen_meta:
+            self._index.reload()
+            self._seen_meta = seen
+        return self._index
+
+    def _switch(self, path: Path) -> None:
+        temporary = self.root / "CURRENT.new"
+        temporary.write_text(path.name)
+        os.replace(temporary, self._current_file)
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        with open(self.root / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[tuple[tantivy.Index, tantivy.IndexWriter]]:
+        self._ensure_index()
+        with self._write_lock():
+            index = self._open()
+            writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            try:
+                yield index, writer
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        self._open()
+
+    # Writes ----------------------------------------------------------------------------
+    def _indexed_versions(self, index: tantivy.Index, ids: list[str]) -> dict[str, int]:
+        searcher = index.searcher()
+        hits = searcher.search(
+            tantivy.Query.term_set_query(SCHEMA, "id", ids), len(ids) or 1, count=False
+        ).hits
+        addresses = [address for _, address in hits]
+        versions = searcher.fast_field_values("version", addresses)
+        return {
+            searcher.doc(a)["id"][0]: int(v or 0) for a, v in zip(addresses, versions, strict=True)
+        }
+
+    def index_documents(self, documents: Iterable[dict[str, Any]]) -> int:
+        batch = {document["id"]: document for document in documents}
+        if not batch:
+            return 0
+        written = 0
+        with self._writer() as (index, writer):
+            current = self._indexed_versions(index, list(batch))
+            for doc_id, document in batch.items():
+                if current.get(doc_id, -1) >= document["version"]:
+                    continue  # stale or replayed
+                writer.delete_documents_by_term("id", doc_id)
+                writer.add_document(to_tantivy(document))
+                written += 1
+        return written
+
+    def delete_documents(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._writer() as (_, writer):
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+    def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
+        path = self._new_generation()
+        index = tantivy.Index(SCHEMA, path=str(path))
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        count = 0
+        for document in documents:
+            writer.add_document(to_tantivy(document))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        with self._write_lock():
+            previous = self._current_file.read_text().strip() if self._current_file.exists() else ""
+            self._switch(path)
+            self._remove_old_generations(keep={path.name, previous})
+        self._open()
+        return count
+
+    def _remove_old_generations(self, keep: set[str]) -> None:
+        # The generation just replaced stays until the next rebuild, for readers that
+        # still hold it open.
+        for old in self.root.glob("vendors-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    # Reads ---------------------------------------------------------------------------
+    def _text_query(
+        self, index: tantivy.Index, text: str, labels: tuple[str, ...]
+    ) -> tantivy.Query | None:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if text.strip():
+            parsed, _ = index.parse_query_lenient(
+                _plain(text), default_field_names=list(TEXT_BOOSTS), field_boosts=TEXT_BOOSTS
+            )
+            clauses.append((tantivy.Occur.Should, parsed))
+        for label in labels:
+            for field in LABEL_FIELDS:
+                clauses.append(
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.boost_query(_term(field, label), LABEL_BOOST),
+                    )
+                )
+        return tantivy.Query.boolean_query(clauses) if clauses else None
+
+    def _query(self, index: tantivy.Index, query: VendorQuery) -> tantivy.Query:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        text = self._text_query(index, query.text, query.labels)
+        clauses.append(
+            (tantivy.Occur.Must, text if text is not None else tantivy.Query.all_query())
+        )
+        for field in ALL_OF:
+            clauses.extend(_filter(_term(field, value)) for value in query.filters.get(field, ()))
+        for field in ANY_OF:
+            values = query.filters.get(field, ())
+            if values:
+                clauses.append(_filter(tantivy.Query.term_set_query(SCHEMA, field, list(values))))
+        if query.min_rate is not None or query.max_rate is not None:
+            clauses.append(_filter(_range("rate_min", query.min_rate, query.max_rate)))
+        if query.min_team_size is not None or query.max_team_size is not None:
+            clauses.append(_filter(_range("team_size", query.min_team_size, query.max_team_size)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def search(self, query: VendorQuery) -> SearchPage:
+        index = self._open()
+        searcher = index.searcher()
+        tantivy_query = self._query(index, query)
+        sort = SORTS.get(query.sort)
+        if sort is None:
+            result = searcher.search(tantivy_query, query.limit, count=True, offset=query.offset)
+        else:
+            field, direction = sort
+            order = tantivy.Order.Asc if direction == "asc" else tantivy.Order.Desc
+            result = searcher.search(
+                tantivy_query,
+                query.limit,
+                count=True,
+                offset=query.offset,
+                order_by_field=field,
+                order=order,
+            )
+        hits = self._hits(searcher, index, query, result.hits)
+        facets = self._facets(searcher, tantivy_query) if query.facets else {}
+        return SearchPage(total=result.count or 0, hits=hits, facets=facets)  # type: ignore[attr-defined]
+
+    def _hits(
+        self, searcher: tantivy.Searcher, index: tantivy.Index, query: VendorQuery, hits: list[Any]
+    ) -> list[Hit]:
+        generators = {}
+        text_only = self._text_query(index, query.text, ()) if query.highlight else None
+        if text_only is not None:
+            generators = {
+                field: tantivy.SnippetGenerator.create(searcher, text_only, SCHEMA, field)
+                for field in HIGHLIGHT_FIELDS
+            }
+        found = []
+        for score, address in hits:
+            document = searcher.doc(address)
+            highlights = {}
+            for field, generator in generators.items():
+                html = generator.snippet_from_doc(document).to_html()
+                if "<b>" in html:
+                    highlights[field] = html.replace("<b>", "<mark>").replace("</b>", "</mark>")
+            found.append(
+                Hit(
+                    id=document["id"][0],
+                    score=float(score) if isinstance(score, float) else 0.0,
+                    highlights=highlights,
+                )
+            )
+        return found
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query
+    ) -> dict[str, list[FacetValue]]:
+        request = {field: {"terms": {"field": field, "size": 50}} for field in FACETS}
+        result = searcher.aggregate(query, request)
+        return {
+            field: [
+                FacetValue(bucket["key"], bucket["doc_count"])
+                for bucket in result[field]["buckets"]
+            ]
+            for field in FACETS
+        }
+
+    def candidates(self, query: CandidateQuery) -> list[tuple[str, float]]:
+        index = self._open()
+        searcher = index.searcher()
+        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for field, labels, boost in (
+            ("services", query.services, 3.0),
+            ("technologies", query.technologies, 2.0),
+            ("industries", query.industries, 1.5),
+        ):
+            should.extend(
+                (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
+                for label in labels
+            )
+        text = self._text_query(index, query.text, ())
+        if text is not None:
+            should.append((tantivy.Occur.Should, text))
+        clauses = [
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(should) if should else tantivy.Query.all_query(),
+            )
+        ]
+        clauses.extend(_filter(_term("certifications", c)) for c in query.required_certifications)
+        if query.max_budget_usd is not None:
+            within = _range("min_project_usd", None, query.max_budget_usd)
+            unknown = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, tantivy.Query.all_query()),
+                    (tantivy.Occur.MustNot, tantivy.Query.exists_query("min_project_usd")),
+                ]
+            )
+            clauses.append(
+                _filter(
+                    tantivy.Query.boolean_query(
+                        [(tantivy.Occur.Should, within), (tantivy.Occur.Should, unknown)]
+                    )
+                )
+            )
+        if query.exclude:
+            clauses.append(
+                (
+                    tantivy.Occur.MustNot,
+                    tantivy.Query.term_set_query(SCHEMA, "id", list(query.exclude)),
+                )
+            )
+        hits = searcher.search(tantivy.Query.boolean_query(clauses), query.limit, count=False).hits
+        return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+
+    def autocomplete_names(self, prefix: str, limit: int) -> list[Suggestion]:
+        words = re.findall(r"\w+", prefix.lower())
+        if not words:
+            return []
+        index = self._open()
+        searcher = index.searcher()
+        query = tantivy.Query.phrase_prefix_query(SCHEMA, "name_words", words)
+        hits = searcher.search(
+            query, limit, count=False, order_by_field="name_sort", order=tantivy.Order.Asc
+        ).hits
+        found = []
+        for _, address in hits:
+            document = searcher.doc(address)
+            found.append(Suggestion(kind="vendor", text=document["name"][0], id=document["id"][0]))
+        return found
+
+    def label_values(self, field: str) -> dict[str, int]:
+        searcher = self._open().searcher()
+        result = searcher.aggregate(
+            tantivy.Query.all_query(), {"v": {"terms": {"field": field, "size": 10_000}}}
+        )
+        return {bucket["key"]: bucket["doc_count"] for bucket in result["v"]["buckets"]}
+
+    def versions(self) -> dict[str, int]:
+        searcher = self._open().searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        addresses = [
+            address
+            for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits
+        ]
+        versions = searcher.fast_field_values("version", addresses)
+        return {
+            searcher.doc(a)["id"][0]: int(v or 0) for a, v in zip(addresses, versions, strict=True)
+        }
+
+    def count(self) -> int:
+        return int(self._open().searcher().num_docs)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            return {
+                "ok": True,
+                "backend": "embedded",
+                "documents": self.count(),
+                "index": self._generation,
+            }
+        except Exception as error:  # health never raises
+            return {"ok": False, "backend": "embedded", "error": str(error)}
+
+
+def _plain(text: str) -> str:
+    """User text as plain words: tantivy's query syntax (field:, quotes, +/-) is not
+    offered to users, and a stray colon must not become a field lookup."""
+    return " ".join(re.findall(r"[\w#+.]+", text))

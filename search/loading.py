@@ -1,0 +1,30 @@
+"""Choosing the search backend from settings, in the style of Django's ``CACHES``:
+
+SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.embedded.EmbeddedBackend",
+                               "PATH": "/var/lib/raabta/search"}}
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+from search.backends.base import SearchBackend
+
+
+@cache
+def get_search_backend(alias: str = "default") -> SearchBackend:
+    params = dict(settings.SEARCH_BACKENDS[alias])
+    backend_class = import_string(str(params.pop("BACKEND")))
+    return backend_class(alias, params)  # type: ignore[no-any-return]
+
+
+def _reset(*, setting: str, **kwargs: object) -> None:
+    if setting == "SEARCH_BACKENDS":
+        get_search_backend.cache_clear()
+
+
+setting_changed.connect(_reset)

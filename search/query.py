@@ -1,0 +1,101 @@
+"""What a search asks and what it returns: plain data, shared by every backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Facets every backend computes, with the document field each counts.
+FACETS = (
+    "services", "technologies", "industries", "certifications", "city", "country",
+    "languages", "export_markets", "rate_band", "team_band",
+)  # fmt: skip
+# Filters on label lists require every value given (a firm must offer all of them);
+# filters on single-valued fields accept any of the values given.
+ALL_OF = ("services", "technologies", "industries", "certifications", "languages", "export_markets")
+ANY_OF = ("city", "country", "rate_band", "team_band")
+SORTS = {
+    "relevance": None,
+    "name": ("name_sort", "asc"),
+    "team_size": ("team_size", "asc"),
+    "-team_size": ("team_size", "desc"),
+    "rate": ("rate_min", "asc"),
+    "-rating": ("rating", "desc"),
+}
+# Band values are plain ASCII: they travel in URLs (?rate_band=25-49).
+RATE_BANDS = ((25, "0-24"), (50, "25-49"), (100, "50-99"), (None, "100+"))
+TEAM_BANDS = ((10, "1-9"), (50, "10-49"), (250, "50-249"), (1000, "250-999"), (None, "1000+"))
+HIGHLIGHT_FIELDS = ("name", "description", "portfolio_text")
+
+
+def band(value: int | None, bands: tuple[tuple[int | None, str], ...]) -> str | None:
+    if value is None:
+        return None
+    return next(label for limit, label in bands if limit is None or value < limit)
+
+
+@dataclass(frozen=True)
+class VendorQuery:
+    """A directory search. ``filters`` maps a field of ``ALL_OF``/``ANY_OF`` to values."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    min_rate: int | None = None  # hourly rate from, at least
+    max_rate: int | None = None  # hourly rate from, at most
+    min_team_size: int | None = None
+    max_team_size: int | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+    highlight: bool = True
+    # Labels the taxonomy recognised in ``text`` (synonyms resolved), boosted.
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """Stage-1 retrieval for a brief: hard filters plus BM25 over the brief's needs."""
+
+    text: str
+    services: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    required_certifications: tuple[str, ...] = ()
+    max_budget_usd: int | None = None  # firms whose minimum project exceeds it are out
+    exclude: tuple[str, ...] = ()
+    limit: int = 300
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    score: float
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [hit.__dict__ for hit in self.hits],
+            "facets": {name: [v.__dict__ for v in values] for name, values in self.facets.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "vendor", "service", "technology"
+    text: str
+    id: str | None = None

@@ -1,0 +1,121 @@
+"""Directory search and suggestions, as the API and pages use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from core import codes
+from search.cache import cached
+from search.loading import get_search_backend
+from search.query import ALL_OF, ANY_OF, CandidateQuery, Suggestion, VendorQuery
+from vendors.selectors import vendors_by_external_id
+from vendors.taxonomy import Kind, get_taxonomy
+
+_LABEL_KINDS: dict[str, Kind] = {
+    "services": "service",
+    "technologies": "technology",
+    "industries": "industry",
+    "certifications": "certification",
+}
+
+
+def _normalise_filter(field: str, values: Iterable[str]) -> tuple[str, ...]:
+    taxonomy = get_taxonomy()
+    normalised = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        if field in _LABEL_KINDS:
+            value = taxonomy.normalise(_LABEL_KINDS[field], value)
+        elif field in {"country", "export_markets"}:
+            value = _or_raw(codes.country_code, value)
+        elif field == "languages":
+            value = _or_raw(codes.language_code, value)
+        elif field == "city":
+            value = " ".join(word.capitalize() for word in value.split())
+        normalised.append(value)
+    return tuple(dict.fromkeys(normalised))
+
+
+def _or_raw(normalise: Any, value: str) -> str:
+    try:
+        return str(normalise(value))
+    except ValueError:
+        return value  # an unknown code simply matches nothing
+
+
+def build_query(
+    *, text: str = "", filters: dict[str, Iterable[str]] | None = None, **options: Any
+) -> VendorQuery:
+    """A backend query from user input: labels normalised, synonyms in the text found."""
+    cleaned = {
+        field: _normalise_filter(field, values)
+        for field, values in (filters or {}).items()
+        if field in ALL_OF or field in ANY_OF
+    }
+    labels = tuple(get_taxonomy().labels_in(text)) if text else ()
+    return VendorQuery(
+        text=text, filters={k: v for k, v in cleaned.items() if v}, labels=labels, **options
+    )
+
+
+def vendor_search(query: VendorQuery) -> dict[str, Any]:
+    """One page of results with facets, each hit with the vendor's summary; cached until
+    the index changes."""
+    return cached("vendors", query.__dict__, lambda: _search(query))  # type: ignore[no-any-return]
+
+
+def _search(query: VendorQuery) -> dict[str, Any]:
+    page = get_search_backend().search(query)
+    vendors = vendors_by_external_id([hit.id for hit in page.hits])
+    results = []
+    for hit in page.hits:
+        vendor = vendors.get(hit.id)
+        if vendor is None:  # deleted since it was indexed; the outbox will catch up
+            continue
+        results.append(
+            {
+                "external_id": vendor.external_id,
+                "name": vendor.name,
+                "city": vendor.city,
+                "team_size": vendor.team_size,
+                "hourly_rate_usd": {
+                    "min": vendor.hourly_rate_min_usd,
+                    "max": vendor.hourly_rate_max_usd,
+                },
+                "services": [service["name"] for service in vendor.services],
+                "technologies": vendor.technologies,
+                "industries": vendor.industries,
+                "certifications": vendor.certifications,
+                "score": round(hit.score, 4),
+                "highlights": hit.highlights,
+            }
+        )
+    facets = {name: [value.__dict__ for value in values] for name, values in page.facets.items()}
+    return {"count": page.total, "results": results, "facets": facets}
+
+
+def suggestions(prefix: str, *, limit: int = 10) -> list[Suggestion]:
+    """Firm names, services and technologies starting with ``prefix`` (any word)."""
+    prefix = prefix.strip()
+    if len(prefix) < 2:
+        return []
+    backend = get_search_backend()
+    found = backend.autocomplete_names(prefix, limit)
+    lowered = prefix.casefold()
+    for field, kind in (("services", "service"), ("technologies", "technology")):
+        labels = set(get_taxonomy().labels(kind)) | set(backend.label_values(field))  # type: ignore[arg-type]
+        matching = sorted(
+            label
+            for label in labels
+            if any(w.startswith(lowered) for w in label.casefold().split())
+        )
+        found.extend(Suggestion(kind=kind, text=label) for label in matching)
+    return found[:limit]
+
+
+def candidates_for(query: CandidateQuery) -> list[tuple[str, float]]:
+    """Stage-1 retrieval for matchmaking (used by the ranker)."""
+    return get_search_backend().candidates(query)

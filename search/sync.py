@@ -1,0 +1,132 @@
+"""Keeping the index in step with the database.
+
+``drain_outbox`` is the only writer in normal operation: it reads vendor events from
+the outbox, indexes the vendors' *current* rows (or deletes the missing ones) and removes
+the events. It is idempotent: replaying an event re-sends a document the backend already
+has at that version, which the backend ignores. ``reconcile`` compares the whole index
+with the database and repairs what differs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from core.models import OutboxEvent
+from search.backends.base import SearchBackend, SearchUnavailable
+from search.cache import bump_generation
+from search.documents import index_version, vendor_document
+from search.loading import get_search_backend
+from vendors.selectors import vendor_list, vendors_by_external_id
+from vendors.services import VENDOR_TOPIC
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DrainReport:
+    events: int = 0
+    indexed: int = 0
+    deleted: int = 0
+    error: str = ""
+
+
+def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 500) -> DrainReport:
+    """Index every pending vendor change; stops at the first backend failure, leaving the
+    failed batch in the outbox with its attempt count and error."""
+    backend = backend or get_search_backend()
+    report = DrainReport()
+    while True:
+        with transaction.atomic():
+            events = _claim(batch_size)
+            if not events:
+                break
+            ids = [event.id for event in events]
+            try:
+                indexed, deleted = _apply(backend, {event.key for event in events})
+            except SearchUnavailable as error:
+                OutboxEvent.objects.filter(id__in=ids).update(
+                    attempts=F("attempts") + 1, last_error=str(error)[:2000]
+                )
+                report.error = str(error)
+                log.warning("search index unavailable, %d events kept: %s", len(ids), error)
+                break
+            OutboxEvent.objects.filter(id__in=ids).delete()
+        report.events += len(ids)
+        report.indexed += indexed
+        report.deleted += deleted
+    if report.events:
+        bump_generation()
+    return report
+
+
+def _claim(batch_size: int) -> list[OutboxEvent]:
+    events = OutboxEvent.objects.filter(topic=VENDOR_TOPIC).order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        events = events.select_for_update(skip_locked=True)  # two workers never share a batch
+    return list(events[:batch_size])
+
+
+def _apply(backend: SearchBackend, keys: set[str]) -> tuple[int, int]:
+    vendors = vendors_by_external_id(sorted(keys))
+    missing = keys - set(vendors)
+    indexed = backend.index_documents(vendor_document(vendor) for vendor in vendors.values())
+    backend.delete_documents(sorted(missing))
+    return indexed, len(missing)
+
+
+def sync_search_index() -> DrainReport:
+    """The background task run after every commit that changed vendors."""
+    return drain_outbox()
+
+
+@dataclass
+class Drift:
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    stale: list[str] = field(default_factory=list)  # indexed at another version
+    orphaned: list[str] = field(default_factory=list)  # in the index, not in the database
+
+    @property
+    def total(self) -> int:
+        return len(self.missing) + len(self.stale) + len(self.orphaned)
+
+
+def find_drift(backend: SearchBackend | None = None) -> Drift:
+    backend = backend or get_search_backend()
+    indexed = backend.versions()
+    expected = {
+        vendor.external_id: index_version(vendor)
+        for vendor in vendor_list().only("external_id", "created_at", "version")
+    }
+    return Drift(
+        missing=sorted(set(expected) - set(indexed)),
+        stale=sorted(
+            key for key, version in indexed.items() if key in expected and expected[key] != version
+        ),
+        orphaned=sorted(set(indexed) - set(expected)),
+    )
+
+
+def repair_drift(drift: Drift, backend: SearchBackend | None = None) -> None:
+    """Re-index missing and stale vendors from the database; delete orphans. Stale
+    documents are deleted first, so a corrupted document with a *higher* version than
+    the database row is replaced too."""
+    backend = backend or get_search_backend()
+    backend.delete_documents(drift.stale + drift.orphaned)
+    vendors = vendors_by_external_id(drift.missing + drift.stale)
+    backend.index_documents(vendor_document(vendor) for vendor in vendors.values())
+    bump_generation()
+
+
+def rebuild(backend: SearchBackend | None = None) -> int:
+    """Build a fresh index from every vendor and switch to it atomically."""
+    backend = backend or get_search_backend()
+    documents = (
+        vendor_document(vendor) for vendor in vendor_list().order_by("id").iterator(chunk_size=2000)
+    )
+    count = backend.rebuild(documents)
+    bump_generation()
+    return count
