@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q
+
 from core import codes
+from search.backends.base import SearchUnavailable
 from search.cache import cached
 from search.loading import get_search_backend
-from search.query import ALL_OF, ANY_OF, CandidateQuery, Suggestion, VendorQuery
-from vendors.selectors import vendors_by_external_id
+from search.query import ALL_OF, ANY_OF, CandidateQuery, Hit, Suggestion, VendorQuery
+from vendors.models import Vendor
+from vendors.selectors import vendor_list, vendors_by_external_id
 from vendors.taxonomy import Kind, get_taxonomy
 
+log = logging.getLogger(__name__)
 _LABEL_KINDS: dict[str, Kind] = {
     "services": "service",
     "technologies": "technology",
@@ -63,15 +69,41 @@ def build_query(
 
 def vendor_search(query: VendorQuery) -> dict[str, Any]:
     """One page of results with facets, each hit with the vendor's summary; cached until
-    the index changes."""
-    return cached("vendors", query.__dict__, lambda: _search(query))  # type: ignore[no-any-return]
+    the index changes. If the search backend is down, a plain database search answers
+    instead (no facets, no highlights, ``"degraded": true``) and is not cached."""
+    try:
+        return cached("vendors", query.__dict__, lambda: _search(query))  # type: ignore[no-any-return]
+    except SearchUnavailable:
+        log.warning("search backend unavailable; answering from the database", exc_info=True)
+        return _database_search(query)
+
+
+def _database_search(query: VendorQuery) -> dict[str, Any]:
+    vendors = vendor_list()
+    for word in query.text.split():
+        vendors = vendors.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    if query.filters.get("city"):
+        vendors = vendors.filter(city__in=query.filters["city"])
+    page = list(vendors.order_by("name")[query.offset : query.offset + query.limit])
+    hits = [Hit(id=vendor.external_id, score=0.0) for vendor in page]
+    return {
+        "count": vendors.count(),
+        "results": _results(hits, {vendor.external_id: vendor for vendor in page}),
+        "facets": {},
+        "degraded": True,
+    }
 
 
 def _search(query: VendorQuery) -> dict[str, Any]:
     page = get_search_backend().search(query)
+    facets = {name: [value.__dict__ for value in values] for name, values in page.facets.items()}
     vendors = vendors_by_external_id([hit.id for hit in page.hits])
+    return {"count": page.total, "results": _results(page.hits, vendors), "facets": facets}
+
+
+def _results(hits: list[Hit], vendors: dict[str, Vendor]) -> list[dict[str, Any]]:
     results = []
-    for hit in page.hits:
+    for hit in hits:
         vendor = vendors.get(hit.id)
         if vendor is None:  # deleted since it was indexed; the outbox will catch up
             continue
@@ -93,8 +125,7 @@ def _search(query: VendorQuery) -> dict[str, Any]:
                 "highlights": hit.highlights,
             }
         )
-    facets = {name: [value.__dict__ for value in values] for name, values in page.facets.items()}
-    return {"count": page.total, "results": results, "facets": facets}
+    return results
 
 
 def suggestions(prefix: str, *, limit: int = 10) -> list[Suggestion]:
@@ -103,17 +134,18 @@ def suggestions(prefix: str, *, limit: int = 10) -> list[Suggestion]:
     if len(prefix) < 2:
         return []
     backend = get_search_backend()
-    found = backend.autocomplete_names(prefix, limit)
     lowered = prefix.casefold()
+    labels: list[Suggestion] = []
     for field, kind in (("services", "service"), ("technologies", "technology")):
-        labels = set(get_taxonomy().labels(kind)) | set(backend.label_values(field))  # type: ignore[arg-type]
+        known = set(get_taxonomy().labels(kind)) | set(backend.label_values(field))  # type: ignore[arg-type]
+        words = {label: label.casefold().split() for label in known}
         matching = sorted(
-            label
-            for label in labels
-            if any(w.startswith(lowered) for w in label.casefold().split())
+            label for label, split in words.items() if any(w.startswith(lowered) for w in split)
         )
-        found.extend(Suggestion(kind=kind, text=label) for label in matching)
-    return found[:limit]
+        labels.extend(Suggestion(kind=kind, text=label) for label in matching)
+    # Labels first (few and short) but at most half the list; firm names fill the rest.
+    labels = labels[: max(limit // 2, limit - len(labels))]
+    return [*labels, *backend.autocomplete_names(prefix, limit - len(labels))][:limit]
 
 
 def candidates_for(query: CandidateQuery) -> list[tuple[str, float]]:

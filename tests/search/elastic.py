@@ -8,7 +8,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -32,9 +31,8 @@ class NoidaServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        binary = shutil.which("noida-db", path=str(Path(sys.executable).parent)) or "noida-db"
         self.process = subprocess.Popen(
-            [binary, "start", "--data-dir", str(self.data), "--only", "elasticsearch",
+            [_binary(), "start", "--data-dir", str(self.data), "--only", "elasticsearch",
              "--elasticsearch-port", str(self.port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -56,6 +54,16 @@ class NoidaServer:
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.data, ignore_errors=True)
+
+
+def _binary() -> str:
+    """The server binary itself (the package's console script is a wrapper that would
+    outlive a terminate(), leaving the server running)."""
+    from importlib.resources import files
+
+    binary = Path(str(files("noida_db").joinpath("noida-db")))
+    binary.chmod(0o755)
+    return str(binary)
 
 
 def external_url() -> str | None:

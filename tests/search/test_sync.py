@@ -1,0 +1,82 @@
+"""The index follows the database through the outbox, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from core.models import OutboxEvent
+from search.query import VendorQuery
+from search.sync import drain_outbox, find_drift
+from tests.factories import make_vendor
+from vendors.models import Vendor
+from vendors.services import vendor_delete
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def indexed_ids(backend) -> set[str]:
+    return {hit.id for hit in backend.search(VendorQuery(limit=100, facets=False)).hits}
+
+
+def test_profile_writes_reach_the_index_after_commit(configured_backend):
+    vendor = make_vendor(external_id="pk-sync", technologies=["Django"])
+    assert indexed_ids(configured_backend) == {"pk-sync"}
+    assert not OutboxEvent.objects.exists()
+    vendor_delete(vendor=Vendor.objects.get(pk=vendor.pk))
+    assert indexed_ids(configured_backend) == set()
+
+
+def test_a_rolled_back_write_leaves_no_event_and_no_document(configured_backend):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_vendor(external_id="pk-rollback")
+        raise RuntimeError("abort")
+    assert not OutboxEvent.objects.exists()
+    assert indexed_ids(configured_backend) == set()
+
+
+def test_draining_twice_is_harmless(configured_backend):
+    make_vendor(external_id="pk-twice")
+    OutboxEvent.objects.create(topic="vendor", key="pk-twice", version=1)  # a replayed event
+    report = drain_outbox()
+    assert (report.events, report.indexed) == (1, 0)  # already indexed at that version
+    assert indexed_ids(configured_backend) == {"pk-twice"}
+
+
+def test_reconcile_finds_and_repairs_a_corrupted_index(configured_backend, capsys):
+    for n in range(3):
+        make_vendor(external_id=f"pk-r{n}", city="Lahore")
+    configured_backend.delete_documents(["pk-r0"])  # lost
+    configured_backend.index_documents(  # garbage from the future
+        [
+            {
+                "id": "pk-r1",
+                "version": 10**17,
+                "name": "Corrupted",
+                "name_sort": "corrupted",
+                "city": "Nowhere",
+            }
+        ]
+    )
+    configured_backend.index_documents(
+        [{"id": "ghost", "version": 1, "name": "Ghost", "name_sort": "ghost"}]
+    )
+    drift = find_drift(configured_backend)
+    assert (drift.missing, drift.stale, drift.orphaned) == (["pk-r0"], ["pk-r1"], ["ghost"])
+    call_command("reconcile_search_index")
+    assert "Repaired 3 documents; 0 differences left." in capsys.readouterr().out
+    assert find_drift(configured_backend).total == 0
+    assert indexed_ids(configured_backend) == {"pk-r0", "pk-r1", "pk-r2"}
+    page = configured_backend.search(VendorQuery(filters={"city": ("Nowhere",)}))
+    assert page.total == 0
+
+
+def test_rebuild_command_indexes_everything_and_switches(configured_backend, capsys):
+    for n in range(5):
+        make_vendor(external_id=f"pk-b{n}")
+    configured_backend.delete_documents(["pk-b0", "pk-b1"])
+    call_command("rebuild_search_index")
+    assert "Indexed 5 vendors" in capsys.readouterr().out
+    assert indexed_ids(configured_backend) == {f"pk-b{n}" for n in range(5)}
