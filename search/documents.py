@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from search.query import RATE_BANDS, TEAM_BANDS, band
 from vendors.models import Vendor
+from vendors.selectors import vendor_list
 
 # Search documents carry an *index version* that grows with every change to the row and
 # also across delete-and-recreate of the same external id (a recreated row starts at
@@ -14,8 +16,9 @@ from vendors.models import Vendor
 _VERSION_SLOTS = 1_000_000
 
 
-def index_version(vendor: Vendor) -> int:
-    return int(vendor.created_at.timestamp()) * _VERSION_SLOTS + vendor.version
+def index_version(vendor: Vendor | dict[str, Any]) -> int:
+    row = vendor if isinstance(vendor, dict) else vendor.__dict__
+    return int(row["created_at"].timestamp()) * _VERSION_SLOTS + int(row["version"])
 
 
 def _portfolio_text(portfolio: list[dict[str, Any]]) -> str:
@@ -28,27 +31,53 @@ def _portfolio_text(portfolio: list[dict[str, Any]]) -> str:
     return " ".join(part for part in parts if part)
 
 
-def vendor_document(vendor: Vendor) -> dict[str, Any]:
+# The vendor columns a search document is made of (read with ``values()``: indexing
+# reads many rows and needs neither model instances nor the other JSON columns).
+DOCUMENT_COLUMNS = (
+    "external_id", "created_at", "version", "name", "description", "city", "country",
+    "services", "technologies", "industries", "certifications", "languages", "export_markets",
+    "portfolio", "team_size", "hourly_rate_min_usd", "hourly_rate_max_usd", "min_project_usd",
+    "rating_average",
+)  # fmt: skip
+
+
+def vendor_document(vendor: Vendor | dict[str, Any]) -> dict[str, Any]:
+    """The document for a vendor, given as a model instance or a ``DOCUMENT_COLUMNS`` row."""
+    row = (
+        vendor
+        if isinstance(vendor, dict)
+        else {name: getattr(vendor, name) for name in DOCUMENT_COLUMNS}
+    )
+    rating = row["rating_average"]
     return {
-        "id": vendor.external_id,
-        "version": index_version(vendor),
-        "name": vendor.name,
-        "name_sort": vendor.name.casefold(),
-        "description": vendor.description,
-        "city": vendor.city or None,
-        "country": str(vendor.country) or None,
-        "services": [service["name"] for service in vendor.services],
-        "technologies": vendor.technologies,
-        "industries": vendor.industries,
-        "certifications": vendor.certifications,
-        "languages": vendor.languages,
-        "export_markets": vendor.export_markets,
-        "portfolio_text": _portfolio_text(vendor.portfolio),
-        "team_size": vendor.team_size,
-        "rate_min": vendor.hourly_rate_min_usd,
-        "rate_max": vendor.hourly_rate_max_usd,
-        "min_project_usd": vendor.min_project_usd,
-        "rating": float(vendor.rating_average) if vendor.rating_average is not None else None,
-        "rate_band": band(vendor.hourly_rate_min_usd, RATE_BANDS),
-        "team_band": band(vendor.team_size, TEAM_BANDS),
+        "id": row["external_id"],
+        "version": index_version(row),
+        "name": row["name"],
+        "name_sort": row["name"].casefold(),
+        "description": row["description"],
+        "city": row["city"] or None,
+        "country": str(row["country"] or "") or None,
+        "services": [service["name"] for service in row["services"]],
+        "technologies": row["technologies"],
+        "industries": row["industries"],
+        "certifications": row["certifications"],
+        "languages": row["languages"],
+        "export_markets": row["export_markets"],
+        "portfolio_text": _portfolio_text(row["portfolio"]),
+        "team_size": row["team_size"],
+        "rate_min": row["hourly_rate_min_usd"],
+        "rate_max": row["hourly_rate_max_usd"],
+        "min_project_usd": row["min_project_usd"],
+        "rating": float(rating) if rating is not None else None,
+        "rate_band": band(row["hourly_rate_min_usd"], RATE_BANDS),
+        "team_band": band(row["team_size"], TEAM_BANDS),
     }
+
+
+def vendor_documents(external_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Documents for the given vendors (all when ``None``), streamed."""
+    rows = vendor_list()
+    if external_ids is not None:
+        rows = rows.filter(external_id__in=external_ids)
+    for row in rows.order_by("id").values(*DOCUMENT_COLUMNS).iterator(chunk_size=2000):
+        yield vendor_document(row)

@@ -18,9 +18,9 @@ from django.db.models import F
 from core.models import OutboxEvent
 from search.backends.base import SearchBackend, SearchUnavailable
 from search.cache import bump_generation
-from search.documents import index_version, vendor_document
+from search.documents import index_version, vendor_documents
 from search.loading import get_search_backend
-from vendors.selectors import vendor_list, vendors_by_external_id
+from vendors.selectors import vendor_list
 from vendors.services import VENDOR_TOPIC
 
 log = logging.getLogger(__name__)
@@ -71,9 +71,9 @@ def _claim(batch_size: int) -> list[OutboxEvent]:
 
 
 def _apply(backend: SearchBackend, keys: set[str]) -> tuple[int, int]:
-    vendors = vendors_by_external_id(sorted(keys))
-    missing = keys - set(vendors)
-    indexed = backend.index_documents(vendor_document(vendor) for vendor in vendors.values())
+    documents = list(vendor_documents(sorted(keys)))
+    missing = keys - {document["id"] for document in documents}
+    indexed = backend.index_documents(documents)
     backend.delete_documents(sorted(missing))
     return indexed, len(missing)
 
@@ -97,10 +97,8 @@ class Drift:
 def find_drift(backend: SearchBackend | None = None) -> Drift:
     backend = backend or get_search_backend()
     indexed = backend.versions()
-    expected = {
-        vendor.external_id: index_version(vendor)
-        for vendor in vendor_list().only("external_id", "created_at", "version")
-    }
+    rows = vendor_list().values("external_id", "created_at", "version").iterator(chunk_size=5000)
+    expected = {row["external_id"]: index_version(row) for row in rows}
     return Drift(
         missing=sorted(set(expected) - set(indexed)),
         stale=sorted(
@@ -116,17 +114,13 @@ def repair_drift(drift: Drift, backend: SearchBackend | None = None) -> None:
     the database row is replaced too."""
     backend = backend or get_search_backend()
     backend.delete_documents(drift.stale + drift.orphaned)
-    vendors = vendors_by_external_id(drift.missing + drift.stale)
-    backend.index_documents(vendor_document(vendor) for vendor in vendors.values())
+    backend.index_documents(vendor_documents(drift.missing + drift.stale))
     bump_generation()
 
 
 def rebuild(backend: SearchBackend | None = None) -> int:
     """Build a fresh index from every vendor and switch to it atomically."""
     backend = backend or get_search_backend()
-    documents = (
-        vendor_document(vendor) for vendor in vendor_list().order_by("id").iterator(chunk_size=2000)
-    )
-    count = backend.rebuild(documents)
+    count = backend.rebuild(vendor_documents())
     bump_generation()
     return count

@@ -1,0 +1,152 @@
+"""Embedded search: query latency (filtered + faceted, top 20), import + index
+throughput, full rebuild time.
+
+    .venv/bin/python bench/search.py --sizes 10000 100000
+
+Each size runs in a fresh process with a fresh SQLite database and index in a temporary
+directory. Timed, in order: importing the demo catalogue with inline indexing (what
+``import_vendors`` does on the embedded default), a full ``rebuild``, then a fixed,
+seeded mix of queries straight against the backend (no result cache): free text from
+buyers' vocabulary with 0-3 filters, facets on, highlights on, top 20. A benchmark,
+not a test: it prints figures for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = [
+    "mobile app development", "react native fintech", "developing apps", "machine learning healthcare",
+    "data engineering", "cloud migration aws", "devops kubernetes", "shopify store", "ERP odoo",
+    "penetration testing", "customer support outsourcing", "medical billing", "game development unity",
+    "wordpress website", "salesforce crm", "python django", "laravel php", "flutter", "RN", "ML",
+    "iso 27001 bank", "logistics tracking", "education platform", "ai assistant", "qa automation",
+]  # fmt: skip
+FILTERS = {
+    "city": ["Lahore", "Karachi", "Islamabad", "Peshawar", "Multan"],
+    "services": ["Mobile App Development", "Web Development", "Data Analytics", "Cloud Services"],
+    "technologies": ["React", "Python", "AWS", "Flutter", "PHP"],
+    "certifications": ["ISO 27001"],
+    "rate_band": ["0-24", "25-49", "50-99"],
+}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def query_mix(count: int) -> list[dict]:
+    rng = random.Random(42)
+    mix = []
+    for _ in range(count):
+        filters = {
+            field: [rng.choice(values)]
+            for field, values in rng.sample(sorted(FILTERS.items()), rng.randint(0, 3))
+        }
+        mix.append({"text": rng.choice([*QUERIES, ""]), "filters": filters})
+    return mix
+
+
+def run_one(size: int, workdir: Path, queries: int) -> dict:
+    os.environ["RAABTA_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from core.interchange import JsonLinesImporter
+    from matchmaking.demo import DemoCatalogue
+    from search.loading import get_search_backend
+    from search.selectors import build_query
+    from search.sync import rebuild
+    from vendors.schema import VendorRecord
+    from vendors.services import vendors_upsert
+
+    call_command("migrate", verbosity=0)
+    path = workdir / "vendors.jsonl"
+    with path.open("w") as out:
+        for record in DemoCatalogue(vendors=size).vendors():
+            out.write(json.dumps(record) + "\n")
+
+    start = time.perf_counter()
+    with path.open() as lines:
+        JsonLinesImporter(VendorRecord, vendors_upsert).run(
+            lines
+        )  # indexes inline after each batch
+    import_seconds = time.perf_counter() - start
+    backend = get_search_backend()
+    assert backend.count() == size, backend.count()
+
+    start = time.perf_counter()
+    rebuild(backend)
+    rebuild_seconds = time.perf_counter() - start
+
+    mix = [build_query(text=q["text"], filters=q["filters"], limit=20) for q in query_mix(queries)]
+    for query in mix[:50]:  # warm caches and the OS page cache
+        backend.search(query)
+    latencies, totals = [], []
+    for query in mix:
+        start = time.perf_counter()
+        page = backend.search(query)
+        latencies.append((time.perf_counter() - start) * 1000)
+        totals.append(page.total)
+    return {
+        "size": size,
+        "import_index_per_s": size / import_seconds,
+        "rebuild_s": rebuild_seconds,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "median_hits": statistics.median(totals),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
+            print(json.dumps(run_one(args.one, Path(workdir), args.queries)))
+        return
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.queries} queries"
+    )
+    print(
+        f"{'vendors':>8} {'import+index/s':>15} {'rebuild s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'hits p50':>9} {'RSS MB':>7}"
+    )
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)]
+        f = json.loads(
+            subprocess.run(command, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        print(
+            f"{size:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
+            f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
