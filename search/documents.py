@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from search.query import RATE_BANDS, TEAM_BANDS, band
@@ -16,8 +16,8 @@ from vendors.selectors import vendor_list
 _VERSION_SLOTS = 1_000_000
 
 
-def index_version(vendor: Vendor | dict[str, Any]) -> int:
-    row = vendor if isinstance(vendor, dict) else vendor.__dict__
+def index_version(vendor: Vendor | Mapping[str, Any]) -> int:
+    row = vendor.__dict__ if isinstance(vendor, Vendor) else vendor
     return int(row["created_at"].timestamp()) * _VERSION_SLOTS + int(row["version"])
 
 
