@@ -85,12 +85,15 @@ class SearchPage:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # False when counts were estimated from a sample of a very large result set.
+    facets_exact: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "hits": [hit.__dict__ for hit in self.hits],
             "facets": {name: [v.__dict__ for v in values] for name, values in self.facets.items()},
+            "facets_exact": self.facets_exact,
         }
 
 
