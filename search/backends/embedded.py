@@ -17,7 +17,7 @@ import shutil
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,9 @@ LABEL_BOOST = 4.0
 # Facet counting costs ~20 ns per label value of every matching document; above this
 # many matches the counts are estimated from a deterministic sample of the documents
 # (like Elasticsearch's random_sampler), keeping broad searches fast at 100k firms.
-FACET_SAMPLE_LIMIT = 10_000
+# Up to FACET_INLINE_LIMIT matches they are counted on the calling thread.
+FACET_SAMPLE_LIMIT = 5_000
+FACET_INLINE_LIMIT = 2_000
 SAMPLE_SLOTS = 64
 # Facets are counted in two groups on two threads (tantivy releases the GIL).
 FACET_GROUPS = (
@@ -366,7 +368,12 @@ class EmbeddedBackend(SearchBackend):
             request = {field: {"terms": {"field": field, "size": 50}} for field in group}
             return searcher.aggregate(query, request)  # type: ignore[no-any-return]
 
-        futures = [_facet_pool.submit(count, group) for group in FACET_GROUPS]
+        if total <= FACET_INLINE_LIMIT:  # cheaper than handing over to threads
+            done: Future[dict[str, Any]] = Future()
+            done.set_result(count(FACETS))
+            futures = [done]
+        else:
+            futures = [_facet_pool.submit(count, group) for group in FACET_GROUPS]
 
         def collect() -> tuple[dict[str, list[FacetValue]], bool]:
             result: dict[str, Any] = {}
