@@ -86,3 +86,15 @@ def test_the_rq_worker_drains_the_outbox_from_redis():
         assert not OutboxEvent.objects.exists()
         jobs.delete(delete_jobs=True)
     redis.Redis.from_url(REDIS_URL).delete(f"rq:queue:{name}")
+
+
+def test_health_reports_each_part(api, noida):
+    body = api.get("/api/v1/health/").json()
+    assert body["database"]["ok"] and body["search"]["ok"] and body["cache"]["ok"]
+    params = {"BACKEND": "search.backends.elasticsearch.ElasticsearchBackend", "URL": noida.url,
+              "INDEX": "raabta-health", "TIMEOUT": 1, "RETRIES": 0}  # fmt: skip
+    noida.stop()
+    with override_settings(SEARCH_BACKENDS={"default": params}):
+        response = api.get("/api/v1/health/")
+    assert response.status_code == 200  # degraded, still answering
+    assert response.json()["search"]["ok"] is False
