@@ -160,9 +160,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         physical = self._create_physical()
-        count = self._bulk(
-            physical, ({**_index_action(physical, d)} for d in documents), refresh=True
-        )
+        count = self._bulk(({**_index_action(physical, d)} for d in documents), refresh=True)
         old = list(
             self._call(self.client.indices.get_alias, name=self.index, ignore_unavailable=True)
             or {}
@@ -176,7 +174,7 @@ class ElasticsearchBackend(SearchBackend):
         return count
 
     # Writes --------------------------------------------------------------------------------
-    def _bulk(self, index: str, actions: Iterable[dict[str, Any]], refresh: Any) -> int:
+    def _bulk(self, actions: Iterable[dict[str, Any]], refresh: Any) -> int:
         try:
             ok, errors = helpers.bulk(
                 self.client, actions, raise_on_error=False, refresh=refresh, chunk_size=1000
@@ -191,14 +189,12 @@ class ElasticsearchBackend(SearchBackend):
 
     def index_documents(self, documents: Iterable[dict[str, Any]]) -> int:
         self._ensure_index()
-        return self._bulk(
-            self.index, (_index_action(self.index, d) for d in documents), refresh=self.refresh
-        )
+        return self._bulk((_index_action(self.index, d) for d in documents), refresh=self.refresh)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         self._ensure_index()
         actions = ({"_op_type": "delete", "_index": self.index, "_id": doc_id} for doc_id in ids)
-        self._bulk(self.index, actions, refresh=self.refresh)
+        self._bulk(actions, refresh=self.refresh)
 
     # Reads ---------------------------------------------------------------------------------
     def _text_query(self, text: str, labels: tuple[str, ...]) -> dict[str, Any] | None:
