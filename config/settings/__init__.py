@@ -150,6 +150,10 @@ else:
 # every index change).
 RAABTA_SEARCH_CACHE_SECONDS = int(env("RAABTA_SEARCH_CACHE_SECONDS", "300"))
 
+# Matchmaking: the least share of each shortlist given to small firms (≤ 20 people) and
+# firms outside Lahore, Karachi and Islamabad, when qualified candidates exist.
+RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
+
 # Background work: an RQ queue on Redis when REDIS_URL is set, else run inline right
 # after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
 RAABTA_TASKS_INLINE = env_bool("RAABTA_TASKS_INLINE", not REDIS_URL)

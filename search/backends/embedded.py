@@ -23,7 +23,7 @@ from typing import Any
 
 import tantivy
 
-from search.backends.base import SearchBackend
+from search.backends.base import SearchBackend, SearchUnavailable
 from search.query import (
     ALL_OF,
     ANY_OF,
@@ -159,7 +159,12 @@ class EmbeddedBackend(SearchBackend):
         self._ensure_index()
         generation = self._current_file.read_text().strip()
         if generation != self._generation or self._index is None:
-            self._index = tantivy.Index(SCHEMA, path=str(self.root / generation))
+            try:
+                self._index = tantivy.Index(SCHEMA, path=str(self.root / generation))
+            except ValueError as error:  # built by another version of the schema
+                raise SearchUnavailable(
+                    f"{error} Run `manage.py rebuild_search_index` to rebuild it."
+                ) from error
             self._generation, self._seen_meta = generation, (0, 0)
         # tantivy replaces meta.json on every commit: a new inode means new data
         # (another process may have written it).

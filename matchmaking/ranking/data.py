@@ -1,0 +1,115 @@
+"""Plain inputs of the ranker, independent of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+REGIONS = {
+    "north_america": {"US", "CA"},
+    "europe": {
+        "GB",
+        "IE",
+        "DE",
+        "NL",
+        "FR",
+        "BE",
+        "LU",
+        "SE",
+        "NO",
+        "DK",
+        "FI",
+        "CH",
+        "AT",
+        "ES",
+        "IT",
+        "PL",
+        "PT",
+    },
+    "gulf": {"AE", "SA", "QA", "BH", "OM", "KW"},
+    "oceania": {"AU", "NZ"},
+}
+
+
+def region_of(country: str | None) -> str | None:
+    return next((name for name, members in REGIONS.items() if country in members), None)
+
+
+@dataclass(frozen=True)
+class BriefData:
+    id: str
+    text: str
+    services: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    industry: str | None = None
+    budget_min_usd: int | None = None
+    budget_max_usd: int | None = None
+    timeline_weeks: int | None = None
+    team_size: int | None = None
+    engagement_model: str | None = None
+    required_certifications: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    min_overlap_hours: int | None = None
+    buyer_id: str | None = None
+    buyer_name: str | None = None
+    buyer_country: str | None = None
+    buyer_timezone: str | None = None
+    published_at: date | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    title: str = ""
+    client: str = ""
+    client_country: str | None = None
+    industry: str | None = None
+    services: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    year: int | None = None
+    text: str = ""
+    brief: str | None = None  # the brief this project came from, when known
+
+
+@dataclass(frozen=True)
+class VendorData:
+    id: str
+    name: str
+    text: str
+    city: str | None = None
+    services: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    export_markets: tuple[str, ...] = ()
+    team_size: int | None = None
+    rate_min: int | None = None
+    rate_max: int | None = None
+    min_project_usd: int | None = None
+    hours_utc: tuple[int, int] | None = None
+    rating_average: float | None = None
+    rating_count: int = 0
+    portfolio: tuple[PortfolioData, ...] = ()
+    updated_on: date | None = None
+    completeness: float = 0.0
+    preferred_min_budget_usd: int | None = None
+    preferred_industries: tuple[str, ...] = ()
+    preferred_countries: tuple[str, ...] = ()
+    preferred_engagement_models: tuple[str, ...] = ()
+    past_buyers: frozenset[str] = field(default_factory=frozenset)
+
+    def portfolio_for(self, brief: BriefData) -> tuple[PortfolioData, ...]:
+        """The portfolio as the ranker may see it for ``brief``: a project that *is* this
+        brief's outcome (it names the brief, or it is for the same buyer and not older
+        than the brief) is left out, so a won deal cannot explain its own match."""
+        year = brief.published_at.year if brief.published_at else None
+        return tuple(
+            item
+            for item in self.portfolio
+            if item.brief != brief.id
+            and not (
+                brief.buyer_name
+                and item.client.casefold() == brief.buyer_name.casefold()
+                and (year is None or item.year is None or item.year >= year)
+            )
+        )

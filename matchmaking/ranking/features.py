@@ -1,0 +1,220 @@
+"""Features of a (brief, vendor) pair, each in [0, 1] where 1 is the better fit.
+
+``FEATURES`` is the ordered list of names; ``PairFeatures.matrix`` has one row per
+candidate and one column per feature, ``PairFeatures.details`` keeps what each value
+was computed from (matched labels, overlap hours, …) for the explanations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from matchmaking.ranking.data import BriefData, VendorData, region_of
+
+FEATURES = (
+    "retrieval",  # stage-1 BM25 score, relative to the best candidate
+    "text_word",  # TF-IDF (words, 1-2 grams): brief vs profile
+    "text_char",  # TF-IDF (character 3-5 grams): brief vs profile labels
+    "text_portfolio",  # TF-IDF (words): brief vs portfolio
+    "service_overlap",
+    "technology_overlap",
+    "industry_match",
+    "budget_fit",
+    "hours_overlap",
+    "language_match",
+    "certification_coverage",
+    "country_experience",
+    "industry_experience",
+    "past_relationship",
+    "reputation",
+    "completeness",
+    "freshness",
+    "reciprocal_fit",
+)
+UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
+RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
+BUYER_DAY = (9, 17)  # the buyer's business hours, local time
+HOURS_PER_WEEK = 40
+
+
+@dataclass
+class PairFeatures:
+    matrix: np.ndarray
+    details: list[dict[str, Any]]
+
+
+def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, list[str]]:
+    if not wanted:
+        return UNKNOWN, []
+    matched = [label for label in wanted if label in set(offered)]
+    return len(matched) / len(wanted), matched
+
+
+def _tfidf(brief_text: str, texts: list[str], **options: Any) -> np.ndarray:
+    if not brief_text.strip() or not any(t.strip() for t in texts):
+        return np.zeros(len(texts))
+    vectorizer = TfidfVectorizer(sublinear_tf=True, **options)
+    try:
+        matrix = vectorizer.fit_transform([brief_text, *texts])
+    except ValueError:  # nothing left after stop words
+        return np.zeros(len(texts))
+    return np.asarray(cosine_similarity(matrix[0], matrix[1:])).ravel()
+
+
+def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
+    if not brief.buyer_timezone:
+        return None
+    day = brief.published_at or date.today()
+    zone = ZoneInfo(brief.buyer_timezone)
+    start = datetime(day.year, day.month, day.day, BUYER_DAY[0], tzinfo=zone)
+    offset = start.utcoffset() or timedelta()
+    begin = int((BUYER_DAY[0] - offset.total_seconds() / 3600) % 24)
+    return begin, (begin + BUYER_DAY[1] - BUYER_DAY[0]) % 24
+
+
+def hours_in_common(a: tuple[int, int], b: tuple[int, int]) -> int:
+    def hours(span: tuple[int, int]) -> set[int]:
+        start, end = span
+        length = (end - start) % 24 or 24
+        return {(start + h) % 24 for h in range(length)}
+
+    return len(hours(a) & hours(b))
+
+
+def _budget_fit(brief: BriefData, vendor: VendorData) -> tuple[float, dict[str, Any]]:
+    budget = brief.budget_max_usd or brief.budget_min_usd
+    if budget is None:
+        return UNKNOWN, {}
+    if vendor.min_project_usd is not None and vendor.min_project_usd > budget:
+        return 0.0, {"min_project_usd": vendor.min_project_usd, "budget": budget}
+    if vendor.rate_min is None or not brief.timeline_weeks:
+        return 0.75 if vendor.min_project_usd is not None else UNKNOWN, {"budget": budget}
+    rate = (vendor.rate_min + (vendor.rate_max or vendor.rate_min)) / 2
+    estimate = rate * (brief.team_size or 2) * brief.timeline_weeks * HOURS_PER_WEEK
+    ratio = estimate / budget
+    # Within budget scores 1; every doubling above it halves the fit.
+    fit = 1.0 if ratio <= 1 else 1 / (1 + math.log2(ratio))
+    return fit, {"estimate": round(estimate), "budget": budget}
+
+
+def _reciprocal(brief: BriefData, vendor: VendorData) -> tuple[float, list[str]]:
+    checks: list[tuple[bool, str]] = []
+    budget = brief.budget_max_usd or brief.budget_min_usd
+    if vendor.preferred_min_budget_usd is not None and budget is not None:
+        checks.append((budget >= vendor.preferred_min_budget_usd, "budget"))
+    if vendor.preferred_industries and brief.industry:
+        checks.append((brief.industry in vendor.preferred_industries, "industry"))
+    if vendor.preferred_countries and brief.buyer_country:
+        checks.append((brief.buyer_country in vendor.preferred_countries, "country"))
+    if vendor.preferred_engagement_models and brief.engagement_model:
+        checks.append((brief.engagement_model in vendor.preferred_engagement_models, "engagement"))
+    if not checks:
+        return UNKNOWN, []
+    return sum(ok for ok, _ in checks) / len(checks), [name for ok, name in checks if ok]
+
+
+def _pair(
+    brief: BriefData, vendor: VendorData, today: date
+) -> tuple[dict[str, float], dict[str, Any]]:
+    values: dict[str, float] = {}
+    details: dict[str, Any] = {}
+    portfolio = vendor.portfolio_for(brief)
+    values["service_overlap"], details["services"] = _overlap(brief.services, vendor.services)
+    values["technology_overlap"], details["technologies"] = _overlap(
+        brief.technologies, vendor.technologies
+    )
+    industries = set(vendor.industries) | {item.industry for item in portfolio if item.industry}
+    values["industry_match"] = (
+        UNKNOWN if not brief.industry else float(brief.industry in industries)
+    )
+    values["budget_fit"], details["budget"] = _budget_fit(brief, vendor)
+    buyer_hours = buyer_hours_utc(brief)
+    if buyer_hours and vendor.hours_utc:
+        common = hours_in_common(buyer_hours, vendor.hours_utc)
+        needed = brief.min_overlap_hours or 3
+        values["hours_overlap"], details["hours"] = min(1.0, common / max(needed, 1)), common
+    else:
+        values["hours_overlap"] = UNKNOWN
+    values["language_match"], details["languages"] = _overlap(brief.languages, vendor.languages)
+    coverage, details["certifications"] = _overlap(
+        brief.required_certifications, vendor.certifications
+    )
+    values["certification_coverage"] = 1.0 if not brief.required_certifications else coverage
+    countries = set(vendor.export_markets) | {
+        item.client_country for item in portfolio if item.client_country
+    }
+    if not brief.buyer_country:
+        values["country_experience"] = UNKNOWN
+    elif brief.buyer_country in countries:
+        values["country_experience"], details["country"] = 1.0, brief.buyer_country
+    elif region_of(brief.buyer_country) and region_of(brief.buyer_country) in {
+        region_of(c) for c in countries
+    }:
+        values["country_experience"], details["region"] = 0.5, region_of(brief.buyer_country)
+    else:
+        values["country_experience"] = 0.0
+    projects = sum(1 for item in portfolio if brief.industry and item.industry == brief.industry)
+    values["industry_experience"], details["projects"] = 1 - math.exp(-projects), projects
+    values["past_relationship"] = float(
+        bool(brief.buyer_id) and brief.buyer_id in vendor.past_buyers
+    )
+    if vendor.rating_average is not None and vendor.rating_count:
+        shrunk = (
+            vendor.rating_average * vendor.rating_count + RATING_PRIOR_MEAN * RATING_PRIOR_COUNT
+        ) / (vendor.rating_count + RATING_PRIOR_COUNT)
+        values["reputation"] = max(0.0, (shrunk - 3.0) / 2.0)
+        details["rating"] = (vendor.rating_average, vendor.rating_count)
+    else:
+        values["reputation"] = UNKNOWN
+    values["completeness"] = vendor.completeness
+    age = (today - vendor.updated_on).days if vendor.updated_on else 365
+    values["freshness"] = math.exp(-max(age, 0) / 365)
+    values["reciprocal_fit"], details["wants"] = _reciprocal(brief, vendor)
+    return values, details
+
+
+def extract(
+    brief: BriefData,
+    vendors: list[VendorData],
+    retrieval_scores: list[float] | None = None,
+    *,
+    today: date | None = None,
+) -> PairFeatures:
+    """The feature matrix of ``brief`` against each of ``vendors`` (same order)."""
+    today = today or date.today()
+    brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
+    brief_text = f"{brief.text} {brief_labels}"
+    profile_texts = [
+        f"{v.text} {' '.join((*v.services, *v.technologies, *v.industries))}" for v in vendors
+    ]
+    label_texts = [" ".join((*v.services, *v.technologies, *v.industries)) for v in vendors]
+    portfolio_texts = [" ".join(item.text for item in v.portfolio_for(brief)) for v in vendors]
+    columns = {
+        "text_word": _tfidf(brief_text, profile_texts, ngram_range=(1, 2), stop_words="english"),
+        "text_char": _tfidf(
+            brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 5)
+        ),
+        "text_portfolio": _tfidf(brief_text, portfolio_texts, stop_words="english"),
+    }
+    scores = np.asarray(
+        retrieval_scores if retrieval_scores is not None else [0.0] * len(vendors), dtype=float
+    )
+    columns["retrieval"] = (
+        scores / scores.max() if len(scores) and scores.max() > 0 else np.zeros(len(vendors))
+    )
+    rows, details = [], []
+    for index, vendor in enumerate(vendors):
+        values, detail = _pair(brief, vendor, today)
+        values.update({name: float(column[index]) for name, column in columns.items()})
+        rows.append([values[name] for name in FEATURES])
+        details.append(detail)
+    matrix = np.asarray(rows, dtype=float).reshape(len(vendors), len(FEATURES))
+    return PairFeatures(matrix=matrix, details=details)

@@ -1,0 +1,103 @@
+"""Matching a brief: retrieve candidates from the search index, re-rank them with the
+ranker, keep the page diverse and fair, explain every match."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from buyers.models import Brief
+from matchmaking.models import RankerModel
+from matchmaking.ranking.explain import reasons
+from matchmaking.ranking.features import extract
+from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, hard_filter, ranker_from_json
+from matchmaking.ranking.rerank import Ranked, apply_exposure_floor, diversify, exposure_share
+from matchmaking.selectors import brief_data, vendors_data
+from search.cache import cached
+from search.query import CandidateQuery
+from search.selectors import candidates_for
+
+CANDIDATES = 300
+
+
+@dataclass(frozen=True)
+class ActiveRanker:
+    ranker: PriorRanker | LearnedRanker
+    name: str
+
+
+def active_ranker() -> ActiveRanker:
+    """The newest promoted model, else the prior weights (cold start)."""
+    model = RankerModel.objects.filter(promoted=True).order_by("-id").first()
+    if model is None:
+        return ActiveRanker(PriorRanker().fit(), "prior")
+    import json
+
+    return ActiveRanker(ranker_from_json(json.dumps(model.parameters)), f"learned v{model.pk}")
+
+
+def candidate_query(brief: Brief, limit: int = CANDIDATES) -> CandidateQuery:
+    return CandidateQuery(
+        text=f"{brief.title} {brief.description}",
+        services=tuple(brief.services),
+        technologies=tuple(brief.technologies),
+        industries=(brief.industry,) if brief.industry else (),
+        required_certifications=tuple(brief.required_certifications),
+        max_budget_usd=brief.budget_max_usd or brief.budget_min_usd,
+        limit=limit,
+    )
+
+
+def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
+    """The ranked, explained shortlist for ``brief``; cached until the brief or any
+    vendor profile changes."""
+    key = {"brief": brief.external_id, "version": brief.version, "limit": limit}
+    return cached("match", key, lambda: _match(brief, limit))  # type: ignore[no-any-return]
+
+
+def _match(brief: Brief, limit: int) -> dict[str, Any]:
+    retrieved = candidates_for(candidate_query(brief))
+    found = vendors_data(vendor_id for vendor_id, _ in retrieved)
+    pairs = [(found[vendor_id], score) for vendor_id, score in retrieved if vendor_id in found]
+    vendors = [vendor for vendor, _ in pairs]
+    if not vendors:
+        return {"brief": brief.external_id, "matches": [], "meta": {"candidates": 0}}
+    data = brief_data(brief)
+    features = extract(data, vendors, [score for _, score in pairs])
+    active = active_ranker()
+    scores = active.ranker.decision_function(features.matrix)
+    allowed = hard_filter(features.matrix)
+    kept = [i for i in range(len(vendors)) if allowed[i]]
+    ranked_all = [
+        Ranked(r.index, r.score)
+        for r in diversify([vendors[i] for i in kept], [float(scores[i]) for i in kept], len(kept))
+    ]
+    ranked_all = [Ranked(kept[r.index], r.score) for r in ranked_all]
+    page = apply_exposure_floor(
+        vendors, ranked_all[:limit], ranked_all[limit:], settings.RAABTA_EXPOSURE_FLOOR
+    )
+    contributions = active.ranker.contributions(features.matrix)
+    matches = [
+        {
+            "rank": rank,
+            "vendor": {
+                "external_id": vendors[r.index].id,
+                "name": vendors[r.index].name,
+                "city": vendors[r.index].city,
+                "team_size": vendors[r.index].team_size,
+            },
+            "score": round(r.score, 4),
+            "reasons": reasons(data, contributions[r.index], features.details[r.index]),
+        }
+        for rank, r in enumerate(page, start=1)
+    ]
+    meta = {
+        "candidates": len(vendors),
+        "filtered_out": len(vendors) - len(kept),
+        "ranker": active.name,
+        "exposure_share": round(exposure_share(vendors, page), 3),
+        "exposure_floor": settings.RAABTA_EXPOSURE_FLOOR,
+    }
+    return {"brief": brief.external_id, "matches": matches, "meta": meta}
