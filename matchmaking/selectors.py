@@ -57,39 +57,51 @@ def _portfolio(items: list[dict[str, Any]]) -> tuple[PortfolioData, ...]:
     )
 
 
-def vendor_data(vendor: Vendor) -> VendorData:
-    filled = sum(
-        1 for name in COMPLETENESS_FIELDS if getattr(vendor, name) not in (None, "", [], {})
+VENDOR_COLUMNS = (
+    *COMPLETENESS_FIELDS, "external_id", "name", "city", "hourly_rate_max_usd", "working_hours_end_utc",
+    "rating_average", "rating_count", "updated_at", "preferred_min_budget_usd", "preferred_industries",
+    "preferred_countries", "preferred_engagement_models",
+)  # fmt: skip
+
+
+def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
+    """The ranker's view of a vendor, from a model instance or a ``VENDOR_COLUMNS`` row."""
+    row = (
+        vendor
+        if isinstance(vendor, dict)
+        else {name: getattr(vendor, name) for name in VENDOR_COLUMNS}
     )
-    hours = vendor.working_hours_start_utc, vendor.working_hours_end_utc
+    filled = sum(1 for name in COMPLETENESS_FIELDS if row[name] not in (None, "", [], {}))
+    hours = row["working_hours_start_utc"], row["working_hours_end_utc"]
+    rating = row["rating_average"]
     return VendorData(
-        id=vendor.external_id,
-        name=vendor.name,
-        text=f"{vendor.name}. {vendor.description}",
-        city=vendor.city or None,
-        services=tuple(service["name"] for service in vendor.services),
-        technologies=tuple(vendor.technologies),
-        industries=tuple(vendor.industries),
-        certifications=tuple(vendor.certifications),
-        languages=tuple(vendor.languages),
-        export_markets=tuple(vendor.export_markets),
-        team_size=vendor.team_size,
-        rate_min=vendor.hourly_rate_min_usd,
-        rate_max=vendor.hourly_rate_max_usd,
-        min_project_usd=vendor.min_project_usd,
+        id=row["external_id"],
+        name=row["name"],
+        text=f"{row['name']}. {row['description']}",
+        city=row["city"] or None,
+        services=tuple(service["name"] for service in row["services"]),
+        technologies=tuple(row["technologies"]),
+        industries=tuple(row["industries"]),
+        certifications=tuple(row["certifications"]),
+        languages=tuple(row["languages"]),
+        export_markets=tuple(row["export_markets"]),
+        team_size=row["team_size"],
+        rate_min=row["hourly_rate_min_usd"],
+        rate_max=row["hourly_rate_max_usd"],
+        min_project_usd=row["min_project_usd"],
         hours_utc=None if hours[0] is None or hours[1] is None else (hours[0], hours[1]),
-        rating_average=float(vendor.rating_average) if vendor.rating_average is not None else None,
-        rating_count=vendor.rating_count or 0,
-        portfolio=_portfolio(vendor.portfolio),
-        updated_on=vendor.updated_at.date() if vendor.updated_at else None,
+        rating_average=float(rating) if rating is not None else None,
+        rating_count=row["rating_count"] or 0,
+        portfolio=_portfolio(row["portfolio"]),
+        updated_on=row["updated_at"].date() if row["updated_at"] else None,
         completeness=filled / len(COMPLETENESS_FIELDS),
-        preferred_min_budget_usd=vendor.preferred_min_budget_usd,
-        preferred_industries=tuple(vendor.preferred_industries),
-        preferred_countries=tuple(vendor.preferred_countries),
-        preferred_engagement_models=tuple(vendor.preferred_engagement_models),
+        preferred_min_budget_usd=row["preferred_min_budget_usd"],
+        preferred_industries=tuple(row["preferred_industries"]),
+        preferred_countries=tuple(row["preferred_countries"]),
+        preferred_engagement_models=tuple(row["preferred_engagement_models"]),
     )
 
 
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
-    vendors = Vendor.objects.filter(external_id__in=list(external_ids))
-    return {vendor.external_id: vendor_data(vendor) for vendor in vendors}
+    rows = Vendor.objects.filter(external_id__in=list(external_ids)).values(*VENDOR_COLUMNS)
+    return {row["external_id"]: vendor_data(row) for row in rows}

@@ -70,14 +70,13 @@ def _match(brief: Brief, limit: int) -> dict[str, Any]:
     scores = active.ranker.decision_function(features.matrix)
     allowed = hard_filter(features.matrix)
     kept = [i for i in range(len(vendors)) if allowed[i]]
-    ranked_all = [
-        Ranked(r.index, r.score)
-        for r in diversify([vendors[i] for i in kept], [float(scores[i]) for i in kept], len(kept))
-    ]
-    ranked_all = [Ranked(kept[r.index], r.score) for r in ranked_all]
-    page = apply_exposure_floor(
-        vendors, ranked_all[:limit], ranked_all[limit:], settings.RAABTA_EXPOSURE_FLOOR
+    diverse = diversify([vendors[i] for i in kept], [float(scores[i]) for i in kept], limit)
+    page = [Ranked(kept[r.index], r.score) for r in diverse]
+    shown = {r.index for r in page}
+    rest = sorted(
+        (Ranked(i, float(scores[i])) for i in kept if i not in shown), key=lambda r: -r.score
     )
+    page = apply_exposure_floor(vendors, page, rest, settings.RAABTA_EXPOSURE_FLOOR)
     contributions = active.ranker.contributions(features.matrix)
     matches = [
         {

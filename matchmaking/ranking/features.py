@@ -21,7 +21,7 @@ from matchmaking.ranking.data import BriefData, VendorData, region_of
 
 FEATURES = (
     "retrieval",  # stage-1 BM25 score, relative to the best candidate
-    "text_word",  # TF-IDF (words, 1-2 grams): brief vs profile
+    "text_word",  # TF-IDF (words): brief vs profile
     "text_char",  # TF-IDF (character 3-5 grams): brief vs profile labels
     "text_portfolio",  # TF-IDF (words): brief vs portfolio
     "service_overlap",
@@ -198,7 +198,7 @@ def extract(
     label_texts = [" ".join((*v.services, *v.technologies, *v.industries)) for v in vendors]
     portfolio_texts = [" ".join(item.text for item in v.portfolio_for(brief)) for v in vendors]
     columns = {
-        "text_word": _tfidf(brief_text, profile_texts, ngram_range=(1, 2), stop_words="english"),
+        "text_word": _tfidf(brief_text, profile_texts, stop_words="english"),
         "text_char": _tfidf(
             brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 5)
         ),

@@ -36,19 +36,16 @@ class Ranked:
 
 def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> list[Ranked]:
     """Greedy: take the best remaining firm, its score discounted once per firm already
-    taken that it looks almost identical to."""
-    remaining = set(range(len(vendors)))
+    taken that it looks almost identical to. O(limit x candidates)."""
     labels = [_labels(v) for v in vendors]
+    alike = dict.fromkeys(range(len(vendors)), 0)  # remaining -> look-alikes already taken
     picked: list[Ranked] = []
-    while remaining and len(picked) < limit:
-
-        def adjusted(i: int) -> float:
-            alike = sum(_similarity(labels[i], labels[p.index]) >= SIMILARITY_LIMIT for p in picked)
-            return scores[i] * SIMILARITY_PENALTY**alike
-
-        best = max(remaining, key=lambda i: (adjusted(i), -i))
-        picked.append(Ranked(best, adjusted(best)))
-        remaining.discard(best)
+    while alike and len(picked) < limit:
+        best = max(alike, key=lambda i: (scores[i] * SIMILARITY_PENALTY ** alike[i], -i))
+        picked.append(Ranked(best, scores[best] * SIMILARITY_PENALTY ** alike.pop(best)))
+        for i in alike:
+            if _similarity(labels[i], labels[best]) >= SIMILARITY_LIMIT:
+                alike[i] += 1
     return picked
 
 

@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from buyers.api import BriefAccess
+from buyers.selectors import briefs_visible_to
+from matchmaking.services import match_brief
+
+
+class MatchParams(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+class BriefMatchesView(APIView):
+    """Officers (any brief) and the brief's own buyer members: the ranked shortlist of
+    vendors for a brief, each with its score, rank and reasons. Others get 404/403."""
+
+    permission_classes = [BriefAccess]
+
+    @extend_schema(tags=["matchmaking"], parameters=[MatchParams], responses={200: dict})
+    def get(self, request: Request, external_id: str) -> Response:
+        params = MatchParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        brief = briefs_visible_to(request.user).filter(external_id=external_id).first()  # type: ignore[arg-type]
+        if brief is None:
+            raise Http404
+        self.check_object_permissions(request, brief)
+        result: dict[str, Any] = match_brief(brief, limit=params.validated_data["limit"])
+        return Response(result)

@@ -1,0 +1,65 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_brief, make_buyer, make_vendor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def scene(transactional_db):
+    buyer = make_buyer(external_id="acme", country="DE", timezone="Europe/Berlin")
+    brief = make_brief(buyer, external_id="b-fleet", title="Fleet tracking app", services=["Mobile App Development"],
+                       technologies=["Flutter"], required_certifications=["ISO 27001"])  # fmt: skip
+    make_vendor(external_id="fit", name="Chenab Mobile", services=["Mobile App Development"], technologies=["Flutter"],
+                certifications=["ISO 27001"], description="Flutter apps for fleets")  # fmt: skip
+    make_vendor(
+        external_id="no-cert",
+        name="Ravi Apps",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+    )
+    make_vendor(external_id="other", name="Thar Web", services=["Web Development"], technologies=["PHP"],
+                certifications=["ISO 27001"])  # fmt: skip
+    return buyer, brief
+
+
+def test_officers_and_the_briefs_buyer_get_ranked_explained_matches(scene, client_for):
+    buyer, brief = scene
+    for client in (client_for("officer"), client_for("buyer", buyer=buyer)):
+        body = client.get(f"/api/v1/briefs/{brief.external_id}/matches", {"limit": 5}).json()
+        assert [m["vendor"]["external_id"] for m in body["matches"]][0] == "fit"
+        assert "no-cert" not in {m["vendor"]["external_id"] for m in body["matches"]}
+        top = body["matches"][0]
+        assert top["rank"] == 1 and top["score"] > 0
+        assert "offers Mobile App Development" in [r["text"] for r in top["reasons"]]
+        assert body["meta"]["ranker"] == "prior"
+
+
+def test_others_cannot_see_a_briefs_matches(scene, client_for, api, vendor):
+    _, brief = scene
+    url = f"/api/v1/briefs/{brief.external_id}/matches"
+    assert api.get(url).status_code == 401
+    assert client_for("vendor", vendor=vendor).get(url).status_code == 403
+    assert client_for("buyer", buyer=make_buyer()).get(url).status_code == 404
+
+
+def test_matches_follow_profile_changes(scene, client_for):
+    _, brief = scene
+    officer = client_for("officer")
+    url = f"/api/v1/briefs/{brief.external_id}/matches"
+    assert "no-cert" not in {m["vendor"]["external_id"] for m in officer.get(url).json()["matches"]}
+    officer.patch("/api/v1/vendors/no-cert/", {"certifications": ["ISO 27001"]}, format="json")
+    assert "no-cert" in {m["vendor"]["external_id"] for m in officer.get(url).json()["matches"]}
+
+
+def test_match_command_prints_json_and_json_lines(scene, capsys):
+    call_command("match", "b-fleet", "--limit", "2")
+    single = json.loads(capsys.readouterr().out)
+    assert single["brief"] == "b-fleet" and single["matches"][0]["vendor"]["external_id"] == "fit"
+    make_brief(scene[0], external_id="b-two", services=["Web Development"])
+    call_command("match", "b-fleet", "b-two", "--limit", "1")
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["brief"] for line in lines] == ["b-fleet", "b-two"]
