@@ -30,7 +30,7 @@ def test_officers_and_the_briefs_buyer_get_ranked_explained_matches(scene, clien
     buyer, brief = scene
     for client in (client_for("officer"), client_for("buyer", buyer=buyer)):
         body = client.get(f"/api/v1/briefs/{brief.external_id}/matches", {"limit": 5}).json()
-        assert [m["vendor"]["external_id"] for m in body["matches"]][0] == "fit"
+        assert body["matches"][0]["vendor"]["external_id"] == "fit"
         assert "no-cert" not in {m["vendor"]["external_id"] for m in body["matches"]}
         top = body["matches"][0]
         assert top["rank"] == 1 and top["score"] > 0
