@@ -212,6 +212,10 @@ class DemoCatalogue:
         self.vendor_count = vendors
         self.brief_count = briefs if briefs is not None else max(300, vendors * 3 // 20)
         self.seed = seed
+        # The generator's hidden truth, never exported: which specialisations each firm
+        # and each brief were drawn from. Outcomes are sampled from it.
+        self.vendor_kinds: dict[str, tuple[str, ...]] = {}
+        self.brief_kinds: dict[str, str] = {}
 
     # Vendors -----------------------------------------------------------------------
     def vendors(self) -> Iterator[dict[str, Any]]:
@@ -235,6 +239,7 @@ class DemoCatalogue:
         if rng.random() < 0.3:
             kinds.append(_weighted(rng, SPECIALISATION_WEIGHTS))
         specs = [SPECIALISATIONS[kind] for kind in dict.fromkeys(kinds)]
+        self.vendor_kinds[f"pk-{number:06d}"] = tuple(dict.fromkeys(kinds))
         city = _weighted(rng, CITIES)
         team = max(2, min(3000, int(rng.lognormvariate(3.3, 1.0))))
         services = list(
@@ -372,6 +377,7 @@ class DemoCatalogue:
     def _brief(self, rng: random.Random, number: int, buyer: dict[str, Any]) -> dict[str, Any]:
         kind = _weighted(rng, SPECIALISATION_WEIGHTS)
         spec = SPECIALISATIONS[kind]
+        self.brief_kinds[f"b-{number:05d}"] = kind
         currency, _, languages = COUNTRY_PROFILE[buyer["country"]]
         services = _sample(rng, spec.services, 1, 2)
         noun = rng.choice(spec.portfolio_nouns)
@@ -407,6 +413,61 @@ class DemoCatalogue:
         if industry in {"Fintech", "Healthcare", "Insurance"} and rng.random() < 0.5:
             brief["required_certifications"] = ["ISO 27001"]
         return brief
+
+    # Outcomes -------------------------------------------------------------------------
+    def outcomes(self) -> Iterator[dict[str, Any]]:
+        """Officers' decisions and deal stages for each brief, sampled from the hidden
+        fit of the firms shown to it (mostly firms of the brief's specialisation)."""
+        vendors = {v["external_id"]: v for v in self.vendors()}
+        briefs = list(self.briefs())
+        by_kind: dict[str, list[str]] = {}
+        for vendor_id, kinds in self.vendor_kinds.items():
+            for kind in kinds:
+                by_kind.setdefault(kind, []).append(vendor_id)
+        rng = random.Random(f"outcomes-{self.seed}")
+        for brief in briefs:
+            kind = self.brief_kinds[brief["external_id"]]
+            same = by_kind.get(kind, [])
+            shown = rng.sample(same, min(8, len(same))) + rng.sample(sorted(vendors), 4)
+            fits = sorted(((hidden_fit(brief, vendors[v], kind in self.vendor_kinds[v]) + rng.gauss(0, 0.08), v)
+                           for v in dict.fromkeys(shown)), reverse=True)  # fmt: skip
+            decided = date.fromisoformat(brief["published_at"]) + timedelta(days=rng.randint(5, 60))
+            for position, (fit, vendor_id) in enumerate(fits):
+                stage = _stage(position, fit, rng)
+                outcome: dict[str, Any] = {"brief": brief["external_id"], "vendor": vendor_id, "outcome": stage,
+                                           "decided_at": (decided + timedelta(days=position)).isoformat(), "rank": position + 1}  # fmt: skip
+                if stage == "won":
+                    outcome["value_usd"] = int(
+                        brief["budget"]["max"] * APPROX_USD[brief["budget"]["currency"]] * 0.8
+                    )
+                yield outcome
+
+
+def hidden_fit(brief: dict[str, Any], vendor: dict[str, Any], same_kind: bool) -> float:
+    """How well a firm really fits a brief, in the generator's own terms."""
+    technologies = set(brief["technologies"])
+    tech = (
+        len(technologies & set(vendor["technologies"])) / len(technologies) if technologies else 0.5
+    )
+    budget_usd = brief["budget"]["max"] * APPROX_USD[brief["budget"]["currency"]]
+    budget = 1.0 if vendor["min_project_usd"] <= budget_usd else 0.0
+    certified = all(c in vendor["certifications"] for c in brief.get("required_certifications", []))
+    us_shift = vendor["working_hours_utc"]["start"] >= 13
+    hours = 1.0 if (brief["buyer"]["country"] in {"US", "CA"}) == us_shift else 0.3
+    rating = (vendor.get("rating", {}).get("average", 4.2) - 3.5) / 1.5
+    return (
+        0.35 * same_kind + 0.2 * tech + 0.15 * budget + 0.1 * certified + 0.1 * hours + 0.1 * rating
+    )
+
+
+def _stage(position: int, fit: float, rng: random.Random) -> str:
+    if fit < 0.45:
+        return "rejected"
+    if position == 0 and fit > 0.7:
+        return "won" if rng.random() < 0.7 else "lost"
+    if position < 3:
+        return rng.choice(["proposal", "meeting", "introduced"])
+    return rng.choice(["approved", "introduced", "rejected"])
 
 
 def _pick_shift(rng: random.Random) -> tuple[int, int]:

@@ -51,9 +51,15 @@ def candidate_query(brief: Brief, limit: int = CANDIDATES) -> CandidateQuery:
 
 
 def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
-    """The ranked, explained shortlist for ``brief``; cached until the brief or any
-    vendor profile changes."""
-    key = {"brief": brief.external_id, "version": brief.version, "limit": limit}
+    """The ranked, explained shortlist for ``brief``; cached until the brief, any vendor
+    profile or the promoted ranker changes."""
+    model = (
+        RankerModel.objects.filter(promoted=True)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    key = {"brief": brief.external_id, "version": brief.version, "limit": limit, "ranker": model}
     return cached("match", key, lambda: _match(brief, limit))  # type: ignore[no-any-return]
 
 

@@ -1,6 +1,7 @@
 """Load the seeded demo catalogue through the same import path users use."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -13,6 +14,8 @@ from buyers.schema import BriefRecord
 from buyers.services import briefs_upsert
 from core.interchange import ImportReport, JsonLinesImporter
 from matchmaking.demo import DemoCatalogue
+from matchmaking.outcomes import outcomes_upsert
+from matchmaking.schema import OutcomeRecord
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
 from vendors.services import vendors_upsert
@@ -33,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--if-empty", action="store_true", help="do nothing if vendors exist")
         parser.add_argument("--no-users", action="store_true", help="skip the demo accounts")
+        parser.add_argument(
+            "--write-to", metavar="DIR", help="only write vendors/briefs/outcomes.jsonl to DIR"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Vendor.objects.exists():
@@ -41,15 +47,28 @@ class Command(BaseCommand):
         catalogue = DemoCatalogue(
             vendors=options["size"], briefs=options["briefs"], seed=options["seed"]
         )
+        if options["write_to"]:
+            self._write(catalogue, Path(options["write_to"]))
+            return
         for noun, model, writer, records in (
             ("vendors", VendorRecord, vendors_upsert, catalogue.vendors()),
             ("briefs", BriefRecord, briefs_upsert, catalogue.briefs()),
+            ("outcomes", OutcomeRecord, outcomes_upsert, catalogue.outcomes()),
         ):
             importer = JsonLinesImporter(model, writer)
             report = importer.run((json.dumps(r) for r in records), progress=self._progress(noun))
             self.stdout.write(f"Demo {noun}: {report.summary()}")
         if not options["no_users"]:
             self._demo_users()
+
+    def _write(self, catalogue: DemoCatalogue, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for noun, records in (("vendors", catalogue.vendors()), ("briefs", catalogue.briefs()),
+                              ("outcomes", catalogue.outcomes())):  # fmt: skip
+            path = directory / f"{noun}.jsonl"
+            with path.open("w", encoding="utf-8") as out:
+                count = sum(out.write(json.dumps(record) + "\n") > 0 for record in records)
+            self.stdout.write(f"Wrote {count:,} {noun} to {path}")
 
     def _progress(self, noun: str):  # type: ignore[no-untyped-def]
         def show(report: ImportReport) -> None:

@@ -1,0 +1,48 @@
+"""Recording outcomes (the ranker's labels)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from buyers.models import Brief
+from core.interchange import Outcome as WriteOutcome
+from matchmaking.models import Outcome
+from matchmaking.schema import OutcomeRecord
+from vendors.models import Vendor
+
+
+class UnknownReference(Exception):
+    pass
+
+
+@transaction.atomic
+def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
+    """Create or update outcomes by (brief, vendor, outcome); unknown briefs or vendors
+    are refused (the whole batch is retried line by line, so only those lines fail)."""
+    briefs = dict(
+        Brief.objects.filter(external_id__in={r.brief for r in records}).values_list(
+            "external_id", "id"
+        )
+    )
+    vendors = dict(
+        Vendor.objects.filter(external_id__in={r.vendor for r in records}).values_list(
+            "external_id", "id"
+        )
+    )
+    created = updated = 0
+    for record in records:
+        if record.brief not in briefs or record.vendor not in vendors:
+            from django.db import IntegrityError
+
+            missing = "brief" if record.brief not in briefs else "vendor"
+            raise IntegrityError(f"{missing}: unknown {missing} '{getattr(record, missing)}'")
+        _, was_created = Outcome.objects.update_or_create(
+            brief_id=briefs[record.brief],
+            vendor_id=vendors[record.vendor],
+            outcome=record.outcome,
+            defaults={"value_usd": record.value_usd, "decided_at": record.decided_at, "rank": record.rank,
+                      "score": record.score},
+        )  # fmt: skip
+        created += was_created
+        updated += not was_created
+    return WriteOutcome(created=created, updated=updated, unchanged=0)

@@ -1,0 +1,81 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from matchmaking.models import Outcome, RankerModel
+from matchmaking.ranking.evaluation import mrr_at_k, ndcg_at_k, recall_at_k
+
+
+def test_metrics_on_a_known_ranking():
+    relevance = {"a": 3, "b": 0, "c": 1}
+    assert ndcg_at_k(["a", "c", "b"], relevance) == pytest.approx(1.0)
+    assert ndcg_at_k(["b", "c", "a"], relevance) < ndcg_at_k(["a", "b", "c"], relevance)
+    assert mrr_at_k(["b", "c", "a"], relevance) == pytest.approx(0.5)
+    assert recall_at_k(["a", "x"], relevance, k=1) == pytest.approx(0.5)
+    assert mrr_at_k(["x", "y"], relevance) == 0.0
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("demo")
+    call_command(
+        "load_demo",
+        "--size",
+        "400",
+        "--briefs",
+        "150",
+        "--seed",
+        "11",
+        "--write-to",
+        str(directory),
+    )
+    return directory
+
+
+def evaluate(directory, out):
+    call_command("evaluate_ranker", "--vendors", str(directory / "vendors.jsonl"), "--briefs",
+                 str(directory / "briefs.jsonl"), "--outcomes", str(directory / "outcomes.jsonl"), "--json", str(out))  # fmt: skip
+    return json.loads(out.read_text())
+
+
+@pytest.mark.django_db
+def test_evaluation_is_reproducible_and_the_trained_ranker_beats_bm25(demo_files, tmp_path):
+    first = evaluate(demo_files, tmp_path / "a.json")
+    second = evaluate(demo_files, tmp_path / "b.json")
+    assert first == second
+    results = first["results"]
+    assert set(results) == {"bm25", "prior", "trained"}
+    assert results["trained"]["ndcg@10"] > results["bm25"]["ndcg@10"]
+    assert results["trained"]["mrr@10"] > results["bm25"]["mrr@10"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imported_outcomes_train_a_ranker_that_then_serves_matches(demo_files, capsys):
+    call_command("import_vendors", str(demo_files / "vendors.jsonl"), "--quiet")
+    call_command("import_briefs", str(demo_files / "briefs.jsonl"), "--quiet")
+    call_command("import_outcomes", str(demo_files / "outcomes.jsonl"), "--quiet")
+    assert Outcome.objects.count() > 1000
+    call_command("train_ranker", "--seed", "0")
+    model = RankerModel.objects.get()
+    metrics = model.metrics
+    assert model.promoted == (metrics["candidate"]["ndcg@10"] >= metrics["current"]["ndcg@10"])
+    assert model.parameters["kind"] == "learned" and len(model.parameters["coef"]) == 18
+    model.promoted = True  # as if it had won: the promoted model serves matches
+    model.save()
+    capsys.readouterr()
+    call_command("match", "b-00001", "--limit", "3")
+    assert json.loads(capsys.readouterr().out)["meta"]["ranker"] == f"learned v{model.pk}"
+
+
+@pytest.mark.django_db
+def test_outcomes_for_unknown_briefs_or_vendors_are_rejected_by_line(tmp_path, capsys, vendor):
+    bad = tmp_path / "o.jsonl"
+    bad.write_text(
+        '{"brief": "nope", "vendor": "x", "outcome": "won"}\n{"brief": "b", "vendor": "v", "outcome": "maybe"}\n'
+    )
+    call_command("import_outcomes", str(bad), "--quiet")
+    printed = capsys.readouterr().out
+    assert "line 1" in printed and "unknown brief 'nope'" in printed
+    assert "line 2" in printed and "outcome" in printed
+    assert not Outcome.objects.exists()
