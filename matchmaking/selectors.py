@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -102,6 +103,42 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
     )
 
 
+class _VendorCache:
+    """Recently used ``VendorData`` by (external id, version): a row's version changes
+    with every write, so an entry can never be stale; it only saves re-reading and
+    re-decoding the JSON columns of firms that are candidates for many briefs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, int, int], VendorData] = OrderedDict()
+
+    def get(self, key: tuple[str, int, int]) -> VendorData | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, int, int], value: VendorData) -> None:
+        self.entries[key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+_cache = _VendorCache(size=50_000)
+
+
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
-    rows = Vendor.objects.filter(external_id__in=list(external_ids)).values(*VENDOR_COLUMNS)
-    return {row["external_id"]: vendor_data(row) for row in rows}
+    wanted = Vendor.objects.filter(external_id__in=list(external_ids))
+    keys = {
+        external_id: (external_id, version, int(created.timestamp()))
+        for external_id, version, created in wanted.values_list(
+            "external_id", "version", "created_at"
+        )
+    }
+    found = {external_id: _cache.get(key) for external_id, key in keys.items()}
+    missing = [external_id for external_id, data in found.items() if data is None]
+    for row in Vendor.objects.filter(external_id__in=missing).values(*VENDOR_COLUMNS, "version"):
+        data = vendor_data(row)
+        _cache.put(keys[row["external_id"]], data)
+        found[row["external_id"]] = data
+    return {external_id: data for external_id, data in found.items() if data is not None}

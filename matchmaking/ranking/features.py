@@ -7,7 +7,9 @@ was computed from (matched labels, overlap hours, …) for the explanations.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -43,6 +45,7 @@ UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
 BUYER_DAY = (9, 17)  # the buyer's business hours, local time
 HOURS_PER_WEEK = 40
+ANALYSED_TEXTS = 30_000  # per analyzer; about 100 MB at most
 
 
 @dataclass
@@ -58,15 +61,35 @@ def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, 
     return len(matched) / len(wanted), matched
 
 
-def _tfidf(brief_text: str, texts: list[str], **options: Any) -> np.ndarray:
+def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) -> list[np.ndarray]:
+    """Cosine similarity of ``brief_text`` to each of ``texts`` (and of each ``also``
+    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates)."""
+    empty = [np.zeros(len(texts)) for _ in (texts, *also)]
     if not brief_text.strip() or not any(t.strip() for t in texts):
-        return np.zeros(len(texts))
-    vectorizer = TfidfVectorizer(sublinear_tf=True, **options)
+        return empty
+    vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=_analyzer(**options))
     try:
         matrix = vectorizer.fit_transform([brief_text, *texts])
     except ValueError:  # nothing left after stop words
-        return np.zeros(len(texts))
-    return np.asarray(cosine_similarity(matrix[0], matrix[1:])).ravel()
+        return empty
+    similarities = [np.asarray(cosine_similarity(matrix[0], matrix[1:])).ravel()]
+    for other in also:
+        other_matrix = vectorizer.transform(other)
+        similarities.append(np.asarray(cosine_similarity(matrix[0], other_matrix)).ravel())
+    return similarities
+
+
+@functools.cache
+def _analyzer(**options: Any) -> Callable[[str], tuple[str, ...]]:
+    """scikit-learn's analyzer for ``options``, memoised per text: a firm is a candidate
+    for many briefs, and analysing its text is most of the TF-IDF cost."""
+    analyse = TfidfVectorizer(**options).build_analyzer()
+
+    @functools.lru_cache(maxsize=ANALYSED_TEXTS)
+    def cached(text: str) -> tuple[str, ...]:
+        return tuple(analyse(text))
+
+    return cached
 
 
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
@@ -197,13 +220,12 @@ def extract(
     ]
     label_texts = [" ".join((*v.services, *v.technologies, *v.industries)) for v in vendors]
     portfolio_texts = [" ".join(item.text for item in v.portfolio_for(brief)) for v in vendors]
-    columns = {
-        "text_word": _tfidf(brief_text, profile_texts, stop_words="english"),
-        "text_char": _tfidf(
-            brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 5)
-        ),
-        "text_portfolio": _tfidf(brief_text, portfolio_texts, stop_words="english"),
-    }
+    # One vocabulary for profile and portfolio words (fitted on the candidates once).
+    word, portfolio = _tfidf(brief_text, profile_texts, portfolio_texts, stop_words="english")
+    (char,) = _tfidf(
+        brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 4)
+    )
+    columns = {"text_word": word, "text_char": char, "text_portfolio": portfolio}
     scores = np.asarray(
         retrieval_scores if retrieval_scores is not None else [0.0] * len(vendors), dtype=float
     )
