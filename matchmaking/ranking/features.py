@@ -16,8 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
 
@@ -63,19 +62,26 @@ def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, 
 
 def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) -> list[np.ndarray]:
     """Cosine similarity of ``brief_text`` to each of ``texts`` (and of each ``also``
-    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates)."""
-    empty = [np.zeros(len(texts)) for _ in (texts, *also)]
+    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates).
+
+    Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary:
+    with the analysis memoised per text, building a vocabulary was most of the cost of
+    a match."""
     if not brief_text.strip() or not any(t.strip() for t in texts):
-        return empty
-    vectorizer = TfidfVectorizer(sublinear_tf=True, analyzer=_analyzer(**options))
-    try:
-        matrix = vectorizer.fit_transform([brief_text, *texts])
-    except ValueError:  # nothing left after stop words
-        return empty
-    similarities = [np.asarray(cosine_similarity(matrix[0], matrix[1:])).ravel()]
+        return [np.zeros(len(texts)) for _ in (texts, *also)]
+    hasher = HashingVectorizer(
+        analyzer=_analyzer(**options), n_features=2**16, alternate_sign=False, norm=None
+    )
+    idf = TfidfTransformer(sublinear_tf=True).fit(hasher.transform([brief_text, *texts]))
+    brief, candidates = (
+        idf.transform(hasher.transform([brief_text])),
+        idf.transform(hasher.transform(texts)),
+    )
+    similarities = [np.asarray((candidates @ brief.T).todense()).ravel()]
     for other in also:
-        other_matrix = vectorizer.transform(other)
-        similarities.append(np.asarray(cosine_similarity(matrix[0], other_matrix)).ravel())
+        similarities.append(
+            np.asarray((idf.transform(hasher.transform(other)) @ brief.T).todense()).ravel()
+        )
     return similarities
 
 
@@ -223,7 +229,7 @@ def extract(
     # One vocabulary for profile and portfolio words (fitted on the candidates once).
     word, portfolio = _tfidf(brief_text, profile_texts, portfolio_texts, stop_words="english")
     (char,) = _tfidf(
-        brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 4)
+        brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 3)
     )
     columns = {"text_word": word, "text_char": char, "text_portfolio": portfolio}
     scores = np.asarray(

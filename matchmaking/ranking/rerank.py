@@ -12,6 +12,7 @@ BIG_CITIES = frozenset({"Lahore", "Karachi", "Islamabad"})
 SMALL_TEAM = 20
 SIMILARITY_LIMIT = 0.8  # Jaccard of services + technologies above which firms look alike
 SIMILARITY_PENALTY = 0.85
+POOL_FACTOR = 4
 
 
 def is_emerging(vendor: VendorData) -> bool:
@@ -38,7 +39,9 @@ def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> lis
     """Greedy: take the best remaining firm, its score discounted once per firm already
     taken that it looks almost identical to. O(limit x candidates)."""
     labels = [_labels(v) for v in vendors]
-    alike = dict.fromkeys(range(len(vendors)), 0)  # remaining -> look-alikes already taken
+    # Only the best few times the page size can reach the page, even after discounts.
+    best_first = sorted(range(len(vendors)), key=lambda i: (-scores[i], i))[: limit * POOL_FACTOR]
+    alike = dict.fromkeys(best_first, 0)  # remaining -> look-alikes already taken
     picked: list[Ranked] = []
     while alike and len(picked) < limit:
         best = max(alike, key=lambda i: (scores[i] * SIMILARITY_PENALTY ** alike[i], -i))

@@ -1,0 +1,136 @@
+"""Matching one brief (retrieve 300, re-rank, explain 20) and training time.
+
+    .venv/bin/python bench/match.py --sizes 10000 100000
+
+Each size: a fresh SQLite database and embedded index in a temporary directory, loaded
+with the demo catalogue (seed 11: vendors, briefs, outcomes) through the import path.
+Timed: ``_match`` (uncached: the result cache is bypassed) for 150 briefs after 20
+warm-up briefs, first with the per-process caches cold for every brief (each brief's
+candidates read and analysed afresh), then warm; and ``train_ranker``'s work (building
+the training set from the outcomes, fitting). A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def run_one(size: int, workdir: Path) -> dict:
+    os.environ["RAABTA_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from buyers.models import Brief
+    from matchmaking import learning, selectors, services
+    from matchmaking.models import Outcome
+    from matchmaking.ranking import features
+
+    call_command("migrate", verbosity=0)
+    call_command(
+        "load_demo",
+        "--size",
+        str(size),
+        "--briefs",
+        "400",
+        "--seed",
+        "11",
+        "--no-users",
+        verbosity=0,
+    )
+    briefs = list(Brief.objects.select_related("buyer").order_by("external_id")[:170])
+
+    def timed(clear: bool) -> list[float]:
+        latencies = []
+        for brief in briefs[20:]:
+            if clear:
+                selectors._cache.entries.clear()
+                features._analyzer.cache_clear()
+            start = time.perf_counter()
+            services._match(brief, 20)
+            latencies.append((time.perf_counter() - start) * 1000)
+        return latencies
+
+    for brief in briefs[:20]:
+        services._match(brief, 20)
+    cold, warm = timed(clear=True), timed(clear=False)
+
+    rows = list(
+        Outcome.objects.values_list(
+            "brief__external_id", "vendor__external_id", "outcome", "decided_at", "rank"
+        )
+    )
+    start = time.perf_counter()
+    objects = {
+        b.external_id: b
+        for b in Brief.objects.select_related("buyer").filter(external_id__in={r[0] for r in rows})
+    }
+    data = {k: selectors.brief_data(b) for k, b in objects.items()}
+    vendors = selectors.vendors_data({r[1] for r in rows})
+    labels = learning.labels_from(rows)
+    train_ids, _ = learning.split(labels, data, None)
+    retrieve = lambda b: services.candidates_for(services.candidate_query(objects[b]))  # noqa: E731
+    X, y, w = learning.training_set(data, vendors, labels, retrieve, train_ids)
+    learning.train(X, y, w)
+    training_s = time.perf_counter() - start
+    return {
+        "size": size,
+        "cold_p50": statistics.median(cold), "cold_p95": percentile(cold, 95),
+        "warm_p50": statistics.median(warm), "warm_p95": percentile(warm, 95),
+        "training_s": training_s, "training_pairs": len(y),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
+            print(json.dumps(run_one(args.one, Path(workdir))))
+        return
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"{'vendors':>8} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'train s':>8} {'pairs':>6} {'RSS MB':>7}"
+    )
+    for size in args.sizes:
+        command = [sys.executable, __file__, "--one", str(size)]
+        f = json.loads(
+            subprocess.run(command, check=True, capture_output=True, text=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        print(
+            f"{size:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
+            f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
