@@ -79,3 +79,22 @@ def test_outcomes_for_unknown_briefs_or_vendors_are_rejected_by_line(tmp_path, c
     assert "line 1" in printed and "unknown brief 'nope'" in printed
     assert "line 2" in printed and "outcome" in printed
     assert not Outcome.objects.exists()
+
+
+@pytest.mark.django_db
+def test_evaluation_works_on_sparse_foreign_data(tmp_path):
+    vendors = [{"external_id": f"v{n}", "name": f"Firm {n}", "country": ["IN", "EG", "VN", "PK"][n % 4],
+                "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3]} for n in range(12)]  # fmt: skip
+    briefs = [{"external_id": f"b{n}", "title": ["Django portal", "Flutter app", "SAP rollout"][n % 3],
+               "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3],
+               "budget": {"max": 2_000_000, "currency": "JPY"} if n % 2 else {"max": 40_000, "currency": "CHF"},
+               "buyer": {"external_id": f"buyer{n}", "country": "JP" if n % 2 else "CH"},
+               "published_at": f"2026-0{1 + n // 3}-10"} for n in range(9)]  # fmt: skip
+    outcomes = [{"brief": f"b{n}", "vendor": f"v{v}", "outcome": "won" if v % 3 == n % 3 else "rejected"}
+                for n in range(9) for v in range(0, 12, 2)]  # fmt: skip
+    for name, rows in (("vendors", vendors), ("briefs", briefs), ("outcomes", outcomes)):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    results = evaluate(tmp_path, tmp_path / "out.json")
+    assert results["test_briefs"] >= 1 and results["training_pairs"] > 0
+    assert set(results["results"]) == {"bm25", "prior", "trained"}
+    assert results["results"]["trained"]["ndcg@10"] > 0
