@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
@@ -64,38 +65,34 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     """Cosine similarity of ``brief_text`` to each of ``texts`` (and of each ``also``
     list), with TF-IDF weights learned from the brief and ``texts`` (the candidates).
 
-    Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary:
-    with the analysis memoised per text, building a vocabulary was most of the cost of
-    a match."""
+    Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary, and
+    each text's term counts are memoised: a firm is a candidate for many briefs, and
+    analysing its text and building a vocabulary were most of the cost of a match."""
     if not brief_text.strip() or not any(t.strip() for t in texts):
         return [np.zeros(len(texts)) for _ in (texts, *also)]
-    hasher = HashingVectorizer(
-        analyzer=_analyzer(**options), n_features=2**16, alternate_sign=False, norm=None
-    )
-    idf = TfidfTransformer(sublinear_tf=True).fit(hasher.transform([brief_text, *texts]))
-    brief, candidates = (
-        idf.transform(hasher.transform([brief_text])),
-        idf.transform(hasher.transform(texts)),
-    )
-    similarities = [np.asarray((candidates @ brief.T).todense()).ravel()]
+    counts_of = _term_counts(**options)
+    counts = sparse.vstack([counts_of(text) for text in (brief_text, *texts)], format="csr")
+    idf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    weighted = idf.transform(counts)
+    brief = weighted[0].T
+    similarities = [(weighted[1:] @ brief).toarray().ravel()]
     for other in also:
-        similarities.append(
-            np.asarray((idf.transform(hasher.transform(other)) @ brief.T).todense()).ravel()
-        )
+        other_counts = sparse.vstack([counts_of(text) for text in other], format="csr")
+        similarities.append((idf.transform(other_counts) @ brief).toarray().ravel())
     return similarities
 
 
 @functools.cache
-def _analyzer(**options: Any) -> Callable[[str], tuple[str, ...]]:
-    """scikit-learn's analyzer for ``options``, memoised per text: a firm is a candidate
-    for many briefs, and analysing its text is most of the TF-IDF cost."""
-    analyse = TfidfVectorizer(**options).build_analyzer()
+def _term_counts(**options: Any) -> Callable[[str], sparse.csr_matrix]:
+    """Hashed term counts of a text for scikit-learn analyzer ``options``, memoised."""
+    analyzer = TfidfVectorizer(**options).build_analyzer()
+    hasher = HashingVectorizer(analyzer=analyzer, n_features=2**16, alternate_sign=False, norm=None)
 
     @functools.lru_cache(maxsize=ANALYSED_TEXTS)
-    def cached(text: str) -> tuple[str, ...]:
-        return tuple(analyse(text))
+    def counts(text: str) -> sparse.csr_matrix:
+        return hasher.transform([text])
 
-    return cached
+    return counts
 
 
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
