@@ -124,7 +124,7 @@ class _VendorCache:
             self.entries.popitem(last=False)
 
 
-_cache = _VendorCache(size=50_000)
+_cache = _VendorCache(size=60_000)
 
 
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:

@@ -3,6 +3,7 @@ ranker, keep the page diverse and fair, explain every match."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,6 @@ def active_ranker() -> ActiveRanker:
     model = RankerModel.objects.filter(promoted=True).order_by("-id").first()
     if model is None:
         return ActiveRanker(PriorRanker().fit(), "prior")
-    import json
-
     return ActiveRanker(ranker_from_json(json.dumps(model.parameters)), f"learned v{model.pk}")
 
 

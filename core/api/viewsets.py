@@ -8,6 +8,7 @@ queryset say who may do what.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -147,8 +148,6 @@ class InterchangeActions:
 
 
 def _json_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    import json
-
     for record in records:
         yield json.dumps(record, ensure_ascii=False) + "\n"
 

@@ -45,7 +45,7 @@ UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
 BUYER_DAY = (9, 17)  # the buyer's business hours, local time
 HOURS_PER_WEEK = 40
-ANALYSED_TEXTS = 30_000  # per analyzer; about 100 MB at most
+ANALYSED_TEXTS = 60_000  # texts per analyzer (3 analyzers), ~1 KB each
 
 
 @dataclass
