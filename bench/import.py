@@ -12,27 +12,16 @@ test: it asserts nothing and prints figures for docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import resource
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 
 def run_one(size: int, workdir: Path) -> dict[str, float]:
-    os.environ.setdefault("RAABTA_DATA_DIR", str(workdir))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    harness.setup_django(workdir)
     from django.core.management import call_command
     from django.db import connection
 
@@ -65,34 +54,16 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = harness.parser(__doc__).parse_args()
     if args.one:
-        with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
-            print(json.dumps(run_one(args.one, Path(workdir))))
+        harness.run_here(lambda workdir: run_one(args.one, workdir))
         return
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(
-        f"{'vendors':>8} {'db':>10} {'file MB':>8} {'cold s':>7} {'cold/s':>8} {'re-import/s':>12} {'peak RSS MB':>12}"
-    )
-    for size in args.sizes:
-        output = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        f = json.loads(output.strip().splitlines()[-1])
-        print(
-            f"{size:>8,} {f['database']:>10} {f['file_mb']:>8.1f} {f['cold_s']:>7.1f} "
-            f"{f['cold_per_s']:>8,.0f} {f['unchanged_per_s']:>12,.0f} {f['peak_rss_mb']:>12,.0f}"
-        )
+    harness.run_sizes(
+        __file__, args.sizes, [],
+        f"{'vendors':>8} {'db':>10} {'file MB':>8} {'cold s':>7} {'cold/s':>8} {'re-import/s':>12} {'peak RSS MB':>12}",
+        lambda f: (f"{f['size']:>8,} {f['database']:>10} {f['file_mb']:>8.1f} {f['cold_s']:>7.1f} "
+                   f"{f['cold_per_s']:>8,.0f} {f['unchanged_per_s']:>12,.0f} {f['peak_rss_mb']:>12,.0f}"),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

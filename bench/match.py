@@ -13,33 +13,16 @@ the training set from the outcomes, fitting). A benchmark, not a test.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 
 def run_one(size: int, workdir: Path) -> dict:
-    os.environ["RAABTA_DATA_DIR"] = str(workdir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    harness.setup_django(workdir)
     from django.core.management import call_command
 
     from buyers.models import Brief
@@ -98,41 +81,24 @@ def run_one(size: int, workdir: Path) -> dict:
     training_s = time.perf_counter() - start
     return {
         "size": size,
-        "cold_p50": statistics.median(cold), "cold_p95": percentile(cold, 95),
-        "warm_p50": statistics.median(warm), "warm_p95": percentile(warm, 95),
+        "cold_p50": statistics.median(cold), "cold_p95": harness.percentile(cold, 95),
+        "warm_p50": statistics.median(warm), "warm_p95": harness.percentile(warm, 95),
         "training_s": training_s, "training_pairs": len(y),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = harness.parser(__doc__).parse_args()
     if args.one:
-        with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
-            print(json.dumps(run_one(args.one, Path(workdir))))
+        harness.run_here(lambda workdir: run_one(args.one, workdir))
         return
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
-    print(
-        f"{'vendors':>8} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'train s':>8} {'pairs':>6} {'RSS MB':>7}"
-    )
-    for size in args.sizes:
-        command = [sys.executable, __file__, "--one", str(size)]
-        f = json.loads(
-            subprocess.run(command, check=True, capture_output=True, text=True)
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        print(
-            f"{size:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
-            f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"
-        )
+    harness.run_sizes(
+        __file__, args.sizes, [],
+        f"{'vendors':>8} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'train s':>8} {'pairs':>6} {'RSS MB':>7}",
+        lambda f: (f"{f['size']:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
+                   f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

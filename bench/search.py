@@ -13,20 +13,15 @@ not a test: it prints figures for docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
 import random
 import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import harness  # bench/harness.py (this script's own folder is on sys.path)
+
 QUERIES = [
     "mobile app development", "react native fintech", "developing apps", "machine learning healthcare",
     "data engineering", "cloud migration aws", "devops kubernetes", "shopify store", "ERP odoo",
@@ -43,11 +38,6 @@ FILTERS = {
 }
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def query_mix(count: int) -> list[dict]:
     rng = random.Random(42)
     mix = []
@@ -61,12 +51,7 @@ def query_mix(count: int) -> list[dict]:
 
 
 def run_one(size: int, workdir: Path, queries: int) -> dict:
-    os.environ["RAABTA_DATA_DIR"] = str(workdir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    harness.setup_django(workdir)
     from django.core.management import call_command
 
     from core.interchange import JsonLinesImporter
@@ -110,42 +95,26 @@ def run_one(size: int, workdir: Path, queries: int) -> dict:
         "import_index_per_s": size / import_seconds,
         "rebuild_s": rebuild_seconds,
         "p50_ms": statistics.median(latencies),
-        "p95_ms": percentile(latencies, 95),
-        "p99_ms": percentile(latencies, 99),
+        "p95_ms": harness.percentile(latencies, 95),
+        "p99_ms": harness.percentile(latencies, 99),
         "median_hits": statistics.median(totals),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser = harness.parser(__doc__)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
-            print(json.dumps(run_one(args.one, Path(workdir), args.queries)))
+        harness.run_here(lambda workdir: run_one(args.one, workdir, args.queries))
         return
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.queries} queries"
-    )
-    print(
-        f"{'vendors':>8} {'import+index/s':>15} {'rebuild s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'hits p50':>9} {'RSS MB':>7}"
-    )
-    for size in args.sizes:
-        command = [sys.executable, __file__, "--one", str(size), "--queries", str(args.queries)]
-        f = json.loads(
-            subprocess.run(command, check=True, capture_output=True, text=True)
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        print(
-            f"{size:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
-            f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"
-        )
+    harness.run_sizes(
+        __file__, args.sizes, ["--queries", str(args.queries)],
+        f"{'vendors':>8} {'import+index/s':>15} {'rebuild s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'hits p50':>9} {'RSS MB':>7}",
+        lambda f: (f"{f['size']:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
+                   f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+"""What the benchmark scripts share: each size runs in a fresh process (a fresh
+temporary database and index), reports its figures as one JSON line, and the parent
+prints a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    return parser
+
+
+def run_here(measure: Callable[[Path], dict[str, Any]]) -> None:
+    """The child: measure in a temporary directory, print the figures as JSON."""
+    with tempfile.TemporaryDirectory(prefix="raabta-bench-") as workdir:
+        print(json.dumps(measure(Path(workdir))))
+
+
+def run_sizes(
+    script: str,
+    sizes: list[int],
+    extra: list[str],
+    header: str,
+    row: Callable[[dict[str, Any]], str],
+) -> None:
+    """The parent: one child process per size, a table row each."""
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(header)
+    for size in sizes:
+        output = subprocess.run([sys.executable, script, "--one", str(size), *extra],
+                                check=True, capture_output=True, text=True).stdout  # fmt: skip
+        print(row(json.loads(output.strip().splitlines()[-1])))
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ["RAABTA_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
