@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from buyers.models import Brief
-from matchmaking.ranking.data import BriefData, PortfolioData, VendorData
+from matchmaking.models import Outcome
+from matchmaking.ranking.data import (
+    RELATIONSHIP_STAGES,
+    BriefData,
+    PortfolioData,
+    VendorData,
+    past_relationships,
+)
 from vendors.models import Vendor
 
 COMPLETENESS_FIELDS = (
@@ -141,4 +149,24 @@ def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
         data = vendor_data(row)
         _cache.put(keys[row["external_id"]], data)
         found[row["external_id"]] = data
-    return {external_id: data for external_id, data in found.items() if data is not None}
+    return with_relationships(
+        {external_id: data for external_id, data in found.items() if data is not None}
+    )
+
+
+def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
+    """Attach each firm's past relationships with buyers (from recorded outcomes; not
+    cached with the row, since outcomes change without the vendor's version)."""
+    rows = list(
+        Outcome.objects.filter(
+            vendor__external_id__in=list(vendors), outcome__in=RELATIONSHIP_STAGES
+        ).values_list(
+            "brief__external_id",
+            "vendor__external_id",
+            "outcome",
+            "decided_at",
+            "brief__buyer__external_id",
+        )
+    )
+    found = past_relationships(((r[0], r[1], r[2], r[3]) for r in rows), {r[0]: r[4] for r in rows})
+    return {key: replace(data, past_buyers=found.get(key, {})) for key, data in vendors.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,23 @@ REGIONS = {
     "gulf": {"AE", "SA", "QA", "BH", "OM", "KW"},
     "oceania": {"AU", "NZ"},
 }
+
+
+RELATIONSHIP_STAGES = frozenset({"introduced", "meeting", "proposal", "won", "lost"})
+
+
+def past_relationships(
+    outcomes: Iterable[tuple[str, str, str, date | None]], buyer_of_brief: dict[str, str | None]
+) -> dict[str, dict[str, date]]:
+    """Vendor -> buyer -> first day they were introduced (or went further), from
+    ``(brief, vendor, stage, decided_at)`` outcomes."""
+    found: dict[str, dict[str, date]] = {}
+    for brief, vendor, stage, decided_at in outcomes:
+        buyer = buyer_of_brief.get(brief)
+        if stage in RELATIONSHIP_STAGES and buyer and decided_at:
+            known = found.setdefault(vendor, {})
+            known[buyer] = min(decided_at, known.get(buyer, decided_at))
+    return found
 
 
 def region_of(country: str | None) -> str | None:
@@ -96,7 +114,14 @@ class VendorData:
     preferred_industries: tuple[str, ...] = ()
     preferred_countries: tuple[str, ...] = ()
     preferred_engagement_models: tuple[str, ...] = ()
-    past_buyers: frozenset[str] = field(default_factory=frozenset)
+    # Buyer external id -> the first day a match with that buyer went past approval.
+    past_buyers: dict[str, date] = field(default_factory=dict)
+
+    def worked_with(self, brief: BriefData) -> bool:
+        """A relationship *before* the brief: a later one (or this brief's own outcome)
+        must not explain the match."""
+        since = self.past_buyers.get(brief.buyer_id or "")
+        return since is not None and (brief.published_at is None or since < brief.published_at)
 
     def portfolio_for(self, brief: BriefData) -> tuple[PortfolioData, ...]:
         """The portfolio as the ranker may see it for ``brief``: a project that *is* this

@@ -189,9 +189,7 @@ def _pair(
         values["country_experience"] = 0.0
     projects = sum(1 for item in portfolio if brief.industry and item.industry == brief.industry)
     values["industry_experience"], details["projects"] = 1 - math.exp(-projects), projects
-    values["past_relationship"] = float(
-        bool(brief.buyer_id) and brief.buyer_id in vendor.past_buyers
-    )
+    values["past_relationship"] = float(vendor.worked_with(brief))
     if vendor.rating_average is not None and vendor.rating_count:
         shrunk = (
             vendor.rating_average * vendor.rating_count + RATING_PRIOR_MEAN * RATING_PRIOR_COUNT

@@ -22,9 +22,9 @@ def demo_files(tmp_path_factory):
     call_command(
         "load_demo",
         "--size",
-        "400",
+        "600",
         "--briefs",
-        "150",
+        "200",
         "--seed",
         "11",
         "--write-to",

@@ -164,3 +164,28 @@ def test_a_brief_cannot_see_its_own_outcome_through_the_portfolio():
     older = replace(won, year=2020)  # an earlier project for the same buyer is real experience
     assert leaky.portfolio_for(BRIEF) == ()
     assert replace(FIT, portfolio=(older,)).portfolio_for(BRIEF) == (older,)
+
+
+def test_only_a_relationship_before_the_brief_counts():
+    earlier = replace(FIT, past_buyers={"acme": date(2025, 5, 1)})
+    later = replace(
+        FIT, id="later", past_buyers={"acme": date(2026, 4, 1)}
+    )  # e.g. this brief's own deal
+    other = replace(FIT, id="other", past_buyers={"someone-else": date(2024, 1, 1)})
+    column = FEATURES.index("past_relationship")
+    matrix = extract(BRIEF, [earlier, later, other], [1.0, 1.0, 1.0], today=TODAY).matrix
+    assert matrix[:, column].tolist() == [1.0, 0.0, 0.0]
+    reasons_text = [
+        r["text"]
+        for r in reasons(BRIEF, PriorRanker().fit().contributions(matrix)[0], {}, limit=20)
+    ]
+    assert "has worked with you before" in reasons_text
+
+
+def test_past_relationships_come_from_introductions_onwards():
+    from matchmaking.ranking.data import past_relationships
+
+    outcomes = [("b1", "v1", "rejected", date(2025, 1, 1)), ("b1", "v2", "introduced", date(2025, 2, 1)),
+                ("b2", "v2", "won", date(2025, 1, 15)), ("b3", "v3", "won", None)]  # fmt: skip
+    found = past_relationships(outcomes, {"b1": "acme", "b2": "acme", "b3": "acme"})
+    assert found == {"v2": {"acme": date(2025, 1, 15)}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from core.interchange import read_json_lines
 from core.money import RateTable
 from core.schema import validate_record
 from matchmaking.learning import evaluate, labels_from, split, train, training_set
+from matchmaking.ranking.data import past_relationships
 from matchmaking.ranking.ranker import PriorRanker
 from matchmaking.schema import OutcomeRecord
 from matchmaking.selectors import brief_data, vendor_data
@@ -74,8 +76,19 @@ class Command(BaseCommand):
             {**vendor_fields(r, r.canonical()), "external_id": r.external_id, "created_at": now, "updated_at": now, "version": 1}
             for r in vendor_records
         ]  # fmt: skip
-        vendors = {row["external_id"]: vendor_data(row) for row in rows}
         brief_objects = {r.external_id: _brief(r) for r in brief_records}
+        buyer_of = {
+            key: b.buyer.external_id if b.buyer else None for key, b in brief_objects.items()
+        }
+        relationships = past_relationships(
+            ((o.brief, o.vendor, str(o.outcome), o.decided_at) for o in outcome_records), buyer_of
+        )
+        vendors = {
+            row["external_id"]: replace(
+                vendor_data(row), past_buyers=relationships.get(row["external_id"], {})
+            )
+            for row in rows
+        }
         briefs = {key: brief_data(brief) for key, brief in brief_objects.items()}
         labels = labels_from(
             (o.brief, o.vendor, str(o.outcome), o.decided_at, o.rank) for o in outcome_records
