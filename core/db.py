@@ -53,3 +53,35 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
+
+
+def update_rows(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], fields: Sequence[str]
+) -> None:
+    """Update ``fields`` of existing rows, each given as ``{"id": pk, field: value, …}``,
+    with one ``executemany``. ``bulk_update`` builds a CASE expression per field over
+    the whole batch, which made re-importing changed profiles ~70 rows/s."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    targets: list[models.Field] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
+    adapters = [(field.attname, _adapter(field, connection)) for field in targets]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(str(field.column))} = %s" for field in targets),
+        quote(str(meta.pk.column)),  # type: ignore[union-attr]
+    )
+    values = [
+        (
+            *(
+                row[name] if adapt is None or row[name] is None else adapt(row[name])
+                for name, adapt in adapters
+            ),
+            row["id"],
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import insert_rows
+from core.db import insert_rows, update_rows
 from core.interchange import Outcome
 from core.outbox import outbox_record
 from vendors.models import Vendor, VendorMember
@@ -83,34 +83,34 @@ def vendors_upsert(records: list[VendorRecord]) -> Outcome:
         )
     }
     created: list[dict[str, Any]] = []
-    changed: list[Vendor] = []
+    changed: list[dict[str, Any]] = []
     now = timezone.now()
     for record in records:
         canonical = record.canonical()
         digest = record_hash(canonical)
         vendor = existing.get(record.external_id)
+        if vendor is not None and vendor.record_hash == digest:
+            continue
+        row = {**vendor_fields(record, canonical), "record_hash": digest, "updated_at": now}
         if vendor is None:
             created.append(
+                {**row, "external_id": record.external_id, "version": 1, "created_at": now}
+            )
+        else:
+            changed.append(
                 {
-                    **vendor_fields(record, canonical),
-                    "external_id": record.external_id,
-                    "record_hash": digest,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
+                    **row,
+                    "id": vendor.id,
+                    "external_id": vendor.external_id,
+                    "version": vendor.version + 1,
                 }
             )
-        elif vendor.record_hash != digest:
-            for name, value in vendor_fields(record, canonical).items():
-                setattr(vendor, name, value)
-            vendor.record_hash, vendor.version, vendor.updated_at = digest, vendor.version + 1, now
-            changed.append(vendor)
     insert_rows(Vendor, created)
-    Vendor.objects.bulk_update(changed, UPDATED_FIELDS)
+    update_rows(Vendor, changed, UPDATED_FIELDS)
     outbox_record(
         topic=VENDOR_TOPIC,
         changes=[(row["external_id"], 1, False) for row in created]
-        + [(vendor.external_id, vendor.version, False) for vendor in changed],
+        + [(row["external_id"], row["version"], False) for row in changed],
     )
     unchanged = len(records) - len(created) - len(changed)
     return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)

@@ -166,3 +166,16 @@ def test_import_command_reports_bad_lines_by_number(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "1 created" in printed and "1 rejected" in printed
     assert "line 2 (b): website: not a valid http(s) URL: 'nope'" in printed
+
+
+def test_an_update_stores_every_field_as_a_fresh_import_would():
+    run_import(sample_lines())
+    before = Vendor.objects.get(external_id="pk-0001")
+    changed = json.loads(sample_lines()[1]) | {"external_id": "pk-0001", "name": "Indus Data"}
+    assert run_import([json.dumps(changed)]).updated == 1
+    updated = Vendor.objects.get(external_id="pk-0001")
+    run_import([json.dumps(changed | {"external_id": "pk-fresh"})])
+    fresh = vendor_record(Vendor.objects.get(external_id="pk-fresh"))
+    assert vendor_record(updated) == fresh | {"external_id": "pk-0001"}
+    assert (updated.version, updated.created_at) == (before.version + 1, before.created_at)
+    assert updated.updated_at > before.updated_at
