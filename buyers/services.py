@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from buyers.models import Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
+from buyers.selectors import buyer_record
 from core.interchange import Outcome
 from vendors.services import record_hash
 
@@ -37,8 +38,6 @@ def _apply_buyer(buyer: Buyer, canonical: dict[str, Any]) -> None:
 def buyers_upsert(records: list[BuyerRecord], *, merge: bool = False) -> dict[str, Buyer]:
     """Create or update buyers; with ``merge`` a record only overrides the fields it
     gives (how a brief's embedded buyer is applied). Returns buyers by external id."""
-    from buyers.selectors import buyer_record
-
     buyers = {
         b.external_id: b
         for b in Buyer.objects.filter(external_id__in=[r.external_id for r in records])

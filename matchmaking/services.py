@@ -52,17 +52,17 @@ def candidate_query(brief: Brief, limit: int = CANDIDATES) -> CandidateQuery:
 def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
     """The ranked, explained shortlist for ``brief``; cached until the brief, any vendor
     profile or the promoted ranker changes."""
-    model = (
-        RankerModel.objects.filter(promoted=True)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    key = {"brief": brief.external_id, "version": brief.version, "limit": limit, "ranker": model}
-    return cached("match", key, lambda: _match(brief, limit))  # type: ignore[no-any-return]
+    active = active_ranker()
+    key = {
+        "brief": brief.external_id,
+        "version": brief.version,
+        "limit": limit,
+        "ranker": active.name,
+    }
+    return cached("match", key, lambda: _match(brief, limit, active))  # type: ignore[no-any-return]
 
 
-def _match(brief: Brief, limit: int) -> dict[str, Any]:
+def _match(brief: Brief, limit: int, active: ActiveRanker | None = None) -> dict[str, Any]:
     retrieved = candidates_for(candidate_query(brief))
     found = vendors_data(vendor_id for vendor_id, _ in retrieved)
     pairs = [(found[vendor_id], score) for vendor_id, score in retrieved if vendor_id in found]
@@ -71,7 +71,7 @@ def _match(brief: Brief, limit: int) -> dict[str, Any]:
         return {"brief": brief.external_id, "matches": [], "meta": {"candidates": 0}}
     data = brief_data(brief)
     features = extract(data, vendors, [score for _, score in pairs])
-    active = active_ranker()
+    active = active or active_ranker()
     scores = active.ranker.decision_function(features.matrix)
     allowed = hard_filter(features.matrix)
     kept = [i for i in range(len(vendors)) if allowed[i]]

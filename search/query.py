@@ -10,6 +10,8 @@ FACETS = (
     "services", "technologies", "industries", "certifications", "city", "country",
     "languages", "export_markets", "rate_band", "team_band",
 )  # fmt: skip
+# The taxonomy label lists of a document (analysed for text search, exact for filters).
+LABEL_FIELDS = ("services", "technologies", "industries", "certifications")
 # Filters on label lists require every value given (a firm must offer all of them);
 # filters on single-valued fields accept any of the values given.
 ALL_OF = ("services", "technologies", "industries", "certifications", "languages", "export_markets")

@@ -55,6 +55,7 @@ class Vocabulary:
 
 class Taxonomy:
     def __init__(self, data: dict[str, dict[str, list[str]]]):
+        self.entries = {kind: data[kind] for kind in KINDS}  # label -> synonyms, as written
         self.vocabularies = {kind: Vocabulary.from_entries(data[kind]) for kind in KINDS}
         self._normalise = lru_cache(maxsize=50_000)(self._normalise_uncached)
 

@@ -23,6 +23,7 @@ from search.query import (
     ANY_OF,
     FACETS,
     HIGHLIGHT_FIELDS,
+    LABEL_FIELDS,
     SORTS,
     CandidateQuery,
     FacetValue,
@@ -31,9 +32,8 @@ from search.query import (
     Suggestion,
     VendorQuery,
 )
-from vendors.taxonomy import KINDS
+from vendors.taxonomy import KINDS, get_taxonomy
 
-LABEL_FIELDS = ("services", "technologies", "industries", "certifications")
 TEXT_FIELDS = [
     "name^2", "services.text^3", "technologies.text^3", "industries.text^2",
     "certifications.text^1.5", "description", "portfolio_text^0.7",
@@ -45,19 +45,11 @@ def synonym_rules() -> list[str]:
     """Taxonomy synonyms as Solr rules (``rn, react native => react native``)."""
     rules = []
     for kind in KINDS:
-        for label, synonyms in _entries(kind).items():
+        for label, synonyms in get_taxonomy().entries[kind].items():
             variants = [v for v in synonyms if v.replace(" ", "").isalnum() or " " in v]
             if variants:
                 rules.append(f"{', '.join(v.lower() for v in variants)} => {label.lower()}")
     return rules
-
-
-def _entries(kind: str) -> dict[str, list[str]]:
-    import json
-
-    from vendors.taxonomy import TAXONOMY_FILE
-
-    return json.loads(TAXONOMY_FILE.read_text())[kind]  # type: ignore[no-any-return]
 
 
 def index_body() -> dict[str, Any]:

@@ -29,6 +29,7 @@ from search.query import (
     ANY_OF,
     FACETS,
     HIGHLIGHT_FIELDS,
+    LABEL_FIELDS,
     SORTS,
     CandidateQuery,
     FacetValue,
@@ -38,7 +39,6 @@ from search.query import (
     VendorQuery,
 )
 
-LABEL_FIELDS = ("services", "technologies", "industries", "certifications")
 KEYWORD_FIELDS = (*FACETS,)
 INTEGER_FIELDS = ("team_size", "rate_min", "rate_max", "min_project_usd")
 # Where words count most: a firm that *offers* a service outranks one that mentions it.
