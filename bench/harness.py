@@ -63,3 +63,10 @@ def setup_django(workdir: Path) -> None:
     import django
 
     django.setup()
+
+
+def prepare_process() -> None:
+    """What config/wsgi.py does once the server has loaded (imports, ``gc.freeze()``)."""
+    from core.runtime import prepare_process
+
+    prepare_process()

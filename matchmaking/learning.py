@@ -87,6 +87,34 @@ def training_set(
     return np.vstack(rows), np.asarray(targets), weight / weight.mean()
 
 
+POSITION_BUCKETS = ((1, 3), (4, 10), (11, 20), (21, None))
+
+
+def position_bias(labels: list[Label]) -> list[dict[str, object]]:
+    """How often a judged pair was positive, by the rank at which it was shown.
+
+    If officers approve more of what they see on top than the features explain, the
+    rate falls faster with rank than the ranker's own scores do; the training weights
+    (1/sqrt(rank) examination) correct for it, this report measures it."""
+    report: list[dict[str, object]] = []
+    for low, high in POSITION_BUCKETS:
+        grades = [label.grade > 0 for label in labels
+                  if label.rank and label.rank >= low and (high is None or label.rank <= high)]  # fmt: skip
+        report.append({
+            "ranks": f"{low}-{high}" if high else f"{low}+",
+            "pairs": len(grades),
+            "positive_rate": round(sum(grades) / len(grades), 4) if grades else None,
+        })  # fmt: skip
+    return report
+
+
+def describe_position_bias(report: list[dict[str, object]]) -> str:
+    """``position_bias`` as one line for train_ranker and evaluate_ranker."""
+    cells = [f"{row['ranks']}: {row['positive_rate']:.2f} of {row['pairs']}" for row in report
+             if row["pairs"]]  # fmt: skip
+    return "positive rate by shown rank — " + ("; ".join(cells) or "no ranks recorded")
+
+
 def train(
     X: np.ndarray, y: np.ndarray, weights: np.ndarray, *, random_state: int = 0
 ) -> LearnedRanker:

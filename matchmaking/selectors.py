@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+import orjson
+from django.db import models
+from django.db.models.functions import Cast
+
 from buyers.models import Brief
 from matchmaking.models import Outcome
 from matchmaking.ranking.data import (
@@ -135,6 +139,22 @@ class _VendorCache:
 _cache = _VendorCache(size=60_000)
 
 
+_JSON_COLUMNS = tuple(
+    name for name in VENDOR_COLUMNS if isinstance(Vendor._meta.get_field(name), models.JSONField)
+)
+
+
+def _vendor_rows(external_ids: list[str]) -> Iterable[dict[str, Any]]:
+    """``VENDOR_COLUMNS`` of these vendors, the JSON columns read as text and decoded with
+    orjson (Django's ``json.loads`` of eleven columns per row was a third of a match)."""
+    raw = {f"{name}__text": Cast(name, models.TextField()) for name in _JSON_COLUMNS}
+    plain = [name for name in VENDOR_COLUMNS if name not in _JSON_COLUMNS]
+    for row in Vendor.objects.filter(external_id__in=external_ids).values(*plain, **raw):
+        for name in _JSON_COLUMNS:
+            row[name] = orjson.loads(row.pop(f"{name}__text"))
+        yield row
+
+
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
     wanted = Vendor.objects.filter(external_id__in=list(external_ids))
     keys = {
@@ -145,7 +165,7 @@ def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
     }
     found = {external_id: _cache.get(key) for external_id, key in keys.items()}
     missing = [external_id for external_id, data in found.items() if data is None]
-    for row in Vendor.objects.filter(external_id__in=missing).values(*VENDOR_COLUMNS, "version"):
+    for row in _vendor_rows(missing):
         data = vendor_data(row)
         _cache.put(keys[row["external_id"]], data)
         found[row["external_id"]] = data

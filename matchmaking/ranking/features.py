@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,7 +45,8 @@ UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
 BUYER_DAY = (9, 17)  # the buyer's business hours, local time
 HOURS_PER_WEEK = 40
-ANALYSED_TEXTS = 60_000  # texts per analyzer (3 analyzers), ~1 KB each
+ANALYSED_TEXTS = 60_000  # texts memoised per analyzer (3 analyzers)
+N_FEATURES = 2**18  # hashed term columns
 
 
 @dataclass
@@ -71,28 +72,65 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     if not brief_text.strip() or not any(t.strip() for t in texts):
         return [np.zeros(len(texts)) for _ in (texts, *also)]
     counts_of = _term_counts(**options)
-    counts = sparse.vstack([counts_of(text) for text in (brief_text, *texts)], format="csr")
-    idf = TfidfTransformer(sublinear_tf=True).fit(counts)
-    weighted = idf.transform(counts)
+    idf = TfidfTransformer(sublinear_tf=True).fit(counts_of.matrix([brief_text, *texts]))
+    weighted = idf.transform(counts_of.matrix([brief_text, *texts]))
     brief = weighted[0].T
     similarities = [(weighted[1:] @ brief).toarray().ravel()]
     for other in also:
-        other_counts = sparse.vstack([counts_of(text) for text in other], format="csr")
-        similarities.append((idf.transform(other_counts) @ brief).toarray().ravel())
+        similarities.append((idf.transform(counts_of.matrix(other)) @ brief).toarray().ravel())
     return similarities
 
 
+class TermCounts:
+    """Hashed term counts of texts for one scikit-learn analyzer, memoised per text.
+
+    Texts not seen before are analysed in one ``HashingVectorizer.transform`` call (per
+    text calls cost more in scikit-learn's checks than in the analysis itself); each
+    text's row is kept as its column indices and counts, and a matrix for a list of
+    texts is assembled from those rows directly."""
+
+    def __init__(self, size: int, **options: Any) -> None:
+        analyzer = TfidfVectorizer(**options).build_analyzer()
+        self.hasher = HashingVectorizer(
+            analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
+        )
+        self.size = size
+        self.rows: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def matrix(self, texts: list[str]) -> sparse.csr_matrix:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.rows))
+        if missing:
+            analysed = self.hasher.transform(missing)
+            for i, text in enumerate(missing):
+                start, end = analysed.indptr[i], analysed.indptr[i + 1]
+                self.rows[text] = (analysed.indices[start:end], analysed.data[start:end])
+        rows = [self.rows[text] for text in texts]
+        for text in texts:
+            self.rows.move_to_end(text)
+        while len(self.rows) > self.size:
+            self.rows.popitem(last=False)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(indices) for indices, _ in rows], out=indptr[1:])
+        return sparse.csr_matrix(
+            (
+                np.concatenate([data for _, data in rows]) if rows else np.zeros(0),
+                np.concatenate([indices for indices, _ in rows])
+                if rows
+                else np.zeros(0, dtype=np.int32),
+                indptr,
+            ),
+            shape=(len(rows), N_FEATURES),
+        )
+
+
 @functools.cache
-def _term_counts(**options: Any) -> Callable[[str], sparse.csr_matrix]:
-    """Hashed term counts of a text for scikit-learn analyzer ``options``, memoised."""
-    analyzer = TfidfVectorizer(**options).build_analyzer()
-    hasher = HashingVectorizer(analyzer=analyzer, n_features=2**16, alternate_sign=False, norm=None)
+def _term_counts(**options: Any) -> TermCounts:
+    return TermCounts(ANALYSED_TEXTS, **options)
 
-    @functools.lru_cache(maxsize=ANALYSED_TEXTS)
-    def counts(text: str) -> sparse.csr_matrix:
-        return hasher.transform([text])
 
-    return counts
+def clear_caches() -> None:
+    """Forget every memoised analysis (benchmarks measure a freshly started process)."""
+    _term_counts.cache_clear()
 
 
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:

@@ -51,7 +51,7 @@ def test_evaluation_is_reproducible_and_the_trained_ranker_beats_bm25(demo_files
 
 
 @pytest.mark.django_db(transaction=True)
-def test_imported_outcomes_train_a_ranker_that_then_serves_matches(demo_files, capsys):
+def test_imported_outcomes_train_a_ranker_that_then_serves_matches(demo_files, capsys, tmp_path):
     call_command("import_vendors", str(demo_files / "vendors.jsonl"), "--quiet")
     call_command("import_briefs", str(demo_files / "briefs.jsonl"), "--quiet")
     call_command("import_outcomes", str(demo_files / "outcomes.jsonl"), "--quiet")
@@ -61,6 +61,10 @@ def test_imported_outcomes_train_a_ranker_that_then_serves_matches(demo_files, c
     metrics = model.metrics
     assert model.promoted == (metrics["candidate"]["ndcg@10"] >= metrics["current"]["ndcg@10"])
     assert model.parameters["kind"] == "learned" and len(model.parameters["coef"]) == 18
+    # The same data as files gives the same figures (recall@50 included).
+    evaluated = evaluate(demo_files, tmp_path / "e.json")["results"]
+    assert metrics == {"bm25": evaluated["bm25"], "current": evaluated["prior"],
+                       "candidate": evaluated["trained"]}  # fmt: skip
     model.promoted = True  # as if it had won: the promoted model serves matches
     model.save()
     capsys.readouterr()
@@ -98,3 +102,12 @@ def test_evaluation_works_on_sparse_foreign_data(tmp_path):
     assert results["test_briefs"] >= 1 and results["training_pairs"] > 0
     assert set(results["results"]) == {"bm25", "prior", "trained"}
     assert results["results"]["trained"]["ndcg@10"] > 0
+
+
+def test_position_bias_reports_the_positive_rate_by_shown_rank():
+    from matchmaking.learning import Label, position_bias
+
+    labels = [Label("b", f"v{r}", grade, None, r) for r, grade in
+              ((1, 3), (2, 1), (3, 0), (5, 1), (6, 0), (12, 0), (30, 2))] + [Label("b", "x", 1, None, None)]  # fmt: skip
+    report = {row["ranks"]: (row["pairs"], row["positive_rate"]) for row in position_bias(labels)}
+    assert report == {"1-3": (3, 0.6667), "4-10": (2, 0.5), "11-20": (1, 0.0), "21+": (1, 1.0)}

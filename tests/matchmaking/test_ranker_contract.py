@@ -189,3 +189,19 @@ def test_past_relationships_come_from_introductions_onwards():
                 ("b2", "v2", "won", date(2025, 1, 15)), ("b3", "v3", "won", None)]  # fmt: skip
     found = past_relationships(outcomes, {"b1": "acme", "b2": "acme", "b3": "acme"})
     assert found == {"v2": {"acme": date(2025, 1, 15)}}
+
+
+def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+
+    from matchmaking.ranking.features import N_FEATURES, TermCounts
+
+    texts = ["Django portal for a bank", "Flutter app", "", "Django portal for a bank"]
+    counts = TermCounts(2, stop_words="english")
+    fresh = HashingVectorizer(
+        analyzer=TfidfVectorizer(stop_words="english").build_analyzer(),
+        n_features=N_FEATURES, alternate_sign=False, norm=None,
+    ).transform(texts)  # fmt: skip
+    assert (counts.matrix(texts) != fresh).nnz == 0
+    assert (counts.matrix(texts[::-1]) != fresh[::-1]).nnz == 0  # now from the memo
+    assert len(counts.rows) == 2  # the least recently used text was dropped

@@ -14,6 +14,9 @@ class Command(BaseCommand):
             raise CommandError("No queue configured: set REDIS_URL (tasks run inline without it).")
         from rq import Worker
 
+        from core.runtime import prepare_process
+
+        prepare_process()
         # Catch up on anything left in the outbox while no worker was running.
         enqueue("search.sync.sync_search_index")
         jobs = queue()

@@ -20,7 +20,15 @@ from buyers.services import brief_fields
 from core.interchange import read_json_lines
 from core.money import RateTable
 from core.schema import validate_record
-from matchmaking.learning import evaluate, labels_from, split, train, training_set
+from matchmaking.learning import (
+    describe_position_bias,
+    evaluate,
+    labels_from,
+    position_bias,
+    split,
+    train,
+    training_set,
+)
 from matchmaking.ranking.data import past_relationships
 from matchmaking.ranking.ranker import PriorRanker
 from matchmaking.schema import OutcomeRecord
@@ -112,6 +120,7 @@ class Command(BaseCommand):
             "test_briefs": len(test_ids),
             "training_pairs": len(y),
             "results": results,
+            "position_bias": position_bias(labels),
         }
         self._table(summary)
         self.stdout.write(json.dumps(summary))
@@ -127,6 +136,7 @@ class Command(BaseCommand):
         for name, metrics in summary["results"].items():
             self.stdout.write(f"{name:<10} {metrics['ndcg@10']:>8.4f} {metrics['mrr@10']:>8.4f} "
                               f"{metrics['recall@50']:>10.4f} {metrics['briefs']:>7}")  # fmt: skip
+        self.stdout.write(describe_position_bias(summary["position_bias"]))
 
 
 def _brief(record: BriefRecord) -> Brief:

@@ -9,7 +9,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buyers.models import Brief
-from matchmaking.learning import evaluate, labels_from, split, train, training_set
+from matchmaking.learning import (
+    describe_position_bias,
+    evaluate,
+    labels_from,
+    position_bias,
+    split,
+    train,
+    training_set,
+)
 from matchmaking.models import Outcome, RankerModel
 from matchmaking.selectors import brief_data, vendors_data
 from matchmaking.services import active_ranker, candidate_query
@@ -43,14 +51,16 @@ class Command(BaseCommand):
             )
         }
         briefs = {key: brief_data(brief) for key, brief in brief_objects.items()}
-        vendors = vendors_data({row[1] for row in rows})
         labels = labels_from(rows)
         train_ids, test_ids = split(labels, briefs, options["split_date"])
         if not train_ids or not test_ids:
             raise CommandError("need labelled briefs on both sides of the split")
-
-        def retrieve(brief_id: str) -> list[tuple[str, float]]:
-            return candidates_for(candidate_query(brief_objects[brief_id]))
+        retrieved = {key: candidates_for(candidate_query(b)) for key, b in brief_objects.items()}
+        # Every retrieved firm, not only the judged ones: recall@50 ranks the whole set.
+        vendors = vendors_data(
+            {row[1] for row in rows} | {v for found in retrieved.values() for v, _ in found}
+        )
+        retrieve = retrieved.__getitem__
 
         X, y, w = training_set(briefs, vendors, labels, retrieve, train_ids)
         candidate = train(X, y, w, random_state=options["seed"])
@@ -66,6 +76,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {label:<22} NDCG@10 {metrics['ndcg@10']:.4f}  MRR@10 {metrics['mrr@10']:.4f}  recall@50 {metrics['recall@50']:.4f}"
             )
+        self.stdout.write(describe_position_bias(position_bias(labels)))
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing saved.")
             return
