@@ -13,6 +13,7 @@ from buyers.models import Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import buyer_record
 from core.interchange import Outcome
+from core.outbox import outbox_record
 from vendors.services import record_hash
 
 BUYER_FIELDS = ("name", "country", "industry", "timezone", "website", "description")
@@ -21,6 +22,7 @@ _BRIEF_COPIED = (
     "engagement_model", "required_certifications", "languages", "min_overlap_hours",
     "team_size", "location", "published_at",
 )  # fmt: skip
+BRIEF_TOPIC = "brief"  # outbox topic: a brief was created or changed
 _BRIEF_FIELDS = {field.name for field in Brief._meta.concrete_fields} - {"id", "created_at"}
 _BRIEF_KNOWN_KEYS = {*_BRIEF_COPIED, "external_id", "buyer", "budget"}
 
@@ -104,6 +106,9 @@ def briefs_upsert(records: list[BriefRecord]) -> Outcome:
         )
     Brief.objects.bulk_create(created)
     Brief.objects.bulk_update(changed, sorted(_BRIEF_FIELDS - {"external_id"}))
+    outbox_record(
+        topic=BRIEF_TOPIC, changes=[(b.external_id, b.version, False) for b in created + changed]
+    )
     unchanged = len(records) - len(created) - len(changed)
     return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
 

@@ -48,3 +48,60 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}:{self.key}@{self.version}{' (deleted)' if self.deleted else ''}"
+
+
+class AuditEntry(models.Model):
+    """One recorded decision: who did what to which object, when, and the object's state
+    before and after. Written by services in the same transaction as the change; the API
+    only lists entries (the admin shows them read-only)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True, help_text="e.g. match.approve")
+    subject_type = models.CharField(max_length=64, help_text="e.g. match, introduction")
+    subject_id = models.CharField(max_length=64)
+    brief = models.CharField(max_length=64, blank=True, db_index=True, help_text="external id")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+class Email(models.Model):
+    """An e-mail to send, queued in the transaction that decided it (so a rolled-back
+    decision sends nothing) and sent by the background queue after commit.
+
+    ``key`` names the message's reason (``introduction-7-invited``): queuing the same key
+    twice keeps one row. Sending claims the row first (status ``sending``, committed), so
+    a retried or duplicated job never sends it again; a failure returns it to ``pending``
+    with its error, and a worker that died mid-send leaves it ``sending`` for an operator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENDING = "sending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    key = models.CharField(max_length=128, unique=True)
+    to = models.JSONField(help_text="list of addresses")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {', '.join(self.to)} ({self.status})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.models import OutboxEvent
 
@@ -34,3 +34,13 @@ def outbox_record(*, topic: str, changes: Iterable[tuple[str, int, bool]]) -> in
     for notify in _consumers.get(topic, []):
         transaction.on_commit(notify)
     return len(events)
+
+
+def outbox_claim(topic: str, batch_size: int) -> list[OutboxEvent]:
+    """The oldest pending events of ``topic``; call inside a transaction and delete the
+    events when done. On PostgreSQL the rows are locked and skipped by other workers,
+    so two workers never process the same batch."""
+    events = OutboxEvent.objects.filter(topic=topic).order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        events = events.select_for_update(skip_locked=True)
+    return list(events[:batch_size])

@@ -2,6 +2,17 @@ from django.apps import AppConfig
 
 
 class MatchmakingConfig(AppConfig):
-    """Candidate retrieval, ranking, curation (see docs/architecture.md); filled later."""
+    """Candidate retrieval, ranking, curation, introductions and the pipeline, analytics
+    (see docs/architecture.md)."""
 
     name = "matchmaking"
+
+    def ready(self) -> None:
+        from buyers.services import BRIEF_TOPIC
+        from core.outbox import register_consumer
+        from core.tasks import enqueue
+
+        # A created or changed brief gets suggestions for the officers' queue.
+        register_consumer(
+            BRIEF_TOPIC, lambda: enqueue("matchmaking.curation.suggest_for_changed_briefs")
+        )

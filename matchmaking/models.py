@@ -55,3 +55,120 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brief_id}/{self.vendor_id}: {self.outcome}"
+
+
+class RejectReason(models.TextChoices):
+    POOR_FIT = "poor_fit", "Does not fit the brief"
+    BUDGET = "budget", "Outside the budget"
+    CAPACITY = "capacity", "No capacity or too small"
+    CERTIFICATION = "certification", "Lacks a required certification"
+    UNVERIFIED = "unverified", "Profile not verified"
+    DUPLICATE = "duplicate", "Duplicate of another match"
+    OTHER = "other", "Other (see note)"
+
+
+class Review(models.Model):
+    """A brief in the officers' curation queue: opened when matches are suggested for it,
+    closed by an officer (or when its last suggestion is decided)."""
+
+    brief = models.OneToOneField("buyers.Brief", on_delete=models.CASCADE, related_name="review")
+    officer = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="the officer who took the brief",
+    )  # fmt: skip
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"review of {self.brief_id} ({'closed' if self.closed_at else 'open'})"
+
+
+class Match(models.Model):
+    """A vendor suggested for (or added to) a brief, and the officer's decision on it.
+
+    ``rank``, ``score`` and ``ranker`` are where and how the match was shown when it was
+    suggested, kept with the decision so training can correct for position. ``version``
+    is the optimistic lock: a decision names the version it saw, and loses with 409 if
+    another officer decided first."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    class Source(models.TextChoices):
+        RANKER = "ranker"
+        OFFICER = "officer"
+
+    brief = models.ForeignKey("buyers.Brief", on_delete=models.CASCADE, related_name="matches")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="matches")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.RANKER)
+    pinned = models.BooleanField(default=False)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    ranker = models.CharField(max_length=32, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["brief_id", "-pinned", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "vendor"], name="one_match_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"match {self.pk}: {self.brief_id}/{self.vendor_id} ({self.state})"
+
+
+class Introduction(models.Model):
+    """An approved match on its way to a deal.
+
+    Mutual opt-in first: the vendor is invited without learning who the buyer is
+    (``awaiting_vendor``); once it accepts, the buyer is asked to confirm
+    (``awaiting_buyer``); then both are ``introduced`` and see each other. The pipeline
+    continues meeting → proposal → won / lost (see ``matchmaking.introductions``)."""
+
+    class Stage(models.TextChoices):
+        AWAITING_VENDOR = "awaiting_vendor"
+        AWAITING_BUYER = "awaiting_buyer"
+        DECLINED = "declined"
+        INTRODUCED = "introduced"
+        MEETING = "meeting"
+        PROPOSAL = "proposal"
+        WON = "won"
+        LOST = "lost"
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="introduction")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.AWAITING_VENDOR)
+    declined_by = models.CharField(max_length=8, blank=True, help_text="vendor or buyer")
+    stage_changed_at = models.DateTimeField()
+    moved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    meeting_at = models.DateTimeField(null=True, blank=True)
+    proposal_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    deal_value = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    deal_currency = models.CharField(max_length=3, blank=True)
+    deal_value_usd = models.PositiveBigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stage_changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"introduction {self.pk} ({self.stage})"

@@ -1,6 +1,20 @@
 from django.urls import re_path
 
-from matchmaking.api import BriefMatchesView
+from core.api.routers import OptionalSlashRouter
+from matchmaking.api.analytics import TABLES, AnalyticsView
+from matchmaking.api.curation import (
+    AuditViewSet,
+    CurationViewSet,
+    IntroductionViewSet,
+    MatchDecisionViewSet,
+)
+from matchmaking.api.matches import BriefMatchesView
+
+router = OptionalSlashRouter()
+router.register("curation/queue", CurationViewSet, basename="curation")
+router.register("curation/matches", MatchDecisionViewSet, basename="curation-match")
+router.register("introductions", IntroductionViewSet, basename="introduction")
+router.register("audit", AuditViewSet, basename="audit")
 
 urlpatterns = [
     re_path(
@@ -8,4 +22,8 @@ urlpatterns = [
         BriefMatchesView.as_view(),
         name="brief-matches",
     ),
+    re_path(
+        rf"^analytics/(?P<table>{'|'.join(TABLES)})/?$", AnalyticsView.as_view(), name="analytics"
+    ),
+    *router.urls,
 ]

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from core.models import OutboxEvent
+from core.outbox import outbox_claim
 from search.backends.base import SearchBackend, SearchUnavailable
 from search.cache import bump_generation
 from search.documents import index_version, vendor_documents
@@ -41,7 +42,7 @@ def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 500)
     report = DrainReport()
     while True:
         with transaction.atomic():
-            events = _claim(batch_size)
+            events = outbox_claim(VENDOR_TOPIC, batch_size)
             if not events:
                 break
             ids = [event.id for event in events]
@@ -61,13 +62,6 @@ def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 500)
     if report.events:
         bump_generation()
     return report
-
-
-def _claim(batch_size: int) -> list[OutboxEvent]:
-    events = OutboxEvent.objects.filter(topic=VENDOR_TOPIC).order_by("id")
-    if connection.features.has_select_for_update_skip_locked:
-        events = events.select_for_update(skip_locked=True)  # two workers never share a batch
-    return list(events[:batch_size])
 
 
 def _apply(backend: SearchBackend, keys: set[str]) -> tuple[int, int]:

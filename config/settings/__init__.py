@@ -159,6 +159,23 @@ RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
 RAABTA_TASKS_INLINE = env_bool("RAABTA_TASKS_INLINE", not REDIS_URL)
 RAABTA_TASK_QUEUE = env("RAABTA_TASK_QUEUE", "raabta")
 
+# Curation: an introduction whose stage has not moved for this many days is flagged
+# stale; won export value is measured against a yearly target (US dollars).
+RAABTA_STALE_AFTER_DAYS = int(env("RAABTA_STALE_AFTER_DAYS", "21"))
+RAABTA_EXPORT_TARGET_USD = int(env("RAABTA_EXPORT_TARGET_USD", "10000000000"))
+RAABTA_SUGGESTIONS_PER_BRIEF = int(env("RAABTA_SUGGESTIONS_PER_BRIEF", "10"))
+
+# E-mail goes through Django's e-mail framework: printed to the console unless an SMTP
+# server is configured. Messages are queued in core.Email and sent after commit by the
+# background queue, at most once each.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Raabta <no-reply@raabta.example>")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -219,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "matchmaking.models.RejectReason"},
 }
 
 # Where currency amounts have no rate on or before their date, the earliest rate is

@@ -7,10 +7,15 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import Conflict, Refused
 from core.schema import field_errors
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message, "current": exc.current}, status=409)
+    if isinstance(exc, Refused):
+        exc = exceptions.ValidationError({exc.field: [exc.message]})
     if isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
     return drf_exception_handler(exc, context)

@@ -1,0 +1,76 @@
+"""Officers' analytics, each table as JSON (``{"rows": [...]}``) or CSV (``?format=csv``
+or ``Accept: text/csv``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_csv.renderers import CSVRenderer
+
+from core.api.permissions import IsOfficer
+from matchmaking import analytics
+
+
+class RowsCSVRenderer(CSVRenderer):
+    """The ``rows`` of an analytics answer as CSV, columns in the rows' own order."""
+
+    def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> Any:
+        rows = data.get("rows", data) if isinstance(data, dict) else data
+        if rows and isinstance(rows, list):
+            self.header = list(rows[0])
+        return super().render(rows, media_type, renderer_context)
+
+
+class Params(serializers.Serializer):
+    by = serializers.ChoiceField(choices=analytics.GROUP_CHOICES, required=False, default="sector")
+    since = serializers.DateField(required=False, allow_null=True, default=None)
+    until = serializers.DateField(required=False, allow_null=True, default=None)
+    max_vendors = serializers.IntegerField(required=False, min_value=0, default=5)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+TABLES: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "value": lambda p: analytics.value_by(p["by"], since=p["since"], until=p["until"]),
+    "funnel": lambda p: analytics.funnel(),
+    "time-to-introduction": lambda p: analytics.time_to_introduction(),
+    "unmet-demand": lambda p: analytics.unmet_demand(
+        since=p["since"], max_vendors=p["max_vendors"]
+    ),
+    "exposure": lambda p: analytics.exposure(),
+    "target": lambda p: analytics.target_progress(p.get("year") or timezone.localdate().year),
+}
+
+
+class AnalyticsView(APIView):
+    """Trade officers only. Tables: ``value`` (won and pipeline USD ``by`` sector,
+    buyer_country, vendor_city or month; ``since``/``until``), ``funnel``,
+    ``time-to-introduction``, ``unmet-demand`` (labels with at most ``max_vendors``
+    firms), ``exposure`` (small firms, outside the three largest cities), ``target``
+    (won value in ``year`` against RAABTA_EXPORT_TARGET_USD)."""
+
+    permission_classes = [IsOfficer]
+    renderer_classes = [JSONRenderer, RowsCSVRenderer, BrowsableAPIRenderer]
+
+    @extend_schema(
+        tags=["analytics"],
+        parameters=[Params, OpenApiParameter("format", str, enum=["json", "csv"])],
+        responses={200: dict},
+    )
+    def get(self, request: Request, table: str) -> Response:
+        if table not in TABLES:
+            return Response({"table": [f"one of {', '.join(TABLES)}"]}, status=404)
+        params = Params(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = TABLES[table](params.validated_data)
+        response = Response({"table": table, "rows": rows})
+        if request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="raabta-{table}.csv"'
+        return response

@@ -1,0 +1,164 @@
+"""What the curation, introduction and audit endpoints return and accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.models import AuditEntry
+from matchmaking.introductions import REVEALED_STAGES, is_stale
+from matchmaking.models import Introduction, Match, RejectReason, Review
+
+
+class VendorBrief(serializers.Serializer):
+    external_id = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    team_size = serializers.IntegerField(allow_null=True)
+
+
+class MatchOut(serializers.ModelSerializer):
+    vendor = VendorBrief()
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Match
+        fields = ["id", "vendor", "state", "source", "pinned", "rank", "score", "ranker", "reasons",
+                  "note", "reject_reason", "decided_by", "decided_at", "version"]  # fmt: skip
+
+
+class BriefSummary(serializers.Serializer):
+    external_id = serializers.CharField()
+    title = serializers.CharField()
+    industry = serializers.CharField()
+    services = serializers.ListField(child=serializers.CharField())
+    technologies = serializers.ListField(child=serializers.CharField())
+    budget_max_usd = serializers.IntegerField(allow_null=True)
+    published_at = serializers.DateField(allow_null=True)
+    buyer_country = serializers.SerializerMethodField()
+
+    def get_buyer_country(self, brief: Any) -> str | None:
+        return str(brief.buyer.country) if brief.buyer and brief.buyer.country else None
+
+
+class ReviewOut(serializers.ModelSerializer):
+    brief = BriefSummary()
+    officer: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    matches = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = ["brief", "officer", "opened_at", "closed_at", "matches"]
+
+    def get_matches(self, review: Review) -> list[dict[str, Any]]:
+        return MatchOut(review.brief.matches.all(), many=True).data  # type: ignore[return-value]
+
+
+class Versioned(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="the version you saw (409 if stale)")
+
+
+class ApproveIn(Versioned):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectIn(Versioned):
+    reason = serializers.ChoiceField(choices=RejectReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PinIn(Versioned):
+    pinned = serializers.BooleanField()
+
+
+class AddIn(serializers.Serializer):
+    vendor = serializers.CharField(help_text="the vendor's external_id")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RespondIn(Versioned):
+    accept = serializers.BooleanField(
+        help_text="vendors accept or decline; buyers confirm or decline"
+    )
+
+
+class DealValue(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    currency = serializers.CharField(min_length=3, max_length=3)
+
+
+class MoveIn(Versioned):
+    stage = serializers.ChoiceField(choices=["meeting", "proposal", "won", "lost"])
+    deal_value = DealValue(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IntroductionOut(serializers.ModelSerializer):
+    """The buyer is named only once both sides opted in (and always to officers and the
+    buyer's own members)."""
+
+    vendor = serializers.SerializerMethodField()
+    brief = serializers.SerializerMethodField()
+    buyer = serializers.SerializerMethodField()
+    stale = serializers.SerializerMethodField()
+    moved_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = Introduction
+        fields = ["id", "stage", "declined_by", "vendor", "brief", "buyer", "stale", "stage_changed_at",
+                  "moved_by", "introduced_at", "meeting_at", "proposal_at", "closed_at", "deal_value",
+                  "deal_currency", "deal_value_usd", "note", "version", "created_at"]  # fmt: skip
+
+    def get_vendor(self, introduction: Introduction) -> dict[str, Any]:
+        return VendorBrief(introduction.match.vendor).data  # type: ignore[return-value]
+
+    def get_brief(self, introduction: Introduction) -> dict[str, Any]:
+        brief = introduction.match.brief
+        return {"external_id": brief.external_id, "title": brief.title, "description": brief.description,
+                "industry": brief.industry, "services": brief.services, "technologies": brief.technologies,
+                "budget_max_usd": brief.budget_max_usd, "timeline_weeks": brief.timeline_weeks}  # fmt: skip
+
+    def get_buyer(self, introduction: Introduction) -> dict[str, Any] | None:
+        buyer = introduction.match.brief.buyer
+        if buyer is None:
+            return None
+        user = self.context["request"].user
+        revealed = (
+            introduction.stage in REVEALED_STAGES
+            or user.is_officer
+            or getattr(getattr(user, "buyer_membership", None), "buyer_id", None) == buyer.pk
+        )
+        if not revealed:
+            return {"country": str(buyer.country) or None, "anonymous": True}
+        return {"external_id": buyer.external_id, "name": buyer.name, "country": str(buyer.country) or None,
+                "website": buyer.website, "anonymous": False}  # fmt: skip
+
+    def get_stale(self, introduction: Introduction) -> bool:
+        return is_stale(introduction)
+
+
+class AuditOut(serializers.ModelSerializer):
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "subject_type",
+            "subject_id",
+            "brief",
+            "before",
+            "after",
+        ]

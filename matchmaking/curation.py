@@ -1,0 +1,210 @@
+"""Officers' curation: suggesting matches for briefs, the review queue, and decisions
+(approve, reject with a reason, pin, hand-add). Every decision is audited, becomes an
+``Outcome`` label for the ranker, and is guarded by the match's version (409 on a race).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from buyers.models import Brief
+from buyers.services import BRIEF_TOPIC
+from core.audit import audit_record
+from core.errors import Conflict, Refused
+from core.models import OutboxEvent
+from core.outbox import outbox_claim
+from matchmaking.models import Match, Outcome, RejectReason, Review
+from matchmaking.services import match_brief
+from vendors.models import Vendor
+
+
+def match_state(match: Match) -> dict[str, Any]:
+    """What the audit log and a 409 show of a match."""
+    return {
+        "state": match.state,
+        "pinned": match.pinned,
+        "rank": match.rank,
+        "score": match.score,
+        "note": match.note,
+        "reject_reason": match.reject_reason,
+        "decided_by": match.decided_by.username if match.decided_by else None,
+        "version": match.version,
+    }
+
+
+def record_label(match: Match, stage: str, *, value_usd: int | None = None) -> None:
+    """The decision as a training label, with the rank and score the officer saw."""
+    Outcome.objects.update_or_create(
+        brief_id=match.brief_id, vendor_id=match.vendor_id, outcome=stage,
+        defaults={"decided_at": timezone.localdate(), "rank": match.rank, "score": match.score,
+                  "value_usd": value_usd},
+    )  # fmt: skip
+
+
+# Suggestions -------------------------------------------------------------------------
+def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
+    """Put the ranker's current shortlist on the brief's review (opening it if needed).
+
+    Decided, pinned and hand-added matches stay as they are; undecided suggestions that
+    fell out of the shortlist are dropped; the others take their new rank and score."""
+    result = match_brief(brief, limit=limit or settings.RAABTA_SUGGESTIONS_PER_BRIEF)
+    wanted = [m["vendor"]["external_id"] for m in result["matches"]]
+    vendor_pks = dict(
+        Vendor.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
+    )
+    with transaction.atomic():
+        existing = {m.vendor_id: m for m in Match.objects.select_for_update().filter(brief=brief)}
+        kept = set()
+        for suggestion in result["matches"]:
+            vendor_pk = vendor_pks.get(suggestion["vendor"]["external_id"])
+            if vendor_pk is None:
+                continue
+            kept.add(vendor_pk)
+            fields = {"rank": suggestion["rank"], "score": suggestion["score"],
+                      "reasons": suggestion["reasons"], "ranker": result["meta"]["ranker"]}  # fmt: skip
+            match = existing.get(vendor_pk)
+            if match is None:
+                Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields)
+            elif match.state == Match.State.SUGGESTED and match.source == Match.Source.RANKER:
+                Match.objects.filter(pk=match.pk).update(version=F("version") + 1, **fields)
+        Match.objects.filter(
+            brief=brief, state=Match.State.SUGGESTED, source=Match.Source.RANKER, pinned=False
+        ).exclude(vendor_id__in=kept).delete()
+        review, _ = Review.objects.get_or_create(brief=brief)
+        if review.closed_at is not None:
+            review.closed_at = None
+            review.save(update_fields=["closed_at"])
+    return review
+
+
+def _decided_elsewhere(brief: Brief) -> bool:
+    """Imported history: decisions recorded for a brief that never had a review here."""
+    return (
+        not Review.objects.filter(brief=brief).exists()
+        and Outcome.objects.filter(brief=brief).exclude(outcome=Outcome.Stage.SUGGESTED).exists()
+    )
+
+
+def suggest_for_changed_briefs(batch_size: int = 50) -> int:
+    """The background task after briefs are created or changed (outbox topic ``brief``):
+    suggest matches for each. A failure (search down) leaves the batch in the outbox."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            events = outbox_claim(BRIEF_TOPIC, batch_size)
+            if not events:
+                return done
+            keys = {event.key for event in events}
+            for brief in Brief.objects.select_related("buyer").filter(external_id__in=keys):
+                if not _decided_elsewhere(brief):
+                    suggest_matches(brief)
+            OutboxEvent.objects.filter(id__in=[event.id for event in events]).delete()
+        done += len(events)
+
+
+# Decisions ---------------------------------------------------------------------------
+def _decide(match: Match, *, actor: User, version: int, action: str, undecided: bool,
+            changes: dict[str, Any]) -> Match:  # fmt: skip
+    """Apply ``changes`` if the match is still at ``version`` (and undecided, if asked);
+    otherwise raise ``Conflict`` with what the other officer did."""
+    before = match_state(match)
+    guard = {"state": Match.State.SUGGESTED} if undecided else {}
+    updated = Match.objects.filter(pk=match.pk, version=version, **guard).update(
+        version=F("version") + 1, **changes
+    )
+    match.refresh_from_db()
+    if not updated:
+        who = f" by {match.decided_by.username}" if match.decided_by else ""
+        raise Conflict(
+            f"match {match.pk} changed since version {version}: it is now {match.state}{who}",
+            current=match_state(match),
+        )
+    audit_record(actor=actor, action=action, subject=match, before=before,
+                 after=match_state(match), brief=match.brief.external_id)  # fmt: skip
+    return match
+
+
+def _close_if_done(brief: Brief, actor: User) -> None:
+    if not Match.objects.filter(brief=brief, state=Match.State.SUGGESTED).exists():
+        review_close(brief=brief, actor=actor, automatic=True)
+
+
+@transaction.atomic
+def match_approve(*, match: Match, actor: User, version: int, note: str = "") -> Match:
+    """Approve: the vendor is invited to an introduction (the buyer stays anonymous)."""
+    from matchmaking.introductions import introduction_open
+
+    match = _decide(match, actor=actor, version=version, action="match.approve", undecided=True,
+                    changes={"state": Match.State.APPROVED, "decided_by": actor,
+                             "decided_at": timezone.now(), "note": note or F("note")})  # fmt: skip
+    record_label(match, Outcome.Stage.APPROVED)
+    introduction_open(match=match, actor=actor)
+    _close_if_done(match.brief, actor)
+    return match
+
+
+@transaction.atomic
+def match_reject(*, match: Match, actor: User, version: int, reason: str, note: str = "") -> Match:
+    if reason not in RejectReason.values:
+        raise Refused("reason", f"must be one of {', '.join(RejectReason.values)}")
+    if reason == RejectReason.OTHER and not note.strip():
+        raise Refused("note", "say why when the reason is 'other'")
+    match = _decide(match, actor=actor, version=version, action="match.reject", undecided=True,
+                    changes={"state": Match.State.REJECTED, "decided_by": actor, "reject_reason": reason,
+                             "decided_at": timezone.now(), "note": note})  # fmt: skip
+    record_label(match, Outcome.Stage.REJECTED)
+    _close_if_done(match.brief, actor)
+    return match
+
+
+@transaction.atomic
+def match_pin(*, match: Match, actor: User, version: int, pinned: bool) -> Match:
+    """Pinned matches stay on the review when suggestions are refreshed, on top."""
+    return _decide(match, actor=actor, version=version, undecided=False,
+                   action="match.pin" if pinned else "match.unpin", changes={"pinned": pinned})  # fmt: skip
+
+
+@transaction.atomic
+def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> Match:
+    """An officer adds a firm the ranker did not suggest (pinned, awaiting decision)."""
+    if Match.objects.filter(brief=brief, vendor=vendor).exists():
+        raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")
+    match = Match.objects.create(brief=brief, vendor=vendor, source=Match.Source.OFFICER,
+                                 pinned=True, note=note, ranker="officer")  # fmt: skip
+    audit_record(actor=actor, action="match.add", subject=match, before=None,
+                 after=match_state(match), brief=brief.external_id)  # fmt: skip
+    review, _ = Review.objects.get_or_create(brief=brief)
+    if review.closed_at is not None:
+        Review.objects.filter(pk=review.pk).update(closed_at=None)
+    return match
+
+
+# The queue ---------------------------------------------------------------------------
+@transaction.atomic
+def review_take(*, brief: Brief, actor: User) -> Review:
+    """The officer takes the brief (shown as theirs in the queue)."""
+    review, _ = Review.objects.get_or_create(brief=brief)
+    before = {"officer": review.officer.username if review.officer else None}
+    review.officer = actor
+    review.save(update_fields=["officer"])
+    audit_record(actor=actor, action="review.take", subject=review, before=before,
+                 after={"officer": actor.username}, brief=brief.external_id)  # fmt: skip
+    return review
+
+
+@transaction.atomic
+def review_close(*, brief: Brief, actor: User, automatic: bool = False) -> Review:
+    review, _ = Review.objects.get_or_create(brief=brief)
+    if review.closed_at is None:
+        review.closed_at = timezone.now()
+        review.save(update_fields=["closed_at"])
+        audit_record(actor=actor, action="review.close" + (".auto" if automatic else ""),
+                     subject=review, before={"closed": False}, after={"closed": True},
+                     brief=brief.external_id)  # fmt: skip
+    return review

@@ -1,0 +1,211 @@
+"""Introductions: mutual opt-in, then the pipeline to a deal.
+
+    awaiting_vendor ─vendor accepts→ awaiting_buyer ─buyer confirms→ introduced
+          └─vendor declines→ declined        └─buyer declines→ declined
+    introduced → meeting → proposal → won | lost   (introduced → proposal, and → lost
+    from any open stage, are allowed; nothing moves back)
+
+Every move checks the introduction's version (409 if someone moved it first), is
+audited, becomes an ``Outcome`` label, and queues the e-mails it implies.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from accounts.models import User
+from core.audit import audit_record
+from core.errors import Conflict, Refused
+from core.mail import email_queue
+from core.money import RateTable, UnknownCurrency
+from matchmaking.curation import record_label
+from matchmaking.models import Introduction, Match
+
+Stage = Introduction.Stage
+PIPELINE: dict[str, tuple[str, ...]] = {
+    Stage.INTRODUCED: (Stage.MEETING, Stage.PROPOSAL, Stage.LOST),
+    Stage.MEETING: (Stage.PROPOSAL, Stage.LOST),
+    Stage.PROPOSAL: (Stage.WON, Stage.LOST),
+}
+OPEN_STAGES = (Stage.AWAITING_VENDOR, Stage.AWAITING_BUYER, *PIPELINE)
+REVEALED_STAGES = (Stage.INTRODUCED, Stage.MEETING, Stage.PROPOSAL, Stage.WON, Stage.LOST)
+STAGE_DATES = {Stage.INTRODUCED: "introduced_at", Stage.MEETING: "meeting_at",
+               Stage.PROPOSAL: "proposal_at", Stage.WON: "closed_at", Stage.LOST: "closed_at"}  # fmt: skip
+
+
+def introduction_state(introduction: Introduction) -> dict[str, Any]:
+    return {
+        "stage": introduction.stage,
+        "declined_by": introduction.declined_by,
+        "deal_value": str(introduction.deal_value) if introduction.deal_value is not None else None,
+        "deal_currency": introduction.deal_currency,
+        "deal_value_usd": introduction.deal_value_usd,
+        "note": introduction.note,
+        "version": introduction.version,
+    }
+
+
+def is_stale(introduction: Introduction, now: Any = None) -> bool:
+    """Open and not moved for ``RAABTA_STALE_AFTER_DAYS``."""
+    limit = (now or timezone.now()) - timedelta(days=settings.RAABTA_STALE_AFTER_DAYS)
+    return introduction.stage in OPEN_STAGES and introduction.stage_changed_at < limit
+
+
+def stale_filter() -> Q:
+    limit = timezone.now() - timedelta(days=settings.RAABTA_STALE_AFTER_DAYS)
+    return Q(stage__in=OPEN_STAGES, stage_changed_at__lt=limit)
+
+
+def _emails(users: QuerySet[User]) -> list[str]:
+    return list(users.exclude(email="").values_list("email", flat=True))
+
+
+def _vendor_emails(match: Match) -> list[str]:
+    return _emails(User.objects.filter(vendor_membership__vendor_id=match.vendor_id))
+
+
+def _buyer_emails(match: Match) -> list[str]:
+    buyer_id = match.brief.buyer_id
+    if buyer_id is None:
+        return []
+    return _emails(User.objects.filter(buyer_membership__buyer_id=buyer_id))
+
+
+def _country(buyer: Any) -> str:
+    return countries.name(str(buyer.country)) if buyer and buyer.country else ""
+
+
+def introduction_open(*, match: Match, actor: User) -> Introduction:
+    """Called when an officer approves a match: invite the vendor."""
+    introduction = Introduction.objects.create(match=match, stage_changed_at=timezone.now(),
+                                               moved_by=actor)  # fmt: skip
+    audit_record(actor=actor, action="introduction.open", subject=introduction, before=None,
+                 after=introduction_state(introduction), brief=match.brief.external_id)  # fmt: skip
+    brief = match.brief
+    country = _country(brief.buyer) or "abroad"
+    email_queue(
+        key=f"introduction-{introduction.pk}-invited",
+        to=_vendor_emails(match),
+        subject=f"Raabta: a buyer in {country} is looking for {brief.title}",
+        body=(f"A buyer in {country} has posted a brief that trade officers matched to "
+              f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
+              "Accept or decline the introduction in Raabta. The buyer's name is shared once "
+              "you accept and the buyer confirms."),
+    )  # fmt: skip
+    return introduction
+
+
+def _move(introduction: Introduction, *, actor: User, version: int, expected: tuple[str, ...],
+          action: str, changes: dict[str, Any]) -> Introduction:  # fmt: skip
+    before = introduction_state(introduction)
+    if introduction.stage not in expected:
+        raise Refused("stage", f"the introduction is {introduction.stage}; this needs it to be "
+                               f"{' or '.join(expected)}")  # fmt: skip
+    stage = changes.get("stage", introduction.stage)
+    if stage in STAGE_DATES:
+        changes.setdefault(STAGE_DATES[stage], timezone.now())
+    updated = Introduction.objects.filter(pk=introduction.pk, version=version,
+                                          stage=introduction.stage).update(
+        version=F("version") + 1, stage_changed_at=timezone.now(), moved_by=actor, **changes
+    )  # fmt: skip
+    introduction.refresh_from_db()
+    if not updated:
+        raise Conflict(f"introduction {introduction.pk} changed since version {version}: it is "
+                       f"now {introduction.stage}", current=introduction_state(introduction))  # fmt: skip
+    audit_record(actor=actor, action=action, subject=introduction, before=before,
+                 after=introduction_state(introduction),
+                 brief=introduction.match.brief.external_id)  # fmt: skip
+    return introduction
+
+
+@transaction.atomic
+def introduction_vendor_answer(*, introduction: Introduction, actor: User, version: int,
+                               accept: bool) -> Introduction:  # fmt: skip
+    """The invited vendor accepts (the buyer is asked to confirm) or declines."""
+    changes: dict[str, Any] = (
+        {"stage": Stage.AWAITING_BUYER} if accept else {"stage": Stage.DECLINED, "declined_by": "vendor"}
+    )  # fmt: skip
+    introduction = _move(introduction, actor=actor, version=version, changes=changes,
+                         expected=(Stage.AWAITING_VENDOR,),
+                         action="introduction.vendor_" + ("accept" if accept else "decline"))  # fmt: skip
+    if accept:
+        match = introduction.match
+        email_queue(
+            key=f"introduction-{introduction.pk}-vendor-accepted",
+            to=_buyer_emails(match),
+            subject=f"Raabta: {match.vendor.name} would like to meet about {match.brief.title}",
+            body=(f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for your "
+                  f"brief \"{match.brief.title}\". Confirm in Raabta to share your contact "
+                  "details with them."),
+        )  # fmt: skip
+    return introduction
+
+
+@transaction.atomic
+def introduction_buyer_answer(*, introduction: Introduction, actor: User, version: int,
+                              confirm: bool) -> Introduction:  # fmt: skip
+    """The buyer confirms (both sides now see each other) or declines."""
+    changes: dict[str, Any] = (
+        {"stage": Stage.INTRODUCED} if confirm else {"stage": Stage.DECLINED, "declined_by": "buyer"}
+    )  # fmt: skip
+    introduction = _move(introduction, actor=actor, version=version, changes=changes,
+                         expected=(Stage.AWAITING_BUYER,),
+                         action="introduction.buyer_" + ("confirm" if confirm else "decline"))  # fmt: skip
+    if confirm:
+        match = introduction.match
+        record_label(match, Stage.INTRODUCED)
+        buyer = match.brief.buyer
+        buyer_contacts = ", ".join(_buyer_emails(match)) or "through Raabta"
+        vendor_contacts = ", ".join(_vendor_emails(match)) or "through Raabta"
+        email_queue(key=f"introduction-{introduction.pk}-introduced-vendor", to=_vendor_emails(match),
+                    subject=f"Raabta: introduced to {buyer.name if buyer else 'the buyer'}",
+                    body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: "
+                         f"{buyer.name if buyer else ''} ({_country(buyer)})\n"
+                         f"Contact: {buyer_contacts}")  # fmt: skip
+        email_queue(key=f"introduction-{introduction.pk}-introduced-buyer", to=_buyer_emails(match),
+                    subject=f"Raabta: introduced to {match.vendor.name}",
+                    body=f"You are introduced to {match.vendor.name} ({match.vendor.city}).\n"
+                         f"Contact: {vendor_contacts}")  # fmt: skip
+    return introduction
+
+
+def deal_value_usd(amount: Decimal, currency: str) -> int:
+    try:
+        return RateTable.load().to_usd(amount, currency.upper(), timezone.localdate())
+    except UnknownCurrency as error:
+        raise Refused("deal_value.currency", str(error)) from error
+
+
+@transaction.atomic
+def introduction_move(*, introduction: Introduction, actor: User, version: int, stage: str,
+                      deal_value: Decimal | None = None, currency: str = "",
+                      note: str = "") -> Introduction:  # fmt: skip
+    """An officer moves the pipeline on. ``won`` needs a deal value (any currency; its
+    US-dollar value is stored at today's rate); a proposal may carry one."""
+    allowed = PIPELINE.get(introduction.stage, ())
+    if stage not in allowed:
+        raise Refused("stage", f"cannot move from {introduction.stage} to {stage}; allowed: "
+                               f"{', '.join(allowed) or 'nothing (closed or awaiting opt-in)'}")  # fmt: skip
+    changes: dict[str, Any] = {"stage": stage}
+    if note:
+        changes["note"] = note
+    if deal_value is not None:
+        if not currency:
+            raise Refused("deal_value.currency", "required with an amount")
+        changes.update(deal_value=deal_value, deal_currency=currency.upper(),
+                       deal_value_usd=deal_value_usd(deal_value, currency))  # fmt: skip
+    elif stage == Stage.WON and introduction.deal_value_usd is None:
+        raise Refused("deal_value", "a won deal needs its value (amount and currency)")
+    introduction = _move(introduction, actor=actor, version=version, changes=changes,
+                         expected=(introduction.stage,), action=f"introduction.{stage}")  # fmt: skip
+    record_label(introduction.match, stage,
+                 value_usd=introduction.deal_value_usd if stage == Stage.WON else None)  # fmt: skip
+    return introduction
