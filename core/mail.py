@@ -11,6 +11,7 @@ messages whose job was lost.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -61,16 +62,27 @@ def send_email(email_id: int) -> bool:
     return True
 
 
-def send_pending_emails() -> int:
-    """The background task: send every pending message; raises (so the queue retries)
-    if any failed, after trying the others."""
-    sent, failures = 0, []
+@dataclass
+class MailReport:
+    sent: int = 0
+    failed: list[int] = field(default_factory=list)
+
+
+def send_pending() -> MailReport:
+    """Send every pending message; a failure is logged and the others still go."""
+    report = MailReport()
     for email_id in Email.objects.filter(status=Email.Status.PENDING).values_list("id", flat=True):
         try:
-            sent += send_email(email_id)
+            report.sent += send_email(email_id)
         except Exception as error:
             log.warning("e-mail %s not sent: %s", email_id, error)
-            failures.append(email_id)
-    if failures:
-        raise RuntimeError(f"{len(failures)} e-mail(s) not sent yet: {failures}")
-    return sent
+            report.failed.append(email_id)
+    return report
+
+
+def send_pending_emails() -> int:
+    """The background task: raises if any message failed, so the queue retries."""
+    report = send_pending()
+    if report.failed:
+        raise RuntimeError(f"{len(report.failed)} e-mail(s) not sent yet: {report.failed}")
+    return report.sent

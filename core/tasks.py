@@ -31,7 +31,7 @@ def enqueue(path: str) -> None:
         try:
             import_string(path)()
         except Exception:
-            log.exception("inline task %s failed; its work stays queued in the outbox", path)
+            log.exception("inline task %s failed; its work stays queued for the next run", path)
         return
     from rq import Retry
 

@@ -205,6 +205,9 @@ def _sample(rng: random.Random, pool: tuple[str, ...], low: int, high: int) -> l
     return rng.sample(pool, min(len(pool), rng.randint(low, high)))
 
 
+OPEN_BRIEFS_FROM = date(2026, 10, 25)  # after the last historical brief (2026-10-23)
+
+
 class DemoCatalogue:
     """``vendors()`` and ``briefs()`` yield interchange records for one seed and size."""
 
@@ -360,6 +363,20 @@ class DemoCatalogue:
         buyers = [self._buyer(rng, n) for n in range(1, max(2, self.brief_count * 2 // 5) + 1)]
         for number in range(1, self.brief_count + 1):
             yield self._brief(rng, number, rng.choice(buyers))
+
+    def open_briefs(self, count: int) -> Iterator[dict[str, Any]]:
+        """Recent briefs no officer has curated yet (no outcomes): the demo's curation
+        queue. Numbered after ``briefs()`` and from their buyers, with their own stream
+        of randomness, so ``briefs()`` and the outcomes stay as they were."""
+        same = random.Random(f"briefs-{self.seed}")
+        buyers = [self._buyer(same, n) for n in range(1, max(2, self.brief_count * 2 // 5) + 1)]
+        rng = random.Random(f"open-briefs-{self.seed}")
+        for offset in range(1, count + 1):
+            brief = self._brief(rng, self.brief_count + offset, rng.choice(buyers))
+            brief["published_at"] = (
+                OPEN_BRIEFS_FROM + timedelta(days=rng.randint(0, 30))
+            ).isoformat()
+            yield brief
 
     def _buyer(self, rng: random.Random, number: int) -> dict[str, Any]:
         country = _weighted(rng, BUYER_COUNTRIES)

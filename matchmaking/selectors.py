@@ -116,21 +116,23 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
 
 
 class _VendorCache:
-    """Recently used ``VendorData`` by (external id, version): a row's version changes
-    with every write, so an entry can never be stale; it only saves re-reading and
-    re-decoding the JSON columns of firms that are candidates for many briefs."""
+    """Recently used ``VendorData`` by (external id, version, creation time to the
+    microsecond): a row's version changes with every write, and a firm deleted and
+    created again under the same id has a new creation time, so an entry can never be
+    stale; it only saves re-reading and re-decoding the JSON columns of firms that are
+    candidates for many briefs."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple[str, int, int], VendorData] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, int, str], VendorData] = OrderedDict()
 
-    def get(self, key: tuple[str, int, int]) -> VendorData | None:
+    def get(self, key: tuple[str, int, str]) -> VendorData | None:
         found = self.entries.get(key)
         if found is not None:
             self.entries.move_to_end(key)
         return found
 
-    def put(self, key: tuple[str, int, int], value: VendorData) -> None:
+    def put(self, key: tuple[str, int, str], value: VendorData) -> None:
         self.entries[key] = value
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -158,7 +160,7 @@ def _vendor_rows(external_ids: list[str]) -> Iterable[dict[str, Any]]:
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
     wanted = Vendor.objects.filter(external_id__in=list(external_ids))
     keys = {
-        external_id: (external_id, version, int(created.timestamp()))
+        external_id: (external_id, version, created.isoformat())
         for external_id, version, created in wanted.values_list(
             "external_id", "version", "created_at"
         )

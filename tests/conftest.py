@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +26,22 @@ def _own_search_index(settings: object, tmp_path_factory: pytest.TempPathFactory
     settings.SEARCH_BACKENDS = {  # type: ignore[attr-defined]
         "default": {"BACKEND": "search.backends.embedded.EmbeddedBackend", "PATH": str(path)}
     }
+
+
+@pytest.fixture(autouse=True)
+def _currency_rates(request: pytest.FixtureRequest) -> None:
+    """A transactional test empties every table when it ends, the currency rates a
+    migration seeded included: put them back for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        not (marker and marker.kwargs.get("transaction"))
+        and "transactional_db" not in request.fixturenames
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("core.migrations.0002_seed_currency_rates").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

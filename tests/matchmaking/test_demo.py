@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from buyers.models import Brief
 from matchmaking.demo import SPECIALISATIONS, DemoCatalogue
+from matchmaking.models import Match, Outcome, Review
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
 
@@ -66,8 +67,17 @@ def test_load_demo_imports_through_the_import_path_and_is_idempotent(capsys):
     call_command("load_demo", "--size", "120", "--briefs", "40")
     printed = capsys.readouterr().out
     assert Vendor.objects.count() == 120
-    assert Brief.objects.count() == 40
+    assert Brief.objects.count() == 40 + 12  # and 12 open briefs, without outcomes
+    assert not Outcome.objects.filter(brief__external_id__gt="b-00040").exists()
     assert "120 unchanged" in printed and "0 rejected" in printed
     assert Vendor.objects.filter(members__user__username="vendor").exists()
     call_command("load_demo", "--if-empty")
     assert Vendor.objects.count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_open_demo_briefs_await_curation():
+    call_command("load_demo", "--size", "120", "--briefs", "40", "--open-briefs", "5", "--no-users")
+    queued = set(Review.objects.values_list("brief__external_id", flat=True))
+    assert queued == {f"b-{n:05d}" for n in range(41, 46)}
+    assert Match.objects.filter(brief__external_id="b-00041").exists()

@@ -111,3 +111,85 @@ def test_position_bias_reports_the_positive_rate_by_shown_rank():
               ((1, 3), (2, 1), (3, 0), (5, 1), (6, 0), (12, 0), (30, 2))] + [Label("b", "x", 1, None, None)]  # fmt: skip
     report = {row["ranks"]: (row["pairs"], row["positive_rate"]) for row in position_bias(labels)}
     assert report == {"1-3": (3, 0.6667), "4-10": (2, 0.5), "11-20": (1, 0.0), "21+": (1, 1.0)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officers_decisions_become_training_data_and_are_evaluated(demo_files, tmp_path, capsys):
+    """Outcomes are imported for most briefs; officers decide the rest through the
+    curation services (approving what the demo's hidden fit liked); train_ranker trains
+    on the decisions and evaluate_ranker reads them back from an export."""
+    from accounts.services import user_create
+    from buyers.models import Brief
+    from matchmaking import curation
+    from matchmaking.models import Match
+
+    lines = (demo_files / "outcomes.jsonl").read_text().splitlines()
+    truth = {(o["brief"], o["vendor"]): o["outcome"] for o in map(json.loads, lines)}
+    decided_by_officers = {f"b-{n:05d}" for n in range(1, 41)}
+    imported = tmp_path / "imported.jsonl"
+    imported.write_text(
+        "".join(
+            line + "\n" for line in lines if json.loads(line)["brief"] not in decided_by_officers
+        )
+    )
+    call_command("import_vendors", str(demo_files / "vendors.jsonl"), "--quiet")
+    call_command("import_briefs", str(demo_files / "briefs.jsonl"), "--quiet")
+    call_command("import_outcomes", str(imported), "--quiet")
+    capsys.readouterr()
+    call_command("train_ranker", "--dry-run")
+    before = capsys.readouterr().out
+
+    officer = user_create(username="officer-a", password="pw-for-tests-1", role="officer")
+    for brief in Brief.objects.filter(external_id__in=decided_by_officers).order_by("external_id"):
+        for match in Match.objects.filter(brief=brief).select_related("brief", "vendor"):
+            liked = truth.get((brief.external_id, match.vendor.external_id)) not in (
+                None,
+                "rejected",
+                "suggested",
+            )
+            if liked:
+                curation.match_approve(match=match, actor=officer, version=match.version)
+            else:
+                curation.match_reject(
+                    match=match, actor=officer, version=match.version, reason="poor_fit"
+                )
+    decided = Outcome.objects.filter(brief__external_id__in=decided_by_officers)
+    assert (
+        decided.count()
+        == Match.objects.filter(brief__external_id__in=decided_by_officers).count()
+        > 0
+    )
+    assert (
+        decided.filter(outcome="approved").exists() and decided.filter(outcome="rejected").exists()
+    )
+    assert not decided.filter(rank__isnull=True).exists()  # stored with the rank the officer saw
+
+    call_command("train_ranker", "--dry-run")
+    after = capsys.readouterr().out
+    pairs = lambda out: int(out.split(" training pairs")[0].replace(",", "").split()[-1])  # noqa: E731
+
+    def briefs(out):
+        return int(out.split("training pairs from ")[1].split()[0]) + int(
+            out.split("; ")[1].split()[0]
+        )
+
+    curated = (
+        Match.objects.filter(brief__external_id__in=decided_by_officers)
+        .values("brief")
+        .distinct()
+        .count()
+    )
+    assert briefs(after) - briefs(before) == curated  # every curated brief is labelled now
+    assert pairs(after) >= pairs(before)
+
+    for command, name in (
+        ("export_vendors", "vendors"),
+        ("export_briefs", "briefs"),
+        ("export_outcomes", "outcomes"),
+    ):
+        call_command(command, str(tmp_path / f"{name}.jsonl"))
+    exported = [json.loads(line) for line in (tmp_path / "outcomes.jsonl").read_text().splitlines()]
+    assert any(o["brief"] in decided_by_officers and o.get("rank") for o in exported)
+    results = evaluate(tmp_path, tmp_path / "after.json")
+    assert set(results["results"]) == {"bm25", "prior", "trained"}
+    assert results["train_briefs"] + results["test_briefs"] == briefs(after)

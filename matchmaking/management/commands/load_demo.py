@@ -37,6 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if vendors exist")
         parser.add_argument("--no-users", action="store_true", help="skip the demo accounts")
         parser.add_argument(
+            "--open-briefs", type=int, default=12,
+            help="recent briefs without outcomes, awaiting curation (default 12)",
+        )  # fmt: skip
+        parser.add_argument(
             "--write-to", metavar="DIR", help="only write vendors/briefs/outcomes.jsonl to DIR"
         )
 
@@ -50,16 +54,22 @@ class Command(BaseCommand):
         if options["write_to"]:
             self._write(catalogue, Path(options["write_to"]))
             return
-        for noun, model, writer, records in (
-            ("vendors", VendorRecord, vendors_upsert, catalogue.vendors()),
-            ("briefs", BriefRecord, briefs_upsert, catalogue.briefs()),
-            ("outcomes", OutcomeRecord, outcomes_upsert, catalogue.outcomes()),
-        ):
-            importer = JsonLinesImporter(model, writer)
-            report = importer.run((json.dumps(r) for r in records), progress=self._progress(noun))
-            self.stdout.write(f"Demo {noun}: {report.summary()}")
+        self._import("vendors", VendorRecord, vendors_upsert, catalogue.vendors())
+        # Historical briefs commit with their outcomes, so they are seen as decided
+        # already and stay out of the officers' queue; the open briefs enter it.
+        with transaction.atomic():
+            self._import("briefs", BriefRecord, briefs_upsert, catalogue.briefs())
+            self._import("outcomes", OutcomeRecord, outcomes_upsert, catalogue.outcomes())
+        self._import(
+            "open briefs", BriefRecord, briefs_upsert, catalogue.open_briefs(options["open_briefs"])
+        )
         if not options["no_users"]:
             self._demo_users()
+
+    def _import(self, noun: str, model: Any, writer: Any, records: Any) -> None:
+        importer = JsonLinesImporter(model, writer)
+        report = importer.run((json.dumps(r) for r in records), progress=self._progress(noun))
+        self.stdout.write(f"Demo {noun}: {report.summary()}")
 
     def _write(self, catalogue: DemoCatalogue, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
