@@ -514,3 +514,49 @@ def test_two_officers_deciding_at_the_same_moment_one_wins_one_gets_a_conflict(p
         == 1
     )
     assert Introduction.objects.count() == (1 if decided.state == "approved" else 0)
+
+
+def test_analytics_by_city_and_month_time_to_introduction_unmet_demand_and_exposure(people):
+    _users, c = people
+    post_brief(c["buyer"])
+    matches = {
+        m["vendor"]["external_id"]: m for m in queue_entry(c["officer"], "b-fleet")["matches"]
+    }
+    for name in ("chenab", "ravi"):
+        c["officer"].post(f"/api/v1/curation/matches/{matches[name]['id']}/approve",
+                          {"version": matches[name]["version"]}, format="json")  # fmt: skip
+    for name in ("chenab", "ravi"):
+        intro = Introduction.objects.get(match__vendor__external_id=name)
+        intro = c[name].post(f"/api/v1/introductions/{intro.pk}/respond", {"version": intro.version, "accept": True},
+                             format="json").json()  # fmt: skip
+        c["buyer"].post(f"/api/v1/introductions/{intro['id']}/respond", {"version": intro["version"], "accept": True},
+                        format="json")  # fmt: skip
+    ravi = Introduction.objects.get(match__vendor__external_id="ravi")
+    c["officer"].post(f"/api/v1/introductions/{ravi.pk}/move", {"version": ravi.version, "stage": "proposal",
+                      "deal_value": {"amount": "20000", "currency": "USD"}}, format="json")  # fmt: skip
+
+    def rows(table, **params):
+        response = c["officer"].get(f"/api/v1/analytics/{table}", params)
+        assert response.status_code == 200, response.json()
+        return response.json()["rows"]
+
+    by_city = {row["vendor_city"]: row for row in rows("value", by="vendor_city")}
+    brief_budget = c["officer"].get("/api/v1/briefs/b-fleet/").json()["budget"]["max_usd"]
+    assert by_city["Lahore"]["pipeline_usd"] == 20000  # the proposal's value
+    assert by_city["Multan"]["pipeline_usd"] == brief_budget  # no value yet: the budget
+    month = timezone.now().strftime("%Y-%m")
+    assert rows("value", by="month") == [{"month": month, "won_usd": 0, "won_deals": 0,
+                                          "pipeline_usd": 20000 + brief_budget, "open_deals": 2}]  # fmt: skip
+    days = (timezone.localdate() - timezone.datetime(2026, 11, 1).date()).days
+    assert rows("time-to-introduction")[-1] == {"month": "all", "briefs": 1, "median_days": days,
+                                                "mean_days": float(days)}  # fmt: skip
+    exposure = {row["set"]: row for row in rows("exposure")}
+    assert exposure["suggested"]["matches"] == 3
+    # chenab (12 people, Multan) is small and outside the big three; ravi (80, Lahore) is neither.
+    assert exposure["introduced"] == {"set": "introduced", "matches": 2, "small_firm_share": 0.5,
+                                      "outside_big_cities_share": 0.5}  # fmt: skip
+    unmet = {(row["kind"], row["label"]): row for row in rows("unmet-demand", max_vendors=3)}
+    assert unmet[("service", "Mobile App Development")] == {"kind": "service", "label": "Mobile App Development",
+                                                            "briefs": 1, "vendors": 3}  # fmt: skip
+    assert rows("unmet-demand", max_vendors=2) == []
+    assert c["officer"].get("/api/v1/analytics/value", {"by": "planet"}).status_code == 400
