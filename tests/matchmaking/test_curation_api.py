@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -547,7 +547,7 @@ def test_analytics_by_city_and_month_time_to_introduction_unmet_demand_and_expos
     month = timezone.now().strftime("%Y-%m")
     assert rows("value", by="month") == [{"month": month, "won_usd": 0, "won_deals": 0,
                                           "pipeline_usd": 20000 + brief_budget, "open_deals": 2}]  # fmt: skip
-    days = (timezone.localdate() - timezone.datetime(2026, 11, 1).date()).days
+    days = (timezone.localdate() - date(2026, 11, 1)).days
     assert rows("time-to-introduction")[-1] == {"month": "all", "briefs": 1, "median_days": days,
                                                 "mean_days": float(days)}  # fmt: skip
     exposure = {row["set"]: row for row in rows("exposure")}
