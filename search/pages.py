@@ -1,0 +1,78 @@
+"""The public vendor directory page: full-text search with facets, filters,
+autocomplete and highlighted snippets (the same selectors as the search API)."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from search.query import SORTS
+from search.selectors import build_query, vendor_search
+
+PAGE_SIZE = 20
+SORT_LABELS = {"relevance": "Best match", "name": "Name", "team_size": "Smallest team",
+               "-team_size": "Largest team", "rate": "Lowest rate", "-rating": "Best rated"}  # fmt: skip
+# Facets shown on the page, in order, with their headings.
+FACET_TITLES = {
+    "services": "Services", "technologies": "Technologies", "industries": "Industries",
+    "certifications": "Certifications", "city": "City", "team_band": "Team size",
+    "rate_band": "Hourly rate (USD)", "export_markets": "Has clients in",
+}  # fmt: skip
+
+
+def highlighted(fragment: str) -> SafeString:
+    """A backend's highlight as safe HTML: everything escaped except ``<mark>``."""
+    text = escape(html.unescape(fragment))
+    return mark_safe(text.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """Anyone: search the directory. Filters are repeated query parameters, so every
+    result page is a plain link (shareable, works without JavaScript)."""
+    text = request.GET.get("q", "").strip()[:500]
+    selected: dict[str, Iterable[str]] = {
+        field: request.GET.getlist(field) for field in FACET_TITLES
+    }
+    sort = request.GET.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    query = build_query(text=text, filters=selected, sort=sort, offset=(page - 1) * PAGE_SIZE,
+                        limit=PAGE_SIZE)  # fmt: skip
+    found = vendor_search(query)
+    applied = {field: set(values) for field, values in query.filters.items()}
+    facets = []
+    for field, title in FACET_TITLES.items():
+        values = found.get("facets", {}).get(field, [])
+        chosen = applied.get(field, set())
+        shown = [{**value, "checked": value["value"] in chosen} for value in values[:30]]
+        shown += [
+            {"value": v, "count": 0, "checked": True}
+            for v in chosen - {x["value"] for x in values[:30]}
+        ]
+        if shown:
+            facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
+    results = []
+    for hit in found["results"]:
+        snippets = [highlighted(hit["highlights"][key]) for key in ("description", "portfolio_text")
+                    if hit.get("highlights", {}).get(key)]  # fmt: skip
+        results.append({**hit, "snippet": snippets[0] if snippets else None})
+    pages = max(1, math.ceil(found["count"] / PAGE_SIZE))
+    base = request.GET.copy()
+    base.pop("page", None)
+    context: dict[str, Any] = {
+        "q": text, "sort": sort, "sorts": [(name, SORT_LABELS.get(name, name)) for name in SORTS], "facets": facets, "results": results,
+        "count": found["count"], "page": page, "pages": pages, "degraded": found.get("degraded", False),
+        "filters_applied": sum(len(v) for v in applied.values()), "base_query": base.urlencode(),
+        "facets_exact": found.get("facets_exact", True),
+    }  # fmt: skip
+    return render(request, "search/directory.html", context)

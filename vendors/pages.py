@@ -1,0 +1,69 @@
+"""Public pages of the vendor directory: a firm's profile, and firms side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_countries import countries
+
+from vendors.models import Vendor
+from vendors.selectors import vendor_record
+
+MAX_COMPARED = 4
+VERIFIERS = {"pseb": "PSEB registered", "secp": "SECP registered", "ntn": "Tax registered (NTN)"}
+
+
+def _profile(vendor: Vendor) -> dict[str, Any]:
+    record = vendor_record(vendor)
+    services = [s if isinstance(s, dict) else {"name": s} for s in record.get("services", [])]
+    return {
+        **record,
+        "services": services,
+        "verified": [VERIFIERS.get(key, f"{key.upper()} registered") for key in record.get("registrations", {})],
+        "market_names": [countries.name(code) or code for code in record.get("export_markets", [])],
+        "hours": record.get("working_hours_utc"),
+    }  # fmt: skip
+
+
+def vendor_profile(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Anyone: a firm's public profile."""
+    vendor = Vendor.objects.filter(external_id=external_id).first()
+    if vendor is None:
+        raise Http404("No such firm")
+    return render(request, "vendors/profile.html", {"vendor": _profile(vendor)})
+
+
+ROWS = (
+    ("City", lambda v: v.get("city", "")),
+    ("Team", lambda v: f"{v['team_size']} people" if v.get("team_size") else "—"),
+    ("Founded", lambda v: v.get("founded_year", "—")),
+    ("Hourly rate", lambda v: f"US${v['hourly_rate_usd']['min']}–{v['hourly_rate_usd'].get('max', '')}" if v.get("hourly_rate_usd") else "—"),
+    ("Minimum project", lambda v: f"US${v['min_project_usd']:,}" if v.get("min_project_usd") else "—"),
+    ("Services", lambda v: ", ".join(s["name"] for s in v.get("services", [])) or "—"),
+    ("Technologies", lambda v: ", ".join(v.get("technologies", [])) or "—"),
+    ("Industries", lambda v: ", ".join(v.get("industries", [])) or "—"),
+    ("Certifications", lambda v: ", ".join(v.get("certifications", [])) or "—"),
+    ("Clients in", lambda v: ", ".join(v["market_names"]) or "—"),
+    ("Working hours (UTC)", lambda v: f"{v['hours']['start']:02d}:00–{v['hours']['end']:02d}:00" if v.get("hours") else "—"),
+    ("Rating", lambda v: f"{v['rating']['average']} from {v['rating']['count']} reviews" if v.get("rating") else "—"),
+    ("Verified", lambda v: ", ".join(v["verified"]) or "—"),
+    ("Portfolio", lambda v: f"{len(v.get('portfolio', []))} projects"),
+)  # fmt: skip
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """Anyone: up to four firms side by side (``?v=ID&v=ID``)."""
+    wanted = list(dict.fromkeys(request.GET.getlist("v")))
+    if len(wanted) > MAX_COMPARED:
+        messages.info(
+            request,
+            f"Showing the first {MAX_COMPARED} firms; compare at most {MAX_COMPARED} at a time.",
+        )
+        wanted = wanted[:MAX_COMPARED]
+    found = {v.external_id: v for v in Vendor.objects.filter(external_id__in=wanted)}
+    profiles = [_profile(found[key]) for key in wanted if key in found]
+    rows = [(label, [value(p) for p in profiles]) for label, value in ROWS]
+    return render(request, "vendors/compare.html", {"vendors": profiles, "rows": rows})
