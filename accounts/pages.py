@@ -51,7 +51,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Raabta, {user.username}.")
-            return redirect("home")
+            return redirect("firm-workspace" if user.role == User.Role.VENDOR else "briefs")
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.pages import SignInView, SignOutView, sign_up
 from core.api.health import HealthView
 from core.pages import home
+from matchmaking import pages as matchmaking_pages
 from search.pages import directory
 from vendors.pages import compare, vendor_profile
+from vendors.workspace import firm_profile
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
@@ -27,6 +29,38 @@ pages: list[URLPattern | URLResolver] = [
     path("accounts/signup/", sign_up, name="signup"),
     path("accounts/signin/", SignInView.as_view(), name="signin"),
     path("accounts/signout/", SignOutView.as_view(), name="signout"),
+    path("workspace/firm/", firm_profile, name="firm-workspace"),
+    path("workspace/introductions/", matchmaking_pages.introductions_page, name="introductions"),
+    path(
+        "workspace/introductions/<int:pk>/respond/",
+        matchmaking_pages.introduction_respond,
+        name="introduction-respond",
+    ),
+    path("workspace/briefs/", matchmaking_pages.briefs_page, name="briefs"),
+    path("workspace/briefs/new/", matchmaking_pages.brief_edit, name="brief-new"),
+    path(
+        "workspace/briefs/<str:external_id>/", matchmaking_pages.brief_detail, name="brief-detail"
+    ),
+    path(
+        "workspace/briefs/<str:external_id>/edit/", matchmaking_pages.brief_edit, name="brief-edit"
+    ),
+    path(
+        "workspace/briefs/<str:external_id>/request/",
+        matchmaking_pages.brief_request,
+        name="brief-request",
+    ),
+    path("console/", matchmaking_pages.console_queue, name="console"),
+    path(
+        "console/briefs/<str:external_id>/", matchmaking_pages.console_review, name="console-review"
+    ),
+    path(
+        "console/matches/<int:pk>/decide/", matchmaking_pages.console_decide, name="console-decide"
+    ),
+    path("console/pipeline/", matchmaking_pages.console_pipeline, name="console-pipeline"),
+    path(
+        "console/introductions/<int:pk>/move/", matchmaking_pages.console_move, name="console-move"
+    ),
+    path("console/analytics/", matchmaking_pages.console_analytics, name="console-analytics"),
 ]
 
 urlpatterns = [

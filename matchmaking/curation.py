@@ -66,12 +66,12 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
             if vendor_pk is None:
                 continue
             kept.add(vendor_pk)
-            fields = {"rank": suggestion["rank"], "score": suggestion["score"],
-                      "reasons": suggestion["reasons"], "ranker": result["meta"]["ranker"]}  # fmt: skip
+            fields = {"rank": suggestion["rank"], "score": suggestion["score"], "reasons": suggestion["reasons"],
+                      "features": suggestion["features"], "ranker": result["meta"]["ranker"]}  # fmt: skip
             match = existing.get(vendor_pk)
             if match is None:
                 Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields)
-            elif match.state == Match.State.SUGGESTED and match.source == Match.Source.RANKER:
+            elif match.state == Match.State.SUGGESTED and match.source != Match.Source.OFFICER:
                 Match.objects.filter(pk=match.pk).update(version=F("version") + 1, **fields)
         Match.objects.filter(
             brief=brief, state=Match.State.SUGGESTED, source=Match.Source.RANKER, pinned=False
@@ -172,12 +172,20 @@ def match_pin(*, match: Match, actor: User, version: int, pinned: bool) -> Match
 
 @transaction.atomic
 def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> Match:
-    """An officer adds a firm the ranker did not suggest (pinned, awaiting decision)."""
-    if Match.objects.filter(brief=brief, vendor=vendor).exists():
+    """An officer adds a firm the ranker did not suggest (pinned, awaiting decision),
+    or the brief's buyer asks to be introduced to one (``actor`` is then a buyer)."""
+    by_buyer = actor.role == User.Role.BUYER
+    existing = Match.objects.filter(brief=brief, vendor=vendor).first()
+    if existing is not None and not (by_buyer and existing.state == Match.State.SUGGESTED):
         raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")
-    match = Match.objects.create(brief=brief, vendor=vendor, source=Match.Source.OFFICER,
-                                 pinned=True, note=note, ranker="officer")  # fmt: skip
-    audit_record(actor=actor, action="match.add", subject=match, before=None,
+    if existing is not None:  # the buyer asks for a suggested firm: pin it for the officers
+        return _decide(existing, actor=actor, version=existing.version, action="match.request", undecided=True,
+                       changes={"pinned": True, "source": Match.Source.BUYER, "note": note or "requested by the buyer"})  # fmt: skip
+    match = Match.objects.create(
+        brief=brief, vendor=vendor, source=Match.Source.BUYER if by_buyer else Match.Source.OFFICER,
+        pinned=True, note=note or ("requested by the buyer" if by_buyer else ""), ranker="",
+    )  # fmt: skip
+    audit_record(actor=actor, action="match.request" if by_buyer else "match.add", subject=match, before=None,
                  after=match_state(match), brief=brief.external_id)  # fmt: skip
     review, _ = Review.objects.get_or_create(brief=brief)
     if review.closed_at is not None:

@@ -64,6 +64,18 @@ def stale_filter() -> Q:
     return Q(stage__in=OPEN_STAGES, stage_changed_at__lt=limit)
 
 
+def introductions_visible_to(user: Any) -> QuerySet[Introduction]:
+    """Officers: all; vendor members: their firm's; buyer members: their briefs'."""
+    rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor", "moved_by")
+    if user.is_officer:
+        return rows
+    if user.role == "vendor":
+        return rows.filter(match__vendor__members__user=user)
+    if user.role == "buyer":
+        return rows.filter(match__brief__buyer__members__user=user)
+    return rows.none()
+
+
 def _emails(users: QuerySet[User]) -> list[str]:
     return list(users.exclude(email="").values_list("email", flat=True))
 

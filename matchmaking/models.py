@@ -101,7 +101,8 @@ class Match(models.Model):
 
     class Source(models.TextChoices):
         RANKER = "ranker"
-        OFFICER = "officer"
+        OFFICER = "officer"  # hand-added by an officer
+        BUYER = "buyer"  # the buyer asked for an introduction to this firm
 
     brief = models.ForeignKey("buyers.Brief", on_delete=models.CASCADE, related_name="matches")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="matches")
@@ -112,6 +113,9 @@ class Match(models.Model):
     score = models.FloatField(null=True, blank=True)
     ranker = models.CharField(max_length=32, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    features = models.JSONField(
+        default=dict, blank=True, help_text="feature: [value, contribution]"
+    )
     note = models.TextField(blank=True)
     reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
     decided_by = models.ForeignKey(

@@ -21,12 +21,7 @@ from matchmaking.ranking.data import (
     past_relationships,
 )
 from vendors.models import Vendor
-
-COMPLETENESS_FIELDS = (
-    "description", "website", "founded_year", "team_size", "hourly_rate_min_usd", "min_project_usd",
-    "services", "technologies", "industries", "certifications", "languages",
-    "working_hours_start_utc", "export_markets", "portfolio", "registrations",
-)  # fmt: skip
+from vendors.selectors import COMPLETENESS_FIELDS
 
 
 def brief_data(brief: Brief) -> BriefData:

@@ -12,7 +12,7 @@ from django.conf import settings
 from buyers.models import Brief
 from matchmaking.models import RankerModel
 from matchmaking.ranking.explain import reasons
-from matchmaking.ranking.features import extract
+from matchmaking.ranking.features import FEATURES, extract
 from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, hard_filter, ranker_from_json
 from matchmaking.ranking.rerank import Ranked, apply_exposure_floor, diversify, exposure_share
 from matchmaking.selectors import brief_data, vendors_data
@@ -94,6 +94,14 @@ def _match(brief: Brief, limit: int, active: ActiveRanker | None = None) -> dict
             },
             "score": round(r.score, 4),
             "reasons": reasons(data, contributions[r.index], features.details[r.index]),
+            # Every feature's value and its contribution to the score (officers' detail).
+            "features": {
+                name: [
+                    round(float(features.matrix[r.index, i]), 4),
+                    round(float(contributions[r.index, i]), 4),
+                ]
+                for i, name in enumerate(FEATURES)
+            },
         }
         for rank, r in enumerate(page, start=1)
     ]

@@ -11,6 +11,35 @@ from accounts.models import User
 from core.schema import compact
 from vendors.models import Vendor
 
+# The profile fields whose presence makes a profile complete (the ranker's
+# ``completeness`` feature counts them), with the advice shown to the firm when empty.
+COMPLETENESS_ADVICE = {
+    "description": "Describe what you build and for whom, in two or three sentences.",
+    "website": "Add your website so buyers can check your work.",
+    "founded_year": "Say when the firm was founded.",
+    "team_size": "Give your team size; buyers filter on it.",
+    "hourly_rate_min_usd": "Give an hourly rate range: budget fit is part of every match.",
+    "min_project_usd": "State your minimum project size so you are not matched below it.",
+    "services": "List the services you offer (they weigh most in matching).",
+    "technologies": "List your technology stack.",
+    "industries": "Name the industries you know.",
+    "certifications": "Add certifications (ISO 27001, …): briefs may require them.",
+    "languages": "List the languages your team works in.",
+    "working_hours_start_utc": "Give your working hours: overlap with the buyer's day is scored.",
+    "export_markets": "Name the countries you have clients in.",
+    "portfolio": "Add case studies: they count as experience in the buyer's industry and country.",
+    "registrations": "Add your PSEB or SECP registration for a verified badge.",
+}
+COMPLETENESS_FIELDS = tuple(COMPLETENESS_ADVICE)
+
+
+def profile_completeness(vendor: Vendor) -> tuple[float, list[str]]:
+    """The share of ``COMPLETENESS_FIELDS`` filled in, and advice for the empty ones."""
+    missing = [name for name in COMPLETENESS_FIELDS if getattr(vendor, name) in (None, "", [], {})]
+    return 1 - len(missing) / len(COMPLETENESS_FIELDS), [
+        COMPLETENESS_ADVICE[name] for name in missing
+    ]
+
 
 def vendor_list() -> QuerySet[Vendor]:
     return Vendor.objects.all()

@@ -172,18 +172,6 @@ class IntroductionFilter(filters.FilterSet):
         return queryset.filter(flagged) if value else queryset.exclude(flagged)
 
 
-def introductions_visible_to(user: Any) -> QuerySet[Introduction]:
-    """Officers: all; vendor members: their firm's; buyer members: their briefs'."""
-    rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor", "moved_by")
-    if user.is_officer:
-        return rows
-    if user.role == "vendor":
-        return rows.filter(match__vendor__members__user=user)
-    if user.role == "buyer":
-        return rows.filter(match__brief__buyer__members__user=user)
-    return rows.none()
-
-
 @extend_schema(tags=["introductions"])
 class IntroductionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -200,7 +188,7 @@ class IntroductionViewSet(
     def get_queryset(self) -> QuerySet[Introduction]:
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
             return Introduction.objects.none()
-        return introductions_visible_to(self.request.user)
+        return introductions.introductions_visible_to(self.request.user)
 
     @extend_schema(request=RespondIn, responses=IntroductionOut)
     @action(detail=True, methods=["post"])

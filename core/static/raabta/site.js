@@ -92,7 +92,25 @@ function showLocalHours(element) {
   element.textContent = format(start) + "–" + format(end) + " your time (" + zone + ")";
 }
 
+// Officers' review: j/k move between matches, a approves, r rejects the focused one.
+function setupReviewKeys(list) {
+  const items = () => [...list.querySelectorAll("[data-match]")];
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey || event.altKey) return;
+    const all = items();
+    const current = all.indexOf(document.activeElement.closest("[data-match]"));
+    if (event.key === "j" || event.key === "k") {
+      const next = all[Math.max(0, Math.min(all.length - 1, current + (event.key === "j" ? 1 : -1)))];
+      if (next) { event.preventDefault(); next.focus(); }
+    } else if ((event.key === "a" || event.key === "r") && current >= 0) {
+      const form = all[current].querySelector(`form[data-decision=${event.key === "a" ? "approve" : "reject"}]`);
+      if (form) { event.preventDefault(); form.requestSubmit(); }
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-review]").forEach(setupReviewKeys);
   document.querySelectorAll("input[data-autocomplete]").forEach(setupAutocomplete);
   document.querySelectorAll("form[data-autosubmit]").forEach(setupAutoSubmit);
   document.querySelectorAll("form[data-compare]").forEach(setupCompare);

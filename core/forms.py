@@ -1,0 +1,40 @@
+"""Turning HTML form input into interchange records, and record errors back into
+per-field messages: the pages validate with the same pydantic records as the API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def split_list(value: str) -> list[str]:
+    """``"Flutter, Django\\nAWS"`` → ``["Flutter", "Django", "AWS"]``."""
+    return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
+
+
+def form_number(value: str) -> Any:
+    """Digits become an int; anything else non-empty goes to validation as typed (so the
+    error names the field), and an empty input is ``None``."""
+    value = value.strip().replace(",", "")
+    return int(value) if value.isdigit() else (value or None)
+
+
+def error_field(path: str) -> str:
+    """Where a record error shows on a form: ``services[1]`` on ``services``,
+    ``portfolio[0].year`` on that input, ``budget.min`` on that input."""
+    if re.match(r"^portfolio\[\d+\]\.\w+", path):
+        return re.sub(r"^(portfolio\[\d+\]\.\w+).*$", r"\1", path)
+    return re.sub(r"\[\d+\].*$", "", path)
+
+
+def unique_external_id(model: Any, prefix: str, text: str, fallback: str) -> str:
+    """``prefix-slug-of-text`` (``-2``, ``-3``… if taken) for a row created from a page:
+    never an existing row's id, so a page cannot write into someone else's record."""
+    from django.utils.text import slugify
+
+    base = f"{prefix}-{slugify(text)[:40] or fallback}"
+    candidate, n = base, 1
+    while model.objects.filter(external_id=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

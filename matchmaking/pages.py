@@ -1,0 +1,400 @@
+"""Workspace and console pages for matchmaking: introductions (vendors and buyers),
+the buyer's briefs with their ranked shortlist, and the officers' console (queue,
+review with feature contributions, pipeline board, analytics dashboard).
+
+Every view states who may open it; the services make the decisions (and audit them),
+exactly as the API does."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_countries import countries
+from pydantic import ValidationError
+
+from buyers.models import Brief, Buyer
+from buyers.schema import BriefRecord, BuyerRecord
+from buyers.selectors import briefs_visible_to, buyer_of_member
+from buyers.services import brief_save, buyer_save
+from core.errors import Conflict, Refused
+from core.forms import error_field, form_number, split_list, unique_external_id
+from core.money import RateTable
+from core.schema import field_errors, validate_record
+from matchmaking import analytics, curation, introductions
+from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.ranking.features import FEATURES
+from matchmaking.services import match_brief
+from vendors.models import EngagementModel, Vendor
+from vendors.taxonomy import get_taxonomy
+
+
+def officers_only(view: Any) -> Any:
+    """Officers and admins; anyone else signed in gets 403, others sign in first."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_officer:  # type: ignore[union-attr]
+            raise PermissionDenied("Only trade officers may open the console.")
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return guarded
+
+
+def _decided(request: HttpRequest, action: Any) -> bool:
+    """Run a service call; a refusal or a conflict becomes a message, not an error page."""
+    try:
+        action()
+    except Refused as error:
+        messages.error(request, f"{error.field}: {error.message}")
+    except Conflict as error:
+        messages.error(
+            request,
+            f"Someone else got there first — {error.message}. The page shows the current state.",
+        )
+    else:
+        return True
+    return False
+
+
+# Introductions (vendors and buyers) ------------------------------------------------------
+@login_required
+def introductions_page(request: HttpRequest) -> HttpResponse:
+    """Vendor members: their firm's introductions (buyer anonymous until both opted in);
+    buyer members: their briefs' introductions; officers: all. Each answers in turn."""
+    user: Any = request.user
+    rows = introductions.introductions_visible_to(user).order_by("-stage_changed_at")[:200]
+    items = []
+    for intro in rows:
+        buyer = intro.match.brief.buyer
+        revealed = intro.stage in introductions.REVEALED_STAGES or user.role != "vendor"
+        turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
+            user.role == "buyer" and intro.stage == Introduction.Stage.AWAITING_BUYER
+        )
+        items.append({"intro": intro, "buyer_name": buyer.name if buyer and revealed else None,
+                      "buyer_country": countries.name(str(buyer.country)) if buyer and buyer.country else "",
+                      "turn": turn, "stale": introductions.is_stale(intro)})  # fmt: skip
+    return render(request, "matchmaking/introductions.html", {"items": items})
+
+
+@require_POST
+@login_required
+def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    accept = request.POST.get("accept") == "yes"
+    version = int(request.POST.get("version", "0") or 0)
+    if user.role == "vendor":
+        done = _decided(request, lambda: introductions.introduction_vendor_answer(
+            introduction=intro, actor=user, version=version, accept=accept))  # fmt: skip
+    elif user.role == "buyer":
+        done = _decided(request, lambda: introductions.introduction_buyer_answer(
+            introduction=intro, actor=user, version=version, confirm=accept))  # fmt: skip
+    else:
+        raise PermissionDenied("Only the vendor and the buyer answer an introduction.")
+    if done:
+        messages.success(request, "Thank you — your answer is recorded." if accept else "Declined.")
+    return redirect("introductions")
+
+
+# The buyer's briefs -------------------------------------------------------------------
+BRIEF_TEXT = ("title", "description", "industry", "engagement_model", "location")
+BRIEF_NUMBERS = ("timeline_weeks", "min_overlap_hours", "team_size")
+BRIEF_LISTS = ("services", "technologies", "required_certifications", "languages")
+
+
+def brief_from_form(
+    post: QueryDict, external_id: str, buyer_id: str, published: str
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"external_id": external_id, "buyer": {"external_id": buyer_id},
+                            "published_at": published}  # fmt: skip
+    data.update({name: post.get(name, "").strip() or None for name in BRIEF_TEXT})
+    data.update({name: form_number(post.get(name, "")) for name in BRIEF_NUMBERS})
+    data.update({name: split_list(post.get(name, "")) for name in BRIEF_LISTS})
+    low, high = post.get("budget.min", "").strip(), post.get("budget.max", "").strip()
+    if low or high:
+        data["budget"] = {
+            "min": low or None,
+            "max": high or None,
+            "currency": post.get("budget.currency", "USD"),
+        }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _brief_values(record: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: record.get(name, "") for name in (*BRIEF_TEXT, *BRIEF_NUMBERS)}
+    values.update({name: ", ".join(record.get(name, [])) for name in BRIEF_LISTS})
+    budget = record.get("budget") or {}
+    values.update({"budget.min": budget.get("min", ""), "budget.max": budget.get("max", ""),
+                   "budget.currency": budget.get("currency", "USD")})  # fmt: skip
+    return values
+
+
+def _buyer_only(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if user.role != "buyer":
+        raise PermissionDenied("The brief workspace is for buyer members.")
+    return user
+
+
+@login_required
+def briefs_page(request: HttpRequest) -> HttpResponse:
+    """Buyer members: their organisation's briefs, each with its shortlist and pipeline."""
+    user = _buyer_only(request)
+    briefs = (
+        briefs_visible_to(user).order_by("-published_at", "-id")
+        if buyer_of_member(user)
+        else Brief.objects.none()
+    )
+    return render(request, "matchmaking/briefs.html", {"briefs": briefs})
+
+
+@login_required
+def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResponse:
+    """Buyer members: post a brief (creating their organisation the first time) or edit
+    one of their own; the budget stays in their currency."""
+    from buyers.selectors import brief_record
+
+    user = _buyer_only(request)
+    organisation = buyer_of_member(user)
+    brief = (
+        get_object_or_404(briefs_visible_to(user), external_id=external_id) if external_id else None
+    )
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        rates = RateTable.load()
+        try:
+            if organisation is None:
+                org_id = unique_external_id(
+                    Buyer, "buyer", request.POST.get("org.name", ""), user.username
+                )
+                org = {"external_id": org_id,
+                       "name": request.POST.get("org.name", "").strip() or None,
+                       "country": request.POST.get("org.country", "").strip() or None,
+                       "timezone": request.POST.get("org.timezone", "").strip() or None}  # fmt: skip
+                organisation_record = validate_record(
+                    BuyerRecord, {k: v for k, v in org.items() if v}, rates=rates
+                )
+            key = (
+                brief.external_id
+                if brief
+                else unique_external_id(Brief, "b", request.POST.get("title", ""), "brief")
+            )
+            published = (
+                brief.published_at if brief and brief.published_at else timezone.localdate()
+            ).isoformat()
+            buyer_id = organisation.external_id if organisation else organisation_record.external_id
+            record = validate_record(
+                BriefRecord, brief_from_form(request.POST, key, buyer_id, published), rates=rates
+            )
+        except ValidationError as error:
+            prefix = "org." if organisation is None and error.title == "BuyerRecord" else ""
+            for path, reasons in field_errors(error).items():
+                errors.setdefault(prefix + error_field(path), []).extend(reasons)
+        else:
+            if organisation is None:
+                buyer_save(record=organisation_record, member=user)
+            saved = brief_save(record=record)
+            messages.success(
+                request, "Brief saved. Your shortlist is below; officers are reviewing it too."
+            )
+            return redirect("brief-detail", saved.external_id)
+        values = {key: request.POST.get(key, "") for key in request.POST}
+    else:
+        values = _brief_values(brief_record(brief)) if brief else {"budget.currency": "USD"}
+    context = {"brief": brief, "values": values, "errors": errors, "needs_org": organisation is None,
+               "currencies": sorted(RateTable.load().currencies() | {"USD"}),
+               "engagements": EngagementModel.choices,
+               "taxonomy": {k: get_taxonomy().labels(k) for k in ("service", "technology", "industry")}}  # fmt: skip
+    return render(request, "matchmaking/brief_form.html", context)
+
+
+@login_required
+def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
+    """The brief's buyer members (and officers): the ranked shortlist with reasons, the
+    firms asked for, and the introductions' progress."""
+    user: Any = request.user
+    if user.role not in ("buyer",) and not user.is_officer:
+        raise PermissionDenied("Only the brief's buyer and officers see its shortlist.")
+    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
+    result = match_brief(brief, limit=10)
+    requested = {m.vendor.external_id: m for m in Match.objects.filter(brief=brief).select_related("vendor")
+                 if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED}  # fmt: skip
+    intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
+    return render(request, "matchmaking/brief_detail.html", {
+        "brief": brief, "result": result, "requested": requested, "introductions": intros,
+    })  # fmt: skip
+
+
+@require_POST
+@login_required
+def brief_request(request: HttpRequest, external_id: str) -> HttpResponse:
+    """The brief's buyer members ask officers to introduce them to a firm."""
+    user = _buyer_only(request)
+    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
+    vendor = get_object_or_404(Vendor, external_id=request.POST.get("vendor", ""))
+    if _decided(request, lambda: curation.match_add(brief=brief, vendor=vendor, actor=user)):
+        messages.success(request, f"Asked the trade officers to introduce you to {vendor.name}.")
+    return redirect("brief-detail", brief.external_id)
+
+
+# The officers' console ------------------------------------------------------------------
+@officers_only
+def console_queue(request: HttpRequest) -> HttpResponse:
+    """Officers: briefs awaiting review, oldest first; filters sector, country, officer."""
+    reviews = Review.objects.filter(closed_at__isnull=True).select_related(
+        "brief__buyer", "officer"
+    )
+    sector, country, officer = (
+        request.GET.get(k, "").strip() for k in ("sector", "country", "officer")
+    )
+    if sector:
+        reviews = reviews.filter(brief__industry=sector)
+    if country:
+        reviews = reviews.filter(brief__buyer__country=country.upper())
+    if officer == "me":
+        reviews = reviews.filter(officer_id=request.user.pk)
+    elif officer == "none":
+        reviews = reviews.filter(officer__isnull=True)
+    reviews = reviews.order_by("brief__published_at", "opened_at", "id")[:100]
+    rows = [{"review": r, "waiting": Match.objects.filter(brief=r.brief, state=Match.State.SUGGESTED).count()}
+            for r in reviews]  # fmt: skip
+    sectors = sorted(
+        set(Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True))
+        - {""}
+    )
+    return render(request, "matchmaking/console_queue.html", {
+        "rows": rows, "sector": sector, "country": country, "officer": officer, "sectors": sectors,
+    })  # fmt: skip
+
+
+@officers_only
+def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Officers: one brief's matches with their reasons and every feature's contribution;
+    approve (a) or reject (r) with one key."""
+    brief = get_object_or_404(Brief.objects.select_related("buyer"), external_id=external_id)
+    matches = list(Match.objects.filter(brief=brief).select_related("vendor", "decided_by"))
+    for match in matches:
+        match.feature_rows = sorted(  # type: ignore[attr-defined]
+            ((name, *match.features[name]) for name in FEATURES if name in match.features),
+            key=lambda row: -abs(row[2]),
+        )
+    return render(request, "matchmaking/console_review.html", {
+        "brief": brief, "matches": matches, "reasons": RejectReason.choices,
+        "review": Review.objects.filter(brief=brief).first(),
+    })  # fmt: skip
+
+
+@require_POST
+@officers_only
+def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(Match.objects.select_related("brief", "vendor"), pk=pk)
+    version = int(request.POST.get("version", "0") or 0)
+    user: Any = request.user
+    decision = request.POST.get("decision")
+    if decision == "approve":
+        done = _decided(
+            request, lambda: curation.match_approve(match=match, actor=user, version=version)
+        )
+    elif decision == "reject":
+        done = _decided(request, lambda: curation.match_reject(
+            match=match, actor=user, version=version, reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", "")))  # fmt: skip
+    else:
+        raise Http404("unknown decision")
+    if done:
+        messages.success(
+            request,
+            f"{match.vendor.name}: {'approved, the firm is invited' if decision == 'approve' else 'rejected'}.",
+        )
+    return redirect("console-review", match.brief.external_id)
+
+
+PIPELINE_COLUMNS = (
+    "awaiting_vendor",
+    "awaiting_buyer",
+    "introduced",
+    "meeting",
+    "proposal",
+    "won",
+    "lost",
+)
+
+
+@officers_only
+def console_pipeline(request: HttpRequest) -> HttpResponse:
+    """Officers: every introduction by stage; move one on (won needs a deal value)."""
+    rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor").order_by(
+        "stage_changed_at"
+    )
+    columns = {stage: [] for stage in PIPELINE_COLUMNS}  # type: dict[str, list[Any]]
+    for intro in rows[:500]:
+        if intro.stage in columns:
+            columns[intro.stage].append({"intro": intro, "stale": introductions.is_stale(intro),
+                                         "moves": introductions.PIPELINE.get(intro.stage, ())})  # fmt: skip
+    return render(request, "matchmaking/console_pipeline.html", {
+        "columns": [(stage, columns[stage]) for stage in PIPELINE_COLUMNS],
+        "currencies": sorted(RateTable.load().currencies() | {"USD"}),
+    })  # fmt: skip
+
+
+@require_POST
+@officers_only
+def console_move(request: HttpRequest, pk: int) -> HttpResponse:
+    intro = get_object_or_404(
+        Introduction.objects.select_related("match__brief", "match__vendor"), pk=pk
+    )
+    amount_text = request.POST.get("amount", "").strip().replace(",", "")
+    try:
+        amount = Decimal(amount_text) if amount_text else None
+    except InvalidOperation:
+        messages.error(request, "deal_value.amount: not a number")
+        return redirect("console-pipeline")
+    user: Any = request.user
+    stage = request.POST.get("stage", "")
+    if _decided(request, lambda: introductions.introduction_move(
+            introduction=intro, actor=user, version=int(request.POST.get("version", "0") or 0), stage=stage,
+            deal_value=amount, currency=request.POST.get("currency", ""), note=request.POST.get("note", ""))):  # fmt: skip
+        messages.success(
+            request, f"{intro.match.vendor.name} × {intro.match.brief.title}: moved to {stage}."
+        )
+    return redirect("console-pipeline")
+
+
+def _bars(rows: list[dict[str, Any]], label: str, value: str) -> list[dict[str, Any]]:
+    """Rows with each value's share of the largest, for CSS bar charts."""
+    top = max((row[value] for row in rows), default=0) or 1
+    return [
+        {"label": row[label], "value": row[value], "pct": round(100 * row[value] / top, 1)}
+        for row in rows
+    ]
+
+
+@officers_only
+def console_analytics(request: HttpRequest) -> HttpResponse:
+    """Officers: the analytics tables as charts, each with its CSV download."""
+    year = timezone.localdate().year
+    by_month = analytics.value_by("month")
+    context = {
+        "won_by_month": _bars(by_month, "month", "won_usd"),
+        "pipeline_by_month": _bars(by_month, "month", "pipeline_usd"),
+        "by_sector": _bars(analytics.value_by("sector"), "sector", "won_usd"),
+        "by_country": _bars(analytics.value_by("buyer_country"), "buyer_country", "won_usd"),
+        "by_city": _bars(analytics.value_by("vendor_city"), "vendor_city", "won_usd"),
+        "funnel": _bars(analytics.funnel(), "stage", "count"),
+        "unmet": analytics.unmet_demand(since=date(year - 1, 1, 1))[:15],
+        "exposure": analytics.exposure(),
+        "target": analytics.target_progress(year)[0],
+        "time_to_intro": analytics.time_to_introduction()[-1:],
+    }
+    return render(request, "matchmaking/console_analytics.html", context)
