@@ -51,9 +51,11 @@ def run_sizes(
     )
     print(header)
     for size in sizes:
-        output = subprocess.run([sys.executable, script, "--one", str(size), *extra],
-                                check=True, capture_output=True, text=True).stdout  # fmt: skip
-        print(row(json.loads(output.strip().splitlines()[-1])))
+        child = subprocess.run([sys.executable, script, "--one", str(size), *extra],
+                               capture_output=True, text=True)  # fmt: skip
+        if child.returncode != 0:
+            sys.exit(f"size {size} failed:\n{child.stderr[-3000:]}")
+        print(row(json.loads(child.stdout.strip().splitlines()[-1])))
 
 
 def setup_django(workdir: Path) -> None:

@@ -61,6 +61,8 @@ pages: list[URLPattern | URLResolver] = [
         "console/introductions/<int:pk>/move/", matchmaking_pages.console_move, name="console-move"
     ),
     path("console/analytics/", matchmaking_pages.console_analytics, name="console-analytics"),
+    path("console/operations/", matchmaking_pages.console_operations, name="console-operations"),
+    path("console/operations/<int:pk>/", matchmaking_pages.console_job, name="console-job"),
 ]
 
 urlpatterns = [

@@ -105,3 +105,31 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {', '.join(self.to)} ({self.status})"
+
+
+class Job(models.Model):
+    """A long operation started from the console (import, index rebuild, training),
+    run in the background and reporting its progress here for the page to show."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=32)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0–1")
+    message = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status}, {self.progress:.0%})"

@@ -9,9 +9,12 @@ class MatchmakingConfig(AppConfig):
 
     def ready(self) -> None:
         from buyers.services import BRIEF_TOPIC
+        from core.jobs import register_job
         from core.outbox import register_consumer
         from core.tasks import enqueue
+        from matchmaking.learning import train_job
 
+        register_job("train_ranker", "Train and evaluate the ranker", train_job)
         # A created or changed brief gets suggestions for the officers' queue.
         register_consumer(
             BRIEF_TOPIC, lambda: enqueue("matchmaking.curation.suggest_for_changed_briefs")

@@ -7,15 +7,18 @@ exactly as the API does."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -28,6 +31,8 @@ from buyers.selectors import briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
 from core.errors import Conflict, Refused
 from core.forms import error_field, form_number, split_list, unique_external_id
+from core.jobs import job_kinds, job_start
+from core.models import Job
 from core.money import RateTable
 from core.schema import field_errors, validate_record
 from matchmaking import analytics, curation, introductions
@@ -67,6 +72,13 @@ def _decided(request: HttpRequest, action: Any) -> bool:
     return False
 
 
+def _version(request: HttpRequest) -> int:
+    """The version the page showed (0 if missing or garbled: the service then answers
+    with a conflict and the current state)."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0
+
+
 # Introductions (vendors and buyers) ------------------------------------------------------
 @login_required
 def introductions_page(request: HttpRequest) -> HttpResponse:
@@ -93,7 +105,7 @@ def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
     accept = request.POST.get("accept") == "yes"
-    version = int(request.POST.get("version", "0") or 0)
+    version = _version(request)
     if user.role == "vendor":
         done = _decided(request, lambda: introductions.introduction_vendor_answer(
             introduction=intro, actor=user, version=version, accept=accept))  # fmt: skip
@@ -299,7 +311,7 @@ def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
 @officers_only
 def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(Match.objects.select_related("brief", "vendor"), pk=pk)
-    version = int(request.POST.get("version", "0") or 0)
+    version = _version(request)
     user: Any = request.user
     decision = request.POST.get("decision")
     if decision == "approve":
@@ -343,7 +355,7 @@ def console_pipeline(request: HttpRequest) -> HttpResponse:
             columns[intro.stage].append({"intro": intro, "stale": introductions.is_stale(intro),
                                          "moves": introductions.PIPELINE.get(intro.stage, ())})  # fmt: skip
     return render(request, "matchmaking/console_pipeline.html", {
-        "columns": [(stage, columns[stage]) for stage in PIPELINE_COLUMNS],
+        "columns": [(stage, Introduction.Stage(stage).label, columns[stage]) for stage in PIPELINE_COLUMNS],
         "currencies": sorted(RateTable.load().currencies() | {"USD"}),
     })  # fmt: skip
 
@@ -363,7 +375,7 @@ def console_move(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     stage = request.POST.get("stage", "")
     if _decided(request, lambda: introductions.introduction_move(
-            introduction=intro, actor=user, version=int(request.POST.get("version", "0") or 0), stage=stage,
+            introduction=intro, actor=user, version=_version(request), stage=stage,
             deal_value=amount, currency=request.POST.get("currency", ""), note=request.POST.get("note", ""))):  # fmt: skip
         messages.success(
             request, f"{intro.match.vendor.name} × {intro.match.brief.title}: moved to {stage}."
@@ -398,3 +410,49 @@ def console_analytics(request: HttpRequest) -> HttpResponse:
         "time_to_intro": analytics.time_to_introduction()[-1:],
     }
     return render(request, "matchmaking/console_analytics.html", context)
+
+
+@officers_only
+def console_operations(request: HttpRequest) -> HttpResponse:
+    """Officers: start a long operation (import, index rebuild, training) and follow its
+    progress; the page refreshes a running job's bar every second."""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        params: dict[str, Any] = {}
+        if kind == "import_vendors":
+            upload = request.FILES.get("file")
+            if upload is None:
+                messages.error(request, "file: choose a vendors.jsonl file to import")
+                return redirect("console-operations")
+            folder = Path(settings.DATA_DIR) / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{uuid.uuid4().hex}.jsonl"
+            with target.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            params["path"] = str(target)
+        try:
+            job = job_start(kind=kind, actor=request.user, **params)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("console-operations")
+        return redirect("console-job", job.pk)
+    return render(request, "matchmaking/console_operations.html", {
+        "kinds": job_kinds(), "jobs": Job.objects.select_related("started_by")[:20],
+    })  # fmt: skip
+
+
+@officers_only
+def console_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Officers: one job's progress (``?format=json`` for the page's polling)."""
+    job = get_object_or_404(Job, pk=pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"status": job.status, "progress": job.progress, "message": job.message}
+        )
+    labels = {kind.name: kind.label for kind in job_kinds()}
+    return render(
+        request,
+        "matchmaking/console_job.html",
+        {"job": job, "label": labels.get(job.kind, job.kind)},
+    )

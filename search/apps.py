@@ -13,3 +13,8 @@ class SearchConfig(AppConfig):
         from vendors.services import VENDOR_TOPIC
 
         register_consumer(VENDOR_TOPIC, lambda: enqueue("search.sync.sync_search_index"))
+
+        from core.jobs import register_job
+        from search.sync import rebuild_job
+
+        register_job("rebuild_search_index", "Rebuild the search index", rebuild_job)

@@ -10,7 +10,9 @@ with the database and repairs what differs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -118,3 +120,19 @@ def rebuild(backend: SearchBackend | None = None) -> int:
     count = backend.rebuild(vendor_documents())
     bump_generation()
     return count
+
+
+def rebuild_job(report: Callable[[float, str], None]) -> str:
+    """``rebuild`` as a console job, reporting the share of vendors indexed."""
+    total = max(1, vendor_list().count())
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for number, document in enumerate(vendor_documents(), start=1):
+            if number % 1000 == 0:
+                report(number / total, f"{number:,} of {total:,} vendors indexed")
+            yield document
+
+    backend = get_search_backend()
+    count = backend.rebuild(counted())
+    bump_generation()
+    return f"Indexed {count:,} vendors into a fresh index and switched to it."

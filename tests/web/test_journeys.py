@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -209,3 +210,35 @@ def test_officers_approve_with_one_key_and_others_cannot_open_the_console(
     assert client.get("/console/analytics/").status_code == 403
     client.logout()
     assert client.get("/console/").status_code == 302  # to sign in
+
+
+SIGNED_IN_PAGES = {
+    "vendor": ["/workspace/firm/", "/workspace/introductions/"],
+    "buyer": ["/workspace/briefs/", "/workspace/briefs/new/", "/workspace/briefs/b-axe/", "/workspace/introductions/"],
+    "officer": ["/console/", "/console/briefs/b-axe/", "/console/pipeline/", "/console/analytics/",
+                "/console/operations/"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", list(SIGNED_IN_PAGES))
+def test_workspace_and_console_pages_have_no_serious_accessibility_violations(
+    catalogue, open_page, user_factory, role
+):
+    from tests.factories import make_brief, make_buyer
+    from vendors.models import Vendor
+
+    buyer = make_buyer()
+    make_brief(buyer, external_id="b-axe", title="Flutter app", services=["Mobile App Development"],
+               technologies=["Flutter"])  # fmt: skip
+    memberships: dict[str, dict[str, Any]] = {
+        "vendor": {"vendor": Vendor.objects.get(external_id="indus")},
+        "buyer": {"buyer": buyer},
+    }
+    user = user_factory(role, **memberships.get(role, {}))
+    page = open_page()
+    sign_in(page.tab, user.username)
+    found = {}
+    for path in SIGNED_IN_PAGES[role]:
+        page.tab.goto(path)
+        found[path] = page.serious_accessibility_violations()
+    assert found == {path: [] for path in SIGNED_IN_PAGES[role]}

@@ -109,7 +109,25 @@ function setupReviewKeys(list) {
   });
 }
 
+// A running job's page follows its progress.
+function followJob(element) {
+  const bar = element.querySelector("[data-job-progress]");
+  const status = element.querySelector("[data-job-status]");
+  const message = element.querySelector("[data-job-message]");
+  async function poll() {
+    const response = await fetch(element.dataset.job);
+    if (!response.ok) return;
+    const job = await response.json();
+    bar.value = job.progress;
+    status.textContent = job.status;
+    message.textContent = job.message;
+    if (job.status === "queued" || job.status === "running") setTimeout(poll, 1000);
+  }
+  if (status.textContent === "queued" || status.textContent === "running") setTimeout(poll, 500);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-job]").forEach(followJob);
   document.querySelectorAll("[data-review]").forEach(setupReviewKeys);
   document.querySelectorAll("input[data-autocomplete]").forEach(setupAutocomplete);
   document.querySelectorAll("form[data-autosubmit]").forEach(setupAutoSubmit);
