@@ -19,6 +19,7 @@ from django.db import DatabaseError
 from pydantic import ValidationError
 
 from core.money import RateTable
+from core.outbox import consumers_deferred
 from core.schema import KeyedRecord, field_errors, validate_record
 
 
@@ -134,16 +135,18 @@ class JsonLinesImporter(Generic[R]):
     ) -> ImportReport:
         report = ImportReport()
         batch: dict[str, tuple[int, R]] = {}
-        for number, value in read_json_lines(lines):
-            report.lines += 1
-            record = self._validate(number, value, report)
-            if record is None:
-                continue
-            key = record.external_id
-            if key in batch or len(batch) >= self.batch_size:
-                self._flush(batch, report, progress)
-            batch[key] = (number, record)
-        self._flush(batch, report, progress)
+        # Each batch commits on its own; the search index is told once, at the end.
+        with consumers_deferred():
+            for number, value in read_json_lines(lines):
+                report.lines += 1
+                record = self._validate(number, value, report)
+                if record is None:
+                    continue
+                key = record.external_id
+                if key in batch or len(batch) >= self.batch_size:
+                    self._flush(batch, report, progress)
+                batch[key] = (number, record)
+            self._flush(batch, report, progress)
         return report
 
     def _validate(

@@ -37,7 +37,7 @@ class DrainReport:
     error: str = ""
 
 
-def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 500) -> DrainReport:
+def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 2500) -> DrainReport:
     """Index every pending vendor change; stops at the first backend failure, leaving the
     failed batch in the outbox with its attempt count and error."""
     backend = backend or get_search_backend()

@@ -80,3 +80,30 @@ def test_rebuild_command_indexes_everything_and_switches(configured_backend, cap
     call_command("rebuild_search_index")
     assert "Indexed 5 vendors" in capsys.readouterr().out
     assert indexed_ids(configured_backend) == {f"pk-b{n}" for n in range(5)}
+
+
+def test_an_import_tells_the_index_once_at_the_end(configured_backend, monkeypatch):
+    import json
+
+    from core.interchange import JsonLinesImporter
+    from search import sync
+    from tests.factories import VendorRecordFactory
+    from vendors.schema import VendorRecord
+    from vendors.services import vendors_upsert
+
+    calls: list[int] = []
+    real = sync.sync_search_index
+
+    def counting() -> object:
+        calls.append(OutboxEvent.objects.count())  # events waiting when the index is told
+        return real()
+
+    monkeypatch.setattr(sync, "sync_search_index", counting)
+    lines = [
+        json.dumps(VendorRecordFactory(external_id=f"pk-bulk-{n}")) for n in range(1200)
+    ]  # 3 batches
+    JsonLinesImporter(VendorRecord, vendors_upsert).run(lines)
+    assert calls == [1200]  # one drain, after the last batch committed
+    assert configured_backend.count() == 1200 and not OutboxEvent.objects.exists()
+    make_vendor(external_id="pk-single")  # outside an import: told after its own commit
+    assert calls == [1200, 1] and configured_backend.count() == 1201
