@@ -1,0 +1,164 @@
+"""Search and match through HTTP: gunicorn serving the app, 20 concurrent clients.
+
+    .venv/bin/python bench/load.py --sizes 100000 [--workers 3 --clients 20 --seconds 20]
+
+Each size: a fresh SQLite database and embedded index loaded by ``load_demo`` (seed 11)
+in a temporary directory; gunicorn (``--preload``, sync workers) serves it on
+127.0.0.1; 20 client threads in this process send requests back to back for a fixed
+time — first directory searches (``/api/v1/search/vendors`` with the demo's vocabulary
+and one or two filters), then match requests (``/api/v1/briefs/{id}/matches`` as an
+officer, each brief asked for once, so results come from the ranker, not the cache).
+Target (docs/benchmarks.md): p95 ≤ 150 ms (search) and ≤ 250 ms (match) at 20
+concurrent clients on a 2-core machine. A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import harness  # bench/harness.py (this script's own folder is on sys.path)
+
+PORT = 8907
+WORDS = ["react native", "flutter", "django", "odoo", "erp", "fintech", "machine learning", "shopify",
+         "laravel", "data engineering", "ui ux", "cybersecurity", "kotlin", "salesforce", "devops"]  # fmt: skip
+FILTERS = ["city=Lahore", "city=Karachi", "city=Islamabad", "team_band=10-49", "certifications=ISO+27001",
+           "rate_band=25-49", "industries=Fintech"]  # fmt: skip
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=harness.ROOT, env=env, check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+def load(
+    paths: list[str], clients: int, seconds: float, headers: dict[str, str]
+) -> tuple[list[float], int]:
+    """``clients`` threads send ``paths`` (shared, in order) until time is up."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    cursor = iter(range(10**9))
+    deadline = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal failures
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                path = paths[next(cursor) % len(paths)]
+            start = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                ok = False
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed) if ok else None
+                failures += not ok
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures
+
+
+def run_one(size: int, workdir: Path, workers: int, clients: int, seconds: float) -> dict:
+    env = {**os.environ, "RAABTA_DATA_DIR": str(workdir), "DJANGO_DEBUG": "false",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "RAABTA_THROTTLE_ANON": "1000000/min",
+           "RAABTA_THROTTLE_USER": "1000000/min"}  # fmt: skip
+    manage(env, "migrate", "--verbosity", "0")
+    manage(
+        env,
+        "load_demo",
+        "--size",
+        str(size),
+        "--briefs",
+        "400",
+        "--seed",
+        "11",
+        "--no-users",
+        "--open-briefs",
+        "0",
+    )
+    token = manage(env, "shell", "-c", (
+        "from accounts.services import user_create; from rest_framework.authtoken.models import Token; "
+        "print(Token.objects.create(user=user_create(username='bench', password='x', role='officer')).key)"
+    )).strip().splitlines()[-1]  # fmt: skip
+    briefs = json.loads(manage(env, "shell", "-c", (
+        "import json; from buyers.models import Brief; "
+        "print(json.dumps(list(Brief.objects.order_by('?').values_list('external_id', flat=True))))"
+    )).strip().splitlines()[-1])  # fmt: skip
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{PORT}", "--preload", "--timeout", "120"],
+        cwd=harness.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
+                    "GET", "/api/v1/health/"
+                )
+                break
+            except OSError:
+                time.sleep(0.2)
+        rng = random.Random(11)
+        searches = [f"/api/v1/search/vendors?q={rng.choice(WORDS).replace(' ', '+')}&"
+                    + "&".join(rng.sample(FILTERS, rng.randint(1, 2))) + f"&page={rng.randint(1, 3)}"
+                    for _ in range(5000)]  # fmt: skip
+        load(searches[:200], clients, 3, {})  # warm-up
+        search, search_failed = load(searches[200:], clients, seconds, {})
+        headers = {"Authorization": f"Token {token}"}
+        matches = [f"/api/v1/briefs/{b}/matches?limit=20" for b in briefs]
+        load(matches[:40], clients, 3, headers)  # warm-up (these briefs are then cached)
+        match, match_failed = load(matches[40:], clients, seconds, headers)
+    finally:
+        server.terminate()
+        server.wait()
+    return {
+        "size": size, "workers": workers, "clients": clients,
+        "search_p50": statistics.median(search), "search_p95": harness.percentile(search, 95),
+        "search_rps": len(search) / seconds, "search_failed": search_failed,
+        "match_p50": statistics.median(match), "match_p95": harness.percentile(match, 95),
+        "match_rps": len(match) / seconds, "match_failed": match_failed,
+    }  # fmt: skip
+
+
+def main() -> None:
+    parser = harness.parser(__doc__)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    if args.one:
+        harness.run_here(
+            lambda workdir: run_one(args.one, workdir, args.workers, args.clients, args.seconds)
+        )
+        return
+    harness.run_sizes(
+        __file__, args.sizes, ["--workers", str(args.workers), "--clients", str(args.clients), "--seconds", str(args.seconds)],
+        f"{'vendors':>8} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}",
+        lambda f: (f"{f['size']:>8,} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
+                   f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
+                   f"{f['search_failed'] + f['match_failed']:>6}"),
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
