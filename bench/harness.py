@@ -58,6 +58,11 @@ def run_sizes(
         print(row(json.loads(child.stdout.strip().splitlines()[-1])))
 
 
+def demo_args(size: int) -> list[str]:
+    """``load_demo`` arguments every benchmark uses: seed 11, 400 briefs, no accounts."""
+    return ["load_demo", "--size", str(size), "--briefs", "400", "--seed", "11", "--no-users"]
+
+
 def setup_django(workdir: Path) -> None:
     os.environ["RAABTA_DATA_DIR"] = str(workdir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"

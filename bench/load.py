@@ -83,19 +83,7 @@ def run_one(size: int, workdir: Path, workers: int, clients: int, seconds: float
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "RAABTA_THROTTLE_ANON": "1000000/min",
            "RAABTA_THROTTLE_USER": "1000000/min"}  # fmt: skip
     manage(env, "migrate", "--verbosity", "0")
-    manage(
-        env,
-        "load_demo",
-        "--size",
-        str(size),
-        "--briefs",
-        "400",
-        "--seed",
-        "11",
-        "--no-users",
-        "--open-briefs",
-        "0",
-    )
+    manage(env, *harness.demo_args(size), "--open-briefs", "0")
     token = manage(env, "shell", "-c", (
         "from accounts.services import user_create; from rest_framework.authtoken.models import Token; "
         "print(Token.objects.create(user=user_create(username='bench', password='x', role='officer')).key)"

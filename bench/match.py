@@ -31,17 +31,7 @@ def run_one(size: int, workdir: Path) -> dict:
     from matchmaking.ranking import features
 
     call_command("migrate", verbosity=0)
-    call_command(
-        "load_demo",
-        "--size",
-        str(size),
-        "--briefs",
-        "400",
-        "--seed",
-        "11",
-        "--no-users",
-        verbosity=0,
-    )
+    call_command(*harness.demo_args(size), verbosity=0)
     harness.prepare_process()  # as config/wsgi.py does in a server
     briefs = list(Brief.objects.select_related("buyer").order_by("external_id")[:170])
 

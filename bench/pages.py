@@ -31,17 +31,7 @@ def run_one(size: int, workdir: Path) -> dict:
     from buyers.models import Brief
 
     call_command("migrate", verbosity=0)
-    call_command(
-        "load_demo",
-        "--size",
-        str(size),
-        "--briefs",
-        "400",
-        "--seed",
-        "11",
-        "--no-users",
-        verbosity=0,
-    )
+    call_command(*harness.demo_args(size), verbosity=0)
     harness.prepare_process()
     client = Client()
     client.force_login(user_create(username="bench-officer", password="x", role="officer"))
