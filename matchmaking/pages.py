@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,7 +28,7 @@ from pydantic import ValidationError
 
 from buyers.models import Brief, Buyer
 from buyers.schema import BriefRecord, BuyerRecord
-from buyers.selectors import briefs_visible_to, buyer_of_member
+from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
 from core.errors import Conflict, Refused
 from core.forms import error_field, form_number, split_list, unique_external_id
@@ -175,8 +176,6 @@ def briefs_page(request: HttpRequest) -> HttpResponse:
 def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResponse:
     """Buyer members: post a brief (creating their organisation the first time) or edit
     one of their own; the budget stays in their currency."""
-    from buyers.selectors import brief_record
-
     user = _buyer_only(request)
     organisation = buyer_of_member(user)
     brief = (
@@ -213,10 +212,15 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
             prefix = "org." if organisation is None and error.title == "BuyerRecord" else ""
             for path, reasons in field_errors(error).items():
                 errors.setdefault(prefix + error_field(path), []).extend(reasons)
-        else:
-            if organisation is None:
-                buyer_save(record=organisation_record, member=user)
-            saved = brief_save(record=record)
+        if organisation is None and not request.POST.get("org.name", "").strip():
+            errors.setdefault("org.name", []).append(
+                "Name your organisation (firms see it once introduced)."
+            )
+        if not errors:
+            with transaction.atomic():  # the organisation and its first brief, or neither
+                if organisation is None:
+                    buyer_save(record=organisation_record, member=user)
+                saved = brief_save(record=record)
             messages.success(
                 request, "Brief saved. Your shortlist is below; officers are reviewing it too."
             )

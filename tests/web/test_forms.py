@@ -1,0 +1,67 @@
+"""Page forms validate like the API: errors next to the field, nothing stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from buyers.models import Brief, Buyer
+from vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_brief_with_a_bad_budget_is_refused_next_to_the_field(client, user_factory):
+    client.force_login(user_factory("buyer"))
+    body = {"org.name": "Hafen GmbH", "org.country": "DE", "title": "Fleet app", "budget.max": "lots",
+            "budget.currency": "EUR"}  # fmt: skip
+    response = client.post("/workspace/briefs/new/", body)
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert list(errors) == ["budget.max"]
+    assert b'id="e-budgetmax"' in response.content and b'value="Fleet app"' in response.content
+    assert not Brief.objects.exists() and not Buyer.objects.exists()
+
+
+def test_a_buyer_without_an_organisation_must_name_it(client, user_factory):
+    client.force_login(user_factory("buyer"))
+    response = client.post(
+        "/workspace/briefs/new/", {"title": "Fleet app", "org.country": "Atlantis"}
+    )
+    assert {"org.name", "org.country"} <= set(response.context["errors"])
+    assert not Brief.objects.exists()
+
+
+def test_a_good_brief_creates_the_organisation_and_joins_the_buyer(client, user_factory):
+    user = user_factory("buyer")
+    client.force_login(user)
+    body = {"org.name": "Hafen GmbH", "org.country": "DE", "org.timezone": "Europe/Berlin", "title": "Fleet app",
+            "services": "Mobile App Development", "budget.max": "60000", "budget.currency": "EUR"}  # fmt: skip
+    response = client.post("/workspace/briefs/new/", body)
+    brief = Brief.objects.get()
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/workspace/briefs/{brief.external_id}/"
+    )
+    assert brief.buyer is not None
+    assert (
+        brief.buyer.members.get().user == user
+        and brief.budget_currency == "EUR"
+        and brief.budget_max_usd
+    )
+    again = client.post("/workspace/briefs/new/", {**body, "title": "Second app"})
+    assert again.status_code == 302 and Buyer.objects.count() == 1  # the organisation is reused
+
+
+def test_a_firm_profile_with_bad_portfolio_year_keeps_everything_typed(client, user_factory):
+    client.force_login(user_factory("vendor"))
+    body = {"name": "Chenab Apps", "services": "Mobile App Development", "portfolio_rows": "1",
+            "portfolio[0].title": "Fleet app", "portfolio[0].year": "20x6"}  # fmt: skip
+    response = client.post("/workspace/firm/", body)
+    assert list(response.context["errors"]) == ["portfolio[0].year"]
+    assert b'value="Fleet app"' in response.content and b'value="20x6"' in response.content
+    assert not Vendor.objects.exists()
+    response = client.post("/workspace/firm/", {**body, "portfolio[0].year": "2016"})
+    assert response.status_code == 302
+    vendor = Vendor.objects.get()
+    assert vendor.name == "Chenab Apps" and vendor.portfolio[0]["year"] == 2016
+    assert vendor.members.get().user.role == "vendor"
