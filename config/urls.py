@@ -49,6 +49,11 @@ pages: list[URLPattern | URLResolver] = [
         matchmaking_pages.brief_request,
         name="brief-request",
     ),
+    path(
+        "workspace/briefs/<str:external_id>/shortlist/",
+        matchmaking_pages.brief_shortlist,
+        name="brief-shortlist",
+    ),
     path("console/", matchmaking_pages.console_queue, name="console"),
     path(
         "console/briefs/<str:external_id>/", matchmaking_pages.console_review, name="console-review"

@@ -176,3 +176,22 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"introduction {self.pk} ({self.stage})"
+
+
+class Shortlisted(models.Model):
+    """A firm a buyer keeps on a brief's shortlist (to compare, or to ask for an
+    introduction later). The buyer's own list; officers see it on the review."""
+
+    brief = models.ForeignKey("buyers.Brief", on_delete=models.CASCADE, related_name="shortlisted")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["brief", "vendor"], name="shortlisted_once")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} on the shortlist of {self.brief_id}"

@@ -37,7 +37,7 @@ from core.models import Job
 from core.money import RateTable
 from core.schema import field_errors, validate_record
 from matchmaking import analytics, curation, introductions
-from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.models import Introduction, Match, RejectReason, Review, Shortlisted
 from matchmaking.ranking.features import FEATURES
 from matchmaking.services import match_brief
 from vendors.models import EngagementModel, Vendor
@@ -247,9 +247,27 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     requested = {m.vendor.external_id: m for m in Match.objects.filter(brief=brief).select_related("vendor")
                  if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED}  # fmt: skip
     intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
+    saved = list(Shortlisted.objects.filter(brief=brief).select_related("vendor"))
     return render(request, "matchmaking/brief_detail.html", {
         "brief": brief, "result": result, "requested": requested, "introductions": intros,
+        "saved": saved, "saved_ids": {s.vendor.external_id for s in saved},
     })  # fmt: skip
+
+
+@require_POST
+@login_required
+def brief_shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
+    """The brief's buyer members keep a firm on the brief's shortlist, or take it off."""
+    user = _buyer_only(request)
+    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
+    vendor = get_object_or_404(Vendor, external_id=request.POST.get("vendor", ""))
+    removed, _ = Shortlisted.objects.filter(brief=brief, vendor=vendor).delete()
+    if not removed:
+        Shortlisted.objects.create(brief=brief, vendor=vendor, added_by=user)
+    messages.success(
+        request, f"{vendor.name} {'taken off' if removed else 'added to'} your shortlist."
+    )
+    return redirect("brief-detail", brief.external_id)
 
 
 @require_POST

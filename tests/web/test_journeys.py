@@ -133,11 +133,14 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     buyer.get_by_label("Budget up to").fill("60000")
     buyer.get_by_label("Required certifications").fill("ISO 27001")
     buyer.get_by_role("button", name="Post brief and see matches").click()
-    expect(buyer.get_by_role("heading", name="Your shortlist")).to_be_visible()
+    expect(buyer.get_by_role("heading", name="Ranked matches")).to_be_visible()
     first = buyer.locator(".result").first
     assert first.get_by_role("link").inner_text().startswith("1. ")
     assert first.locator(".reasons li").count() >= 1  # reasons in plain words
     assert "Ravi Apps" not in buyer.locator(".results").inner_text()  # no ISO 27001: filtered
+    buyer.get_by_role("button", name="Add Chenab Fleet Apps to shortlist").click()
+    expect(buyer.get_by_text("Chenab Fleet Apps added to your shortlist.")).to_be_visible()
+    expect(buyer.get_by_role("list", name="Your shortlist")).to_contain_text("Chenab Fleet Apps")
 
     # 3. An officer approves Chenab; the vendor accepts; the buyer confirms; won in EUR.
     officer = open_page().tab

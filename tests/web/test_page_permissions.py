@@ -27,6 +27,7 @@ def test_a_buyer_sees_only_its_own_briefs(signed_in):
     assert client.get("/workspace/briefs/b-theirs/").status_code == 404
     assert client.get("/workspace/briefs/b-theirs/edit/").status_code == 404
     assert client.post("/workspace/briefs/b-theirs/request/", {"vendor": "x"}).status_code == 404
+    assert client.post("/workspace/briefs/b-theirs/shortlist/", {"vendor": "x"}).status_code == 404
     assert b"b-theirs" not in client.get("/workspace/briefs/").content
 
 
