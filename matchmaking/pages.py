@@ -254,13 +254,18 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     })  # fmt: skip
 
 
+def _buyer_brief_and_vendor(request: HttpRequest, external_id: str) -> tuple[Any, Brief, Vendor]:
+    """For a buyer's action on one of its briefs about the firm named in the form."""
+    user = _buyer_only(request)
+    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
+    return user, brief, get_object_or_404(Vendor, external_id=request.POST.get("vendor", ""))
+
+
 @require_POST
 @login_required
 def brief_shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
     """The brief's buyer members keep a firm on the brief's shortlist, or take it off."""
-    user = _buyer_only(request)
-    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
-    vendor = get_object_or_404(Vendor, external_id=request.POST.get("vendor", ""))
+    user, brief, vendor = _buyer_brief_and_vendor(request, external_id)
     removed, _ = Shortlisted.objects.filter(brief=brief, vendor=vendor).delete()
     if not removed:
         Shortlisted.objects.create(brief=brief, vendor=vendor, added_by=user)
@@ -274,9 +279,7 @@ def brief_shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
 @login_required
 def brief_request(request: HttpRequest, external_id: str) -> HttpResponse:
     """The brief's buyer members ask officers to introduce them to a firm."""
-    user = _buyer_only(request)
-    brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
-    vendor = get_object_or_404(Vendor, external_id=request.POST.get("vendor", ""))
+    user, brief, vendor = _buyer_brief_and_vendor(request, external_id)
     if _decided(request, lambda: curation.match_add(brief=brief, vendor=vendor, actor=user)):
         messages.success(request, f"Asked the trade officers to introduce you to {vendor.name}.")
     return redirect("brief-detail", brief.external_id)
