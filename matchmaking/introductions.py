@@ -138,16 +138,29 @@ def _move(introduction: Introduction, *, actor: User, version: int, expected: tu
     return introduction
 
 
+# Each side's turn: who answers, at which stage, and where a yes leads.
+OPT_IN = {
+    "vendor": (Stage.AWAITING_VENDOR, Stage.AWAITING_BUYER, "accept"),
+    "buyer": (Stage.AWAITING_BUYER, Stage.INTRODUCED, "confirm"),
+}
+
+
+def _answer(
+    introduction: Introduction, *, side: str, actor: User, version: int, yes: bool
+) -> Introduction:
+    waiting, next_stage, verb = OPT_IN[side]
+    changes: dict[str, Any] = (
+        {"stage": next_stage} if yes else {"stage": Stage.DECLINED, "declined_by": side}
+    )
+    return _move(introduction, actor=actor, version=version, changes=changes, expected=(waiting,),
+                 action=f"introduction.{side}_{verb if yes else 'decline'}")  # fmt: skip
+
+
 @transaction.atomic
 def introduction_vendor_answer(*, introduction: Introduction, actor: User, version: int,
                                accept: bool) -> Introduction:  # fmt: skip
     """The invited vendor accepts (the buyer is asked to confirm) or declines."""
-    changes: dict[str, Any] = (
-        {"stage": Stage.AWAITING_BUYER} if accept else {"stage": Stage.DECLINED, "declined_by": "vendor"}
-    )  # fmt: skip
-    introduction = _move(introduction, actor=actor, version=version, changes=changes,
-                         expected=(Stage.AWAITING_VENDOR,),
-                         action="introduction.vendor_" + ("accept" if accept else "decline"))  # fmt: skip
+    introduction = _answer(introduction, side="vendor", actor=actor, version=version, yes=accept)
     if accept:
         match = introduction.match
         email_queue(
@@ -165,12 +178,7 @@ def introduction_vendor_answer(*, introduction: Introduction, actor: User, versi
 def introduction_buyer_answer(*, introduction: Introduction, actor: User, version: int,
                               confirm: bool) -> Introduction:  # fmt: skip
     """The buyer confirms (both sides now see each other) or declines."""
-    changes: dict[str, Any] = (
-        {"stage": Stage.INTRODUCED} if confirm else {"stage": Stage.DECLINED, "declined_by": "buyer"}
-    )  # fmt: skip
-    introduction = _move(introduction, actor=actor, version=version, changes=changes,
-                         expected=(Stage.AWAITING_BUYER,),
-                         action="introduction.buyer_" + ("confirm" if confirm else "decline"))  # fmt: skip
+    introduction = _answer(introduction, side="buyer", actor=actor, version=version, yes=confirm)
     if confirm:
         match = introduction.match
         record_label(match, Stage.INTRODUCED)
