@@ -38,6 +38,22 @@ def run_here(measure: Callable[[Path], dict[str, Any]]) -> None:
         print(json.dumps(measure(Path(workdir))))
 
 
+def dispatch(
+    args: argparse.Namespace,
+    script: str,
+    measure: Callable[[int, Path], dict[str, Any]],
+    extra: list[str],
+    header: str,
+    row: Callable[[dict[str, Any]], str],
+) -> None:
+    """A benchmark's ``main``: as the child (``--one SIZE``) measure one size; as the
+    parent run one child per size (passing ``extra`` arguments on) and print the table."""
+    if args.one:
+        run_here(lambda workdir: measure(args.one, workdir))
+    else:
+        run_sizes(script, args.sizes, extra, header, row)
+
+
 def run_sizes(
     script: str,
     sizes: list[int],

@@ -150,16 +150,11 @@ def main() -> None:
                         help="match requests drawn from this many briefs, with Redis as the shared cache "
                              "(default 0: every brief once, local caches)")  # fmt: skip
     args = parser.parse_args()
-    if args.one:
-        harness.run_here(
-            lambda workdir: run_one(
-                args.one, workdir, args.workers, args.clients, args.seconds, args.pool
-            )
-        )
-        return
-    harness.run_sizes(
-        __file__, args.sizes, ["--workers", str(args.workers), "--clients", str(args.clients), "--seconds", str(args.seconds),
-                                  "--pool", str(args.pool)],
+    harness.dispatch(
+        args, __file__,
+        lambda size, workdir: run_one(size, workdir, args.workers, args.clients, args.seconds, args.pool),
+        ["--workers", str(args.workers), "--clients", str(args.clients), "--seconds", str(args.seconds),
+         "--pool", str(args.pool)],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}",
         lambda f: (f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
                    f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "

@@ -81,11 +81,8 @@ def run_one(size: int, workdir: Path) -> dict:
 
 def main() -> None:
     args = harness.parser(__doc__).parse_args()
-    if args.one:
-        harness.run_here(lambda workdir: run_one(args.one, workdir))
-        return
-    harness.run_sizes(
-        __file__, args.sizes, [],
+    harness.dispatch(
+        args, __file__, lambda size, workdir: run_one(size, workdir), [],
         f"{'vendors':>8} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'train s':>8} {'pairs':>6} {'RSS MB':>7}",
         lambda f: (f"{f['size']:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
                    f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"),

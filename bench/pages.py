@@ -75,11 +75,8 @@ def run_one(size: int, workdir: Path) -> dict:
 
 def main() -> None:
     args = harness.parser(__doc__).parse_args()
-    if args.one:
-        harness.run_here(lambda workdir: run_one(args.one, workdir))
-        return
-    harness.run_sizes(
-        __file__, args.sizes, [],
+    harness.dispatch(
+        args, __file__, lambda size, workdir: run_one(size, workdir), [],
         f"{'vendors':>8} {'search p50':>11} {'search p95':>11} {'match p50':>10} {'match p95':>10}",
         lambda f: f"{f['size']:>8,} {f['search_p50']:>11.1f} {f['search_p95']:>11.1f} {f['match_p50']:>10.1f} {f['match_p95']:>10.1f}",
     )  # fmt: skip

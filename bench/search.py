@@ -106,11 +106,8 @@ def main() -> None:
     parser = harness.parser(__doc__)
     parser.add_argument("--queries", type=int, default=1000)
     args = parser.parse_args()
-    if args.one:
-        harness.run_here(lambda workdir: run_one(args.one, workdir, args.queries))
-        return
-    harness.run_sizes(
-        __file__, args.sizes, ["--queries", str(args.queries)],
+    harness.dispatch(
+        args, __file__, lambda size, workdir: run_one(size, workdir, args.queries), ["--queries", str(args.queries)],
         f"{'vendors':>8} {'import+index/s':>15} {'rebuild s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'hits p50':>9} {'RSS MB':>7}",
         lambda f: (f"{f['size']:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
                    f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"),

@@ -12,7 +12,7 @@ class MatchmakingConfig(AppConfig):
         from core.jobs import register_job
         from core.outbox import register_consumer
         from core.tasks import enqueue
-        from matchmaking.learning import train_job
+        from matchmaking.jobs import train_job
 
         register_job("train_ranker", "Train and evaluate the ranker", train_job)
         # A created or changed brief gets suggestions for the officers' queue.

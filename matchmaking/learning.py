@@ -161,16 +161,3 @@ def evaluate(
         metrics["recall@50"] = summarise(full)["recall@50"]
         results[name] = metrics
     return results
-
-
-def train_job(report: Callable[[float, str], None]) -> str:
-    """``train_ranker`` as a console job: trains, evaluates against the current ranker
-    on held-out briefs, saves the model (promoted only if not worse)."""
-    import io
-
-    from django.core.management import call_command
-
-    report(0.05, "Building the training set from recorded outcomes…")
-    out = io.StringIO()
-    call_command("train_ranker", stdout=out)
-    return out.getvalue().strip()

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -303,9 +304,11 @@ def console_queue(request: HttpRequest) -> HttpResponse:
         reviews = reviews.filter(officer_id=request.user.pk)
     elif officer == "none":
         reviews = reviews.filter(officer__isnull=True)
-    reviews = reviews.order_by("brief__published_at", "opened_at", "id")[:100]
-    rows = [{"review": r, "waiting": Match.objects.filter(brief=r.brief, state=Match.State.SUGGESTED).count()}
-            for r in reviews]  # fmt: skip
+    waiting = Count("brief__matches", filter=Q(brief__matches__state=Match.State.SUGGESTED))
+    reviews = reviews.annotate(waiting=waiting).order_by("brief__published_at", "opened_at", "id")[
+        :100
+    ]
+    rows = [{"review": r, "waiting": r.waiting} for r in reviews]
     sectors = sorted(
         set(Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True))
         - {""}

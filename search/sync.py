@@ -10,7 +10,7 @@ with the database and repairs what differs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,25 +114,31 @@ def repair_drift(drift: Drift, backend: SearchBackend | None = None) -> None:
     bump_generation()
 
 
-def rebuild(backend: SearchBackend | None = None) -> int:
-    """Build a fresh index from every vendor and switch to it atomically."""
+def rebuild(
+    backend: SearchBackend | None = None, *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Build a fresh index from every vendor and switch to it atomically; ``progress``
+    hears the number of documents built so far, every 1,000."""
     backend = backend or get_search_backend()
-    count = backend.rebuild(vendor_documents())
+    documents = vendor_documents()
+    if progress is not None:
+        documents = _counted(documents, progress)
+    count = backend.rebuild(documents)
     bump_generation()
     return count
+
+
+def _counted(
+    documents: Iterable[dict[str, Any]], progress: Callable[[int], None]
+) -> Iterator[dict[str, Any]]:
+    for number, document in enumerate(documents, start=1):
+        if number % 1000 == 0:
+            progress(number)
+        yield document
 
 
 def rebuild_job(report: Callable[[float, str], None]) -> str:
     """``rebuild`` as a console job, reporting the share of vendors indexed."""
     total = max(1, vendor_list().count())
-
-    def counted() -> Iterator[dict[str, Any]]:
-        for number, document in enumerate(vendor_documents(), start=1):
-            if number % 1000 == 0:
-                report(number / total, f"{number:,} of {total:,} vendors indexed")
-            yield document
-
-    backend = get_search_backend()
-    count = backend.rebuild(counted())
-    bump_generation()
+    count = rebuild(progress=lambda n: report(n / total, f"{n:,} of {total:,} vendors indexed"))
     return f"Indexed {count:,} vendors into a fresh index and switched to it."
