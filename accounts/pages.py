@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
@@ -44,7 +45,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
-            user, _ = user_sign_up(username=data["username"], password=data["password"], email=data["email"],
+            user = user_sign_up(username=data["username"], password=data["password"], email=data["email"],
                                    role=data["role"])  # fmt: skip
         except ValidationError as error:
             form.add_error("password", error)
@@ -64,3 +65,17 @@ class SignInView(LoginView):
 
 class SignOutView(LogoutView):
     """Signed-in users: sign out (POST only)."""
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): 429, as JSON
+    on the API and as a page elsewhere."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    message = f"Too many wrong passwords; try again in {minutes} minutes."
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message}, status=429, headers={"Retry-After": str(minutes * 60)}
+        )
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

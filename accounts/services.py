@@ -1,21 +1,30 @@
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.models import User
 
 
+def token_issue(*, user: User) -> dict[str, Any]:
+    """A new API token for ``user``: the secret is shown once and stored hashed; it
+    expires after ``REST_KNOX["TOKEN_TTL"]``."""
+    instance, secret = AuthToken.objects.create(user=user)
+    return {"token": secret, "expiry": instance.expiry}
+
+
 @transaction.atomic
-def user_sign_up(*, username: str, password: str, email: str, role: str) -> tuple[User, str]:
+def user_sign_up(*, username: str, password: str, email: str, role: str) -> User:
     """Self sign-up for vendor and buyer members (officers are created by admins).
-    Returns the user and an API token. Raises Django ``ValidationError`` on a weak password."""
+    Raises Django ``ValidationError`` on a weak password."""
     if role not in {User.Role.VENDOR, User.Role.BUYER}:
         raise ValueError("only vendor and buyer members sign up themselves")
     user = User(username=username, email=email, role=role)
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    return user, Token.objects.create(user=user).key
+    return user
 
 
 def user_create(*, username: str, password: str, role: str, email: str = "") -> User:

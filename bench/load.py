@@ -85,7 +85,8 @@ def load(
 def run_one(
     size: int, workdir: Path, workers: int, clients: int, seconds: float, pool: int
 ) -> dict:
-    env = {**os.environ, "RAABTA_DATA_DIR": str(workdir), "DJANGO_DEBUG": "false",
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
+           "RAABTA_DATA_DIR": str(workdir), "DJANGO_DEBUG": "false",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "RAABTA_THROTTLE_ANON": "1000000/min",
            "RAABTA_THROTTLE_USER": "1000000/min"}  # fmt: skip
     if pool:  # the production cache: Redis shared by the workers (its own prefix)
@@ -95,8 +96,8 @@ def run_one(
     manage(env, "migrate", "--verbosity", "0")
     manage(env, *harness.demo_args(size), "--open-briefs", "0")
     token = manage(env, "shell", "-c", (
-        "from accounts.services import user_create; from rest_framework.authtoken.models import Token; "
-        "print(Token.objects.create(user=user_create(username='bench', password='x', role='officer')).key)"
+        "from accounts.services import token_issue, user_create; "
+        "print(token_issue(user=user_create(username='bench', password='x', role='officer'))['token'])"
     )).strip().splitlines()[-1]  # fmt: skip
     briefs = json.loads(manage(env, "shell", "-c", (
         "import json; from buyers.models import Brief; "

@@ -9,6 +9,20 @@ from buyers.schema import BriefRecord, BuyerRecord
 from core.api.permissions import OrganisationAccess, has_role, is_officer
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
 from core.interchange import JsonLinesImporter
+from core.upsert import fresh_external_id
+
+
+def _member_id(user: Any, data: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Members' new buyers and briefs get a random id from the server: a chosen id that
+    turned out "taken" would confirm that another buyer's private record exists.
+    Officers, who see every record, choose ids (imports keep theirs)."""
+    if is_officer(user):
+        return data
+    if data.get("external_id"):
+        raise ValidationError(
+            {"external_id": ["assigned by the server for records you create; leave it out"]}
+        )
+    return {**data, "external_id": fresh_external_id(prefix)}
 
 
 class BuyerAccess(OrganisationAccess):
@@ -37,13 +51,16 @@ class BuyerViewSet(RecordViewSet):
     def visible(self, user: Any) -> Any:
         return selectors.buyers_visible_to(user)
 
+    def prepare(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        return _member_id(self.request.user, data, "buyer") if creating else data
+
     def to_record(self, obj: Buyer) -> dict[str, Any]:
         return selectors.buyer_record(obj)
 
     def save_record(self, record: BuyerRecord, *, creating: bool) -> Buyer:
         user = self.request.user
         member = user if creating and has_role(user, "buyer") else None
-        return services.buyer_save(record=record, member=member)  # type: ignore[arg-type]
+        return services.buyer_save(record=record, member=member, create_only=creating)  # type: ignore[arg-type]
 
     def delete_object(self, obj: Buyer) -> None:
         services.buyer_delete(buyer=obj)
@@ -96,6 +113,8 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         user = self.request.user
         if is_officer(user):
             return data
+        if creating:
+            data = _member_id(user, data, "b")
         own = selectors.buyer_of_member(user)  # type: ignore[arg-type]
         if own is None:
             raise ValidationError(
@@ -108,7 +127,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         return {**data, "buyer": {"external_id": own.external_id}}
 
     def save_record(self, record: BriefRecord, *, creating: bool) -> Brief:
-        return services.brief_save(record=record)
+        return services.brief_save(record=record, create_only=creating)
 
     def delete_object(self, obj: Brief) -> None:
         services.brief_delete(brief=obj)

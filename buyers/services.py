@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from buyers.models import Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import buyer_record
 from core.interchange import Outcome
-from core.outbox import outbox_record
+from core.upsert import upsert_rows
 from vendors.services import record_hash
 
 BUYER_FIELDS = ("name", "country", "industry", "timezone", "website", "description")
@@ -23,43 +22,42 @@ _BRIEF_COPIED = (
     "team_size", "location", "published_at",
 )  # fmt: skip
 BRIEF_TOPIC = "brief"  # outbox topic: a brief was created or changed
-_BRIEF_FIELDS = {field.name for field in Brief._meta.concrete_fields} - {"id", "created_at"}
 _BRIEF_KNOWN_KEYS = {*_BRIEF_COPIED, "external_id", "buyer", "budget"}
 
 
-def _apply_buyer(buyer: Buyer, canonical: dict[str, Any]) -> None:
-    for name in BUYER_FIELDS:
-        setattr(buyer, name, canonical.get(name, ""))
-    buyer.name = buyer.name or buyer.external_id
-    buyer.extra = {
+def _buyer_row(external_id: str, canonical: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {name: canonical.get(name, "") for name in BUYER_FIELDS}
+    row["name"] = row["name"] or external_id
+    row["extra"] = {
         key: value for key, value in canonical.items() if key not in {*BUYER_FIELDS, "external_id"}
     }
+    return {**row, "external_id": external_id, "record_hash": record_hash(canonical)}
 
 
 @transaction.atomic
-def buyers_upsert(records: list[BuyerRecord], *, merge: bool = False) -> dict[str, Buyer]:
-    """Create or update buyers; with ``merge`` a record only overrides the fields it
-    gives (how a brief's embedded buyer is applied). Returns buyers by external id."""
-    buyers = {
-        b.external_id: b
-        for b in Buyer.objects.filter(external_id__in=[r.external_id for r in records])
-    }
+def buyers_upsert(
+    records: list[BuyerRecord], *, merge: bool = False, create_only: bool = False
+) -> dict[str, Buyer]:
+    """Create or update buyers (``core.upsert``); with ``merge`` a record only overrides
+    the fields it gives (how a brief's embedded buyer is applied). Returns buyers by
+    external id."""
+    keys = [record.external_id for record in records]
+    stored = (
+        {buyer.external_id: buyer for buyer in Buyer.objects.filter(external_id__in=keys)}
+        if merge
+        else {}
+    )
+    merged: dict[str, dict[str, Any]] = {}  # in order: a later record merges into earlier
     for record in records:
-        buyer = buyers.get(record.external_id)
+        key = record.external_id
         canonical = record.canonical()
-        if buyer is not None and merge:
-            canonical = buyer_record(buyer) | canonical
-        digest = record_hash(canonical)
-        if buyer is None:
-            buyer = buyers[record.external_id] = Buyer(external_id=record.external_id)
-        elif buyer.record_hash == digest:
-            continue
-        else:
-            buyer.version += 1
-        _apply_buyer(buyer, canonical)
-        buyer.record_hash = digest
-        buyer.save()
-    return buyers
+        if merge:
+            base = merged.get(key) or (buyer_record(stored[key]) if key in stored else {})
+            canonical = base | canonical
+        merged[key] = canonical
+    rows = [_buyer_row(key, canonical) for key, canonical in merged.items()]
+    upsert_rows(Buyer, rows, create_only=create_only)
+    return {buyer.external_id: buyer for buyer in Buyer.objects.filter(external_id__in=keys)}
 
 
 def brief_fields(record: BriefRecord) -> dict[str, Any]:
@@ -79,52 +77,36 @@ def brief_fields(record: BriefRecord) -> dict[str, Any]:
 
 
 @transaction.atomic
-def briefs_upsert(records: list[BriefRecord]) -> Outcome:
+def briefs_upsert(records: list[BriefRecord], *, create_only: bool = False) -> Outcome:
     """Create or update briefs by ``external_id`` (and the buyers they name)."""
     buyers = buyers_upsert([r.buyer for r in records if r.buyer], merge=True)
-    existing = {
-        b.external_id: b
-        for b in Brief.objects.filter(external_id__in=[r.external_id for r in records])
-    }
-    created, changed = [], []
-    for record in records:
-        digest = record_hash(record.canonical())
-        brief = existing.get(record.external_id)
-        if brief is not None and brief.record_hash == digest:
-            continue
-        if brief is None:
-            brief = Brief(external_id=record.external_id)
-            created.append(brief)
-        else:
-            brief.version, brief.updated_at = brief.version + 1, timezone.now()
-            changed.append(brief)
-        for name, value in brief_fields(record).items():
-            setattr(brief, name, value)
-        brief.buyer, brief.record_hash = (
-            buyers[record.buyer.external_id] if record.buyer else None,
-            digest,
-        )
-    Brief.objects.bulk_create(created)
-    Brief.objects.bulk_update(changed, sorted(_BRIEF_FIELDS - {"external_id"}))
-    outbox_record(
-        topic=BRIEF_TOPIC, changes=[(b.external_id, b.version, False) for b in created + changed]
-    )
-    unchanged = len(records) - len(created) - len(changed)
-    return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
+    rows = [
+        {
+            **brief_fields(record),
+            "buyer_id": buyers[record.buyer.external_id].id if record.buyer else None,
+            "external_id": record.external_id,
+            "record_hash": record_hash(record.canonical()),
+        }
+        for record in records
+    ]
+    return upsert_rows(Brief, rows, create_only=create_only).announce(BRIEF_TOPIC)
 
 
-def buyer_save(*, record: BuyerRecord, member: User | None = None) -> Buyer:
+def buyer_save(
+    *, record: BuyerRecord, member: User | None = None, create_only: bool = False
+) -> Buyer:
     """Create or replace one buyer; ``member`` (a buyer-role user) joins it."""
     with transaction.atomic():
-        buyer = buyers_upsert([record])[record.external_id]
+        buyer = buyers_upsert([record], create_only=create_only)[record.external_id]
         if member is not None:
             BuyerMember.objects.get_or_create(user=member, defaults={"buyer": buyer})
     return buyer
 
 
-def brief_save(*, record: BriefRecord) -> Brief:
+def brief_save(*, record: BriefRecord, create_only: bool = False) -> Brief:
+    """Create or update one brief (with the buyer it names)."""
     with transaction.atomic():
-        briefs_upsert([record])
+        briefs_upsert([record], create_only=create_only)
         return Brief.objects.select_related("buyer").get(external_id=record.external_id)
 
 

@@ -2,7 +2,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A server entry point runs the production profile unless told otherwise: it refuses
+# to start without DJANGO_SECRET_KEY instead of serving with DEBUG and a public key.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_asgi_application()
 
 from core.runtime import prepare_process  # noqa: E402 — needs the apps loaded

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.pages import SignInView, SignOutView, sign_up
-from core.api.health import HealthView
+from config.health import HealthView
 from core.pages import home
 from matchmaking import pages as matchmaking_pages
 from search.pages import directory
@@ -18,7 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("matchmaking.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
 pages: list[URLPattern | URLResolver] = [

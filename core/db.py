@@ -1,4 +1,5 @@
-"""A bulk insert for wide rows, used by imports where ``bulk_create`` is the bottleneck."""
+"""Bulk insert and update for wide rows, used where ``bulk_create``/``bulk_update``
+are the bottleneck (imports, core.upsert)."""
 
 from __future__ import annotations
 
@@ -56,11 +57,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> No
 
 
 def update_rows(
-    model: type[models.Model], rows: Sequence[dict[str, Any]], fields: Sequence[str]
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    fields: Sequence[str],
+    *,
+    increment: str | None = None,
 ) -> None:
     """Update ``fields`` of existing rows, each given as ``{"id": pk, field: value, …}``,
-    with one ``executemany``. ``bulk_update`` builds a CASE expression per field over
-    the whole batch, which made re-importing changed profiles ~70 rows/s."""
+    with one ``executemany``; ``increment`` names a counter column raised by one in the
+    same statement (``version = version + 1``: overlapping writers never share a value).
+    ``bulk_update`` builds a CASE expression per field over the whole batch, which made
+    re-importing changed profiles ~70 rows/s."""
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
@@ -68,9 +75,13 @@ def update_rows(
     targets: list[models.Field] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
     adapters = [(field.attname, _adapter(field, connection)) for field in targets]
     quote = connection.ops.quote_name
+    assignments = [f"{quote(str(field.column))} = %s" for field in targets]
+    if increment:
+        column = quote(str(meta.get_field(increment).column))  # type: ignore[union-attr]
+        assignments.append(f"{column} = {column} + 1")
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table),
-        ", ".join(f"{quote(str(field.column))} = %s" for field in targets),
+        ", ".join(assignments),
         quote(str(meta.pk.column)),  # type: ignore[union-attr]
     )
     values = [

@@ -19,6 +19,18 @@ def form_number(value: str) -> Any:
     return int(value) if value.isdigit() else (value or None)
 
 
+def posted_rows(post: Any, name: str, *, maximum: int) -> int:
+    """How many repeated rows a form says it posted (a hidden count, as in a Django
+    formset's management form): a whole number from 0 to ``maximum``. Anything else was
+    not sent by our page and is refused, so a forged count cannot hold a worker."""
+    from django.core.exceptions import BadRequest
+
+    value = str(post.get(name, "0") or "0").strip()
+    if not value.isdigit() or int(value) > maximum:
+        raise BadRequest(f"{name}: expected a whole number from 0 to {maximum}")
+    return int(value)
+
+
 def error_field(path: str) -> str:
     """Where a record error shows on a form: ``services[1]`` on ``services``,
     ``portfolio[0].year`` on that input, ``budget.min`` on that input."""

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 import orjson
+from django.conf import settings
 from django.db import DatabaseError
 from pydantic import ValidationError
 
@@ -33,17 +34,29 @@ class LineError:
 
 @dataclass
 class ImportReport:
+    """Counts and per-line errors. Only the first ``max_errors`` errors are listed (a
+    file of a million bad lines must not make a report larger than itself); every
+    rejected line is counted."""
+
     lines: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[LineError] = field(default_factory=list)
+    error_count: int = 0
+    rejected: int = 0
     unknown_labels: dict[str, Counter[str]] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    max_errors: int = 1000
+    _last_rejected_line: int = 0
 
-    @property
-    def rejected(self) -> int:
-        return len({error.line for error in self.errors})
+    def add_error(self, error: LineError) -> None:
+        self.error_count += 1
+        if error.line != self._last_rejected_line:  # errors arrive in line order
+            self.rejected += 1
+            self._last_rejected_line = error.line
+        if len(self.errors) < self.max_errors:
+            self.errors.append(error)
 
     @property
     def seconds(self) -> float:
@@ -61,6 +74,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "errors": [error.__dict__ for error in self.errors],
+            "errors_total": self.error_count,
+            "errors_truncated": self.error_count > len(self.errors),
             "unknown_labels": {
                 kind: dict(counter.most_common()) for kind, counter in self.unknown_labels.items()
             },
@@ -123,17 +138,23 @@ class JsonLinesImporter(Generic[R]):
     batch_size = 500
 
     def __init__(
-        self, record_model: type[R], write_batch: WriteBatch, *, today: date | None = None
+        self,
+        record_model: type[R],
+        write_batch: WriteBatch,
+        *,
+        today: date | None = None,
+        max_errors: int | None = None,
     ):
         self.record_model = record_model
         self.write_batch = write_batch
         self.today = today
         self.rates = RateTable.load()
+        self.max_errors = settings.RAABTA_IMPORT_MAX_ERRORS if max_errors is None else max_errors
 
     def run(
         self, lines: Iterable[str | bytes], *, progress: Progress | None = None
     ) -> ImportReport:
-        report = ImportReport()
+        report = ImportReport(max_errors=self.max_errors)
         batch: dict[str, tuple[int, R]] = {}
         # Each batch commits on its own; the search index is told once, at the end.
         with consumers_deferred():
@@ -153,17 +174,17 @@ class JsonLinesImporter(Generic[R]):
         self, number: int, value: dict[str, Any] | LineError, report: ImportReport
     ) -> R | None:
         if isinstance(value, LineError):
-            report.errors.append(value)
+            report.add_error(value)
             return None
         try:
             record = validate_record(self.record_model, value, rates=self.rates, today=self.today)
         except ValidationError as error:
             external_id = value.get("external_id")
             for path, messages in field_errors(error).items():
-                report.errors.extend(
-                    LineError(number, path, message, str(external_id) if external_id else None)
-                    for message in messages
-                )
+                for message in messages:
+                    report.add_error(
+                        LineError(number, path, message, str(external_id) if external_id else None)
+                    )
             return None
         report.note_unknown(record.unknown_labels())
         return record
@@ -181,7 +202,7 @@ class JsonLinesImporter(Generic[R]):
                 try:
                     self._count(self.write_batch([record]), report)
                 except DatabaseError as error:
-                    report.errors.append(
+                    report.add_error(
                         LineError(
                             number, "(database)", str(error).splitlines()[0], record.external_id
                         )

@@ -8,6 +8,8 @@ kept (``extra="allow"``) and stored in the row's ``extra`` field. Validation nee
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -24,6 +26,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core import codes
 from core.money import USD, RateTable, UnknownCurrency
@@ -33,15 +36,33 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+# Most labels a list may hold (services, technologies, countries, languages …): far
+# above any real profile, low enough that one request cannot buy seconds of CPU.
+MAX_LABELS = 100
 Country = Annotated[str, AfterValidator(codes.country_code)]
 Language = Annotated[str, AfterValidator(codes.language_code)]
 TimeZone = Annotated[str, AfterValidator(codes.time_zone)]
 Currency = Annotated[str, AfterValidator(codes.currency_code)]
-Countries = Annotated[list[Country], AfterValidator(_dedupe)]
-Languages = Annotated[list[Language], AfterValidator(_dedupe)]
+Countries = Annotated[list[Country], Field(max_length=MAX_LABELS), AfterValidator(_dedupe)]
+Languages = Annotated[list[Language], Field(max_length=MAX_LABELS), AfterValidator(_dedupe)]
 Text = Annotated[str, Field(max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-ExternalId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\s/?#]+$")]
+# Words the API uses for its own routes (``…/import``, ``…/export``) are not ids.
+RESERVED_IDS = frozenset({"import", "export"})
+
+
+def _not_reserved(value: str) -> str:
+    if value.casefold() in RESERVED_IDS:
+        raise ValueError(f"'{value}' is reserved; choose another id")
+    return value
+
+
+ExternalId = Annotated[
+    str,
+    Field(min_length=1, max_length=64, pattern=r"^[^\s/?#\x00-\x1f\x7f]+$"),
+    AfterValidator(_not_reserved),
+]
+
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
@@ -164,9 +185,49 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate_record(model: type[M], data: Any, *, rates: RateTable, today: date | None = None) -> M:
-    """Validate one record; raises ``pydantic.ValidationError``."""
+    """Validate one record; raises ``pydantic.ValidationError``. Text anywhere in it,
+    unknown keys included, is checked first (``unsafe_text``)."""
+    problems = list(unsafe_text(data))
+    if problems:
+        raise ValidationError.from_exception_data(
+            model.__name__,
+            [
+                InitErrorDetails(
+                    type=PydanticCustomError("unsafe_text", reason), loc=loc, input=None
+                )
+                for loc, reason in problems
+            ],
+        )
     context = {"rates": rates, "today": today or date.today()}
     return model.model_validate(data, context=context)
+
+
+# C0 controls other than tab and line breaks (NUL included: PostgreSQL cannot store it),
+# DEL, and the bidirectional overrides and isolates that make text display in another
+# order than it is stored (a firm could pose as another in a list).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+MAX_DEPTH = 8
+
+
+def unsafe_text(
+    value: Any, loc: tuple[int | str, ...] = ()
+) -> Iterator[tuple[tuple[int | str, ...], str]]:
+    """``(location, reason)`` for each string (key or value) holding control or
+    bidi-override characters, and for nesting deeper than ``MAX_DEPTH``."""
+    if len(loc) > MAX_DEPTH:
+        yield loc, f"nested deeper than {MAX_DEPTH} levels"
+    elif isinstance(value, str):
+        if _UNSAFE.search(value):
+            yield loc, "contains control or text-direction characters"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _UNSAFE.search(key):
+                yield (*loc, repr(key)), "key contains control or text-direction characters"
+            else:
+                yield from unsafe_text(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from unsafe_text(item, (*loc, index))
 
 
 def field_errors(error: ValidationError) -> dict[str, list[str]]:

@@ -27,16 +27,17 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 from pydantic import ValidationError
 
-from buyers.models import Brief, Buyer
+from buyers.models import Brief
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
 from core.errors import Conflict, Refused
-from core.forms import error_field, form_number, split_list, unique_external_id
+from core.forms import error_field, form_number, split_list
 from core.jobs import job_kinds, job_start
 from core.models import Job
 from core.money import RateTable
 from core.schema import field_errors, validate_record
+from core.upsert import fresh_external_id
 from matchmaking import analytics, curation, introductions
 from matchmaking.models import Introduction, Match, RejectReason, Review, Shortlisted
 from matchmaking.ranking.features import FEATURES
@@ -187,21 +188,14 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         rates = RateTable.load()
         try:
             if organisation is None:
-                org_id = unique_external_id(
-                    Buyer, "buyer", request.POST.get("org.name", ""), user.username
-                )
-                org = {"external_id": org_id,
+                org = {"external_id": fresh_external_id("buyer"),
                        "name": request.POST.get("org.name", "").strip() or None,
                        "country": request.POST.get("org.country", "").strip() or None,
                        "timezone": request.POST.get("org.timezone", "").strip() or None}  # fmt: skip
                 organisation_record = validate_record(
                     BuyerRecord, {k: v for k, v in org.items() if v}, rates=rates
                 )
-            key = (
-                brief.external_id
-                if brief
-                else unique_external_id(Brief, "b", request.POST.get("title", ""), "brief")
-            )
+            key = brief.external_id if brief else fresh_external_id("b")
             published = (
                 brief.published_at if brief and brief.published_at else timezone.localdate()
             ).isoformat()
@@ -220,8 +214,8 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         if not errors:
             with transaction.atomic():  # the organisation and its first brief, or neither
                 if organisation is None:
-                    buyer_save(record=organisation_record, member=user)
-                saved = brief_save(record=record)
+                    buyer_save(record=organisation_record, member=user, create_only=True)
+                saved = brief_save(record=record, create_only=brief is None)
             messages.success(
                 request, "Brief saved. Your shortlist is below; officers are reviewing it too."
             )
@@ -451,6 +445,13 @@ def console_operations(request: HttpRequest) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 messages.error(request, "file: choose a vendors.jsonl file to import")
+                return redirect("console-operations")
+            if (upload.size or 0) > settings.RAABTA_IMPORT_MAX_BYTES:
+                messages.error(
+                    request,
+                    f"file: {upload.size:,} bytes is over the import limit of "
+                    f"{settings.RAABTA_IMPORT_MAX_BYTES:,} bytes",
+                )
                 return redirect("console-operations")
             folder = Path(settings.DATA_DIR) / "uploads"
             folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from search.query import SORTS
+from search.query import MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, suggestions, vendor_search
 
 MAX_PAGE_SIZE = 100
@@ -44,6 +44,10 @@ class VendorSearchParams(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["page"] * attrs["page_size"] > MAX_RESULT_WINDOW:
+            raise serializers.ValidationError(
+                {"page": [f"only the first {MAX_RESULT_WINDOW:,} results can be paged to"]}
+            )
         for low, high in (("min_rate", "max_rate"), ("min_team_size", "max_team_size")):
             if (
                 attrs.get(low) is not None

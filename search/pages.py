@@ -8,12 +8,13 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.query import SORTS
+from search.query import MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
 
 PAGE_SIZE = 20
@@ -46,6 +47,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
+    if page * PAGE_SIZE > MAX_RESULT_WINDOW:
+        raise BadRequest(f"page: only the first {MAX_RESULT_WINDOW:,} results can be paged to")
     query = build_query(text=text, filters=selected, sort=sort, offset=(page - 1) * PAGE_SIZE,
                         limit=PAGE_SIZE)  # fmt: skip
     found = vendor_search(query)

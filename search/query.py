@@ -28,6 +28,14 @@ SORTS = {
 RATE_BANDS = ((25, "0-24"), (50, "25-49"), (100, "50-99"), (None, "100+"))
 TEAM_BANDS = ((10, "1-9"), (50, "10-49"), (250, "50-249"), (1000, "250-999"), (None, "1000+"))
 HIGHLIGHT_FIELDS = ("name", "description", "portfolio_text")
+# The deepest result a search may reach (offset + limit), as Elasticsearch's own
+# index.max_result_window: the embedded engine reserves memory for every position up to
+# it, so an unbounded page number would let one request exhaust the process.
+MAX_RESULT_WINDOW = 10_000
+
+
+class ResultWindowTooLarge(ValueError):
+    """A query asked for results beyond ``MAX_RESULT_WINDOW``."""
 
 
 def band(value: int | None, bands: tuple[tuple[int | None, str], ...]) -> str | None:
@@ -53,6 +61,13 @@ class VendorQuery:
     highlight: bool = True
     # Labels the taxonomy recognised in ``text`` (synonyms resolved), boosted.
     labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Every backend gets the same bound, however the query was built.
+        if self.offset < 0 or self.limit < 0 or self.offset + self.limit > MAX_RESULT_WINDOW:
+            raise ResultWindowTooLarge(
+                f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to"
+            )
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,8 @@ def sync_search_index() -> DrainReport:
 @dataclass
 class Drift:
     missing: list[str] = field(default_factory=list)  # in the database, not in the index
-    stale: list[str] = field(default_factory=list)  # indexed at another version
+    # indexed at another version, or at the same version with other content
+    stale: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)  # in the index, not in the database
 
     @property
@@ -92,13 +93,16 @@ class Drift:
 
 def find_drift(backend: SearchBackend | None = None) -> Drift:
     backend = backend or get_search_backend()
-    indexed = backend.versions()
-    rows = vendor_list().values("external_id", "created_at", "version").iterator(chunk_size=5000)
-    expected = {row["external_id"]: index_version(row) for row in rows}
+    indexed = backend.fingerprints()
+    rows = vendor_list().values("external_id", "created_at", "version", "record_hash")
+    expected = {
+        row["external_id"]: (index_version(row), row["record_hash"])
+        for row in rows.iterator(chunk_size=5000)
+    }
     return Drift(
         missing=sorted(set(expected) - set(indexed)),
         stale=sorted(
-            key for key, version in indexed.items() if key in expected and expected[key] != version
+            key for key, found in indexed.items() if key in expected and expected[key] != found
         ),
         orphaned=sorted(set(indexed) - set(expected)),
     )

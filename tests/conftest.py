@@ -4,7 +4,7 @@ import importlib
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -45,9 +45,18 @@ def _currency_rates(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Throttle counters live in the cache; tests must not share them.
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
     cache.clear()
+    # Throttle counters live in a database cache table; tests must not share them.
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            caches["throttle"].clear()
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
     def save_record(self, record: VendorRecord, *, creating: bool) -> Vendor:
         request: Request = self.request
         member = request.user if creating and has_role(request.user, "vendor") else None
-        return services.vendor_save(record=record, member=member)  # type: ignore[arg-type]
+        return services.vendor_save(record=record, member=member, create_only=creating)  # type: ignore[arg-type]
 
     def delete_object(self, obj: Vendor) -> None:
         services.vendor_delete(vendor=obj)

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from core.schema import (
+    MAX_LABELS,
     Band,
     Countries,
     Country,
@@ -47,12 +48,21 @@ def _normalise_one(kind: Kind, label: str) -> str:
 
 
 Label = Annotated[str, Field(max_length=100)]
-Services = Annotated[list[Label], AfterValidator(partial(_normalise, "service"))]
-Technologies = Annotated[list[Label], AfterValidator(partial(_normalise, "technology"))]
-Industries = Annotated[list[Label], AfterValidator(partial(_normalise, "industry"))]
-Certifications = Annotated[list[Label], AfterValidator(partial(_normalise, "certification"))]
+Services = Annotated[
+    list[Label], Field(max_length=MAX_LABELS), AfterValidator(partial(_normalise, "service"))
+]
+Technologies = Annotated[
+    list[Label], Field(max_length=MAX_LABELS), AfterValidator(partial(_normalise, "technology"))
+]
+Industries = Annotated[
+    list[Label], Field(max_length=MAX_LABELS), AfterValidator(partial(_normalise, "industry"))
+]
+Certifications = Annotated[
+    list[Label], Field(max_length=MAX_LABELS), AfterValidator(partial(_normalise, "certification"))
+]
 Industry = Annotated[Label, AfterValidator(partial(_normalise_one, "industry"))]
 EngagementModels = list[EngagementModel]
+PORTFOLIO_LIMIT = 200
 
 
 def _named(value: Any) -> Any:
@@ -122,14 +132,16 @@ class VendorRecord(KeyedRecord):
     team_size: int | None = Field(default=None, ge=1, le=1_000_000)
     hourly_rate_usd: Band | None = None
     min_project_usd: UsdAmount | None = None
-    services: list[Annotated[ServiceShare, BeforeValidator(_named)]] = []
+    services: list[Annotated[ServiceShare, BeforeValidator(_named)]] = Field(
+        default=[], max_length=MAX_LABELS
+    )
     technologies: Technologies = []
     industries: Industries = []
     certifications: Certifications = []
     languages: Languages = []
     working_hours_utc: WorkingHours | None = None
     export_markets: Countries = []
-    portfolio: list[PortfolioRecord] = Field(default=[], max_length=200)
+    portfolio: list[PortfolioRecord] = Field(default=[], max_length=PORTFOLIO_LIMIT)
     registrations: dict[str, Annotated[str, Field(max_length=100)]] = {}
     rating: Rating | None = None
     preferences: Preferences | None = None

@@ -11,12 +11,11 @@ from typing import Any
 
 import orjson
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
-from core.db import insert_rows, update_rows
 from core.interchange import Outcome
 from core.outbox import outbox_record
+from core.upsert import upsert_rows
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
 
@@ -27,11 +26,6 @@ _COPIED = (
     "technologies", "industries", "certifications", "languages", "export_markets", "registrations",
 )  # fmt: skip
 _BLANK_AS_EMPTY_STRING = {"city", "description", "website"}
-UPDATED_FIELDS = [
-    field.name
-    for field in Vendor._meta.concrete_fields
-    if field.name not in {"id", "external_id", "created_at"}
-]
 
 
 def record_hash(canonical: dict[str, Any]) -> str:
@@ -74,52 +68,28 @@ def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, 
 
 
 @transaction.atomic
-def vendors_upsert(records: list[VendorRecord]) -> Outcome:
-    """Create or update vendors by ``external_id``."""
-    existing = {
-        vendor.external_id: vendor
-        for vendor in Vendor.objects.filter(external_id__in=[r.external_id for r in records]).only(
-            "id", "external_id", "record_hash", "version"
-        )
-    }
-    created: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
-    now = timezone.now()
+def vendors_upsert(records: list[VendorRecord], *, create_only: bool = False) -> Outcome:
+    """Create or update vendors by ``external_id`` (``core.upsert``); with
+    ``create_only`` a taken id raises ``AlreadyExists`` and nothing is written."""
+    rows = []
     for record in records:
         canonical = record.canonical()
-        digest = record_hash(canonical)
-        vendor = existing.get(record.external_id)
-        if vendor is not None and vendor.record_hash == digest:
-            continue
-        row = {**vendor_fields(record, canonical), "record_hash": digest, "updated_at": now}
-        if vendor is None:
-            created.append(
-                {**row, "external_id": record.external_id, "version": 1, "created_at": now}
-            )
-        else:
-            changed.append(
-                {
-                    **row,
-                    "id": vendor.id,
-                    "external_id": vendor.external_id,
-                    "version": vendor.version + 1,
-                }
-            )
-    insert_rows(Vendor, created)
-    update_rows(Vendor, changed, UPDATED_FIELDS)
-    outbox_record(
-        topic=VENDOR_TOPIC,
-        changes=[(row["external_id"], 1, False) for row in created]
-        + [(row["external_id"], row["version"], False) for row in changed],
-    )
-    unchanged = len(records) - len(created) - len(changed)
-    return Outcome(created=len(created), updated=len(changed), unchanged=unchanged)
+        rows.append(
+            {
+                **vendor_fields(record, canonical),
+                "external_id": record.external_id,
+                "record_hash": record_hash(canonical),
+            }
+        )
+    return upsert_rows(Vendor, rows, create_only=create_only).announce(VENDOR_TOPIC)
 
 
-def vendor_save(*, record: VendorRecord, member: User | None = None) -> Vendor:
+def vendor_save(
+    *, record: VendorRecord, member: User | None = None, create_only: bool = False
+) -> Vendor:
     """Create or update one vendor; ``member`` (a vendor-role user) joins the firm."""
     with transaction.atomic():
-        vendors_upsert([record])
+        vendors_upsert([record], create_only=create_only)
         vendor = Vendor.objects.get(external_id=record.external_id)
         if member is not None:
             VendorMember.objects.get_or_create(user=member, defaults={"vendor": vendor})

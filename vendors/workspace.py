@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from pydantic import ValidationError
 
-from core.forms import error_field, form_number, split_list, unique_external_id
+from core.forms import error_field, form_number, posted_rows, split_list, unique_external_id
 from core.money import RateTable
 from core.schema import field_errors, validate_record
 from vendors.models import Vendor
-from vendors.schema import VendorRecord
+from vendors.schema import PORTFOLIO_LIMIT, VendorRecord
 from vendors.selectors import profile_completeness, vendor_of_member, vendor_record
 from vendors.services import vendor_save
 from vendors.taxonomy import get_taxonomy
@@ -35,6 +35,8 @@ PORTFOLIO = (
     "technologies",
 )
 EMPTY_PORTFOLIO_ROWS = 1
+# Rows the form may post: the record's own limit plus the empty row(s) the page adds.
+MAX_PORTFOLIO_ROWS = PORTFOLIO_LIMIT + EMPTY_PORTFOLIO_ROWS
 
 
 def record_from_form(post: QueryDict, external_id: str, kept: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +53,7 @@ def record_from_form(post: QueryDict, external_id: str, kept: dict[str, Any]) ->
         values = {key: form_number(post.get(f"{band}.{key}", "")) for key in (low, high)}
         data[band] = values if any(v is not None for v in values.values()) else None
     portfolio = []
-    for index in range(int(post.get("portfolio_rows", "0") or 0)):
+    for index in range(posted_rows(post, "portfolio_rows", maximum=MAX_PORTFOLIO_ROWS)):
         item = {key: post.get(f"portfolio[{index}].{key}", "").strip() for key in PORTFOLIO}
         if not any(item.values()):
             continue  # an empty row is not an item
@@ -86,8 +88,8 @@ def _posted_values(post: QueryDict) -> dict[str, Any]:
     values: dict[str, Any] = {
         key: post.get(key, "") for key in post if not key.startswith("portfolio")
     }
-    rows = [{key: post.get(f"portfolio[{i}].{key}", "") for key in PORTFOLIO}
-            for i in range(int(post.get("portfolio_rows", "0") or 0))]  # fmt: skip
+    count = posted_rows(post, "portfolio_rows", maximum=MAX_PORTFOLIO_ROWS)
+    rows = [{key: post.get(f"portfolio[{i}].{key}", "") for key in PORTFOLIO} for i in range(count)]
     values["portfolio"] = rows
     return values
 
@@ -119,7 +121,7 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
             for path, reasons in field_errors(error).items():
                 errors.setdefault(error_field(path), []).extend(reasons)
         else:
-            vendor = vendor_save(record=record, member=user)
+            vendor = vendor_save(record=record, member=user, create_only=vendor is None)
             messages.success(
                 request, "Profile saved. Buyers see the changes in search within seconds."
             )

@@ -9,6 +9,7 @@ start without a real secret key.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,10 +68,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,25 +116,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+# Rate-limit counters must be shared by every worker process: Redis when there is one
+# (errors raised, so core.api.throttles can fall back), else a database table.
+THROTTLE_DATABASE_CACHE: dict[str, object] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "raabta_throttle_cache",
+}
+
+
+def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
+    """The caches of the production profile: Redis for cached results (errors
+    swallowed: a dead Redis must not take the API down, requests run uncached) and
+    for throttle counters (errors raised, so counting falls back to the database)."""
+
+    def redis(key_prefix: str, *, ignore_errors: bool) -> dict[str, object]:
+        return {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("RAABTA_CACHE_PREFIX", "raabta"),
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
             "OPTIONS": {
-                # A dead Redis must not take the API down: bounded waits, and cache
-                # errors are swallowed (the request runs uncached, throttling opens).
                 "SOCKET_CONNECT_TIMEOUT": 0.25,
                 "SOCKET_TIMEOUT": 0.25,
-                "IGNORE_EXCEPTIONS": True,
+                "IGNORE_EXCEPTIONS": ignore_errors,
             },
         }
+
+    return {
+        "default": redis(prefix, ignore_errors=True),
+        "throttle": redis(f"{prefix}:throttle", ignore_errors=False),
+        "throttle_database": THROTTLE_DATABASE_CACHE,
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL, env("RAABTA_CACHE_PREFIX", "raabta"))
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": THROTTLE_DATABASE_CACHE,
+        "throttle_database": THROTTLE_DATABASE_CACHE,
+    }
 
 # Search: the embedded engine (tantivy, index on local disk) unless ELASTICSEARCH_URL
 # points at an Elasticsearch 8/9 cluster.
@@ -181,6 +209,44 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Raabta <no-reply@raabta.example>")
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Proxies in front of the app whose X-Forwarded-For may be believed (0: none, use the
+# socket address). Set it to the number of proxies you run, never more (docs/security.md).
+RAABTA_NUM_PROXIES = int(env("RAABTA_NUM_PROXIES", "0"))
+# Sign-in lockout (pages, admin, API token): after this many wrong passwords for one
+# username from one address, that pair is refused for the cool-off time.
+AXES_FAILURE_LIMIT = int(env("RAABTA_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("RAABTA_SIGNIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.pages.locked_out"
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): stored as hashes, expire, revoked on sign-out.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(env("RAABTA_TOKEN_TTL_HOURS", str(24 * 7)))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 50,
+    "AUTO_REFRESH": False,
+}
+# Content-Security-Policy: scripts, styles, images and forms only from this origin (the
+# pages use style attributes, so inline styles are allowed; inline scripts are not).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -208,23 +274,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.body.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "core.api.metadata.PlainMetadata",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CountedPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "core.api.throttles.AnonThrottle",
+        "core.api.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("RAABTA_THROTTLE_ANON", "120/min"),
         "user": env("RAABTA_THROTTLE_USER", "1200/min"),
         "signup": env("RAABTA_THROTTLE_SIGNUP", "20/min"),
+        "token": env("RAABTA_THROTTLE_TOKEN", "30/min"),
     },
+    "NUM_PROXIES": RAABTA_NUM_PROXIES,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }
 
@@ -245,6 +319,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "matchmaking.models.RejectReason"},
 }
+
+# The largest JSON Lines import an officer may send over HTTP (body or upload), and the
+# most per-line errors a report lists (every rejected line is still counted).
+RAABTA_IMPORT_MAX_BYTES = int(env("RAABTA_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+RAABTA_IMPORT_MAX_ERRORS = int(env("RAABTA_IMPORT_MAX_ERRORS", "1000"))
+
+# load_demo creates accounts with a published password (admin/raabta-demo …): allowed
+# on the embedded default, refused by the production profile.
+RAABTA_DEMO_ACCOUNTS = True
 
 # Where currency amounts have no rate on or before their date, the earliest rate is
 # used; rates live in the core.CurrencyRate table (admin-editable, seeded by migration).

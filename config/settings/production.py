@@ -22,3 +22,5 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 WHITENOISE_USE_FINDERS = False
+# Demo accounts have a published password: load_demo refuses them here.
+RAABTA_DEMO_ACCOUNTS = False

@@ -19,12 +19,11 @@ from pydantic import BaseModel
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from core.api.body import JsonLinesParser, parse_body
+from core.api.body import ImportUploadParser, JsonLinesParser, parse_body
 from core.api.permissions import IsOfficer
 from core.interchange import JsonLinesImporter
 from core.schema import KeyedRecord
@@ -69,10 +68,8 @@ class RecordViewSet(GenericViewSet):
 
     def create(self, request: Request) -> Response:
         record = parse_body(self.record_model, self.prepare(_body(request), creating=True))
-        if self.model._default_manager.filter(external_id=record.external_id).exists():
-            raise ValidationError(
-                {"external_id": ["a record with this external_id already exists"]}
-            )
+        # INSERT only: a taken id (even one taken a moment ago by a concurrent request)
+        # is a 409 (core.upsert.AlreadyExists), never a merge into that row.
         obj = self.save_record(record, creating=True)
         return Response(self.to_record(obj), status=status.HTTP_201_CREATED)
 
@@ -127,7 +124,7 @@ class InterchangeActions:
         methods=["post"],
         url_path="import",
         permission_classes=[IsOfficer],
-        parser_classes=[JsonLinesParser, MultiPartParser],
+        parser_classes=[JsonLinesParser, ImportUploadParser],
     )
     def import_lines(self, request: Request) -> Response:
         upload = request.data.get("file") if hasattr(request.data, "get") else request.data

@@ -52,9 +52,10 @@ class ImportCommand(BaseCommand):
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             where = f" ({error.external_id})" if error.external_id else ""
             self.stdout.write(f"  line {error.line}{where}: {error.field}: {error.reason}")
-        if len(report.errors) > MAX_ERRORS_SHOWN:
+        if report.error_count > MAX_ERRORS_SHOWN:
             self.stdout.write(
-                f"  … and {len(report.errors) - MAX_ERRORS_SHOWN} more (see --report)"
+                f"  … and {report.error_count - MAX_ERRORS_SHOWN:,} more "
+                f"(--report lists the first {report.max_errors:,})"
             )
         for kind, counter in report.unknown_labels.items():
             shown = ", ".join(f"{label} ({count})" for label, count in counter.most_common(15))

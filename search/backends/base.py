@@ -49,8 +49,9 @@ class SearchBackend(abc.ABC):
         """Every value of a label field with its document count (for suggestions)."""
 
     @abc.abstractmethod
-    def versions(self) -> dict[str, int]:
-        """Every indexed id with its version (for reconciling with the database)."""
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
+        """Every indexed id with its version and the ``record_hash`` of the row it was
+        built from (for reconciling with the database: versions and content)."""
 
     @abc.abstractmethod
     def count(self) -> int:

@@ -97,6 +97,7 @@ def index_body() -> dict[str, Any]:
             "properties": {
                 "id": {"type": "keyword"},
                 "version": {"type": "long"},
+                "record_hash": {"type": "keyword", "index": False},
                 "name": {**text, "fields": {"suggest": {"type": "search_as_you_type"}}},
                 "name_sort": {"type": "keyword"},
                 "description": text,
@@ -313,15 +314,21 @@ class ElasticsearchBackend(SearchBackend):
         response = self._call(self.client.search, index=self.index, **body)
         return {b["key"]: b["doc_count"] for b in response["aggregations"]["v"]["buckets"]}
 
-    def versions(self) -> dict[str, int]:
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
         self._ensure_index()
         try:
             found = helpers.scan(
                 self.client,
                 index=self.index,
-                query={"query": {"match_all": {}}, "_source": ["id", "version"]},
+                query={"query": {"match_all": {}}, "_source": ["id", "version", "record_hash"]},
             )
-            return {hit["_source"]["id"]: int(hit["_source"]["version"]) for hit in found}
+            return {
+                hit["_source"]["id"]: (
+                    int(hit["_source"]["version"]),
+                    str(hit["_source"].get("record_hash", "")),
+                )
+                for hit in found
+            }
         except (TransportError, ApiError) as error:
             raise SearchUnavailable(str(error)) from error
 

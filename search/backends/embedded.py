@@ -72,6 +72,7 @@ def build_schema() -> tantivy.Schema:
     schema = tantivy.SchemaBuilder()
     schema.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
     schema.add_unsigned_field("version", stored=True, fast=True, indexed=True)
+    schema.add_text_field("record_hash", stored=True, tokenizer_name="raw")
     for name in ("name", "description", "portfolio_text"):
         schema.add_text_field(name, stored=True, tokenizer_name="en_stem")
     schema.add_text_field("name_words", tokenizer_name="default")
@@ -91,7 +92,11 @@ SCHEMA = build_schema()
 
 
 def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
-    values: dict[str, Any] = {"id": document["id"], "version": document["version"]}
+    values: dict[str, Any] = {
+        "id": document["id"],
+        "version": document["version"],
+        "record_hash": document.get("record_hash", ""),
+    }
     for name in (
         "name",
         "description",
@@ -466,7 +471,7 @@ class EmbeddedBackend(SearchBackend):
         )
         return {bucket["key"]: bucket["doc_count"] for bucket in result["v"]["buckets"]}
 
-    def versions(self) -> dict[str, int]:
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
         searcher = self._open().searcher()
         total = searcher.num_docs
         if not total:
@@ -475,10 +480,11 @@ class EmbeddedBackend(SearchBackend):
             address
             for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits
         ]
-        versions = searcher.fast_field_values("version", addresses)
-        return {
-            searcher.doc(a)["id"][0]: int(v or 0) for a, v in zip(addresses, versions, strict=True)
-        }
+        found = {}
+        for address in addresses:
+            stored = searcher.doc(address)
+            found[stored["id"][0]] = (int(stored["version"][0]), stored["record_hash"][0])
+        return found
 
     def count(self) -> int:
         return int(self._open().searcher().num_docs)

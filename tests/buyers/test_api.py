@@ -44,14 +44,20 @@ def test_officers_see_every_brief_and_buyer(client_for, two_buyers):
     assert client.get(BUYERS).json()["count"] == 2
 
 
+def new(factory, **fields):
+    """A body for a member's create: members' buyers and briefs get ids from the server."""
+    return {key: value for key, value in factory(**fields).items() if key != "external_id"}
+
+
 def test_a_buyer_posts_briefs_for_their_own_organisation_only(client_for, two_buyers):
     mine, theirs, _, _ = two_buyers
     client = client_for("buyer", buyer=mine)
-    created = client.post(BRIEFS, BriefRecordFactory(external_id="b-new"), format="json")
+    created = client.post(BRIEFS, new(BriefRecordFactory), format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["buyer"]["external_id"] == mine.external_id
+    assert created.json()["external_id"].startswith("b-")
     spoofed = client.post(
-        BRIEFS, BriefRecordFactory(buyer={"external_id": theirs.external_id}), format="json"
+        BRIEFS, new(BriefRecordFactory, buyer={"external_id": theirs.external_id}), format="json"
     )
     assert spoofed.status_code == 400
     assert "buyer" in spoofed.json()
@@ -64,20 +70,31 @@ def test_a_buyer_posts_briefs_for_their_own_organisation_only(client_for, two_bu
 
 def test_a_buyer_without_an_organisation_creates_one_then_posts(client_for):
     client = client_for("buyer")
-    assert client.post(BRIEFS, BriefRecordFactory(), format="json").status_code == 400
-    assert (
-        client.post(BUYERS, BuyerRecordFactory(external_id="org-1"), format="json").status_code
-        == 201
-    )
-    assert BuyerMember.objects.get(buyer__external_id="org-1")
-    assert client.post(BRIEFS, BriefRecordFactory(), format="json").status_code == 201
+    assert client.post(BRIEFS, new(BriefRecordFactory), format="json").status_code == 400
+    created = client.post(BUYERS, new(BuyerRecordFactory), format="json")
+    assert created.status_code == 201
+    assert BuyerMember.objects.get(buyer__external_id=created.json()["external_id"])
+    assert client.post(BRIEFS, new(BriefRecordFactory), format="json").status_code == 201
+
+
+@pytest.mark.parametrize("url", [BRIEFS, BUYERS])
+def test_members_do_not_choose_ids_so_a_taken_one_reveals_nothing(client_for, two_buyers, url):
+    """Another buyer's brief or organisation id answers exactly like a free one."""
+    mine, theirs, _, their_brief = two_buyers
+    client = client_for("buyer", buyer=mine) if url == BRIEFS else client_for("buyer")
+    factory = BriefRecordFactory if url == BRIEFS else BuyerRecordFactory
+    taken = their_brief.external_id if url == BRIEFS else theirs.external_id
+    answers = [
+        client.post(url, factory(external_id=chosen), format="json")
+        for chosen in (taken, "never-used-id")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json()
 
 
 def test_brief_budget_in_a_foreign_currency_gets_usd(client_for, buyer):
     client = client_for("buyer", buyer=buyer)
-    body = BriefRecordFactory(
-        budget={"min": 1000, "max": 2000, "currency": "GBP"}, published_at="2026-05-01"
-    )
+    body = new(BriefRecordFactory, budget={"min": 1000, "max": 2000, "currency": "GBP"})
     budget = client.post(BRIEFS, body, format="json").json()["budget"]
     assert budget["currency"] == "GBP"
     assert budget["min_usd"] == 1340  # the seeded 2026-01-01 GBP rate is 1.34
@@ -85,9 +102,7 @@ def test_brief_budget_in_a_foreign_currency_gets_usd(client_for, buyer):
 
 def test_invalid_brief_gets_field_errors(client_for, buyer):
     client = client_for("buyer", buyer=buyer)
-    response = client.post(
-        BRIEFS, {"external_id": "b-bad", "budget": {"min": -1}, "languages": ["xx"]}, format="json"
-    )
+    response = client.post(BRIEFS, {"budget": {"min": -1}, "languages": ["xx"]}, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"title", "budget.min", "languages[0]"}
 

@@ -9,22 +9,13 @@ import redis
 from django.core.cache import caches
 from django.test import override_settings
 
+from config.settings import redis_caches
+
 REDIS_URL = os.environ.get("RAABTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def redis_cache(url: str, prefix: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.25,
-                "SOCKET_TIMEOUT": 0.25,
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
-    }
+    return redis_caches(url, prefix)
 
 
 @pytest.fixture
@@ -38,7 +29,7 @@ def prefix():
 
 @pytest.mark.django_db
 def test_anonymous_throttling_counts_in_redis(api, prefix, monkeypatch):
-    from rest_framework.throttling import AnonRateThrottle
+    from core.api.throttles import AnonThrottle as AnonRateThrottle
 
     # DRF reads the rates once, at class definition; patch them for this test only.
     monkeypatch.setattr(
@@ -57,3 +48,16 @@ def test_a_dead_redis_does_not_take_the_api_down(api, prefix):
     with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", prefix)):
         caches["default"].set("k", 1)
         assert api.get("/api/v1/vendors/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_redis_down_throttles_still_count(api, prefix, monkeypatch):
+    """Counting moves to the database table instead of letting every request through."""
+    from core.api.throttles import AnonThrottle
+
+    monkeypatch.setattr(
+        AnonThrottle, "THROTTLE_RATES", {**AnonThrottle.THROTTLE_RATES, "anon": "3/min"}
+    )
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", prefix)):
+        codes = [api.get("/api/v1/vendors/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]

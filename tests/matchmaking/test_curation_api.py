@@ -55,8 +55,15 @@ def people(firms, user_factory, client_for):
     return users, clients
 
 
-def post_brief(client, external_id="b-fleet"):
-    body = {"external_id": external_id, "title": "Fleet tracking app", "description": "Flutter app for trucks",
+@pytest.fixture(autouse=True)
+def _brief_id(monkeypatch):
+    # The server assigns the id of a brief a buyer posts; these journeys pin it so each
+    # step can name the brief.
+    monkeypatch.setattr("buyers.api.fresh_external_id", lambda prefix: "b-fleet")
+
+
+def post_brief(client):
+    body = {"title": "Fleet tracking app", "description": "Flutter app for trucks",
             "industry": "Logistics", "services": ["Mobile App Development"], "technologies": ["Flutter"],
             "budget": {"max": 60000, "currency": "EUR"}, "published_at": "2026-11-01"}  # fmt: skip
     response = client.post("/api/v1/briefs/", body, format="json")

@@ -16,6 +16,7 @@ def doc(id: str, version: int = 1, **fields: Any) -> dict[str, Any]:
     document = {
         "id": id,
         "version": version,
+        "record_hash": fields.pop("record_hash", f"{id}@{version}"),
         "name": fields.pop("name", f"Firm {id}"),
         "description": "",
         "city": "Lahore",
@@ -170,7 +171,7 @@ def test_updates_become_visible_and_stale_versions_are_ignored(loaded):
     )  # late replay
     assert ids(search(loaded, filters={"city": ["Quetta"]})) == ["cloud"]
     assert ids(search(loaded, filters={"city": ["Multan"]})) == []
-    assert loaded.versions()["cloud"] == 2
+    assert loaded.fingerprints()["cloud"] == (2, "cloud@2")
 
 
 def test_candidates_apply_hard_filters_and_rank_by_fit(loaded):
@@ -188,7 +189,7 @@ def test_candidates_apply_hard_filters_and_rank_by_fit(loaded):
 
 def test_rebuild_replaces_the_index(loaded):
     assert loaded.rebuild([doc("only", name="Only Firm")]) == 1
-    assert loaded.versions() == {"only": 1}
+    assert loaded.fingerprints() == {"only": (1, "only@1")}
     assert ids(search(loaded)) == ["only"]
 
 

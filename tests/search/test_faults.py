@@ -9,6 +9,7 @@ import redis
 from django.test import override_settings
 from rq import SimpleWorker
 
+from config.settings import redis_caches
 from core.models import OutboxEvent
 from core.tasks import queue
 from search.loading import get_search_backend
@@ -59,8 +60,7 @@ def test_writes_survive_an_elasticsearch_outage_and_are_indexed_when_it_returns(
 
 def test_search_answers_without_redis(api):
     make_vendor(external_id="pk-noredis", name="No Redis Needed")
-    dead = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-                        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True}}}  # fmt: skip
+    dead = redis_caches("redis://127.0.0.1:1/0", "raabta-dead")
     with override_settings(CACHES=dead):
         body = api.get("/api/v1/search/vendors", {"q": "redis"}).json()
     assert [r["external_id"] for r in body["results"]] == ["pk-noredis"]

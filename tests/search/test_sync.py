@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from core.models import OutboxEvent
+from search.documents import vendor_document
 from search.query import VendorQuery
-from search.sync import drain_outbox, find_drift
+from search.sync import drain_outbox, find_drift, repair_drift
 from tests.factories import make_vendor
 from vendors.models import Vendor
 from vendors.services import vendor_delete
@@ -71,6 +72,19 @@ def test_reconcile_finds_and_repairs_a_corrupted_index(configured_backend, capsy
     assert indexed_ids(configured_backend) == {"pk-r0", "pk-r1", "pk-r2"}
     page = configured_backend.search(VendorQuery(filters={"city": ("Nowhere",)}))
     assert page.total == 0
+
+
+def test_reconcile_compares_content_not_only_versions(configured_backend):
+    vendor = make_vendor(external_id="pk-same-version", name="Right Name")
+    document = vendor_document(vendor)
+    # What an old race left behind: the right version, another save's content.
+    configured_backend.delete_documents([vendor.external_id])
+    configured_backend.index_documents(
+        [{**document, "name": "Wrong Name", "name_sort": "wrong name", "record_hash": "other"}]
+    )
+    assert find_drift(configured_backend).stale == ["pk-same-version"]
+    repair_drift(find_drift(configured_backend), configured_backend)
+    assert find_drift(configured_backend).total == 0
 
 
 def test_rebuild_command_indexes_everything_and_switches(configured_backend, capsys):

@@ -107,7 +107,7 @@ def test_invalid_input_gets_400_naming_each_field_and_stores_nothing(client_for,
 def test_create_refuses_a_duplicate_external_id_and_put_cannot_rename(client_for, vendor):
     client = client_for("officer")
     duplicate = client.post(URL, VendorRecordFactory(external_id=vendor.external_id), format="json")
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 409
     assert "external_id" in duplicate.json()
     renamed = client.put(detail(vendor), VendorRecordFactory(external_id="other"), format="json")
     assert renamed.status_code == 400

@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import User
@@ -45,6 +46,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_users"] and not settings.RAABTA_DEMO_ACCOUNTS:
+            raise CommandError(
+                "Demo accounts (admin/raabta-demo …) have a published password and are "
+                "refused under these settings (production); add --no-users to load only "
+                "the demo catalogue."
+            )
         if options["if_empty"] and Vendor.objects.exists():
             self.stdout.write("Demo data already loaded; nothing to do.")
             return

@@ -1,0 +1,206 @@
+"""Hostile and careless input: bounded work per request, 400s that name the field,
+and nothing stored lost (issue 10, items 1-4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search.query import MAX_RESULT_WINDOW, ResultWindowTooLarge, VendorQuery
+from tests.factories import VendorRecordFactory, make_vendor
+from vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+# 1. Result window -------------------------------------------------------------------
+def test_the_query_layer_refuses_results_beyond_the_window_for_every_backend():
+    VendorQuery(offset=MAX_RESULT_WINDOW - 20, limit=20)  # the last reachable page
+    with pytest.raises(ResultWindowTooLarge):
+        VendorQuery(offset=MAX_RESULT_WINDOW - 19, limit=20)
+    with pytest.raises(ResultWindowTooLarge):
+        VendorQuery(offset=10**9 * 20, limit=20)
+
+
+@pytest.mark.parametrize("page", ["501", "1000000000"])
+def test_the_search_api_answers_400_naming_page_beyond_the_window(api, page):
+    response = api.get("/api/v1/search/vendors", {"page": page})
+    assert response.status_code == 400
+    assert "page" in response.json()
+
+
+def test_the_search_api_still_serves_the_last_page_of_the_window(api):
+    response = api.get("/api/v1/search/vendors", {"page": 100, "page_size": 100})
+    assert response.status_code == 200
+
+
+def test_the_directory_page_answers_400_beyond_the_window(client):
+    response = client.get("/firms/", {"page": "1000000000"})
+    assert response.status_code == 400
+    assert b"could not be understood" in response.content
+
+
+# 2. Forged form counts -----------------------------------------------------------------
+@pytest.mark.parametrize("rows", ["abc", "1000000", "-1"])
+def test_a_forged_portfolio_row_count_is_refused_and_nothing_changes(client, user_factory, rows):
+    vendor = make_vendor(name="Indus Code")
+    client.force_login(user_factory("vendor", vendor=vendor))
+    response = client.post("/workspace/firm/", {"name": "Renamed", "portfolio_rows": rows})
+    assert response.status_code == 400
+    vendor.refresh_from_db()
+    assert vendor.name == "Indus Code"
+
+
+# 3. Nesting, NUL and control characters, list sizes, reserved ids, import size -------
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("url", ["/api/v1/auth/signup/", "/api/v1/auth/token/"])
+def test_deeply_nested_json_is_a_400_even_anonymously(api, url):
+    response = api.post(url, _nested(100_000), content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_moderately_nested_unknown_keys_are_refused_with_their_path(client_for):
+    record = VendorRecordFactory(external_id="deep", extra_thing=json.loads(_nested(50)))
+    response = client_for("officer").post("/api/v1/vendors", record, format="json")
+    assert response.status_code == 400
+    assert any(key.startswith("extra_thing") for key in response.json())
+
+
+@pytest.mark.parametrize("url", ["/firms/a%00b/", "/firms/?q=a%00b", "/api/v1/vendors/a%00b"])
+def test_a_nul_in_the_url_is_a_400(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_nul_in_a_form_field_is_a_400(client, user_factory, encoding):
+    vendor = make_vendor(name="Indus Code")
+    user = user_factory("vendor", vendor=vendor)
+    client.force_login(user)
+    body = {"name": "Indus\x00Code", "portfolio_rows": "0"}
+    if encoding == "urlencoded":
+        from urllib.parse import urlencode
+
+        response = client.post(
+            "/workspace/firm/", urlencode(body), content_type="application/x-www-form-urlencoded"
+        )
+    else:
+        response = client.post("/workspace/firm/", body)
+    assert response.status_code == 400
+    # The sign-in form too, anonymously.
+    client.logout()
+    assert (
+        client.post("/accounts/signin/", {"username": "a\x00", "password": "x"}).status_code == 400
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Indus\x00Code"),
+        ("name", "Evil\u202eedoC sudnI"),  # right-to-left override
+        ("city", "Lah\x07ore"),
+        ("description", "fine\u2066isolated"),
+    ],
+)
+def test_control_and_bidi_override_characters_are_refused_naming_the_field(
+    client_for, field, value
+):
+    vendor = make_vendor(name="Indus Code")
+    client = client_for("vendor", vendor=vendor)
+    response = client.patch(f"/api/v1/vendors/{vendor.external_id}", {field: value}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    vendor.refresh_from_db()
+    assert vendor.name == "Indus Code"
+
+
+def test_urdu_and_arabic_text_with_marks_is_still_welcome(client_for):
+    vendor = make_vendor()
+    client = client_for("vendor", vendor=vendor)
+    description = "ہم موبائل ایپس بناتے ہیں\u200f — نعمل في الرياض"
+    response = client.patch(
+        f"/api/v1/vendors/{vendor.external_id}", {"description": description}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_label_lists_are_bounded(client_for):
+    vendor = make_vendor()
+    client = client_for("vendor", vendor=vendor)
+    technologies = [f"Tech {n}" for n in range(50_000)]
+    response = client.patch(
+        f"/api/v1/vendors/{vendor.external_id}", {"technologies": technologies}, format="json"
+    )
+    assert response.status_code == 400
+    assert "technologies" in response.json()
+
+
+@pytest.mark.parametrize("external_id", ["export", "import", "Export"])
+def test_ids_that_are_action_routes_are_refused(client_for, external_id):
+    record = VendorRecordFactory(external_id=external_id)
+    response = client_for("officer").post("/api/v1/vendors", record, format="json")
+    assert response.status_code == 400
+    assert "external_id" in response.json()
+    assert not Vendor.objects.filter(external_id=external_id).exists()
+
+
+def test_an_import_of_many_bad_lines_reports_the_first_errors_and_counts_all(client_for, settings):
+    settings.RAABTA_IMPORT_MAX_ERRORS = 10
+    body = b'{"external_id": "x", "name": "X", "country": "XX"}\n' * 500
+    response = client_for("officer").post(
+        "/api/v1/vendors/import", body, content_type="application/x-ndjson"
+    )
+    report = response.json()
+    assert (report["rejected"], report["errors_total"]) == (500, 500)
+    assert len(report["errors"]) == 10 and report["errors_truncated"] is True
+
+
+@pytest.mark.parametrize("kind", ["ndjson", "upload"])
+def test_an_import_over_the_size_limit_is_a_413_and_stores_nothing(client_for, settings, kind):
+    settings.RAABTA_IMPORT_MAX_BYTES = 1000
+    line = json.dumps(VendorRecordFactory()).encode() + b"\n"
+    body = line * (1 + 1000 // len(line))
+    client = client_for("officer")
+    if kind == "ndjson":
+        response = client.post("/api/v1/vendors/import", body, content_type="application/x-ndjson")
+    else:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("vendors.jsonl", body)
+        response = client.post("/api/v1/vendors/import", {"file": upload}, format="multipart")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert not Vendor.objects.exists()
+
+
+def test_a_json_body_over_the_limit_is_a_json_413(client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    record = VendorRecordFactory(description="x" * 2000)
+    response = client_for("officer").post("/api/v1/vendors", record, format="json")
+    assert response.status_code == 413
+    assert "detail" in response.json()
+
+
+# 4. OPTIONS ---------------------------------------------------------------------------
+@pytest.mark.parametrize("url", ["/api/v1/vendors", "/api/v1/briefs", "/api/v1/buyers"])
+def test_options_answers_for_signed_in_writers(client_for, url):
+    response = client_for("officer").options(url)
+    assert response.status_code == 200
+    assert "name" in response.json()
+
+
+def test_the_console_upload_honours_the_import_limit(client, user_factory, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.models import Job
+
+    settings.RAABTA_IMPORT_MAX_BYTES = 100
+    client.force_login(user_factory("officer"))
+    upload = SimpleUploadedFile("vendors.jsonl", b"{}\n" * 100)
+    response = client.post("/console/operations/", {"kind": "import_vendors", "file": upload})
+    assert response.status_code == 302
+    assert not Job.objects.exists()

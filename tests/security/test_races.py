@@ -1,0 +1,109 @@
+"""Creates and saves that overlap: real threads, each with its own connection, released
+together (issue 10, items 11-12). Runs on SQLite and, in CI, on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from buyers.models import Brief
+from search.sync import find_drift
+from tests.factories import BriefRecordFactory, VendorRecordFactory, make_buyer, make_vendor
+from vendors.models import Vendor, VendorMember
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROUNDS = 5
+
+
+def together(*calls: Callable[[], Any]) -> list[Any]:
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            start.wait()
+            results[index] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _client(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_two_firms_created_with_one_id_never_merge(user_factory):
+    for round_ in range(ROUNDS):
+        external_id = f"pk-race-{round_}"
+        users = [user_factory("vendor"), user_factory("vendor")]
+        bodies = [VendorRecordFactory(external_id=external_id, name=f"Firm {n}") for n in (1, 2)]
+        answers = together(
+            *[
+                (lambda u=u, b=b: _client(u).post("/api/v1/vendors", b, format="json"))
+                for u, b in zip(users, bodies, strict=True)
+            ]
+        )
+        codes = sorted(answer.status_code for answer in answers)
+        assert codes == [201, 409], [a.content for a in answers]
+        winner = users[[a.status_code for a in answers].index(201)]
+        vendor = Vendor.objects.get(external_id=external_id)
+        assert list(VendorMember.objects.filter(vendor=vendor).values_list("user", flat=True)) == [
+            winner.pk
+        ]
+
+
+def test_two_briefs_created_with_one_id_never_move_between_buyers(user_factory):
+    officers = [user_factory("officer"), user_factory("officer")]
+    buyers = [make_buyer(), make_buyer()]
+    for round_ in range(ROUNDS):
+        external_id = f"b-race-{round_}"
+        bodies = [
+            BriefRecordFactory(external_id=external_id, buyer={"external_id": b.external_id})
+            for b in buyers
+        ]
+        answers = together(
+            *[
+                (lambda o=o, b=b: _client(o).post("/api/v1/briefs", b, format="json"))
+                for o, b in zip(officers, bodies, strict=True)
+            ]
+        )
+        codes = [answer.status_code for answer in answers]
+        assert sorted(codes) == [201, 409]
+        winner = buyers[codes.index(201)]
+        assert Brief.objects.get(external_id=external_id).buyer_id == winner.pk
+
+
+def test_overlapping_saves_of_one_profile_write_two_versions_and_the_index_follows(
+    user_factory,
+):
+    vendor = make_vendor(external_id="pk-overlap", description="first")
+    officers = [user_factory("officer"), user_factory("officer")]
+    for round_ in range(ROUNDS):
+        before = Vendor.objects.get(pk=vendor.pk).version
+        together(
+            *[
+                (
+                    lambda o=o, n=n, r=round_: _client(o).patch(
+                        "/api/v1/vendors/pk-overlap",
+                        {"description": f"round {r} writer {n}"},
+                        format="json",
+                    )
+                )
+                for n, o in enumerate(officers)
+            ]
+        )
+        stored = Vendor.objects.get(pk=vendor.pk)
+        assert stored.version == before + 2
+        assert find_drift().total == 0
