@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from buyers.models import Brief, Buyer, BuyerMember
+from core.admin import ArchiveNotDelete
 
 
 class MemberInline(admin.TabularInline):
@@ -10,7 +11,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Buyer)
-class BuyerAdmin(admin.ModelAdmin):
+class BuyerAdmin(ArchiveNotDelete, admin.ModelAdmin):
     list_display = ["name", "external_id", "country", "industry"]
     list_filter = ["country"]
     search_fields = ["name", "external_id"]
@@ -18,7 +19,7 @@ class BuyerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
+class BriefAdmin(ArchiveNotDelete, admin.ModelAdmin):
     list_display = ["title", "external_id", "buyer", "industry", "budget_max_usd", "published_at"]
     list_filter = ["industry", "engagement_model"]
     search_fields = ["title", "external_id"]

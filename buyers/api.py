@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -63,7 +64,7 @@ class BuyerViewSet(RecordViewSet):
         return services.buyer_save(record=record, member=member, create_only=creating)  # type: ignore[arg-type]
 
     def delete_object(self, obj: Buyer) -> None:
-        services.buyer_delete(buyer=obj)
+        services.buyer_archive(buyer=obj, actor=self.request.user)  # type: ignore[arg-type]
 
 
 class BriefAccess(OrganisationAccess):
@@ -114,7 +115,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         if is_officer(user):
             return data
         if creating:
-            data = _member_id(user, data, "b")
+            data = {**_member_id(user, data, "b"), "published_at": date.today().isoformat()}
         own = selectors.buyer_of_member(user)  # type: ignore[arg-type]
         if own is None:
             raise ValidationError(
@@ -130,7 +131,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         return services.brief_save(record=record, create_only=creating)
 
     def delete_object(self, obj: Brief) -> None:
-        services.brief_delete(brief=obj)
+        services.brief_archive(brief=obj, actor=self.request.user)  # type: ignore[arg-type]
 
     def importer(self) -> JsonLinesImporter[Any]:
         return JsonLinesImporter(BriefRecord, services.briefs_upsert)

@@ -5,11 +5,15 @@ from django.db import models
 from django.db.models import F, Q
 from django_countries.fields import CountryField
 
+from core.models import CurrentManager
 from vendors.models import EngagementModel
 
 
 class Buyer(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
+    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
+    # the row (see docs/security.md); archived rows are out of every list and search.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=200)
     country = CountryField(blank=True)
     industry = models.CharField(max_length=100, blank=True)
@@ -21,6 +25,9 @@ class Buyer(models.Model):
     record_hash = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CurrentManager()
+    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["name", "id"]
@@ -47,6 +54,9 @@ class Brief(models.Model):
     at the rate of ``published_at`` (or the day it was stored)."""
 
     external_id = models.CharField(max_length=64, unique=True)
+    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
+    # the row (see docs/security.md); archived rows are out of every list and search.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     buyer = models.ForeignKey(
         Buyer, on_delete=models.PROTECT, related_name="briefs", null=True, blank=True
     )
@@ -73,6 +83,9 @@ class Brief(models.Model):
     record_hash = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CurrentManager()
+    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["-published_at", "-id"]

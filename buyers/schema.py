@@ -79,6 +79,10 @@ class Budget(BaseModel):
 
 
 class BriefRecord(KeyedRecord):
+    # The date orders the officers' queue and sets the currency rate and what the ranker
+    # may know: the server sets it when a buyer posts (officers' imports keep theirs).
+    officer_fields = frozenset({"published_at"})
+
     title: ShortText
     # Declared before ``budget``: the budget is converted at the rate of this date.
     published_at: date | None = None

@@ -10,9 +10,9 @@ from django.db import transaction
 from accounts.models import User
 from buyers.models import Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
-from buyers.selectors import buyer_record
+from buyers.selectors import brief_record, buyer_record
 from core.interchange import Outcome
-from core.upsert import upsert_rows
+from core.upsert import archive_row, upsert_rows
 from vendors.services import record_hash
 
 BUYER_FIELDS = ("name", "country", "industry", "timezone", "website", "description")
@@ -111,12 +111,15 @@ def brief_save(*, record: BriefRecord, create_only: bool = False) -> Brief:
 
 
 @transaction.atomic
-def brief_delete(*, brief: Brief) -> None:
-    brief.delete()
+def brief_archive(*, brief: Brief, actor: User | None = None) -> None:
+    """Take a brief out of every list and queue; its matches, deals and labels stay.
+    Audited."""
+    archive_row(brief, actor=actor, record=brief_record(brief))
 
 
 @transaction.atomic
-def buyer_delete(*, buyer: Buyer) -> None:
-    """Deletes the buyer with its briefs."""
-    buyer.briefs.all().delete()
-    buyer.delete()
+def buyer_archive(*, buyer: Buyer, actor: User | None = None) -> None:
+    """Archive the buyer and its current briefs. Audited."""
+    for brief in Brief.objects.filter(buyer=buyer):
+        brief_archive(brief=brief, actor=actor)
+    archive_row(buyer, actor=actor, record=buyer_record(buyer))

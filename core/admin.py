@@ -38,3 +38,11 @@ class EmailAdmin(ReadOnlyAdmin):
     list_display = ["key", "subject", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["key", "subject"]
+
+
+class ArchiveNotDelete:
+    """Admin for archivable records (vendors, buyers, briefs): no delete, which would
+    cascade away deals and ranker labels; archive through the API (audited)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

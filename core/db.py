@@ -3,11 +3,13 @@ are the bottleneck (imports, core.upsert)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
 
 Adapt = Callable[[Any], Any]
 
@@ -96,3 +98,10 @@ def update_rows(
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
+
+
+def json_list_has(field: str, value: str) -> Q:
+    """Rows whose JSON list ``field`` (of strings, or of ``{"name": …}`` objects) holds
+    ``value``. The quoted JSON string is matched, so "Java" does not match
+    "JavaScript"; it works the same on SQLite and PostgreSQL."""
+    return Q(**{f"{field}__icontains": json.dumps(value)})

@@ -41,6 +41,8 @@ class OutboxEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # A worker that claimed the event holds it until then (core.outbox.outbox_claim).
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -48,6 +50,15 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}:{self.key}@{self.version}{' (deleted)' if self.deleted else ''}"
+
+
+class CurrentManager(models.Manager):  # type: ignore[type-arg]
+    """Rows not archived. The default manager of archivable records (vendors, buyers,
+    briefs): every read of the product sees only current rows, while foreign keys (won
+    deals, ranker labels) still reach archived ones through the base manager."""
+
+    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+        return super().get_queryset().filter(archived_at__isnull=True)
 
 
 class AuditEntry(models.Model):

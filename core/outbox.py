@@ -8,11 +8,13 @@ never lost because a consumer was down: it stays in the table until processed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.db import insert_rows
@@ -33,7 +35,7 @@ def outbox_record(*, topic: str, changes: Iterable[tuple[str, int, bool]]) -> in
     now = timezone.now()
     events = [
         {"topic": topic, "key": key, "version": version, "deleted": deleted, "created_at": now,
-         "attempts": 0, "last_error": ""}
+         "attempts": 0, "last_error": "", "claimed_until": None}
         for key, version, deleted in changes
     ]  # fmt: skip
     if not events:
@@ -71,11 +73,42 @@ def consumers_deferred() -> Iterator[None]:
             _notify(topic)
 
 
-def outbox_claim(topic: str, batch_size: int) -> list[OutboxEvent]:
-    """The oldest pending events of ``topic``; call inside a transaction and delete the
-    events when done. On PostgreSQL the rows are locked and skipped by other workers,
-    so two workers never process the same batch."""
-    events = OutboxEvent.objects.filter(topic=topic).order_by("id")
-    if connection.features.has_select_for_update_skip_locked:
-        events = events.select_for_update(skip_locked=True)
-    return list(events[:batch_size])
+# How long a claim holds: a worker that dies mid-batch leaves its events to the next
+# worker after this.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def outbox_claim(topic: str, batch_size: int, *, skip: Collection[int] = ()) -> list[OutboxEvent]:
+    """Claim the oldest pending events of ``topic`` (except ids in ``skip``) for
+    ``CLAIM_LEASE``, in a short transaction of its own. Process them *outside* any
+    transaction — consumers call the search engine or the ranker, which must not happen
+    while database locks are held — then ``outbox_done`` or ``outbox_failed``. Two
+    workers never claim the same event while the lease holds."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = (
+            OutboxEvent.objects.filter(topic=topic)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .exclude(id__in=list(skip))
+            .order_by("id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)
+        events = list(pending[:batch_size])
+        OutboxEvent.objects.filter(id__in=[event.id for event in events]).update(
+            claimed_until=now + CLAIM_LEASE
+        )
+    return events
+
+
+def outbox_done(events: Iterable[OutboxEvent]) -> None:
+    """The events were processed: remove them."""
+    OutboxEvent.objects.filter(id__in=[event.id for event in events]).delete()
+
+
+def outbox_failed(events: Iterable[OutboxEvent], error: str) -> None:
+    """Processing failed: count the attempt, keep the error, release the claim (they
+    are retried by the next run)."""
+    OutboxEvent.objects.filter(id__in=[event.id for event in events]).update(
+        attempts=F("attempts") + 1, last_error=error[:2000], claimed_until=None
+    )

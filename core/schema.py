@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -158,6 +158,10 @@ class Record(BaseModel):
 
 class KeyedRecord(Record):
     """A record with its own identity: vendors, buyers and briefs."""
+
+    # Fields only trade officers may set (on every path: API, forms, imports): for
+    # anyone else they keep their stored value, and a request that changes one is a 400.
+    officer_fields: ClassVar[frozenset[str]] = frozenset()
 
     external_id: ExternalId
 

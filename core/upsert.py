@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audit_record
 from core.db import insert_rows, update_rows
 from core.interchange import Outcome
 from core.outbox import outbox_record
@@ -73,7 +75,7 @@ def upsert_rows(
     by_id = {row["external_id"]: row for row in rows}  # a later row wins, as in a file
     stored = {
         obj["external_id"]: obj
-        for obj in model._default_manager.filter(external_id__in=list(by_id)).values(
+        for obj in model._base_manager.filter(external_id__in=list(by_id)).values(
             "id", "external_id", "record_hash"
         )
     }
@@ -91,7 +93,7 @@ def upsert_rows(
     if changed:
         fields = sorted(set(changed[0]) - {"id", "external_id", "version", "created_at"})
         update_rows(model, changed, fields, increment="version")
-    written = model._default_manager.filter(
+    written = model._base_manager.filter(
         external_id__in=[row["external_id"] for row in new + changed]
     ).values_list("external_id", "version")
     versions = dict(written)
@@ -118,9 +120,26 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, create_onl
         with transaction.atomic():  # a savepoint: the caller's transaction survives
             insert_rows(model, rows)
     except IntegrityError:
-        taken = model._default_manager.filter(
+        taken = model._base_manager.filter(
             external_id__in=[row["external_id"] for row in rows]
         ).values_list("external_id", flat=True)
         if create_only and taken:
             raise AlreadyExists(taken[0]) from None
         raise
+
+
+def archive_row(obj: models.Model, *, actor: Any, record: dict[str, Any]) -> int:
+    """Archive ``obj`` (a vendor, buyer or brief) instead of deleting it: set
+    ``archived_at``, count a version, audit who did it with the record as it was.
+    Returns the new version; must run inside the caller's transaction."""
+    now = timezone.now()
+    manager = type(obj)._base_manager
+    manager.filter(pk=obj.pk).update(archived_at=now, updated_at=now, version=F("version") + 1)
+    audit_record(
+        actor=actor,
+        action=f"{obj._meta.model_name}.archive",
+        subject=obj,
+        before=record,
+        after={"archived_at": now.isoformat()},
+    )
+    return int(manager.filter(pk=obj.pk).values_list("version", flat=True)[0])

@@ -18,8 +18,7 @@ from buyers.models import Brief
 from matchmaking.introductions import PIPELINE, REVEALED_STAGES, Stage
 from matchmaking.models import Introduction, Match
 from matchmaking.ranking.rerank import BIG_CITIES, SMALL_TEAM
-from search.loading import get_search_backend
-from search.query import VendorQuery
+from search.selectors import vendors_offering
 
 GROUPS = {
     "sector": "match__brief__industry",
@@ -143,15 +142,18 @@ def unmet_demand(*, since: date | None = None, max_vendors: int = 5) -> list[dic
     for services, technologies in briefs.values_list("services", "technologies"):
         requested.update(("services", label) for label in set(services))
         requested.update(("technologies", label) for label in set(technologies))
-    backend = get_search_backend()
     rows = []
     for (kind, label), count in requested.most_common():
-        page = backend.search(
-            VendorQuery(filters={kind: (label,)}, limit=1, facets=False, highlight=False)
-        )
-        if page.total <= max_vendors:
-            rows.append({"kind": kind[:-1] if kind == "services" else "technology", "label": label,
-                         "briefs": count, "vendors": page.total})  # fmt: skip
+        offered = vendors_offering(kind, label)
+        if offered <= max_vendors:
+            rows.append(
+                {
+                    "kind": kind[:-1] if kind == "services" else "technology",
+                    "label": label,
+                    "briefs": count,
+                    "vendors": offered,
+                }
+            )
     return rows
 
 

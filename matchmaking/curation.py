@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +18,12 @@ from buyers.models import Brief
 from buyers.services import BRIEF_TOPIC
 from core.audit import audit_record
 from core.errors import Conflict, Refused
-from core.models import OutboxEvent
-from core.outbox import outbox_claim
+from core.outbox import outbox_claim, outbox_done, outbox_failed
 from matchmaking.models import Match, Outcome, RejectReason, Review
 from matchmaking.services import match_brief
 from vendors.models import Vendor
+
+log = logging.getLogger(__name__)
 
 
 def match_state(match: Match) -> dict[str, Any]:
@@ -93,19 +95,26 @@ def _decided_elsewhere(brief: Brief) -> bool:
 
 def suggest_for_changed_briefs(batch_size: int = 50) -> int:
     """The background task after briefs are created or changed (outbox topic ``brief``):
-    suggest matches for each. A failure (search down) leaves the batch in the outbox."""
-    done = 0
+    suggest matches for each brief on its own — one that fails keeps its event, with the
+    attempt counted and the error, and the others go on. Matching runs outside any
+    transaction (``suggest_matches`` writes in its own). Returns how many succeeded."""
+    done, failed = 0, set[int]()
     while True:
-        with transaction.atomic():
-            events = outbox_claim(BRIEF_TOPIC, batch_size)
-            if not events:
-                return done
-            keys = {event.key for event in events}
-            for brief in Brief.objects.select_related("buyer").filter(external_id__in=keys):
-                if not _decided_elsewhere(brief):
+        events = outbox_claim(BRIEF_TOPIC, batch_size, skip=failed)
+        if not events:
+            return done
+        for event in events:
+            try:
+                brief = Brief.objects.select_related("buyer").filter(external_id=event.key).first()
+                if brief is not None and not _decided_elsewhere(brief):
                     suggest_matches(brief)
-            OutboxEvent.objects.filter(id__in=[event.id for event in events]).delete()
-        done += len(events)
+            except Exception as error:  # any failure stays with its own brief
+                log.warning("suggestions for brief %s failed", event.key, exc_info=True)
+                outbox_failed([event], f"{type(error).__name__}: {error}")
+                failed.add(event.id)
+            else:
+                outbox_done([event])
+                done += 1
 
 
 # Decisions ---------------------------------------------------------------------------

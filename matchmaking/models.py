@@ -36,8 +36,9 @@ class Outcome(models.Model):
         WON = "won"
         LOST = "lost"
 
-    brief = models.ForeignKey("buyers.Brief", on_delete=models.CASCADE, related_name="outcomes")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="outcomes")
+    # PROTECT: labels and deals outlive a firm or brief (which are archived, not deleted).
+    brief = models.ForeignKey("buyers.Brief", on_delete=models.PROTECT, related_name="outcomes")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="outcomes")
     outcome = models.CharField(max_length=16, choices=Stage.choices)
     value_usd = models.PositiveBigIntegerField(null=True, blank=True)
     decided_at = models.DateField(null=True, blank=True)
@@ -104,8 +105,8 @@ class Match(models.Model):
         OFFICER = "officer"  # hand-added by an officer
         BUYER = "buyer"  # the buyer asked for an introduction to this firm
 
-    brief = models.ForeignKey("buyers.Brief", on_delete=models.CASCADE, related_name="matches")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="matches")
+    brief = models.ForeignKey("buyers.Brief", on_delete=models.PROTECT, related_name="matches")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="matches")
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.RANKER)
     pinned = models.BooleanField(default=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from matchmaking.ranking.data import (
     VendorData,
     past_relationships,
 )
+from matchmaking.ranking.memo import LRU
 from vendors.models import Vendor
 from vendors.selectors import COMPLETENESS_FIELDS
 
@@ -110,30 +110,12 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
     )
 
 
-class _VendorCache:
-    """Recently used ``VendorData`` by (external id, version, creation time to the
-    microsecond): a row's version changes with every write, and a firm deleted and
-    created again under the same id has a new creation time, so an entry can never be
-    stale; it only saves re-reading and re-decoding the JSON columns of firms that are
-    candidates for many briefs."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[str, int, str], VendorData] = OrderedDict()
-
-    def get(self, key: tuple[str, int, str]) -> VendorData | None:
-        found = self.entries.get(key)
-        if found is not None:
-            self.entries.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[str, int, str], value: VendorData) -> None:
-        self.entries[key] = value
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-
-
-_cache = _VendorCache(size=60_000)
+# Recently used ``VendorData`` by (external id, version, creation time to the
+# microsecond): a row's version changes with every write, and a firm deleted and created
+# again under the same id has a new creation time, so an entry can never be stale; it
+# only saves re-reading and re-decoding the JSON columns of firms that are candidates
+# for many briefs.
+_cache: LRU[tuple[str, int, str], VendorData] = LRU(size=60_000)
 
 
 _JSON_COLUMNS = tuple(
@@ -160,15 +142,12 @@ def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
             "external_id", "version", "created_at"
         )
     }
-    found = {external_id: _cache.get(key) for external_id, key in keys.items()}
-    missing = [external_id for external_id, data in found.items() if data is None]
-    for row in _vendor_rows(missing):
-        data = vendor_data(row)
-        _cache.put(keys[row["external_id"]], data)
-        found[row["external_id"]] = data
-    return with_relationships(
-        {external_id: data for external_id, data in found.items() if data is not None}
-    )
+    held = _cache.get_many(keys.values())
+    found = {external_id: held[key] for external_id, key in keys.items() if key in held}
+    unread = [external_id for external_id in keys if external_id not in found]
+    read = {row["external_id"]: vendor_data(row) for row in _vendor_rows(unread)}
+    _cache.put_many({keys[external_id]: data for external_id, data in read.items()})
+    return with_relationships(found | read)
 
 
 def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:

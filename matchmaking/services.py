@@ -4,6 +4,8 @@ ranker, keep the page diverse and fair, explain every match."""
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +18,13 @@ from matchmaking.ranking.features import FEATURES, extract
 from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, hard_filter, ranker_from_json
 from matchmaking.ranking.rerank import Ranked, apply_exposure_floor, diversify, exposure_share
 from matchmaking.selectors import brief_data, vendors_data
+from search.backends.base import SearchUnavailable
 from search.cache import cached
 from search.query import CandidateQuery
-from search.selectors import candidates_for
+from search.selectors import candidates_for, candidates_from_database
 
 CANDIDATES = 300
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,24 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         "limit": limit,
         "ranker": active.name,
     }
-    return cached("match", key, lambda: _match(brief, limit, active))  # type: ignore[no-any-return]
+    try:
+        return cached("match", key, lambda: _match(brief, limit, active))  # type: ignore[no-any-return]
+    except SearchUnavailable:
+        # Degraded like search: the database retrieves, the ranker still ranks and
+        # explains; not cached, and marked so pages can say so.
+        log.warning("search backend unavailable; matching from the database", exc_info=True)
+        found = _match(brief, limit, active, retrieve=candidates_from_database)
+        return {**found, "meta": {**found["meta"], "degraded": True}}
 
 
-def _match(brief: Brief, limit: int, active: ActiveRanker | None = None) -> dict[str, Any]:
-    retrieved = candidates_for(candidate_query(brief))
+def _match(
+    brief: Brief,
+    limit: int,
+    active: ActiveRanker | None = None,
+    *,
+    retrieve: Callable[[CandidateQuery], list[tuple[str, float]]] = candidates_for,
+) -> dict[str, Any]:
+    retrieved = retrieve(candidate_query(brief))
     found = vendors_data(vendor_id for vendor_id, _ in retrieved)
     pairs = [(found[vendor_id], score) for vendor_id, score in retrieved if vendor_id in found]
     vendors = [vendor for vendor, _ in pairs]

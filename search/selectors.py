@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from core import codes
+from core.db import json_list_has
 from search.backends.base import SearchUnavailable
 from search.cache import cached
 from search.loading import get_search_backend
@@ -129,15 +130,25 @@ def _results(hits: list[Hit], vendors: dict[str, Vendor]) -> list[dict[str, Any]
 
 
 def suggestions(prefix: str, *, limit: int = 10) -> list[Suggestion]:
-    """Firm names, services and technologies starting with ``prefix`` (any word)."""
+    """Firm names, services and technologies starting with ``prefix`` (any word). If the
+    search backend is down, the taxonomy's labels and a database lookup of firm names
+    answer instead."""
     prefix = prefix.strip()
     if len(prefix) < 2:
         return []
-    backend = get_search_backend()
+    try:
+        return _suggestions(prefix, limit, get_search_backend())
+    except SearchUnavailable:
+        log.warning("search backend unavailable; suggesting from the database", exc_info=True)
+        return _suggestions(prefix, limit, None)
+
+
+def _suggestions(prefix: str, limit: int, backend: Any) -> list[Suggestion]:
     lowered = prefix.casefold()
     labels: list[Suggestion] = []
     for field, kind in (("services", "service"), ("technologies", "technology")):
-        known = set(get_taxonomy().labels(kind)) | set(backend.label_values(field))  # type: ignore[arg-type]
+        indexed = backend.label_values(field) if backend else {}
+        known = set(get_taxonomy().labels(kind)) | set(indexed)  # type: ignore[arg-type]
         words = {label: label.casefold().split() for label in known}
         matching = sorted(
             label for label, split in words.items() if any(w.startswith(lowered) for w in split)
@@ -145,9 +156,55 @@ def suggestions(prefix: str, *, limit: int = 10) -> list[Suggestion]:
         labels.extend(Suggestion(kind=kind, text=label) for label in matching)
     # Labels first (few and short) but at most half the list; firm names fill the rest.
     labels = labels[: max(limit // 2, limit - len(labels))]
-    return [*labels, *backend.autocomplete_names(prefix, limit - len(labels))][:limit]
+    rest = limit - len(labels)
+    names = backend.autocomplete_names(prefix, rest) if backend else _names_from_db(prefix, rest)
+    return [*labels, *names][:limit]
+
+
+def _names_from_db(prefix: str, limit: int) -> list[Suggestion]:
+    vendors = vendor_list().filter(Q(name__istartswith=prefix) | Q(name__icontains=f" {prefix}"))
+    return [
+        Suggestion(kind="vendor", text=name, id=external_id)
+        for external_id, name in vendors.order_by("name").values_list("external_id", "name")[:limit]
+    ]
 
 
 def candidates_for(query: CandidateQuery) -> list[tuple[str, float]]:
-    """Stage-1 retrieval for matchmaking (used by the ranker)."""
+    """Stage-1 retrieval for matchmaking (used by the ranker); raises
+    ``SearchUnavailable`` when the backend is down (training must not learn from a
+    degraded retrieval; ``candidates_from_database`` is the serving fallback)."""
     return get_search_backend().candidates(query)
+
+
+def candidates_from_database(query: CandidateQuery) -> list[tuple[str, float]]:
+    """A plain database retrieval for when the search backend is down: firms offering
+    any of the brief's services, technologies or industries, the hard filters applied
+    (certifications, minimum project); no text score, so the ranker's other features
+    decide the order."""
+    wanted = Q()
+    asked = {"services": query.services, "technologies": query.technologies,
+             "industries": query.industries}  # fmt: skip
+    for field, labels in asked.items():
+        for label in labels:
+            wanted |= json_list_has(field, label)
+    vendors = vendor_list().filter(wanted) if wanted else vendor_list()
+    for certification in query.required_certifications:
+        vendors = vendors.filter(json_list_has("certifications", certification))
+    if query.max_budget_usd is not None:
+        vendors = vendors.exclude(min_project_usd__gt=query.max_budget_usd)
+    vendors = vendors.exclude(external_id__in=query.exclude).order_by("-updated_at")
+    return [
+        (external_id, 0.0)
+        for external_id in vendors.values_list("external_id", flat=True)[: query.limit]
+    ]
+
+
+def vendors_offering(field: str, label: str) -> int:
+    """How many firms list ``label`` in ``field`` (the index, else the database)."""
+    try:
+        page = get_search_backend().search(
+            VendorQuery(filters={field: (label,)}, limit=1, facets=False, highlight=False)
+        )
+        return page.total
+    except SearchUnavailable:
+        return vendor_list().filter(json_list_has(field, label)).count()

@@ -12,17 +12,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.utils import timezone
 
-from core.models import OutboxEvent
-from core.outbox import outbox_claim
+from core.outbox import outbox_claim, outbox_done, outbox_failed
 from search.backends.base import SearchBackend, SearchUnavailable
 from search.cache import bump_generation
 from search.documents import index_version, vendor_documents
 from search.loading import get_search_backend
+from vendors.models import Vendor
 from vendors.selectors import vendor_list
 from vendors.services import VENDOR_TOPIC
 
@@ -43,22 +43,18 @@ def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 2500
     backend = backend or get_search_backend()
     report = DrainReport()
     while True:
-        with transaction.atomic():
-            events = outbox_claim(VENDOR_TOPIC, batch_size)
-            if not events:
-                break
-            ids = [event.id for event in events]
-            try:
-                indexed, deleted = _apply(backend, {event.key for event in events})
-            except SearchUnavailable as error:
-                OutboxEvent.objects.filter(id__in=ids).update(
-                    attempts=F("attempts") + 1, last_error=str(error)[:2000]
-                )
-                report.error = str(error)
-                log.warning("search index unavailable, %d events kept: %s", len(ids), error)
-                break
-            OutboxEvent.objects.filter(id__in=ids).delete()
-        report.events += len(ids)
+        events = outbox_claim(VENDOR_TOPIC, batch_size)
+        if not events:
+            break
+        try:  # no transaction is open while the search engine is called
+            indexed, deleted = _apply(backend, {event.key for event in events})
+        except SearchUnavailable as error:
+            outbox_failed(events, str(error))
+            report.error = str(error)
+            log.warning("search index unavailable, %d events kept: %s", len(events), error)
+            break
+        outbox_done(events)
+        report.events += len(events)
         report.indexed += indexed
         report.deleted += deleted
     if report.events:
@@ -118,16 +114,30 @@ def repair_drift(drift: Drift, backend: SearchBackend | None = None) -> None:
     bump_generation()
 
 
+# How far before a rebuild starts its replay looks: a write stamps ``updated_at`` before
+# it commits, so one that committed (and was indexed into the old index) just after the
+# build began may carry a slightly earlier time; transactions are far shorter than this.
+REPLAY_MARGIN = timedelta(minutes=5)
+
+
 def rebuild(
     backend: SearchBackend | None = None, *, progress: Callable[[int], None] | None = None
 ) -> int:
     """Build a fresh index from every vendor and switch to it atomically; ``progress``
-    hears the number of documents built so far, every 1,000."""
+    hears the number of documents built so far, every 1,000.
+
+    Writes keep being indexed while it builds — into the index being replaced. So once
+    the new index is live, every vendor changed since the build started (less
+    ``REPLAY_MARGIN``) is indexed again from its current row, and removed if it is gone:
+    no write made during a rebuild is lost."""
     backend = backend or get_search_backend()
+    started = timezone.now() - REPLAY_MARGIN
     documents = vendor_documents()
     if progress is not None:
         documents = _counted(documents, progress)
     count = backend.rebuild(documents)
+    changed = Vendor.all_objects.filter(updated_at__gte=started)  # archived ones too
+    _apply(backend, set(changed.values_list("external_id", flat=True)))
     bump_generation()
     return count
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ArchiveNotDelete
 from vendors.models import Vendor, VendorMember
 
 
@@ -10,7 +11,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(ArchiveNotDelete, admin.ModelAdmin):
     list_display = ["name", "external_id", "city", "team_size", "version", "updated_at"]
     list_filter = ["city", "country"]
     search_fields = ["name", "external_id"]

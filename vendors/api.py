@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from core.api.permissions import OrganisationAccess, has_role
+from core.api.permissions import OrganisationAccess, has_role, is_officer
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
 from core.interchange import JsonLinesImporter
 from vendors import selectors, services
@@ -39,6 +39,11 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
         return selectors.vendor_list()
 
     def to_record(self, obj: Vendor) -> dict[str, Any]:
+        user = self.request.user
+        own = is_officer(user) or selectors.vendor_of_member(user) == obj  # type: ignore[arg-type]
+        return selectors.vendor_record(obj, public=not own)
+
+    def stored_record(self, obj: Vendor) -> dict[str, Any]:
         return selectors.vendor_record(obj)
 
     def save_record(self, record: VendorRecord, *, creating: bool) -> Vendor:
@@ -47,7 +52,7 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
         return services.vendor_save(record=record, member=member, create_only=creating)  # type: ignore[arg-type]
 
     def delete_object(self, obj: Vendor) -> None:
-        services.vendor_delete(vendor=obj)
+        services.vendor_archive(vendor=obj, actor=self.request.user)  # type: ignore[arg-type]
 
     def importer(self) -> JsonLinesImporter[Any]:
         return JsonLinesImporter(VendorRecord, services.vendors_upsert)

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
+from core.models import CurrentManager
+
 
 class EngagementModel(models.TextChoices):
     FIXED_PRICE = "fixed_price", "Fixed price"
@@ -21,6 +23,9 @@ class EngagementModel(models.TextChoices):
 
 class Vendor(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
+    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
+    # the row (see docs/security.md); archived rows are out of every list and search.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
     name = models.CharField(max_length=200)
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True, db_index=True)
@@ -57,6 +62,9 @@ class Vendor(models.Model):
     record_hash = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CurrentManager()
+    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["name", "id"]

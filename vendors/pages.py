@@ -17,7 +17,7 @@ VERIFIERS = {"pseb": "PSEB registered", "secp": "SECP registered", "ntn": "Tax r
 
 
 def _profile(vendor: Vendor) -> dict[str, Any]:
-    record = vendor_record(vendor)
+    record = vendor_record(vendor, public=True)
     services = [s if isinstance(s, dict) else {"name": s} for s in record.get("services", [])]
     return {
         **record,

@@ -123,6 +123,10 @@ class PortfolioRecord(Record):
 
 
 class VendorRecord(KeyedRecord):
+    # A rating is computed from reviews and a registration is verified by an officer:
+    # a firm cannot award them to itself.
+    officer_fields = frozenset({"rating", "registrations"})
+
     name: ShortText
     country: Country | None = None
     city: Annotated[str, Field(max_length=100)] | None = None

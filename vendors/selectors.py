@@ -65,8 +65,10 @@ def _band(low: Any, high: Any) -> dict[str, Any] | None:
     return {"min": low, "max": high} if low is not None or high is not None else None
 
 
-def vendor_record(vendor: Vendor) -> dict[str, Any]:
-    """The vendor as one interchange record (what ``export_vendors`` writes)."""
+def vendor_record(vendor: Vendor, *, public: bool = False) -> dict[str, Any]:
+    """The vendor as one interchange record (what ``export_vendors`` writes). The
+    ``public`` record, for anyone but officers and the firm's members, leaves out the
+    unknown keys kept in ``extra``: they were never validated as profile content."""
     hours = vendor.working_hours_start_utc, vendor.working_hours_end_utc
     data = {
         "external_id": vendor.external_id,
@@ -97,7 +99,7 @@ def vendor_record(vendor: Vendor) -> dict[str, Any]:
             "countries": vendor.preferred_countries,
             "engagement_models": vendor.preferred_engagement_models,
         },
-        **vendor.extra,
+        **({} if public else vendor.extra),
     }
     return compact(data)
 

@@ -15,9 +15,10 @@ from django.db import transaction
 from accounts.models import User
 from core.interchange import Outcome
 from core.outbox import outbox_record
-from core.upsert import upsert_rows
+from core.upsert import archive_row, upsert_rows
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
+from vendors.selectors import vendor_record
 
 # Outbox topic for vendor profile changes (consumed by the search index).
 VENDOR_TOPIC = "vendor"
@@ -97,6 +98,8 @@ def vendor_save(
 
 
 @transaction.atomic
-def vendor_delete(*, vendor: Vendor) -> None:
-    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version + 1, True)])
-    vendor.delete()
+def vendor_archive(*, vendor: Vendor, actor: User | None = None) -> None:
+    """Take a firm out of the directory, search and matching; its deals, pipeline
+    history and ranker labels stay (they refer to it). Audited."""
+    version = archive_row(vendor, actor=actor, record=vendor_record(vendor))
+    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, version, True)])

@@ -116,18 +116,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 REDIS_URL = env("REDIS_URL")
-# Rate-limit counters must be shared by every worker process: Redis when there is one
-# (errors raised, so core.api.throttles can fall back), else a database table.
-THROTTLE_DATABASE_CACHE: dict[str, object] = {
+# What every worker process must see alike — rate-limit counters and the search
+# cache's generation number — lives in Redis when there is one, else in a database
+# table (a local-memory cache is per process).
+SHARED_DATABASE_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-    "LOCATION": "raabta_throttle_cache",
+    "LOCATION": "raabta_shared_cache",
+    # Culling must not drop the generation key among many throttle counters.
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
 }
 
 
 def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
-    """The caches of the production profile: Redis for cached results (errors
-    swallowed: a dead Redis must not take the API down, requests run uncached) and
-    for throttle counters (errors raised, so counting falls back to the database)."""
+    """The caches of the production profile: Redis for cached results and shared state
+    (errors swallowed: a dead Redis must not take the API down, requests run uncached)
+    and for throttle counters (errors raised, so counting falls back to the database)."""
 
     def redis(key_prefix: str, *, ignore_errors: bool) -> dict[str, object]:
         return {
@@ -143,8 +146,9 @@ def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
 
     return {
         "default": redis(prefix, ignore_errors=True),
+        "shared": redis(prefix, ignore_errors=True),
         "throttle": redis(f"{prefix}:throttle", ignore_errors=False),
-        "throttle_database": THROTTLE_DATABASE_CACHE,
+        "throttle_database": SHARED_DATABASE_CACHE,
     }
 
 
@@ -154,8 +158,9 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "throttle": THROTTLE_DATABASE_CACHE,
-        "throttle_database": THROTTLE_DATABASE_CACHE,
+        "shared": SHARED_DATABASE_CACHE,
+        "throttle": SHARED_DATABASE_CACHE,
+        "throttle_database": SHARED_DATABASE_CACHE,
     }
 
 # Search: the embedded engine (tantivy, index on local disk) unless ELASTICSEARCH_URL

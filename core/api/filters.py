@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import django_filters
 from django.db.models import QuerySet
+
+from core.db import json_list_has
 
 
 class JsonListFilter(django_filters.CharFilter):
@@ -23,5 +24,4 @@ class JsonListFilter(django_filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:  # type: ignore[override]
         if not value:
             return qs
-        quoted = json.dumps(self.normalise(value.strip()))
-        return qs.filter(**{f"{self.field_name}__icontains": quoted})
+        return qs.filter(json_list_has(self.field_name, self.normalise(value.strip())))

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from core.api.body import ImportUploadParser, JsonLinesParser, parse_body
-from core.api.permissions import IsOfficer
+from core.api.permissions import IsOfficer, is_officer
 from core.interchange import JsonLinesImporter
 from core.schema import KeyedRecord
 
@@ -58,6 +58,22 @@ class RecordViewSet(GenericViewSet):
         """Adjust an incoming body before validation (e.g. pin a brief's buyer)."""
         return data
 
+    def stored_record(self, obj: Any) -> dict[str, Any]:
+        """The whole stored record (writes merge into it), whoever asks."""
+        return self.to_record(obj)
+
+    def officer_fields_kept(self, data: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+        """For anyone but an officer, the record's ``officer_fields`` keep their stored
+        values; a body that would change one is refused, naming it."""
+        if is_officer(self.request.user):
+            return data
+        fields = self.record_model.officer_fields
+        changed = [name for name in fields if name in data and data[name] != stored.get(name)]
+        if changed:
+            raise ValidationError({name: ["only trade officers may set this"] for name in changed})
+        kept = {name: stored[name] for name in fields if name in stored}
+        return {key: value for key, value in data.items() if key not in fields} | kept
+
     # Actions -------------------------------------------------------------------
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -67,7 +83,8 @@ class RecordViewSet(GenericViewSet):
         return Response(self.to_record(self.get_object()))
 
     def create(self, request: Request) -> Response:
-        record = parse_body(self.record_model, self.prepare(_body(request), creating=True))
+        data = self.officer_fields_kept(_body(request), {})
+        record = parse_body(self.record_model, self.prepare(data, creating=True))
         # INSERT only: a taken id (even one taken a moment ago by a concurrent request)
         # is a 409 (core.upsert.AlreadyExists), never a merge into that row.
         obj = self.save_record(record, creating=True)
@@ -78,7 +95,9 @@ class RecordViewSet(GenericViewSet):
         data = _body(request)
         if data.get("external_id", obj.external_id) != obj.external_id:
             raise ValidationError({"external_id": ["cannot be changed"]})
-        data = (self.to_record(obj) | data) if partial else {**data, "external_id": obj.external_id}
+        stored = self.stored_record(obj)
+        data = self.officer_fields_kept(data, stored)
+        data = (stored | data) if partial else {**data, "external_id": obj.external_id}
         record = parse_body(self.record_model, self.prepare(data, creating=False))
         return Response(self.to_record(self.save_record(record, creating=False)))
 

@@ -18,14 +18,25 @@ from rest_framework_csv.renderers import CSVRenderer
 from core.api.permissions import IsOfficer
 from matchmaking import analytics
 
+# A spreadsheet runs a cell that starts with one of these as a formula: a buyer's label
+# "=HYPERLINK(…)" or a firm's city "=cmd|…" must arrive as text (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would evaluate, quoted so it shows as typed."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
 
 class RowsCSVRenderer(CSVRenderer):
-    """The ``rows`` of an analytics answer as CSV, columns in the rows' own order."""
+    """The ``rows`` of an analytics answer as CSV, columns in the rows' own order, every
+    text cell neutralised for spreadsheets."""
 
     def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> Any:
         rows = data.get("rows", data) if isinstance(data, dict) else data
         if rows and isinstance(rows, list):
             self.header = list(rows[0])
+            rows = [{key: spreadsheet_safe(value) for key, value in row.items()} for row in rows]
         return super().render(rows, media_type, renderer_context)
 
 

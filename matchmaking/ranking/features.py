@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
+from matchmaking.ranking.memo import LRU
 
 FEATURES = (
     "retrieval",  # stage-1 BM25 score, relative to the best candidate
@@ -94,21 +94,20 @@ class TermCounts:
         self.hasher = HashingVectorizer(
             analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
         )
-        self.size = size
-        self.rows: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.rows: LRU[str, tuple[np.ndarray, np.ndarray]] = LRU(size)
 
     def matrix(self, texts: list[str]) -> sparse.csr_matrix:
-        missing = list(dict.fromkeys(t for t in texts if t not in self.rows))
-        if missing:
+        known = self.rows.get_many(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:  # analysed outside the memo's lock; another thread may do the same
             analysed = self.hasher.transform(missing)
+            new = {}
             for i, text in enumerate(missing):
                 start, end = analysed.indptr[i], analysed.indptr[i + 1]
-                self.rows[text] = (analysed.indices[start:end], analysed.data[start:end])
-        rows = [self.rows[text] for text in texts]
-        for text in texts:
-            self.rows.move_to_end(text)
-        while len(self.rows) > self.size:
-            self.rows.popitem(last=False)
+                new[text] = (analysed.indices[start:end], analysed.data[start:end])
+            self.rows.put_many(new)
+            known |= new
+        rows = [known[text] for text in texts]
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([len(indices) for indices, _ in rows], out=indptr[1:])
         return sparse.csr_matrix(

@@ -11,7 +11,7 @@ from search.query import VendorQuery
 from search.sync import drain_outbox, find_drift, repair_drift
 from tests.factories import make_vendor
 from vendors.models import Vendor
-from vendors.services import vendor_delete
+from vendors.services import vendor_archive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ def test_profile_writes_reach_the_index_after_commit(configured_backend):
     vendor = make_vendor(external_id="pk-sync", technologies=["Django"])
     assert indexed_ids(configured_backend) == {"pk-sync"}
     assert not OutboxEvent.objects.exists()
-    vendor_delete(vendor=Vendor.objects.get(pk=vendor.pk))
+    vendor_archive(vendor=Vendor.objects.get(pk=vendor.pk))
     assert indexed_ids(configured_backend) == set()
 
 
@@ -121,3 +121,37 @@ def test_an_import_tells_the_index_once_at_the_end(configured_backend, monkeypat
     assert configured_backend.count() == 1200 and not OutboxEvent.objects.exists()
     make_vendor(external_id="pk-single")  # outside an import: told after its own commit
     assert calls == [1200, 1] and configured_backend.count() == 1201
+
+
+@pytest.mark.parametrize("entry", ["command", "console job"])
+def test_every_write_made_during_a_rebuild_is_searchable_after_it(
+    configured_backend, monkeypatch, entry
+):
+    """Writes during the build are indexed into the index being replaced (inline, as a
+    worker would); the rebuild replays them into the new one after the switch."""
+    from search import sync
+
+    for n in range(3):
+        make_vendor(external_id=f"pk-old-{n}", name=f"Old Firm {n}")
+    real_documents, written = sync.vendor_documents, list[bool]()
+
+    def documents_with_writes_meanwhile(*args, **kwargs):
+        for number, document in enumerate(real_documents(*args, **kwargs)):
+            if number == 1 and not written:  # half-way through the build, users keep working
+                written.append(True)
+                make_vendor(external_id="pk-new", name="Brand New Firm")
+                changed = Vendor.objects.get(external_id="pk-old-2")
+                make_vendor(
+                    external_id="pk-old-2", name="Renamed Firm", team_size=changed.team_size
+                )
+                vendor_archive(vendor=Vendor.objects.get(external_id="pk-old-0"))
+            yield document
+
+    monkeypatch.setattr(sync, "vendor_documents", documents_with_writes_meanwhile)
+    if entry == "command":
+        call_command("rebuild_search_index")
+    else:
+        sync.rebuild_job(lambda share, message: None)
+    assert indexed_ids(configured_backend) == {"pk-old-1", "pk-old-2", "pk-new"}
+    renamed = configured_backend.search(VendorQuery(text="renamed", facets=False))
+    assert [hit.id for hit in renamed.hits] == ["pk-old-2"]

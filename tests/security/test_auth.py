@@ -119,7 +119,7 @@ def test_throttle_counts_are_shared_between_processes(api, member, token_rate):
     caches["default"].clear()  # what a fresh worker process would hold
     assert _token(api, PASSWORD).status_code == 429
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM raabta_throttle_cache")
+        cursor.execute("SELECT COUNT(*) FROM raabta_shared_cache")
         assert cursor.fetchone()[0] >= 1
 
 

@@ -1,10 +1,11 @@
-"""The database table that holds rate-limit counters when there is no Redis (settings
-THROTTLE_DATABASE_CACHE), so every worker process counts in one place."""
+"""The database table that holds what every worker process must share when there is no
+Redis (settings SHARED_DATABASE_CACHE): rate-limit counters, the search cache's
+generation."""
 
 from django.core.management import call_command
 from django.db import migrations
 
-TABLE = "raabta_throttle_cache"
+TABLE = "raabta_shared_cache"
 
 
 def create(apps, schema_editor):
