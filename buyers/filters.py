@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from buyers.models import Brief, Buyer
-from core.api.filters import JsonListFilter
+from core.api.filters import JsonListFilter, WholeNumberFilter
 from vendors.filters import _label
 
 
@@ -28,7 +28,7 @@ class BriefFilter(django_filters.FilterSet):
     engagement_model = django_filters.CharFilter()
     published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_at", lookup_expr="lte")
-    min_budget_usd = django_filters.NumberFilter(field_name="budget_max_usd", lookup_expr="gte")
+    min_budget_usd = WholeNumberFilter(field_name="budget_max_usd", lookup_expr="gte")
     ordering = django_filters.OrderingFilter(fields=["published_at", "title", "budget_max_usd"])
 
     class Meta:

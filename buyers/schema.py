@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from core.money import USD, UnknownCurrency, json_number
 from core.schema import (
     Country,
     Currency,
+    Day,
     KeyedRecord,
     Languages,
     Money,
@@ -19,6 +27,7 @@ from core.schema import (
     Text,
     TimeZone,
     Url,
+    Whole,
     conversion_date,
     dump_canonical,
 )
@@ -42,14 +51,19 @@ class BuyerRecord(KeyedRecord):
         return dump_canonical(self)
 
 
+# Amounts are exact decimals inside, and JSON numbers on the wire (pydantic would
+# describe a Decimal as a string).
+Amount = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0})]
+
+
 class Budget(BaseModel):
     """``{"min": 20000, "max": 60000, "currency": "EUR"}``; ``min_usd``/``max_usd`` are
     derived (exported for convenience, recomputed on import)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
-    max: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    min: Amount | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
+    max: Amount | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
     currency: Currency = USD
     min_usd: int | None = None
     max_usd: int | None = None
@@ -85,19 +99,19 @@ class BriefRecord(KeyedRecord):
 
     title: ShortText
     # Declared before ``budget``: the budget is converted at the rate of this date.
-    published_at: date | None = None
+    published_at: Day | None = None
     buyer: BuyerRecord | None = None
     description: Text | None = None
     services: Services = []
     technologies: Technologies = []
     industry: Industry | None = None
     budget: Budget | None = None
-    timeline_weeks: int | None = Field(default=None, ge=1, le=520)
+    timeline_weeks: Whole | None = Field(default=None, ge=1, le=520)
     engagement_model: EngagementModel | None = None
     required_certifications: Certifications = []
     languages: Languages = []
-    min_overlap_hours: int | None = Field(default=None, ge=0, le=24)
-    team_size: int | None = Field(default=None, ge=1, le=10_000)
+    min_overlap_hours: Whole | None = Field(default=None, ge=0, le=24)
+    team_size: Whole | None = Field(default=None, ge=1, le=10_000)
     location: Annotated[str, Field(max_length=100)] | None = None
 
     @field_validator("budget", mode="after")

@@ -43,7 +43,7 @@ def buyers_upsert(
     external id."""
     keys = [record.external_id for record in records]
     stored = (
-        {buyer.external_id: buyer for buyer in Buyer.objects.filter(external_id__in=keys)}
+        {buyer.external_id: buyer for buyer in Buyer.all_objects.filter(external_id__in=keys)}
         if merge
         else {}
     )
@@ -57,7 +57,9 @@ def buyers_upsert(
         merged[key] = canonical
     rows = [_buyer_row(key, canonical) for key, canonical in merged.items()]
     upsert_rows(Buyer, rows, create_only=create_only)
-    return {buyer.external_id: buyer for buyer in Buyer.objects.filter(external_id__in=keys)}
+    # Archived buyers too: a brief may name one (imports of history), and must not fail.
+    found = Buyer.all_objects.filter(external_id__in=keys)
+    return {buyer.external_id: buyer for buyer in found}
 
 
 def brief_fields(record: BriefRecord) -> dict[str, Any]:

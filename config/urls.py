@@ -75,3 +75,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     *pages,
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"

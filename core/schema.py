@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, TypeVar
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    Strict,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -63,7 +66,19 @@ ExternalId = Annotated[
     AfterValidator(_not_reserved),
 ]
 
-Year = Annotated[int, Field(ge=1900, le=2100)]
+# Whole numbers are JSON integers: strict, so ``true`` or ``"12"`` is refused instead of
+# read as 1 or 12 (pydantic's lax mode accepts both).
+Whole = Annotated[int, Strict()]
+Year = Annotated[Whole, Field(ge=1900, le=2100)]
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, int | float):  # pydantic would read a number as a Unix time
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_date_text)]
 
 
 _HTTP_URL = TypeAdapter(HttpUrl)
@@ -110,7 +125,7 @@ def _usd(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-UsdAmount = Annotated[int, BeforeValidator(_usd), Field(ge=0, le=10**12)]
+UsdAmount = Annotated[Whole, BeforeValidator(_usd), Field(ge=0, le=10**12)]
 
 
 class Money:
@@ -127,33 +142,91 @@ class Money:
         return amount
 
 
-def _blank(value: Any) -> bool:
+ANY_KIND = frozenset({str, list, dict})
+
+
+def _blank(value: Any, kinds: frozenset[type]) -> bool:
+    """An empty value of a kind the field takes (or ``null``)."""
     return (
         value is None
-        or value == []
-        or value == {}
-        or (isinstance(value, str) and not value.strip())
+        or (value == [] and list in kinds)
+        or (value == {} and dict in kinds)
+        or (isinstance(value, str) and not value.strip() and str in kinds)
     )
+
+
+def _kinds(annotation: Any) -> frozenset[type]:
+    """Which JSON kinds (text, list, object) a field's annotation takes."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _kinds(args[0])
+    if origin in (Union, UnionType):
+        return frozenset().union(*(_kinds(arg) for arg in args))
+    if origin in (list, tuple, set, frozenset):
+        return frozenset({list})
+    if origin is dict or annotation is dict:
+        return frozenset({dict})
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return frozenset({dict})
+    if isinstance(annotation, type) and issubclass(annotation, str):
+        return frozenset({str})
+    return frozenset()
+
+
+def _document_blanks(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The JSON Schema says what validation does: an optional field also takes the
+    empty values that mean "not given"."""
+    kinds, required = _field_kinds(model), set(schema.get("required", []))
+    for name, prop in schema.get("properties", {}).items():
+        if name in required:
+            continue
+        empty: list[dict[str, Any]] = [{"type": "null"}]
+        kind = kinds.get(name, ANY_KIND)
+        if str in kind:
+            empty.append({"type": "string", "pattern": "^\\s*$"})
+        if list in kind:
+            empty.append({"type": "array", "maxItems": 0})
+        if dict in kind:
+            empty.append({"type": "object", "maxProperties": 0})
+        meta = {key: prop.pop(key) for key in ("title", "description", "default") if key in prop}
+        schema["properties"][name] = {**meta, "anyOf": [prop, *empty]}
 
 
 class Record(BaseModel):
     """Base of every interchange record: strips strings, keeps unknown keys.
 
-    An empty value (``null``, ``""``, ``[]``, ``{}``) means the same as a missing key,
-    so it is dropped before validation; that keeps the canonical form unique.
+    An empty value (``null``, or ``""``/``[]``/``{}`` where the field takes text, a list
+    or an object) means the same as a missing key, so it is dropped before validation;
+    that keeps the canonical form unique. An empty value of another kind (``{}`` for a
+    name) is an error, as the OpenAPI schema says.
     """
 
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(
+        extra="allow",
+        str_strip_whitespace=True,
+        frozen=True,
+        json_schema_extra=_document_blanks,  # type: ignore[typeddict-item]
+    )
 
     @model_validator(mode="before")
     @classmethod
     def _drop_blank(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {key: value for key, value in data.items() if not _blank(value)}
+            kinds = _field_kinds(cls)
+            return {
+                key: value
+                for key, value in data.items()
+                if not _blank(value, kinds.get(key, ANY_KIND))
+            }
         return data
 
     def extra_fields(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+
+@cache
+def _field_kinds(model: type[BaseModel]) -> dict[str, frozenset[type]]:
+    return {name: _kinds(field.annotation) for name, field in model.model_fields.items()}
 
 
 class KeyedRecord(Record):
@@ -175,8 +248,8 @@ class Band(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min: int | None = Field(default=None, ge=0)
-    max: int | None = Field(default=None, ge=0)
+    min: Whole | None = Field(default=None, ge=0)
+    max: Whole | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Band:

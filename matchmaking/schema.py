@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import Field, model_validator
 
-from core.schema import ExternalId, KeyedRecord, UsdAmount
+from core.schema import Day, ExternalId, KeyedRecord, UsdAmount
 from matchmaking.models import Outcome
 
 
@@ -21,7 +20,7 @@ class OutcomeRecord(KeyedRecord):
     vendor: ExternalId
     outcome: Outcome.Stage
     value_usd: UsdAmount | None = None
-    decided_at: date | None = None
+    decided_at: Day | None = None
     rank: int | None = Field(default=None, ge=1)
     score: float | None = None
 

@@ -7,10 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.params import QueryParams
 from search.query import MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, suggestions, vendor_search
 
 MAX_PAGE_SIZE = 100
+MAX_NUMBER = 10**9
 
 
 class ListField(serializers.ListField):
@@ -21,7 +23,7 @@ class ListField(serializers.ListField):
         return [part for value in values for part in value.split(",") if part.strip()]
 
 
-class VendorSearchParams(serializers.Serializer):
+class VendorSearchParams(QueryParams):
     q = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     city = ListField(child=serializers.CharField(), required=False)
     country = ListField(child=serializers.CharField(), required=False)
@@ -33,10 +35,11 @@ class VendorSearchParams(serializers.Serializer):
     export_markets = ListField(child=serializers.CharField(), required=False)
     rate_band = ListField(child=serializers.CharField(), required=False)
     team_band = ListField(child=serializers.CharField(), required=False)
-    min_rate = serializers.IntegerField(required=False, min_value=0)
-    max_rate = serializers.IntegerField(required=False, min_value=0)
-    min_team_size = serializers.IntegerField(required=False, min_value=0)
-    max_team_size = serializers.IntegerField(required=False, min_value=0)
+    # Bounded: the index stores 64-bit integers, and no rate or team is larger.
+    min_rate = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
+    max_rate = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
+    min_team_size = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
+    max_team_size = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
     sort = serializers.ChoiceField(choices=list(SORTS), default="relevance")
     page = serializers.IntegerField(required=False, min_value=1, default=1)
     page_size = serializers.IntegerField(
@@ -98,7 +101,7 @@ class VendorSearchView(APIView):
         return Response({"page": page, "page_size": size, **vendor_search(query)})
 
 
-class AutocompleteParams(serializers.Serializer):
+class AutocompleteParams(QueryParams):
     q = serializers.CharField(max_length=100)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=25, default=10)
 

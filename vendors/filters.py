@@ -3,7 +3,7 @@ from functools import partial
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.api.filters import JsonListFilter
+from core.api.filters import JsonListFilter, WholeNumberFilter
 from core.codes import country_code, language_code
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
@@ -34,9 +34,9 @@ class VendorFilter(django_filters.FilterSet):
     export_market = JsonListFilter(
         field_name="export_markets", normalise=partial(_code, country_code)
     )
-    min_team_size = django_filters.NumberFilter(field_name="team_size", lookup_expr="gte")
-    max_team_size = django_filters.NumberFilter(field_name="team_size", lookup_expr="lte")
-    max_hourly_rate = django_filters.NumberFilter(
+    min_team_size = WholeNumberFilter(field_name="team_size", lookup_expr="gte")
+    max_team_size = WholeNumberFilter(field_name="team_size", lookup_expr="lte")
+    max_hourly_rate = WholeNumberFilter(
         field_name="hourly_rate_min_usd", lookup_expr="lte", label="Lowest rate at most (USD)"
     )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")

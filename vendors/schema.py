@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     field_validator,
     model_serializer,
 )
@@ -32,6 +33,7 @@ from core.schema import (
     Text,
     Url,
     UsdAmount,
+    Whole,
     Year,
     dump_canonical,
 )
@@ -75,7 +77,7 @@ class ServiceShare(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     name: Annotated[Label, Field(min_length=1), AfterValidator(partial(_normalise_one, "service"))]
-    share: int | None = Field(default=None, ge=0, le=100)
+    share: Whole | None = Field(default=None, ge=0, le=100)
 
     @model_serializer
     def _compact(self) -> dict[str, Any] | str:
@@ -88,15 +90,17 @@ class WorkingHours(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: int = Field(ge=0, le=23)
-    end: int = Field(ge=0, le=24)
+    start: Whole = Field(ge=0, le=23)
+    end: Whole = Field(ge=0, le=24)
 
 
 class Rating(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    average: Annotated[float, Field(ge=0, le=5), AfterValidator(lambda value: round(value, 2))]
-    count: int = Field(ge=0)
+    average: Annotated[
+        float, Strict(), Field(ge=0, le=5), AfterValidator(lambda value: round(value, 2))
+    ]
+    count: Whole = Field(ge=0)
 
 
 class Preferences(BaseModel):
@@ -133,7 +137,7 @@ class VendorRecord(KeyedRecord):
     description: Text | None = None
     website: Url | None = None
     founded_year: Year | None = None
-    team_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    team_size: Whole | None = Field(default=None, ge=1, le=1_000_000)
     hourly_rate_usd: Band | None = None
     min_project_usd: UsdAmount | None = None
     services: list[Annotated[ServiceShare, BeforeValidator(_named)]] = Field(

@@ -289,10 +289,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_METADATA_CLASS": "core.api.metadata.PlainMetadata",
-    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CountedPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.params.CountedPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.params.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.RaabtaAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "core.api.throttles.AnonThrottle",
         "core.api.throttles.UserThrottle",
@@ -323,6 +323,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "matchmaking.models.RejectReason"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.document_refusals",
+    ],
 }
 
 # The largest JSON Lines import an officer may send over HTTP (body or upload), and the

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from core.db import json_list_has
@@ -25,3 +27,15 @@ class JsonListFilter(django_filters.CharFilter):
         if not value:
             return qs
         return qs.filter(json_list_has(self.field_name, self.normalise(value.strip())))
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A filter on a whole-number column: ``0.5`` is refused (400), not rounded, and so
+    is a number beyond what a database column holds."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 10**12)
+        super().__init__(*args, **kwargs)

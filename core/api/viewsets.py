@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from pydantic import BaseModel
 from rest_framework import status
@@ -23,13 +23,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from core.api.body import ImportUploadParser, JsonLinesParser, parse_body
+from core.api.body import BoundedJSONParser, ImportUploadParser, JsonLinesParser, parse_body
 from core.api.permissions import IsOfficer, is_officer
 from core.interchange import JsonLinesImporter
 from core.schema import KeyedRecord
 
 
 class RecordViewSet(GenericViewSet):
+    # Records are JSON (the interchange format); form encodings cannot carry them.
+    parser_classes = [BoundedJSONParser]
     lookup_field = "external_id"
     lookup_value_regex = r"[^/]+"
     record_model: type[KeyedRecord]
@@ -93,6 +95,8 @@ class RecordViewSet(GenericViewSet):
     def update(self, request: Request, external_id: str, partial: bool = False) -> Response:
         obj = self.get_object()
         data = _body(request)
+        if not partial and "external_id" not in data:
+            raise ValidationError({"external_id": ["required: a PUT sends the whole record"]})
         if data.get("external_id", obj.external_id) != obj.external_id:
             raise ValidationError({"external_id": ["cannot be changed"]})
         stored = self.stored_record(obj)
@@ -110,8 +114,10 @@ class RecordViewSet(GenericViewSet):
 
 
 def _body(request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": ["expected a JSON object"]})
+    # DRF answers a request without a body with empty data rather than an error.
+    no_body = not int(request.META.get("CONTENT_LENGTH") or 0)
+    if no_body or not isinstance(request.data, dict) or isinstance(request.data, QueryDict):
+        raise ValidationError({"non_field_errors": ["send the record as a JSON object"]})
     return dict(request.data)
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_csv.renderers import CSVRenderer
 
+from core.api.params import QueryParams
 from core.api.permissions import IsOfficer
 from matchmaking import analytics
 
@@ -34,13 +35,15 @@ class RowsCSVRenderer(CSVRenderer):
 
     def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> Any:
         rows = data.get("rows", data) if isinstance(data, dict) else data
-        if rows and isinstance(rows, list):
+        if not rows:  # an empty table is an empty line (an empty body loses its type)
+            return b"\r\n"
+        if isinstance(rows, list):
             self.header = list(rows[0])
             rows = [{key: spreadsheet_safe(value) for key, value in row.items()} for row in rows]
         return super().render(rows, media_type, renderer_context)
 
 
-class Params(serializers.Serializer):
+class Params(QueryParams):
     by = serializers.ChoiceField(choices=analytics.GROUP_CHOICES, required=False, default="sector")
     since = serializers.DateField(required=False, allow_null=True, default=None)
     until = serializers.DateField(required=False, allow_null=True, default=None)
@@ -69,6 +72,12 @@ class AnalyticsView(APIView):
 
     permission_classes = [IsOfficer]
     renderer_classes = [JSONRenderer, RowsCSVRenderer, BrowsableAPIRenderer]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Refusals are JSON, whatever format the table was asked in.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     @extend_schema(
         tags=["analytics"],

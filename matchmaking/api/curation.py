@@ -194,9 +194,11 @@ class IntroductionViewSet(
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: str) -> Response:
         """The invited vendor accepts/declines; then the buyer confirms/declines."""
-        data = _valid(RespondIn, request)
-        introduction = self.get_object()
+        introduction = self.get_object()  # who may answer is settled before the body
         user: Any = request.user
+        if user.role not in ("vendor", "buyer"):
+            raise PermissionDenied("Only the vendor and the buyer answer an introduction.")
+        data = _valid(RespondIn, request)
         if user.role == "vendor":
             introduction = introductions.introduction_vendor_answer(
                 introduction=introduction,
@@ -211,8 +213,6 @@ class IntroductionViewSet(
                 version=data["version"],
                 confirm=data["accept"],
             )
-        else:
-            raise PermissionDenied("Only the vendor and the buyer answer an introduction.")
         return Response(IntroductionOut(introduction, context={"request": request}).data)
 
     @extend_schema(request=MoveIn, responses=IntroductionOut)

@@ -9,10 +9,11 @@ from rest_framework.views import APIView
 
 from buyers.api import BriefAccess
 from buyers.selectors import briefs_visible_to
+from core.api.params import QueryParams
 from matchmaking.services import match_brief
 
 
-class MatchParams(serializers.Serializer):
+class MatchParams(QueryParams):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
 
 

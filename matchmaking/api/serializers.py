@@ -11,6 +11,13 @@ from matchmaking.introductions import REVEALED_STAGES, is_stale
 from matchmaking.models import Introduction, Match, RejectReason, Review
 
 
+class UsernameField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """Who did it, by username; null when nobody has (yet) or the user is gone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="username", read_only=True, allow_null=True, **kwargs)
+
+
 class VendorBrief(serializers.Serializer):
     external_id = serializers.CharField()
     name = serializers.CharField()
@@ -20,9 +27,7 @@ class VendorBrief(serializers.Serializer):
 
 class MatchOut(serializers.ModelSerializer):
     vendor = VendorBrief()
-    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    decided_by = UsernameField()
 
     class Meta:
         model = Match
@@ -46,9 +51,7 @@ class BriefSummary(serializers.Serializer):
 
 class ReviewOut(serializers.ModelSerializer):
     brief = BriefSummary()
-    officer: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    officer = UsernameField()
     matches = serializers.SerializerMethodField()
 
     class Meta:
@@ -106,9 +109,7 @@ class IntroductionOut(serializers.ModelSerializer):
     brief = serializers.SerializerMethodField()
     buyer = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
-    moved_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    moved_by = UsernameField()
 
     class Meta:
         model = Introduction
@@ -145,9 +146,7 @@ class IntroductionOut(serializers.ModelSerializer):
 
 
 class AuditOut(serializers.ModelSerializer):
-    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
-    )
+    actor = UsernameField()
 
     class Meta:
         model = AuditEntry

@@ -26,7 +26,8 @@ def test_a_firm_cannot_award_itself_ratings_or_registrations(client_for, field, 
     client = client_for("vendor", vendor=vendor)
     url = f"/api/v1/vendors/{vendor.external_id}"
     for method in (client.patch, client.put):
-        response = method(url, {"name": "Indus Code", field: value}, format="json")
+        body = {"external_id": vendor.external_id, "name": "Indus Code", field: value}
+        response = method(url, body, format="json")
         assert response.status_code == 400
         assert response.json() == {field: ["only trade officers may set this"]}
     vendor.refresh_from_db()
@@ -36,7 +37,8 @@ def test_a_firm_cannot_award_itself_ratings_or_registrations(client_for, field, 
 def test_a_members_put_keeps_what_officers_set(client_for):
     vendor = make_vendor(name="Indus Code", registrations={"pseb": "PSEB-1"})
     client = client_for("vendor", vendor=vendor)
-    response = client.put(f"/api/v1/vendors/{vendor.external_id}", {"name": "Indus"}, format="json")
+    url = f"/api/v1/vendors/{vendor.external_id}"
+    response = client.put(url, {"external_id": vendor.external_id, "name": "Indus"}, format="json")
     assert response.status_code == 200
     assert response.json()["registrations"] == {"pseb": "PSEB-1"}
 

@@ -119,7 +119,8 @@ def test_put_replaces_the_profile_and_patch_merges(client_for, vendor):
     patched = client.patch(detail(vendor), {"certifications": ["iso27001"]}, format="json").json()
     assert patched["certifications"] == ["ISO 27001"]
     assert patched["technologies"] == ["React Native"]
-    replaced = client.put(detail(vendor), {"name": "Bare"}, format="json").json()
+    body = {"external_id": vendor.external_id, "name": "Bare"}
+    replaced = client.put(detail(vendor), body, format="json").json()
     assert replaced == {"external_id": vendor.external_id, "name": "Bare"}
 
 
