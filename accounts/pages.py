@@ -20,11 +20,17 @@ from accounts.services import user_sign_up
 class SignUpForm(forms.Form):
     role = forms.ChoiceField(
         label="I am joining as",
-        choices=[(User.Role.VENDOR, "An IT firm (vendor)"), (User.Role.BUYER, "A buyer looking for a firm")],
+        choices=[
+            (User.Role.VENDOR, "An IT firm (vendor)"),
+            (User.Role.BUYER, "A buyer looking for a firm"),
+        ],
         widget=forms.RadioSelect,
-    )  # fmt: skip
-    username = forms.RegexField(regex=r"^[\w.@+-]{3,150}$", help_text="3–150 letters, digits or . @ + - _",
-                                error_messages={"invalid": "Use 3–150 letters, digits or . @ + - _"})  # fmt: skip
+    )
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]{3,150}$",
+        help_text="3–150 letters, digits or . @ + - _",
+        error_messages={"invalid": "Use 3–150 letters, digits or . @ + - _"},
+    )
     email = forms.EmailField(help_text="Introductions and updates are sent here.")
     password = forms.CharField(
         widget=forms.PasswordInput,
@@ -45,8 +51,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
-            user = user_sign_up(username=data["username"], password=data["password"], email=data["email"],
-                                   role=data["role"])  # fmt: skip
+            user = user_sign_up(
+                username=data["username"],
+                password=data["password"],
+                email=data["email"],
+                role=data["role"],
+            )
         except ValidationError as error:
             form.add_error("password", error)
         else:

@@ -67,8 +67,9 @@ def run_sizes(
     )
     print(header)
     for size in sizes:
-        child = subprocess.run([sys.executable, script, "--one", str(size), *extra],
-                               capture_output=True, text=True)  # fmt: skip
+        child = subprocess.run(
+            [sys.executable, script, "--one", str(size), *extra], capture_output=True, text=True
+        )
         if child.returncode != 0:
             sys.exit(f"size {size} failed:\n{child.stderr[-3000:]}")
         print(row(json.loads(child.stdout.strip().splitlines()[-1])))

@@ -56,11 +56,16 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
 def main() -> None:
     args = harness.parser(__doc__).parse_args()
     harness.dispatch(
-        args, __file__, lambda size, workdir: run_one(size, workdir), [],
+        args,
+        __file__,
+        lambda size, workdir: run_one(size, workdir),
+        [],
         f"{'vendors':>8} {'db':>10} {'file MB':>8} {'cold s':>7} {'cold/s':>8} {'re-import/s':>12} {'peak RSS MB':>12}",
-        lambda f: (f"{f['size']:>8,} {f['database']:>10} {f['file_mb']:>8.1f} {f['cold_s']:>7.1f} "
-                   f"{f['cold_per_s']:>8,.0f} {f['unchanged_per_s']:>12,.0f} {f['peak_rss_mb']:>12,.0f}"),
-    )  # fmt: skip
+        lambda f: (
+            f"{f['size']:>8,} {f['database']:>10} {f['file_mb']:>8.1f} {f['cold_s']:>7.1f} "
+            f"{f['cold_per_s']:>8,.0f} {f['unchanged_per_s']:>12,.0f} {f['peak_rss_mb']:>12,.0f}"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -32,15 +32,43 @@ import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 PORT = 8907
 REDIS = "redis://127.0.0.1:6379/14"
-WORDS = ["react native", "flutter", "django", "odoo", "erp", "fintech", "machine learning", "shopify",
-         "laravel", "data engineering", "ui ux", "cybersecurity", "kotlin", "salesforce", "devops"]  # fmt: skip
-FILTERS = ["city=Lahore", "city=Karachi", "city=Islamabad", "team_band=10-49", "certifications=ISO+27001",
-           "rate_band=25-49", "industries=Fintech"]  # fmt: skip
+WORDS = [
+    "react native",
+    "flutter",
+    "django",
+    "odoo",
+    "erp",
+    "fintech",
+    "machine learning",
+    "shopify",
+    "laravel",
+    "data engineering",
+    "ui ux",
+    "cybersecurity",
+    "kotlin",
+    "salesforce",
+    "devops",
+]
+FILTERS = [
+    "city=Lahore",
+    "city=Karachi",
+    "city=Islamabad",
+    "team_band=10-49",
+    "certifications=ISO+27001",
+    "rate_band=25-49",
+    "industries=Fintech",
+]
 
 
 def manage(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=harness.ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=harness.ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def load(
@@ -85,29 +113,64 @@ def load(
 def run_one(
     size: int, workdir: Path, workers: int, clients: int, seconds: float, pool: int
 ) -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "RAABTA_DATA_DIR": str(workdir), "DJANGO_DEBUG": "false",
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "RAABTA_THROTTLE_ANON": "1000000/min",
-           "RAABTA_THROTTLE_USER": "1000000/min"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RAABTA_DATA_DIR": str(workdir),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "RAABTA_THROTTLE_ANON": "1000000/min",
+        "RAABTA_THROTTLE_USER": "1000000/min",
+    }
     if pool:  # the production cache: Redis shared by the workers (its own prefix)
         env.update(
             REDIS_URL=REDIS, RAABTA_CACHE_PREFIX=f"bench-{os.getpid()}", RAABTA_TASKS_INLINE="true"
         )
     manage(env, "migrate", "--verbosity", "0")
     manage(env, *harness.demo_args(size), "--open-briefs", "0")
-    token = manage(env, "shell", "-c", (
-        "from accounts.services import token_issue, user_create; "
-        "print(token_issue(user=user_create(username='bench', password='x', role='officer'))['token'])"
-    )).strip().splitlines()[-1]  # fmt: skip
-    briefs = json.loads(manage(env, "shell", "-c", (
-        "import json; from buyers.models import Brief; "
-        "print(json.dumps(list(Brief.objects.order_by('?').values_list('external_id', flat=True))))"
-    )).strip().splitlines()[-1])  # fmt: skip
+    token = (
+        manage(
+            env,
+            "shell",
+            "-c",
+            (
+                "from accounts.services import token_issue, user_create; "
+                "print(token_issue(user=user_create(username='bench', password='x', role='officer'))['token'])"
+            ),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    briefs = json.loads(
+        manage(
+            env,
+            "shell",
+            "-c",
+            (
+                "import json; from buyers.models import Brief; "
+                "print(json.dumps(list(Brief.objects.order_by('?').values_list('external_id', flat=True))))"
+            ),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{PORT}", "--preload", "--timeout", "120"],
-        cwd=harness.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--preload",
+            "--timeout",
+            "120",
+        ],
+        cwd=harness.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(200):
             try:
@@ -118,9 +181,12 @@ def run_one(
             except OSError:
                 time.sleep(0.2)
         rng = random.Random(11)
-        searches = [f"/api/v1/search/vendors?q={rng.choice(WORDS).replace(' ', '+')}&"
-                    + "&".join(rng.sample(FILTERS, rng.randint(1, 2))) + f"&page={rng.randint(1, 3)}"
-                    for _ in range(5000)]  # fmt: skip
+        searches = [
+            f"/api/v1/search/vendors?q={rng.choice(WORDS).replace(' ', '+')}&"
+            + "&".join(rng.sample(FILTERS, rng.randint(1, 2)))
+            + f"&page={rng.randint(1, 3)}"
+            for _ in range(5000)
+        ]
         load(searches[:200], clients, 3, {})  # warm-up
         search, search_failed = load(searches[200:], clients, seconds, {})
         headers = {"Authorization": f"Token {token}"}
@@ -134,12 +200,19 @@ def run_one(
         server.terminate()
         server.wait()
     return {
-        "size": size, "workers": workers, "clients": clients, "pool": pool,
-        "search_p50": statistics.median(search), "search_p95": harness.percentile(search, 95),
-        "search_rps": len(search) / seconds, "search_failed": search_failed,
-        "match_p50": statistics.median(match), "match_p95": harness.percentile(match, 95),
-        "match_rps": len(match) / seconds, "match_failed": match_failed,
-    }  # fmt: skip
+        "size": size,
+        "workers": workers,
+        "clients": clients,
+        "pool": pool,
+        "search_p50": statistics.median(search),
+        "search_p95": harness.percentile(search, 95),
+        "search_rps": len(search) / seconds,
+        "search_failed": search_failed,
+        "match_p50": statistics.median(match),
+        "match_p95": harness.percentile(match, 95),
+        "match_rps": len(match) / seconds,
+        "match_failed": match_failed,
+    }
 
 
 def main() -> None:
@@ -147,20 +220,37 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--pool", type=int, default=0,
-                        help="match requests drawn from this many briefs, with Redis as the shared cache "
-                             "(default 0: every brief once, local caches)")  # fmt: skip
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        help="match requests drawn from this many briefs, with Redis as the shared cache "
+        "(default 0: every brief once, local caches)",
+    )
     args = parser.parse_args()
     harness.dispatch(
-        args, __file__,
-        lambda size, workdir: run_one(size, workdir, args.workers, args.clients, args.seconds, args.pool),
-        ["--workers", str(args.workers), "--clients", str(args.clients), "--seconds", str(args.seconds),
-         "--pool", str(args.pool)],
+        args,
+        __file__,
+        lambda size, workdir: run_one(
+            size, workdir, args.workers, args.clients, args.seconds, args.pool
+        ),
+        [
+            "--workers",
+            str(args.workers),
+            "--clients",
+            str(args.clients),
+            "--seconds",
+            str(args.seconds),
+            "--pool",
+            str(args.pool),
+        ],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}",
-        lambda f: (f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
-                   f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
-                   f"{f['search_failed'] + f['match_failed']:>6}"),
-    )  # fmt: skip
+        lambda f: (
+            f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
+            f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
+            f"{f['search_failed'] + f['match_failed']:>6}"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 
 Each size: a fresh SQLite database and embedded index in a temporary directory, loaded
 with the demo catalogue (seed 11: vendors, briefs, outcomes) through the import path,
-then prepared as a server process is (``core.runtime.prepare_process``). Timed: ``_match`` (uncached: the result cache is bypassed) for 150 briefs after 20
-warm-up briefs, first with the per-process caches cleared before every brief (each
+then prepared as a server process is (``core.runtime.prepare_process``). Timed:
+``_match`` (uncached: the result cache is bypassed) for 150 briefs after 20 warm-up briefs, first with the per-process caches cleared before every brief (each
 brief's candidates read and analysed afresh), then warm (after one untimed pass over
 the same briefs, as a server that has served them); and ``train_ranker``'s work (building
 the training set from the outcomes, fitting). A benchmark, not a test.
@@ -72,21 +72,29 @@ def run_one(size: int, workdir: Path) -> dict:
     training_s = time.perf_counter() - start
     return {
         "size": size,
-        "cold_p50": statistics.median(cold), "cold_p95": harness.percentile(cold, 95),
-        "warm_p50": statistics.median(warm), "warm_p95": harness.percentile(warm, 95),
-        "training_s": training_s, "training_pairs": len(y),
+        "cold_p50": statistics.median(cold),
+        "cold_p95": harness.percentile(cold, 95),
+        "warm_p50": statistics.median(warm),
+        "warm_p95": harness.percentile(warm, 95),
+        "training_s": training_s,
+        "training_pairs": len(y),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }  # fmt: skip
+    }
 
 
 def main() -> None:
     args = harness.parser(__doc__).parse_args()
     harness.dispatch(
-        args, __file__, lambda size, workdir: run_one(size, workdir), [],
+        args,
+        __file__,
+        lambda size, workdir: run_one(size, workdir),
+        [],
         f"{'vendors':>8} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'train s':>8} {'pairs':>6} {'RSS MB':>7}",
-        lambda f: (f"{f['size']:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
-                   f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"),
-    )  # fmt: skip
+        lambda f: (
+            f"{f['size']:>8,} {f['cold_p50']:>9.1f} {f['cold_p95']:>9.1f} {f['warm_p50']:>9.1f} {f['warm_p95']:>9.1f} "
+            f"{f['training_s']:>8.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,15 @@ def run_one(size: int, workdir: Path) -> dict:
     client.force_login(user_create(username="bench-officer", password="x", role="officer"))
     briefs = list(Brief.objects.order_by("external_id")[:170])
     rng = random.Random(11)
-    facets = [("city", "Lahore"), ("city", "Karachi"), ("city", "Islamabad"), ("team_band", "10-49"),
-              ("certifications", "ISO 27001"), ("rate_band", "25-49"), ("industries", "Fintech")]  # fmt: skip
+    facets = [
+        ("city", "Lahore"),
+        ("city", "Karachi"),
+        ("city", "Islamabad"),
+        ("team_band", "10-49"),
+        ("certifications", "ISO 27001"),
+        ("rate_band", "25-49"),
+        ("industries", "Fintech"),
+    ]
 
     def timed(paths: list[str]) -> list[float]:
         latencies = []
@@ -68,18 +75,25 @@ def run_one(size: int, workdir: Path) -> dict:
     match = timed(pages[20:])
     return {
         "size": size,
-        "search_p50": statistics.median(search), "search_p95": harness.percentile(search, 95),
-        "match_p50": statistics.median(match), "match_p95": harness.percentile(match, 95),
-    }  # fmt: skip
+        "search_p50": statistics.median(search),
+        "search_p95": harness.percentile(search, 95),
+        "match_p50": statistics.median(match),
+        "match_p95": harness.percentile(match, 95),
+    }
 
 
 def main() -> None:
     args = harness.parser(__doc__).parse_args()
     harness.dispatch(
-        args, __file__, lambda size, workdir: run_one(size, workdir), [],
+        args,
+        __file__,
+        lambda size, workdir: run_one(size, workdir),
+        [],
         f"{'vendors':>8} {'search p50':>11} {'search p95':>11} {'match p50':>10} {'match p95':>10}",
-        lambda f: f"{f['size']:>8,} {f['search_p50']:>11.1f} {f['search_p95']:>11.1f} {f['match_p50']:>10.1f} {f['match_p95']:>10.1f}",
-    )  # fmt: skip
+        lambda f: (
+            f"{f['size']:>8,} {f['search_p50']:>11.1f} {f['search_p95']:>11.1f} {f['match_p50']:>10.1f} {f['match_p95']:>10.1f}"
+        ),
+    )
 
 
 if __name__ == "__main__":

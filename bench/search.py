@@ -23,12 +23,32 @@ from pathlib import Path
 import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 QUERIES = [
-    "mobile app development", "react native fintech", "developing apps", "machine learning healthcare",
-    "data engineering", "cloud migration aws", "devops kubernetes", "shopify store", "ERP odoo",
-    "penetration testing", "customer support outsourcing", "medical billing", "game development unity",
-    "wordpress website", "salesforce crm", "python django", "laravel php", "flutter", "RN", "ML",
-    "iso 27001 bank", "logistics tracking", "education platform", "ai assistant", "qa automation",
-]  # fmt: skip
+    "mobile app development",
+    "react native fintech",
+    "developing apps",
+    "machine learning healthcare",
+    "data engineering",
+    "cloud migration aws",
+    "devops kubernetes",
+    "shopify store",
+    "ERP odoo",
+    "penetration testing",
+    "customer support outsourcing",
+    "medical billing",
+    "game development unity",
+    "wordpress website",
+    "salesforce crm",
+    "python django",
+    "laravel php",
+    "flutter",
+    "RN",
+    "ML",
+    "iso 27001 bank",
+    "logistics tracking",
+    "education platform",
+    "ai assistant",
+    "qa automation",
+]
 FILTERS = {
     "city": ["Lahore", "Karachi", "Islamabad", "Peshawar", "Multan"],
     "services": ["Mobile App Development", "Web Development", "Data Analytics", "Cloud Services"],
@@ -107,11 +127,16 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     args = parser.parse_args()
     harness.dispatch(
-        args, __file__, lambda size, workdir: run_one(size, workdir, args.queries), ["--queries", str(args.queries)],
+        args,
+        __file__,
+        lambda size, workdir: run_one(size, workdir, args.queries),
+        ["--queries", str(args.queries)],
         f"{'vendors':>8} {'import+index/s':>15} {'rebuild s':>10} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'hits p50':>9} {'RSS MB':>7}",
-        lambda f: (f"{f['size']:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
-                   f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"),
-    )  # fmt: skip
+        lambda f: (
+            f"{f['size']:>8,} {f['import_index_per_s']:>15,.0f} {f['rebuild_s']:>10.1f} {f['p50_ms']:>7.2f} "
+            f"{f['p95_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['median_hits']:>9,.0f} {f['peak_rss_mb']:>7,.0f}"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -17,10 +17,20 @@ from vendors.services import record_hash
 
 BUYER_FIELDS = ("name", "country", "industry", "timezone", "website", "description")
 _BRIEF_COPIED = (
-    "title", "description", "services", "technologies", "industry", "timeline_weeks",
-    "engagement_model", "required_certifications", "languages", "min_overlap_hours",
-    "team_size", "location", "published_at",
-)  # fmt: skip
+    "title",
+    "description",
+    "services",
+    "technologies",
+    "industry",
+    "timeline_weeks",
+    "engagement_model",
+    "required_certifications",
+    "languages",
+    "min_overlap_hours",
+    "team_size",
+    "location",
+    "published_at",
+)
 BRIEF_TOPIC = "brief"  # outbox topic: a brief was created or changed
 _BRIEF_KNOWN_KEYS = {*_BRIEF_COPIED, "external_id", "buyer", "budget"}
 

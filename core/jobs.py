@@ -78,8 +78,10 @@ def run_job(job_id: int) -> None:
         message = _kinds[job.kind].run(report, **job.params)
     except Exception as error:
         log.exception("job %s (%s) failed", job_id, job.kind)
-        Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=f"Failed: {error}",
-                                             finished_at=timezone.now())  # fmt: skip
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=f"Failed: {error}", finished_at=timezone.now()
+        )
         return
-    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, progress=1.0, message=message,
-                                         finished_at=timezone.now())  # fmt: skip
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.DONE, progress=1.0, message=message, finished_at=timezone.now()
+    )

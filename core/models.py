@@ -82,7 +82,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.subject_type}:{self.subject_id}"
+        subject = f"{self.subject_type}:{self.subject_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {subject}"
 
 
 class Email(models.Model):

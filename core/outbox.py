@@ -34,10 +34,18 @@ def outbox_record(*, topic: str, changes: Iterable[tuple[str, int, bool]]) -> in
     """Record ``(key, version, deleted)`` changes; must run inside the writing transaction."""
     now = timezone.now()
     events = [
-        {"topic": topic, "key": key, "version": version, "deleted": deleted, "created_at": now,
-         "attempts": 0, "last_error": "", "claimed_until": None}
+        {
+            "topic": topic,
+            "key": key,
+            "version": version,
+            "deleted": deleted,
+            "created_at": now,
+            "attempts": 0,
+            "last_error": "",
+            "claimed_until": None,
+        }
         for key, version, deleted in changes
-    ]  # fmt: skip
+    ]
     if not events:
         return 0
     insert_rows(OutboxEvent, events)  # one executemany: bulk_create cost ~90 µs per event

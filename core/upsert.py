@@ -82,8 +82,11 @@ def upsert_rows(
     if create_only and stored:
         raise AlreadyExists(next(iter(stored)))
     now = timezone.now()
-    new = [_complete(model, {**row, "version": 1, "created_at": now, "updated_at": now})
-           for key, row in by_id.items() if key not in stored]  # fmt: skip
+    new = [
+        _complete(model, {**row, "version": 1, "created_at": now, "updated_at": now})
+        for key, row in by_id.items()
+        if key not in stored
+    ]
     changed = [
         {**row, "id": stored[key]["id"], "updated_at": now}
         for key, row in by_id.items()

@@ -86,8 +86,14 @@ def prepare(data_dir: Path) -> dict[str, str]:
         introduction=intro, actor=buyer_user, version=intro.version, confirm=True
     )
     for stage, value in (("meeting", None), ("proposal", None), ("won", Decimal("48000"))):
-        intro = introductions.introduction_move(introduction=intro, actor=officer, version=intro.version,
-                                                stage=stage, deal_value=value, currency="EUR" if value else "")  # fmt: skip
+        intro = introductions.introduction_move(
+            introduction=intro,
+            actor=officer,
+            version=intro.version,
+            stage=stage,
+            deal_value=value,
+            currency="EUR" if value else "",
+        )
     second = (
         Match.objects.filter(brief=brief, state="suggested")
         .select_related("brief", "vendor")
@@ -103,8 +109,12 @@ def prepare(data_dir: Path) -> dict[str, str]:
         .first()
     )
     call_command("rebuild_search_index", verbosity=0)
-    return {"vendor": match.vendor.external_id, "other": second.vendor.external_id if second else match.vendor.external_id,
-            "brief": brief.external_id, "open_brief": (other or review).brief.external_id}  # fmt: skip
+    return {
+        "vendor": match.vendor.external_id,
+        "other": second.vendor.external_id if second else match.vendor.external_id,
+        "brief": brief.external_id,
+        "open_brief": (other or review).brief.external_id,
+    }
 
 
 def main() -> None:
@@ -117,8 +127,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="raabta-shots-") as tmp:
         ids = prepare(Path(tmp))
         env = {**os.environ, "RAABTA_DATA_DIR": tmp}
-        server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{PORT}"
             for _ in range(50):

@@ -90,10 +90,18 @@ FUNNEL = ("suggested", "approved", "vendor_accepted", "introduced", "meeting", "
 
 def funnel() -> list[dict[str, Any]]:
     """How many matches reached each stage, and the share of the previous stage."""
-    reached = Counter({"suggested": Match.objects.count(),
-                       "approved": Match.objects.filter(state=Match.State.APPROVED).count()})  # fmt: skip
-    for name, field in (("vendor_accepted", None), ("introduced", "introduced_at"),
-                        ("meeting", "meeting_at"), ("proposal", "proposal_at")):  # fmt: skip
+    reached = Counter(
+        {
+            "suggested": Match.objects.count(),
+            "approved": Match.objects.filter(state=Match.State.APPROVED).count(),
+        }
+    )
+    for name, field in (
+        ("vendor_accepted", None),
+        ("introduced", "introduced_at"),
+        ("meeting", "meeting_at"),
+        ("proposal", "proposal_at"),
+    ):
         if field is None:
             reached[name] = Introduction.objects.filter(
                 Q(stage=Stage.AWAITING_BUYER)
@@ -124,11 +132,24 @@ def time_to_introduction() -> list[dict[str, Any]]:
         start = brief.published_at or brief.created_at.date()
         by_month[f"{start:%Y-%m}"].append(max(0, (firsts[brief.pk].date() - start).days))
     every = [days for values in by_month.values() for days in values]
-    rows = [{"month": month, "briefs": len(days), "median_days": statistics.median(days),
-             "mean_days": round(statistics.fmean(days), 1)} for month, days in sorted(by_month.items())]  # fmt: skip
+    rows = [
+        {
+            "month": month,
+            "briefs": len(days),
+            "median_days": statistics.median(days),
+            "mean_days": round(statistics.fmean(days), 1),
+        }
+        for month, days in sorted(by_month.items())
+    ]
     if every:
-        rows.append({"month": "all", "briefs": len(every), "median_days": statistics.median(every),
-                     "mean_days": round(statistics.fmean(every), 1)})  # fmt: skip
+        rows.append(
+            {
+                "month": "all",
+                "briefs": len(every),
+                "median_days": statistics.median(every),
+                "mean_days": round(statistics.fmean(every), 1),
+            }
+        )
     return rows
 
 
@@ -170,9 +191,14 @@ def exposure() -> list[dict[str, Any]]:
         total = matches.count()
         small = matches.filter(vendor__team_size__lte=SMALL_TEAM).count()
         outside = matches.exclude(vendor__city__in=BIG_CITIES).count()
-        rows.append({"set": name, "matches": total,
-                     "small_firm_share": round(small / total, 4) if total else None,
-                     "outside_big_cities_share": round(outside / total, 4) if total else None})  # fmt: skip
+        rows.append(
+            {
+                "set": name,
+                "matches": total,
+                "small_firm_share": round(small / total, 4) if total else None,
+                "outside_big_cities_share": round(outside / total, 4) if total else None,
+            }
+        )
     return rows
 
 
@@ -181,5 +207,12 @@ def target_progress(year: int) -> list[dict[str, Any]]:
     won = Introduction.objects.filter(stage=Stage.WON, closed_at__year=year)
     value = won.aggregate(total=Sum("deal_value_usd"))["total"] or 0
     target = settings.RAABTA_EXPORT_TARGET_USD
-    return [{"year": year, "won_usd": value, "deals": won.count(), "target_usd": target,
-             "share_of_target": round(value / target, 6) if target else None}]  # fmt: skip
+    return [
+        {
+            "year": year,
+            "won_usd": value,
+            "deals": won.count(),
+            "target_usd": target,
+            "share_of_target": round(value / target, 6) if target else None,
+        }
+    ]

@@ -43,10 +43,16 @@ def match_state(match: Match) -> dict[str, Any]:
 def record_label(match: Match, stage: str, *, value_usd: int | None = None) -> None:
     """The decision as a training label, with the rank and score the officer saw."""
     Outcome.objects.update_or_create(
-        brief_id=match.brief_id, vendor_id=match.vendor_id, outcome=stage,
-        defaults={"decided_at": timezone.localdate(), "rank": match.rank, "score": match.score,
-                  "value_usd": value_usd},
-    )  # fmt: skip
+        brief_id=match.brief_id,
+        vendor_id=match.vendor_id,
+        outcome=stage,
+        defaults={
+            "decided_at": timezone.localdate(),
+            "rank": match.rank,
+            "score": match.score,
+            "value_usd": value_usd,
+        },
+    )
 
 
 # Suggestions -------------------------------------------------------------------------
@@ -68,8 +74,13 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
             if vendor_pk is None:
                 continue
             kept.add(vendor_pk)
-            fields = {"rank": suggestion["rank"], "score": suggestion["score"], "reasons": suggestion["reasons"],
-                      "features": suggestion["features"], "ranker": result["meta"]["ranker"]}  # fmt: skip
+            fields = {
+                "rank": suggestion["rank"],
+                "score": suggestion["score"],
+                "reasons": suggestion["reasons"],
+                "features": suggestion["features"],
+                "ranker": result["meta"]["ranker"],
+            }
             match = existing.get(vendor_pk)
             if match is None:
                 Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields)
@@ -118,8 +129,15 @@ def suggest_for_changed_briefs(batch_size: int = 50) -> int:
 
 
 # Decisions ---------------------------------------------------------------------------
-def _decide(match: Match, *, actor: User, version: int, action: str, undecided: bool,
-            changes: dict[str, Any]) -> Match:  # fmt: skip
+def _decide(
+    match: Match,
+    *,
+    actor: User,
+    version: int,
+    action: str,
+    undecided: bool,
+    changes: dict[str, Any],
+) -> Match:
     """Apply ``changes`` if the match is still at ``version`` (and undecided, if asked);
     otherwise raise ``Conflict`` with what the other officer did."""
     before = match_state(match)
@@ -134,8 +152,14 @@ def _decide(match: Match, *, actor: User, version: int, action: str, undecided: 
             f"match {match.pk} changed since version {version}: it is now {match.state}{who}",
             current=match_state(match),
         )
-    audit_record(actor=actor, action=action, subject=match, before=before,
-                 after=match_state(match), brief=match.brief.external_id)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=action,
+        subject=match,
+        before=before,
+        after=match_state(match),
+        brief=match.brief.external_id,
+    )
     return match
 
 
@@ -149,9 +173,19 @@ def match_approve(*, match: Match, actor: User, version: int, note: str = "") ->
     """Approve: the vendor is invited to an introduction (the buyer stays anonymous)."""
     from matchmaking.introductions import introduction_open
 
-    match = _decide(match, actor=actor, version=version, action="match.approve", undecided=True,
-                    changes={"state": Match.State.APPROVED, "decided_by": actor,
-                             "decided_at": timezone.now(), "note": note or F("note")})  # fmt: skip
+    match = _decide(
+        match,
+        actor=actor,
+        version=version,
+        action="match.approve",
+        undecided=True,
+        changes={
+            "state": Match.State.APPROVED,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+            "note": note or F("note"),
+        },
+    )
     record_label(match, Outcome.Stage.APPROVED)
     introduction_open(match=match, actor=actor)
     _close_if_done(match.brief, actor)
@@ -164,9 +198,20 @@ def match_reject(*, match: Match, actor: User, version: int, reason: str, note: 
         raise Refused("reason", f"must be one of {', '.join(RejectReason.values)}")
     if reason == RejectReason.OTHER and not note.strip():
         raise Refused("note", "say why when the reason is 'other'")
-    match = _decide(match, actor=actor, version=version, action="match.reject", undecided=True,
-                    changes={"state": Match.State.REJECTED, "decided_by": actor, "reject_reason": reason,
-                             "decided_at": timezone.now(), "note": note})  # fmt: skip
+    match = _decide(
+        match,
+        actor=actor,
+        version=version,
+        action="match.reject",
+        undecided=True,
+        changes={
+            "state": Match.State.REJECTED,
+            "decided_by": actor,
+            "reject_reason": reason,
+            "decided_at": timezone.now(),
+            "note": note,
+        },
+    )
     record_label(match, Outcome.Stage.REJECTED)
     _close_if_done(match.brief, actor)
     return match
@@ -175,8 +220,14 @@ def match_reject(*, match: Match, actor: User, version: int, reason: str, note: 
 @transaction.atomic
 def match_pin(*, match: Match, actor: User, version: int, pinned: bool) -> Match:
     """Pinned matches stay on the review when suggestions are refreshed, on top."""
-    return _decide(match, actor=actor, version=version, undecided=False,
-                   action="match.pin" if pinned else "match.unpin", changes={"pinned": pinned})  # fmt: skip
+    return _decide(
+        match,
+        actor=actor,
+        version=version,
+        undecided=False,
+        action="match.pin" if pinned else "match.unpin",
+        changes={"pinned": pinned},
+    )
 
 
 @transaction.atomic
@@ -188,14 +239,34 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     if existing is not None and not (by_buyer and existing.state == Match.State.SUGGESTED):
         raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")
     if existing is not None:  # the buyer asks for a suggested firm: pin it for the officers
-        return _decide(existing, actor=actor, version=existing.version, action="match.request", undecided=True,
-                       changes={"pinned": True, "source": Match.Source.BUYER, "note": note or "requested by the buyer"})  # fmt: skip
+        return _decide(
+            existing,
+            actor=actor,
+            version=existing.version,
+            action="match.request",
+            undecided=True,
+            changes={
+                "pinned": True,
+                "source": Match.Source.BUYER,
+                "note": note or "requested by the buyer",
+            },
+        )
     match = Match.objects.create(
-        brief=brief, vendor=vendor, source=Match.Source.BUYER if by_buyer else Match.Source.OFFICER,
-        pinned=True, note=note or ("requested by the buyer" if by_buyer else ""), ranker="",
-    )  # fmt: skip
-    audit_record(actor=actor, action="match.request" if by_buyer else "match.add", subject=match, before=None,
-                 after=match_state(match), brief=brief.external_id)  # fmt: skip
+        brief=brief,
+        vendor=vendor,
+        source=Match.Source.BUYER if by_buyer else Match.Source.OFFICER,
+        pinned=True,
+        note=note or ("requested by the buyer" if by_buyer else ""),
+        ranker="",
+    )
+    audit_record(
+        actor=actor,
+        action="match.request" if by_buyer else "match.add",
+        subject=match,
+        before=None,
+        after=match_state(match),
+        brief=brief.external_id,
+    )
     review, _ = Review.objects.get_or_create(brief=brief)
     if review.closed_at is not None:
         Review.objects.filter(pk=review.pk).update(closed_at=None)
@@ -210,8 +281,14 @@ def review_take(*, brief: Brief, actor: User) -> Review:
     before = {"officer": review.officer.username if review.officer else None}
     review.officer = actor
     review.save(update_fields=["officer"])
-    audit_record(actor=actor, action="review.take", subject=review, before=before,
-                 after={"officer": actor.username}, brief=brief.external_id)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="review.take",
+        subject=review,
+        before=before,
+        after={"officer": actor.username},
+        brief=brief.external_id,
+    )
     return review
 
 
@@ -221,7 +298,12 @@ def review_close(*, brief: Brief, actor: User, automatic: bool = False) -> Revie
     if review.closed_at is None:
         review.closed_at = timezone.now()
         review.save(update_fields=["closed_at"])
-        audit_record(actor=actor, action="review.close" + (".auto" if automatic else ""),
-                     subject=review, before={"closed": False}, after={"closed": True},
-                     brief=brief.external_id)  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="review.close" + (".auto" if automatic else ""),
+            subject=review,
+            before={"closed": False},
+            after={"closed": True},
+            brief=brief.external_id,
+        )
     return review

@@ -37,8 +37,13 @@ PIPELINE: dict[str, tuple[str, ...]] = {
 }
 OPEN_STAGES = (Stage.AWAITING_VENDOR, Stage.AWAITING_BUYER, *PIPELINE)
 REVEALED_STAGES = (Stage.INTRODUCED, Stage.MEETING, Stage.PROPOSAL, Stage.WON, Stage.LOST)
-STAGE_DATES = {Stage.INTRODUCED: "introduced_at", Stage.MEETING: "meeting_at",
-               Stage.PROPOSAL: "proposal_at", Stage.WON: "closed_at", Stage.LOST: "closed_at"}  # fmt: skip
+STAGE_DATES = {
+    Stage.INTRODUCED: "introduced_at",
+    Stage.MEETING: "meeting_at",
+    Stage.PROPOSAL: "proposal_at",
+    Stage.WON: "closed_at",
+    Stage.LOST: "closed_at",
+}
 
 
 def introduction_state(introduction: Introduction) -> dict[str, Any]:
@@ -97,44 +102,70 @@ def _country(buyer: Any) -> str:
 
 def introduction_open(*, match: Match, actor: User) -> Introduction:
     """Called when an officer approves a match: invite the vendor."""
-    introduction = Introduction.objects.create(match=match, stage_changed_at=timezone.now(),
-                                               moved_by=actor)  # fmt: skip
-    audit_record(actor=actor, action="introduction.open", subject=introduction, before=None,
-                 after=introduction_state(introduction), brief=match.brief.external_id)  # fmt: skip
+    introduction = Introduction.objects.create(
+        match=match, stage_changed_at=timezone.now(), moved_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="introduction.open",
+        subject=introduction,
+        before=None,
+        after=introduction_state(introduction),
+        brief=match.brief.external_id,
+    )
     brief = match.brief
     country = _country(brief.buyer) or "abroad"
     email_queue(
         key=f"introduction-{introduction.pk}-invited",
         to=_vendor_emails(match),
         subject=f"Raabta: a buyer in {country} is looking for {brief.title}",
-        body=(f"A buyer in {country} has posted a brief that trade officers matched to "
-              f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
-              "Accept or decline the introduction in Raabta. The buyer's name is shared once "
-              "you accept and the buyer confirms."),
-    )  # fmt: skip
+        body=(
+            f"A buyer in {country} has posted a brief that trade officers matched to "
+            f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
+            "Accept or decline the introduction in Raabta. The buyer's name is shared once "
+            "you accept and the buyer confirms."
+        ),
+    )
     return introduction
 
 
-def _move(introduction: Introduction, *, actor: User, version: int, expected: tuple[str, ...],
-          action: str, changes: dict[str, Any]) -> Introduction:  # fmt: skip
+def _move(
+    introduction: Introduction,
+    *,
+    actor: User,
+    version: int,
+    expected: tuple[str, ...],
+    action: str,
+    changes: dict[str, Any],
+) -> Introduction:
     before = introduction_state(introduction)
     if introduction.stage not in expected:
-        raise Refused("stage", f"the introduction is {introduction.stage}; this needs it to be "
-                               f"{' or '.join(expected)}")  # fmt: skip
+        raise Refused(
+            "stage",
+            f"the introduction is {introduction.stage}; this needs it to be "
+            f"{' or '.join(expected)}",
+        )
     stage = changes.get("stage", introduction.stage)
     if stage in STAGE_DATES:
         changes.setdefault(STAGE_DATES[stage], timezone.now())
-    updated = Introduction.objects.filter(pk=introduction.pk, version=version,
-                                          stage=introduction.stage).update(
-        version=F("version") + 1, stage_changed_at=timezone.now(), moved_by=actor, **changes
-    )  # fmt: skip
+    updated = Introduction.objects.filter(
+        pk=introduction.pk, version=version, stage=introduction.stage
+    ).update(version=F("version") + 1, stage_changed_at=timezone.now(), moved_by=actor, **changes)
     introduction.refresh_from_db()
     if not updated:
-        raise Conflict(f"introduction {introduction.pk} changed since version {version}: it is "
-                       f"now {introduction.stage}", current=introduction_state(introduction))  # fmt: skip
-    audit_record(actor=actor, action=action, subject=introduction, before=before,
-                 after=introduction_state(introduction),
-                 brief=introduction.match.brief.external_id)  # fmt: skip
+        raise Conflict(
+            f"introduction {introduction.pk} changed since version {version}: it is "
+            f"now {introduction.stage}",
+            current=introduction_state(introduction),
+        )
+    audit_record(
+        actor=actor,
+        action=action,
+        subject=introduction,
+        before=before,
+        after=introduction_state(introduction),
+        brief=introduction.match.brief.external_id,
+    )
     return introduction
 
 
@@ -152,13 +183,20 @@ def _answer(
     changes: dict[str, Any] = (
         {"stage": next_stage} if yes else {"stage": Stage.DECLINED, "declined_by": side}
     )
-    return _move(introduction, actor=actor, version=version, changes=changes, expected=(waiting,),
-                 action=f"introduction.{side}_{verb if yes else 'decline'}")  # fmt: skip
+    return _move(
+        introduction,
+        actor=actor,
+        version=version,
+        changes=changes,
+        expected=(waiting,),
+        action=f"introduction.{side}_{verb if yes else 'decline'}",
+    )
 
 
 @transaction.atomic
-def introduction_vendor_answer(*, introduction: Introduction, actor: User, version: int,
-                               accept: bool) -> Introduction:  # fmt: skip
+def introduction_vendor_answer(
+    *, introduction: Introduction, actor: User, version: int, accept: bool
+) -> Introduction:
     """The invited vendor accepts (the buyer is asked to confirm) or declines."""
     introduction = _answer(introduction, side="vendor", actor=actor, version=version, yes=accept)
     if accept:
@@ -167,16 +205,19 @@ def introduction_vendor_answer(*, introduction: Introduction, actor: User, versi
             key=f"introduction-{introduction.pk}-vendor-accepted",
             to=_buyer_emails(match),
             subject=f"Raabta: {match.vendor.name} would like to meet about {match.brief.title}",
-            body=(f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for your "
-                  f"brief \"{match.brief.title}\". Confirm in Raabta to share your contact "
-                  "details with them."),
-        )  # fmt: skip
+            body=(
+                f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for your "
+                f'brief "{match.brief.title}". Confirm in Raabta to share your contact '
+                "details with them."
+            ),
+        )
     return introduction
 
 
 @transaction.atomic
-def introduction_buyer_answer(*, introduction: Introduction, actor: User, version: int,
-                              confirm: bool) -> Introduction:  # fmt: skip
+def introduction_buyer_answer(
+    *, introduction: Introduction, actor: User, version: int, confirm: bool
+) -> Introduction:
     """The buyer confirms (both sides now see each other) or declines."""
     introduction = _answer(introduction, side="buyer", actor=actor, version=version, yes=confirm)
     if confirm:
@@ -185,15 +226,21 @@ def introduction_buyer_answer(*, introduction: Introduction, actor: User, versio
         buyer = match.brief.buyer
         buyer_contacts = ", ".join(_buyer_emails(match)) or "through Raabta"
         vendor_contacts = ", ".join(_vendor_emails(match)) or "through Raabta"
-        email_queue(key=f"introduction-{introduction.pk}-introduced-vendor", to=_vendor_emails(match),
-                    subject=f"Raabta: introduced to {buyer.name if buyer else 'the buyer'}",
-                    body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: "
-                         f"{buyer.name if buyer else ''} ({_country(buyer)})\n"
-                         f"Contact: {buyer_contacts}")  # fmt: skip
-        email_queue(key=f"introduction-{introduction.pk}-introduced-buyer", to=_buyer_emails(match),
-                    subject=f"Raabta: introduced to {match.vendor.name}",
-                    body=f"You are introduced to {match.vendor.name} ({match.vendor.city}).\n"
-                         f"Contact: {vendor_contacts}")  # fmt: skip
+        email_queue(
+            key=f"introduction-{introduction.pk}-introduced-vendor",
+            to=_vendor_emails(match),
+            subject=f"Raabta: introduced to {buyer.name if buyer else 'the buyer'}",
+            body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: "
+            f"{buyer.name if buyer else ''} ({_country(buyer)})\n"
+            f"Contact: {buyer_contacts}",
+        )
+        email_queue(
+            key=f"introduction-{introduction.pk}-introduced-buyer",
+            to=_buyer_emails(match),
+            subject=f"Raabta: introduced to {match.vendor.name}",
+            body=f"You are introduced to {match.vendor.name} ({match.vendor.city}).\n"
+            f"Contact: {vendor_contacts}",
+        )
     return introduction
 
 
@@ -205,27 +252,49 @@ def deal_value_usd(amount: Decimal, currency: str) -> int:
 
 
 @transaction.atomic
-def introduction_move(*, introduction: Introduction, actor: User, version: int, stage: str,
-                      deal_value: Decimal | None = None, currency: str = "",
-                      note: str = "") -> Introduction:  # fmt: skip
+def introduction_move(
+    *,
+    introduction: Introduction,
+    actor: User,
+    version: int,
+    stage: str,
+    deal_value: Decimal | None = None,
+    currency: str = "",
+    note: str = "",
+) -> Introduction:
     """An officer moves the pipeline on. ``won`` needs a deal value (any currency; its
     US-dollar value is stored at today's rate); a proposal may carry one."""
     allowed = PIPELINE.get(introduction.stage, ())
     if stage not in allowed:
-        raise Refused("stage", f"cannot move from {introduction.stage} to {stage}; allowed: "
-                               f"{', '.join(allowed) or 'nothing (closed or awaiting opt-in)'}")  # fmt: skip
+        raise Refused(
+            "stage",
+            f"cannot move from {introduction.stage} to {stage}; allowed: "
+            f"{', '.join(allowed) or 'nothing (closed or awaiting opt-in)'}",
+        )
     changes: dict[str, Any] = {"stage": stage}
     if note:
         changes["note"] = note
     if deal_value is not None:
         if not currency:
             raise Refused("deal_value.currency", "required with an amount")
-        changes.update(deal_value=deal_value, deal_currency=currency.upper(),
-                       deal_value_usd=deal_value_usd(deal_value, currency))  # fmt: skip
+        changes.update(
+            deal_value=deal_value,
+            deal_currency=currency.upper(),
+            deal_value_usd=deal_value_usd(deal_value, currency),
+        )
     elif stage == Stage.WON and introduction.deal_value_usd is None:
         raise Refused("deal_value", "a won deal needs its value (amount and currency)")
-    introduction = _move(introduction, actor=actor, version=version, changes=changes,
-                         expected=(introduction.stage,), action=f"introduction.{stage}")  # fmt: skip
-    record_label(introduction.match, stage,
-                 value_usd=introduction.deal_value_usd if stage == Stage.WON else None)  # fmt: skip
+    introduction = _move(
+        introduction,
+        actor=actor,
+        version=version,
+        changes=changes,
+        expected=(introduction.stage,),
+        action=f"introduction.{stage}",
+    )
+    record_label(
+        introduction.match,
+        stage,
+        value_usd=introduction.deal_value_usd if stage == Stage.WON else None,
+    )
     return introduction

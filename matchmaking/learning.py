@@ -50,8 +50,10 @@ def split(
 ) -> tuple[set[str], set[str]]:
     """Briefs published before ``split_date`` train, the rest test (default: the last
     fifth of labelled briefs by publication date)."""
-    labelled = sorted({label.brief for label in labels if label.brief in briefs},
-                      key=lambda b: (briefs[b].published_at or date.min, b))  # fmt: skip
+    labelled = sorted(
+        {label.brief for label in labels if label.brief in briefs},
+        key=lambda b: (briefs[b].published_at or date.min, b),
+    )
     if split_date is None:
         cut = labelled[int(len(labelled) * 0.8)] if labelled else None
         split_date = briefs[cut].published_at if cut else date.max
@@ -60,9 +62,12 @@ def split(
 
 
 def training_set(
-    briefs: dict[str, BriefData], vendors: dict[str, VendorData], labels: list[Label], retrieve: Retrieve,
+    briefs: dict[str, BriefData],
+    vendors: dict[str, VendorData],
+    labels: list[Label],
+    retrieve: Retrieve,
     train: set[str],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features and labels of every labelled pair of the training briefs. Pairs shown
     lower on the page get more weight (inverse propensity, examination ~ 1/sqrt(rank))."""
     rows: list[np.ndarray] = []
@@ -98,20 +103,28 @@ def position_bias(labels: list[Label]) -> list[dict[str, object]]:
     (1/sqrt(rank) examination) correct for it, this report measures it."""
     report: list[dict[str, object]] = []
     for low, high in POSITION_BUCKETS:
-        grades = [label.grade > 0 for label in labels
-                  if label.rank and label.rank >= low and (high is None or label.rank <= high)]  # fmt: skip
-        report.append({
-            "ranks": f"{low}-{high}" if high else f"{low}+",
-            "pairs": len(grades),
-            "positive_rate": round(sum(grades) / len(grades), 4) if grades else None,
-        })  # fmt: skip
+        grades = [
+            label.grade > 0
+            for label in labels
+            if label.rank and label.rank >= low and (high is None or label.rank <= high)
+        ]
+        report.append(
+            {
+                "ranks": f"{low}-{high}" if high else f"{low}+",
+                "pairs": len(grades),
+                "positive_rate": round(sum(grades) / len(grades), 4) if grades else None,
+            }
+        )
     return report
 
 
 def describe_position_bias(report: list[dict[str, object]]) -> str:
     """``position_bias`` as one line for train_ranker and evaluate_ranker."""
-    cells = [f"{row['ranks']}: {row['positive_rate']:.2f} of {row['pairs']}" for row in report
-             if row["pairs"]]  # fmt: skip
+    cells = [
+        f"{row['ranks']}: {row['positive_rate']:.2f} of {row['pairs']}"
+        for row in report
+        if row["pairs"]
+    ]
     return "positive rate by shown rank — " + ("; ".join(cells) or "no ranks recorded")
 
 
@@ -123,8 +136,12 @@ def train(
     return LearnedRanker(random_state=random_state).fit(X, y, sample_weight=weights)
 
 
-def rank(ranker: PriorRanker | LearnedRanker | None, brief: BriefData, vendors: dict[str, VendorData],
-         retrieved: list[tuple[str, float]]) -> list[str]:  # fmt: skip
+def rank(
+    ranker: PriorRanker | LearnedRanker | None,
+    brief: BriefData,
+    vendors: dict[str, VendorData],
+    retrieved: list[tuple[str, float]],
+) -> list[str]:
     """Vendor ids best first; ``None`` is the BM25-only baseline (retrieval order).
     Hard-filtered candidates go to the end rather than vanish, so recall stays comparable."""
     known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
@@ -137,9 +154,13 @@ def rank(ranker: PriorRanker | LearnedRanker | None, brief: BriefData, vendors: 
 
 
 def evaluate(
-    rankers: dict[str, PriorRanker | LearnedRanker | None], briefs: dict[str, BriefData],
-    vendors: dict[str, VendorData], labels: list[Label], retrieve: Retrieve, test: set[str],
-) -> dict[str, dict[str, float]]:  # fmt: skip
+    rankers: dict[str, PriorRanker | LearnedRanker | None],
+    briefs: dict[str, BriefData],
+    vendors: dict[str, VendorData],
+    labels: list[Label],
+    retrieve: Retrieve,
+    test: set[str],
+) -> dict[str, dict[str, float]]:
     """NDCG@10 and MRR@10 re-rank each test brief's *judged* firms (the ones officers saw:
     unjudged firms are unknown, not irrelevant); recall@50 ranks the whole retrieved set
     (did the judged-relevant firms make the top 50 at all?)."""
@@ -154,8 +175,14 @@ def evaluate(
             retrieved = retrieve(brief_id)
             scores = dict(retrieved)
             shown = sorted(relevance[brief_id], key=lambda v: (-scores.get(v, 0.0), v))
-            judged.append((rank(ranker, briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]),
-                           relevance[brief_id]))  # fmt: skip
+            judged.append(
+                (
+                    rank(
+                        ranker, briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
+                    ),
+                    relevance[brief_id],
+                )
+            )
             full.append((rank(ranker, briefs[brief_id], vendors, retrieved), relevance[brief_id]))
         metrics = summarise(judged)
         metrics["recall@50"] = summarise(full)["recall@50"]

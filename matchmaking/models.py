@@ -74,9 +74,13 @@ class Review(models.Model):
 
     brief = models.OneToOneField("buyers.Brief", on_delete=models.CASCADE, related_name="review")
     officer = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="the officer who took the brief",
-    )  # fmt: skip
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -40,9 +40,13 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
             brief_id=briefs[record.brief],
             vendor_id=vendors[record.vendor],
             outcome=record.outcome,
-            defaults={"value_usd": record.value_usd, "decided_at": record.decided_at, "rank": record.rank,
-                      "score": record.score},
-        )  # fmt: skip
+            defaults={
+                "value_usd": record.value_usd,
+                "decided_at": record.decided_at,
+                "rank": record.rank,
+                "score": record.score,
+            },
+        )
         created += was_created
         updated += not was_created
     return WriteOutcome(created=created, updated=updated, unchanged=0)

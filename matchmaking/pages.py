@@ -96,9 +96,17 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
         turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
             user.role == "buyer" and intro.stage == Introduction.Stage.AWAITING_BUYER
         )
-        items.append({"intro": intro, "buyer_name": buyer.name if buyer and revealed else None,
-                      "buyer_country": countries.name(str(buyer.country)) if buyer and buyer.country else "",
-                      "turn": turn, "stale": introductions.is_stale(intro)})  # fmt: skip
+        items.append(
+            {
+                "intro": intro,
+                "buyer_name": buyer.name if buyer and revealed else None,
+                "buyer_country": countries.name(str(buyer.country))
+                if buyer and buyer.country
+                else "",
+                "turn": turn,
+                "stale": introductions.is_stale(intro),
+            }
+        )
     return render(request, "matchmaking/introductions.html", {"items": items})
 
 
@@ -110,11 +118,19 @@ def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
     accept = request.POST.get("accept") == "yes"
     version = _version(request)
     if user.role == "vendor":
-        done = _decided(request, lambda: introductions.introduction_vendor_answer(
-            introduction=intro, actor=user, version=version, accept=accept))  # fmt: skip
+        done = _decided(
+            request,
+            lambda: introductions.introduction_vendor_answer(
+                introduction=intro, actor=user, version=version, accept=accept
+            ),
+        )
     elif user.role == "buyer":
-        done = _decided(request, lambda: introductions.introduction_buyer_answer(
-            introduction=intro, actor=user, version=version, confirm=accept))  # fmt: skip
+        done = _decided(
+            request,
+            lambda: introductions.introduction_buyer_answer(
+                introduction=intro, actor=user, version=version, confirm=accept
+            ),
+        )
     else:
         raise PermissionDenied("Only the vendor and the buyer answer an introduction.")
     if done:
@@ -131,8 +147,11 @@ BRIEF_LISTS = ("services", "technologies", "required_certifications", "languages
 def brief_from_form(
     post: QueryDict, external_id: str, buyer_id: str, published: str
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"external_id": external_id, "buyer": {"external_id": buyer_id},
-                            "published_at": published}  # fmt: skip
+    data: dict[str, Any] = {
+        "external_id": external_id,
+        "buyer": {"external_id": buyer_id},
+        "published_at": published,
+    }
     data.update({name: post.get(name, "").strip() or None for name in BRIEF_TEXT})
     data.update({name: form_number(post.get(name, "")) for name in BRIEF_NUMBERS})
     data.update({name: split_list(post.get(name, "")) for name in BRIEF_LISTS})
@@ -150,8 +169,13 @@ def _brief_values(record: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {name: record.get(name, "") for name in (*BRIEF_TEXT, *BRIEF_NUMBERS)}
     values.update({name: ", ".join(record.get(name, [])) for name in BRIEF_LISTS})
     budget = record.get("budget") or {}
-    values.update({"budget.min": budget.get("min", ""), "budget.max": budget.get("max", ""),
-                   "budget.currency": budget.get("currency", "USD")})  # fmt: skip
+    values.update(
+        {
+            "budget.min": budget.get("min", ""),
+            "budget.max": budget.get("max", ""),
+            "budget.currency": budget.get("currency", "USD"),
+        }
+    )
     return values
 
 
@@ -188,10 +212,12 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         rates = RateTable.load()
         try:
             if organisation is None:
-                org = {"external_id": fresh_external_id("buyer"),
-                       "name": request.POST.get("org.name", "").strip() or None,
-                       "country": request.POST.get("org.country", "").strip() or None,
-                       "timezone": request.POST.get("org.timezone", "").strip() or None}  # fmt: skip
+                org = {
+                    "external_id": fresh_external_id("buyer"),
+                    "name": request.POST.get("org.name", "").strip() or None,
+                    "country": request.POST.get("org.country", "").strip() or None,
+                    "timezone": request.POST.get("org.timezone", "").strip() or None,
+                }
                 organisation_record = validate_record(
                     BuyerRecord, {k: v for k, v in org.items() if v}, rates=rates
                 )
@@ -223,10 +249,15 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         values = {key: request.POST.get(key, "") for key in request.POST}
     else:
         values = _brief_values(brief_record(brief)) if brief else {"budget.currency": "USD"}
-    context = {"brief": brief, "values": values, "errors": errors, "needs_org": organisation is None,
-               "currencies": sorted(RateTable.load().currencies() | {"USD"}),
-               "engagements": EngagementModel.choices,
-               "taxonomy": {k: get_taxonomy().labels(k) for k in ("service", "technology", "industry")}}  # fmt: skip
+    context = {
+        "brief": brief,
+        "values": values,
+        "errors": errors,
+        "needs_org": organisation is None,
+        "currencies": sorted(RateTable.load().currencies() | {"USD"}),
+        "engagements": EngagementModel.choices,
+        "taxonomy": {k: get_taxonomy().labels(k) for k in ("service", "technology", "industry")},
+    }
     return render(request, "matchmaking/brief_form.html", context)
 
 
@@ -239,14 +270,25 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         raise PermissionDenied("Only the brief's buyer and officers see its shortlist.")
     brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
     result = match_brief(brief, limit=10)
-    requested = {m.vendor.external_id: m for m in Match.objects.filter(brief=brief).select_related("vendor")
-                 if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED}  # fmt: skip
+    requested = {
+        m.vendor.external_id: m
+        for m in Match.objects.filter(brief=brief).select_related("vendor")
+        if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED
+    }
     intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
     saved = list(Shortlisted.objects.filter(brief=brief).select_related("vendor"))
-    return render(request, "matchmaking/brief_detail.html", {
-        "brief": brief, "result": result, "requested": requested, "introductions": intros,
-        "saved": saved, "saved_ids": {s.vendor.external_id for s in saved},
-    })  # fmt: skip
+    return render(
+        request,
+        "matchmaking/brief_detail.html",
+        {
+            "brief": brief,
+            "result": result,
+            "requested": requested,
+            "introductions": intros,
+            "saved": saved,
+            "saved_ids": {s.vendor.external_id for s in saved},
+        },
+    )
 
 
 def _buyer_brief_and_vendor(request: HttpRequest, external_id: str) -> tuple[Any, Brief, Vendor]:
@@ -307,9 +349,17 @@ def console_queue(request: HttpRequest) -> HttpResponse:
         set(Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True))
         - {""}
     )
-    return render(request, "matchmaking/console_queue.html", {
-        "rows": rows, "sector": sector, "country": country, "officer": officer, "sectors": sectors,
-    })  # fmt: skip
+    return render(
+        request,
+        "matchmaking/console_queue.html",
+        {
+            "rows": rows,
+            "sector": sector,
+            "country": country,
+            "officer": officer,
+            "sectors": sectors,
+        },
+    )
 
 
 @officers_only
@@ -323,10 +373,16 @@ def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
             ((name, *match.features[name]) for name in FEATURES if name in match.features),
             key=lambda row: -abs(row[2]),
         )
-    return render(request, "matchmaking/console_review.html", {
-        "brief": brief, "matches": matches, "reasons": RejectReason.choices,
-        "review": Review.objects.filter(brief=brief).first(),
-    })  # fmt: skip
+    return render(
+        request,
+        "matchmaking/console_review.html",
+        {
+            "brief": brief,
+            "matches": matches,
+            "reasons": RejectReason.choices,
+            "review": Review.objects.filter(brief=brief).first(),
+        },
+    )
 
 
 @require_POST
@@ -341,15 +397,23 @@ def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
             request, lambda: curation.match_approve(match=match, actor=user, version=version)
         )
     elif decision == "reject":
-        done = _decided(request, lambda: curation.match_reject(
-            match=match, actor=user, version=version, reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", "")))  # fmt: skip
+        done = _decided(
+            request,
+            lambda: curation.match_reject(
+                match=match,
+                actor=user,
+                version=version,
+                reason=request.POST.get("reason", ""),
+                note=request.POST.get("note", ""),
+            ),
+        )
     else:
         raise Http404("unknown decision")
     if done:
         messages.success(
             request,
-            f"{match.vendor.name}: {'approved, the firm is invited' if decision == 'approve' else 'rejected'}.",
+            f"{match.vendor.name}: "
+            f"{'approved, the firm is invited' if decision == 'approve' else 'rejected'}.",
         )
     return redirect("console-review", match.brief.external_id)
 
@@ -374,12 +438,24 @@ def console_pipeline(request: HttpRequest) -> HttpResponse:
     columns = {stage: [] for stage in PIPELINE_COLUMNS}  # type: dict[str, list[Any]]
     for intro in rows[:500]:
         if intro.stage in columns:
-            columns[intro.stage].append({"intro": intro, "stale": introductions.is_stale(intro),
-                                         "moves": introductions.PIPELINE.get(intro.stage, ())})  # fmt: skip
-    return render(request, "matchmaking/console_pipeline.html", {
-        "columns": [(stage, Introduction.Stage(stage).label, columns[stage]) for stage in PIPELINE_COLUMNS],
-        "currencies": sorted(RateTable.load().currencies() | {"USD"}),
-    })  # fmt: skip
+            columns[intro.stage].append(
+                {
+                    "intro": intro,
+                    "stale": introductions.is_stale(intro),
+                    "moves": introductions.PIPELINE.get(intro.stage, ()),
+                }
+            )
+    return render(
+        request,
+        "matchmaking/console_pipeline.html",
+        {
+            "columns": [
+                (stage, Introduction.Stage(stage).label, columns[stage])
+                for stage in PIPELINE_COLUMNS
+            ],
+            "currencies": sorted(RateTable.load().currencies() | {"USD"}),
+        },
+    )
 
 
 @require_POST
@@ -396,9 +472,18 @@ def console_move(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("console-pipeline")
     user: Any = request.user
     stage = request.POST.get("stage", "")
-    if _decided(request, lambda: introductions.introduction_move(
-            introduction=intro, actor=user, version=_version(request), stage=stage,
-            deal_value=amount, currency=request.POST.get("currency", ""), note=request.POST.get("note", ""))):  # fmt: skip
+    if _decided(
+        request,
+        lambda: introductions.introduction_move(
+            introduction=intro,
+            actor=user,
+            version=_version(request),
+            stage=stage,
+            deal_value=amount,
+            currency=request.POST.get("currency", ""),
+            note=request.POST.get("note", ""),
+        ),
+    ):
         messages.success(
             request, f"{intro.match.vendor.name} × {intro.match.brief.title}: moved to {stage}."
         )
@@ -466,9 +551,14 @@ def console_operations(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("console-operations")
         return redirect("console-job", job.pk)
-    return render(request, "matchmaking/console_operations.html", {
-        "kinds": job_kinds(), "jobs": Job.objects.select_related("started_by")[:20],
-    })  # fmt: skip
+    return render(
+        request,
+        "matchmaking/console_operations.html",
+        {
+            "kinds": job_kinds(),
+            "jobs": Job.objects.select_related("started_by")[:20],
+        },
+    )
 
 
 @officers_only

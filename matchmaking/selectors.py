@@ -66,10 +66,20 @@ def _portfolio(items: list[dict[str, Any]]) -> tuple[PortfolioData, ...]:
 
 
 VENDOR_COLUMNS = (
-    *COMPLETENESS_FIELDS, "external_id", "name", "city", "hourly_rate_max_usd", "working_hours_end_utc",
-    "rating_average", "rating_count", "updated_at", "preferred_min_budget_usd", "preferred_industries",
-    "preferred_countries", "preferred_engagement_models",
-)  # fmt: skip
+    *COMPLETENESS_FIELDS,
+    "external_id",
+    "name",
+    "city",
+    "hourly_rate_max_usd",
+    "working_hours_end_utc",
+    "rating_average",
+    "rating_count",
+    "updated_at",
+    "preferred_min_budget_usd",
+    "preferred_industries",
+    "preferred_countries",
+    "preferred_engagement_models",
+)
 
 
 def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:

@@ -62,10 +62,26 @@ class VendorSearchParams(QueryParams):
 
 
 # Singular aliases, so ?service=…&technology=… work as well as the plural field names.
-ALIASES = {"service": "services", "technology": "technologies", "industry": "industries",
-           "certification": "certifications", "language": "languages", "export_market": "export_markets"}  # fmt: skip
-FILTER_FIELDS = ("city", "country", "services", "technologies", "industries", "certifications",
-                 "languages", "export_markets", "rate_band", "team_band")  # fmt: skip
+ALIASES = {
+    "service": "services",
+    "technology": "technologies",
+    "industry": "industries",
+    "certification": "certifications",
+    "language": "languages",
+    "export_market": "export_markets",
+}
+FILTER_FIELDS = (
+    "city",
+    "country",
+    "services",
+    "technologies",
+    "industries",
+    "certifications",
+    "languages",
+    "export_markets",
+    "rate_band",
+    "team_band",
+)
 
 
 def _with_aliases(params: Any) -> Any:

@@ -34,11 +34,27 @@ def _portfolio_text(portfolio: list[dict[str, Any]]) -> str:
 # The vendor columns a search document is made of (read with ``values()``: indexing
 # reads many rows and needs neither model instances nor the other JSON columns).
 DOCUMENT_COLUMNS = (
-    "external_id", "created_at", "version", "record_hash", "name", "description", "city", "country",
-    "services", "technologies", "industries", "certifications", "languages", "export_markets",
-    "portfolio", "team_size", "hourly_rate_min_usd", "hourly_rate_max_usd", "min_project_usd",
+    "external_id",
+    "created_at",
+    "version",
+    "record_hash",
+    "name",
+    "description",
+    "city",
+    "country",
+    "services",
+    "technologies",
+    "industries",
+    "certifications",
+    "languages",
+    "export_markets",
+    "portfolio",
+    "team_size",
+    "hourly_rate_min_usd",
+    "hourly_rate_max_usd",
+    "min_project_usd",
     "rating_average",
-)  # fmt: skip
+)
 
 
 def vendor_document(vendor: Vendor | dict[str, Any]) -> dict[str, Any]:

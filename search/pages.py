@@ -18,14 +18,25 @@ from search.query import MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
 
 PAGE_SIZE = 20
-SORT_LABELS = {"relevance": "Best match", "name": "Name", "team_size": "Smallest team",
-               "-team_size": "Largest team", "rate": "Lowest rate", "-rating": "Best rated"}  # fmt: skip
+SORT_LABELS = {
+    "relevance": "Best match",
+    "name": "Name",
+    "team_size": "Smallest team",
+    "-team_size": "Largest team",
+    "rate": "Lowest rate",
+    "-rating": "Best rated",
+}
 # Facets shown on the page, in order, with their headings.
 FACET_TITLES = {
-    "services": "Services", "technologies": "Technologies", "industries": "Industries",
-    "certifications": "Certifications", "city": "City", "team_band": "Team size",
-    "rate_band": "Hourly rate (USD)", "export_markets": "Has clients in",
-}  # fmt: skip
+    "services": "Services",
+    "technologies": "Technologies",
+    "industries": "Industries",
+    "certifications": "Certifications",
+    "city": "City",
+    "team_band": "Team size",
+    "rate_band": "Hourly rate (USD)",
+    "export_markets": "Has clients in",
+}
 
 
 def highlighted(fragment: str) -> SafeString:
@@ -49,8 +60,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         page = 1
     if page * PAGE_SIZE > MAX_RESULT_WINDOW:
         raise BadRequest(f"page: only the first {MAX_RESULT_WINDOW:,} results can be paged to")
-    query = build_query(text=text, filters=selected, sort=sort, offset=(page - 1) * PAGE_SIZE,
-                        limit=PAGE_SIZE)  # fmt: skip
+    query = build_query(
+        text=text, filters=selected, sort=sort, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     found = vendor_search(query)
     applied = {field: set(values) for field, values in query.filters.items()}
     facets = []
@@ -66,16 +78,27 @@ def directory(request: HttpRequest) -> HttpResponse:
             facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
     results = []
     for hit in found["results"]:
-        snippets = [highlighted(hit["highlights"][key]) for key in ("description", "portfolio_text")
-                    if hit.get("highlights", {}).get(key)]  # fmt: skip
+        snippets = [
+            highlighted(hit["highlights"][key])
+            for key in ("description", "portfolio_text")
+            if hit.get("highlights", {}).get(key)
+        ]
         results.append({**hit, "snippet": snippets[0] if snippets else None})
     pages = max(1, math.ceil(found["count"] / PAGE_SIZE))
     base = request.GET.copy()
     base.pop("page", None)
     context: dict[str, Any] = {
-        "q": text, "sort": sort, "sorts": [(name, SORT_LABELS.get(name, name)) for name in SORTS], "facets": facets, "results": results,
-        "count": found["count"], "page": page, "pages": pages, "degraded": found.get("degraded", False),
-        "filters_applied": sum(len(v) for v in applied.values()), "base_query": base.urlencode(),
+        "q": text,
+        "sort": sort,
+        "sorts": [(name, SORT_LABELS.get(name, name)) for name in SORTS],
+        "facets": facets,
+        "results": results,
+        "count": found["count"],
+        "page": page,
+        "pages": pages,
+        "degraded": found.get("degraded", False),
+        "filters_applied": sum(len(v) for v in applied.values()),
+        "base_query": base.urlencode(),
         "facets_exact": found.get("facets_exact", True),
-    }  # fmt: skip
+    }
     return render(request, "search/directory.html", context)

@@ -7,9 +7,17 @@ from typing import Any
 
 # Facets every backend computes, with the document field each counts.
 FACETS = (
-    "services", "technologies", "industries", "certifications", "city", "country",
-    "languages", "export_markets", "rate_band", "team_band",
-)  # fmt: skip
+    "services",
+    "technologies",
+    "industries",
+    "certifications",
+    "city",
+    "country",
+    "languages",
+    "export_markets",
+    "rate_band",
+    "team_band",
+)
 # The taxonomy label lists of a document (analysed for text search, exact for filters).
 LABEL_FIELDS = ("services", "technologies", "industries", "certifications")
 # Filters on label lists require every value given (a firm must offer all of them);

@@ -182,8 +182,11 @@ def candidates_from_database(query: CandidateQuery) -> list[tuple[str, float]]:
     (certifications, minimum project); no text score, so the ranker's other features
     decide the order."""
     wanted = Q()
-    asked = {"services": query.services, "technologies": query.technologies,
-             "industries": query.industries}  # fmt: skip
+    asked = {
+        "services": query.services,
+        "technologies": query.technologies,
+        "industries": query.industries,
+    }
     for field, labels in asked.items():
         for label in labels:
             wanted |= json_list_has(field, label)

@@ -3,8 +3,9 @@
 Label lists (services, technologies, …) and the portfolio are stored as JSON on the
 vendor row: a profile is read, written and indexed as a whole document, and filtering
 at scale is the search backend's job. (A separate portfolio table cost half of the
-import time and bought nothing; see docs/architecture.md.) ``version`` counts changes (the search index uses it to ignore stale
-updates); ``record_hash`` lets a re-import detect that nothing changed.
+import time and bought nothing; see docs/architecture.md.) ``version`` counts changes
+(the search index uses it to ignore stale updates); ``record_hash`` lets a re-import
+detect that nothing changed.
 """
 
 from django.conf import settings

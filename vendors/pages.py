@@ -22,10 +22,13 @@ def _profile(vendor: Vendor) -> dict[str, Any]:
     return {
         **record,
         "services": services,
-        "verified": [VERIFIERS.get(key, f"{key.upper()} registered") for key in record.get("registrations", {})],
+        "verified": [
+            VERIFIERS.get(key, f"{key.upper()} registered")
+            for key in record.get("registrations", {})
+        ],
         "market_names": [countries.name(code) or code for code in record.get("export_markets", [])],
         "hours": record.get("working_hours_utc"),
-    }  # fmt: skip
+    }
 
 
 def vendor_profile(request: HttpRequest, external_id: str) -> HttpResponse:
@@ -40,18 +43,40 @@ ROWS = (
     ("City", lambda v: v.get("city", "")),
     ("Team", lambda v: f"{v['team_size']} people" if v.get("team_size") else "—"),
     ("Founded", lambda v: v.get("founded_year", "—")),
-    ("Hourly rate", lambda v: f"US${v['hourly_rate_usd']['min']}–{v['hourly_rate_usd'].get('max', '')}" if v.get("hourly_rate_usd") else "—"),
-    ("Minimum project", lambda v: f"US${v['min_project_usd']:,}" if v.get("min_project_usd") else "—"),
+    (
+        "Hourly rate",
+        lambda v: (
+            f"US${v['hourly_rate_usd']['min']}–{v['hourly_rate_usd'].get('max', '')}"
+            if v.get("hourly_rate_usd")
+            else "—"
+        ),
+    ),
+    (
+        "Minimum project",
+        lambda v: f"US${v['min_project_usd']:,}" if v.get("min_project_usd") else "—",
+    ),
     ("Services", lambda v: ", ".join(s["name"] for s in v.get("services", [])) or "—"),
     ("Technologies", lambda v: ", ".join(v.get("technologies", [])) or "—"),
     ("Industries", lambda v: ", ".join(v.get("industries", [])) or "—"),
     ("Certifications", lambda v: ", ".join(v.get("certifications", [])) or "—"),
     ("Clients in", lambda v: ", ".join(v["market_names"]) or "—"),
-    ("Working hours (UTC)", lambda v: f"{v['hours']['start']:02d}:00–{v['hours']['end']:02d}:00" if v.get("hours") else "—"),
-    ("Rating", lambda v: f"{v['rating']['average']} from {v['rating']['count']} reviews" if v.get("rating") else "—"),
+    (
+        "Working hours (UTC)",
+        lambda v: (
+            f"{v['hours']['start']:02d}:00–{v['hours']['end']:02d}:00" if v.get("hours") else "—"
+        ),
+    ),
+    (
+        "Rating",
+        lambda v: (
+            f"{v['rating']['average']} from {v['rating']['count']} reviews"
+            if v.get("rating")
+            else "—"
+        ),
+    ),
     ("Verified", lambda v: ", ".join(v["verified"]) or "—"),
     ("Portfolio", lambda v: f"{len(v.get('portfolio', []))} projects"),
-)  # fmt: skip
+)
 
 
 def compare(request: HttpRequest) -> HttpResponse:

@@ -23,9 +23,20 @@ from vendors.selectors import vendor_record
 # Outbox topic for vendor profile changes (consumed by the search index).
 VENDOR_TOPIC = "vendor"
 _COPIED = (
-    "name", "city", "description", "website", "founded_year", "team_size", "min_project_usd",
-    "technologies", "industries", "certifications", "languages", "export_markets", "registrations",
-)  # fmt: skip
+    "name",
+    "city",
+    "description",
+    "website",
+    "founded_year",
+    "team_size",
+    "min_project_usd",
+    "technologies",
+    "industries",
+    "certifications",
+    "languages",
+    "export_markets",
+    "registrations",
+)
 _BLANK_AS_EMPTY_STRING = {"city", "description", "website"}
 
 

@@ -131,8 +131,14 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
         values = _form_values(stored)
     completeness, advice = profile_completeness(vendor) if vendor else (0.0, [])
     context = {
-        "vendor": vendor, "values": values, "errors": errors, "completeness": round(completeness * 100),
-        "advice": advice, "taxonomy": {kind: get_taxonomy().labels(kind) for kind in
-                                       ("service", "technology", "industry", "certification")},
-    }  # fmt: skip
+        "vendor": vendor,
+        "values": values,
+        "errors": errors,
+        "completeness": round(completeness * 100),
+        "advice": advice,
+        "taxonomy": {
+            kind: get_taxonomy().labels(kind)
+            for kind in ("service", "technology", "industry", "certification")
+        },
+    }
     return render(request, "vendors/workspace.html", context)

@@ -119,8 +119,12 @@ class CurationViewSet(viewsets.GenericViewSet):
         vendor = Vendor.objects.filter(external_id=data["vendor"]).first()
         if vendor is None:
             return Response({"vendor": [f"no vendor {data['vendor']!r}"]}, status=400)
-        match = curation.match_add(brief=self._brief(brief), vendor=vendor, actor=request.user,  # type: ignore[arg-type]
-                                   note=data["note"])  # fmt: skip
+        match = curation.match_add(
+            brief=self._brief(brief),
+            vendor=vendor,
+            actor=request.user,  # type: ignore[arg-type]
+            note=data["note"],
+        )
         return Response(MatchOut(match).data, status=201)
 
 
@@ -222,10 +226,14 @@ class IntroductionViewSet(
         data = _valid(MoveIn, request)
         deal = data.get("deal_value") or {}
         introduction = introductions.introduction_move(
-            introduction=self.get_object(), actor=request.user, version=data["version"],  # type: ignore[arg-type]
-            stage=data["stage"], deal_value=deal.get("amount"), currency=deal.get("currency", ""),
+            introduction=self.get_object(),
+            actor=request.user,  # type: ignore[arg-type]
+            version=data["version"],
+            stage=data["stage"],
+            deal_value=deal.get("amount"),
+            currency=deal.get("currency", ""),
             note=data["note"],
-        )  # fmt: skip
+        )
         return Response(IntroductionOut(introduction, context={"request": request}).data)
 
 

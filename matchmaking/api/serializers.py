@@ -31,8 +31,22 @@ class MatchOut(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["id", "vendor", "state", "source", "pinned", "rank", "score", "ranker", "reasons",
-                  "note", "reject_reason", "decided_by", "decided_at", "version"]  # fmt: skip
+        fields = [
+            "id",
+            "vendor",
+            "state",
+            "source",
+            "pinned",
+            "rank",
+            "score",
+            "ranker",
+            "reasons",
+            "note",
+            "reject_reason",
+            "decided_by",
+            "decided_at",
+            "version",
+        ]
 
 
 class BriefSummary(serializers.Serializer):
@@ -113,18 +127,43 @@ class IntroductionOut(serializers.ModelSerializer):
 
     class Meta:
         model = Introduction
-        fields = ["id", "stage", "declined_by", "vendor", "brief", "buyer", "stale", "stage_changed_at",
-                  "moved_by", "introduced_at", "meeting_at", "proposal_at", "closed_at", "deal_value",
-                  "deal_currency", "deal_value_usd", "note", "version", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "stage",
+            "declined_by",
+            "vendor",
+            "brief",
+            "buyer",
+            "stale",
+            "stage_changed_at",
+            "moved_by",
+            "introduced_at",
+            "meeting_at",
+            "proposal_at",
+            "closed_at",
+            "deal_value",
+            "deal_currency",
+            "deal_value_usd",
+            "note",
+            "version",
+            "created_at",
+        ]
 
     def get_vendor(self, introduction: Introduction) -> dict[str, Any]:
         return VendorBrief(introduction.match.vendor).data  # type: ignore[return-value]
 
     def get_brief(self, introduction: Introduction) -> dict[str, Any]:
         brief = introduction.match.brief
-        return {"external_id": brief.external_id, "title": brief.title, "description": brief.description,
-                "industry": brief.industry, "services": brief.services, "technologies": brief.technologies,
-                "budget_max_usd": brief.budget_max_usd, "timeline_weeks": brief.timeline_weeks}  # fmt: skip
+        return {
+            "external_id": brief.external_id,
+            "title": brief.title,
+            "description": brief.description,
+            "industry": brief.industry,
+            "services": brief.services,
+            "technologies": brief.technologies,
+            "budget_max_usd": brief.budget_max_usd,
+            "timeline_weeks": brief.timeline_weeks,
+        }
 
     def get_buyer(self, introduction: Introduction) -> dict[str, Any] | None:
         buyer = introduction.match.brief.buyer
@@ -138,8 +177,13 @@ class IntroductionOut(serializers.ModelSerializer):
         )
         if not revealed:
             return {"country": str(buyer.country) or None, "anonymous": True}
-        return {"external_id": buyer.external_id, "name": buyer.name, "country": str(buyer.country) or None,
-                "website": buyer.website, "anonymous": False}  # fmt: skip
+        return {
+            "external_id": buyer.external_id,
+            "name": buyer.name,
+            "country": str(buyer.country) or None,
+            "website": buyer.website,
+            "anonymous": False,
+        }
 
     def get_stale(self, introduction: Introduction) -> bool:
         return is_stale(introduction)

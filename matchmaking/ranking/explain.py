@@ -31,7 +31,8 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
             place = (brief.buyer_timezone or "").split("/")[-1].replace("_", " ")
             return f"{detail['hours']} h overlap with {place or 'your working day'}"
         case "budget_fit" if "estimate" in detail.get("budget", {}):
-            return f"fits the budget (about ${detail['budget']['estimate']:,} for the team and timeline)"
+            estimate = detail["budget"]["estimate"]
+            return f"fits the budget (about ${estimate:,} for the team and timeline)"
         case "budget_fit" if "budget" in detail.get("budget", {}):
             return f"takes projects of ${detail['budget']['budget']:,}"
         case "language_match" if detail.get("languages"):
@@ -39,7 +40,8 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
         case "industry_match" if brief.industry:
             return f"serves {brief.industry}"
         case "industry_experience" if detail.get("projects"):
-            return f"{detail['projects']} {brief.industry} project{'s' if detail['projects'] > 1 else ''} in its portfolio"
+            plural = "s" if detail["projects"] > 1 else ""
+            return f"{detail['projects']} {brief.industry} project{plural} in its portfolio"
         case "country_experience" if detail.get("country"):
             return f"has delivered for clients in {detail['country']}"
         case "country_experience" if detail.get("region"):

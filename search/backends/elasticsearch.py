@@ -35,9 +35,14 @@ from search.query import (
 from vendors.taxonomy import KINDS, get_taxonomy
 
 TEXT_FIELDS = [
-    "name^2", "services.text^3", "technologies.text^3", "industries.text^2",
-    "certifications.text^1.5", "description", "portfolio_text^0.7",
-]  # fmt: skip
+    "name^2",
+    "services.text^3",
+    "technologies.text^3",
+    "industries.text^2",
+    "certifications.text^1.5",
+    "description",
+    "portfolio_text^0.7",
+]
 LABEL_BOOST = 4.0
 
 
@@ -240,10 +245,15 @@ class ElasticsearchBackend(SearchBackend):
             body["aggs"] = {field: {"terms": {"field": field, "size": 50}} for field in FACETS}
         if query.highlight and query.text.strip():
             body["highlight"] = {
-                "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "encoder": "html",
                 "highlight_query": self._text_query(query.text, ()),
-                "fields": {field: {"number_of_fragments": 1, "fragment_size": 200} for field in HIGHLIGHT_FIELDS},
-            }  # fmt: skip
+                "fields": {
+                    field: {"number_of_fragments": 1, "fragment_size": 200}
+                    for field in HIGHLIGHT_FIELDS
+                },
+            }
         response = self._call(self.client.search, index=self.index, **body)
         hits = [
             Hit(
@@ -278,16 +288,27 @@ class ElasticsearchBackend(SearchBackend):
             {"term": {"certifications": c}} for c in query.required_certifications
         ]
         if query.max_budget_usd is not None:
-            filters.append({"bool": {"should": [
-                {"range": {"min_project_usd": {"lte": query.max_budget_usd}}},
-                {"bool": {"must_not": {"exists": {"field": "min_project_usd"}}}},
-            ]}})  # fmt: skip
+            filters.append(
+                {
+                    "bool": {
+                        "should": [
+                            {"range": {"min_project_usd": {"lte": query.max_budget_usd}}},
+                            {"bool": {"must_not": {"exists": {"field": "min_project_usd"}}}},
+                        ]
+                    }
+                }
+            )
         body = {
-            "query": {"bool": {"should": should or [{"match_all": {}}], "filter": filters,
-                               "must_not": [_terms("id", query.exclude)] if query.exclude else []}},
+            "query": {
+                "bool": {
+                    "should": should or [{"match_all": {}}],
+                    "filter": filters,
+                    "must_not": [_terms("id", query.exclude)] if query.exclude else [],
+                }
+            },
             "size": query.limit,
             "_source": ["id"],
-        }  # fmt: skip
+        }
         response = self._call(self.client.search, index=self.index, **body)
         return [
             (hit["_source"]["id"], float(hit["_score"] or 0.0)) for hit in response["hits"]["hits"]

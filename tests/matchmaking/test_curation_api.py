@@ -26,11 +26,21 @@ def firms(transactional_db):
         "industries": ["Logistics"],
     }
     return {
-        "chenab": make_vendor(external_id="chenab", name="Chenab Mobile", city="Multan", team_size=12,
-                              description="Flutter fleet apps", **common),
-        "ravi": make_vendor(external_id="ravi", name="Ravi Apps", city="Lahore", team_size=80, **common),
-        "thar": make_vendor(external_id="thar", name="Thar Mobile", city="Karachi", team_size=40, **common),
-    }  # fmt: skip
+        "chenab": make_vendor(
+            external_id="chenab",
+            name="Chenab Mobile",
+            city="Multan",
+            team_size=12,
+            description="Flutter fleet apps",
+            **common,
+        ),
+        "ravi": make_vendor(
+            external_id="ravi", name="Ravi Apps", city="Lahore", team_size=80, **common
+        ),
+        "thar": make_vendor(
+            external_id="thar", name="Thar Mobile", city="Karachi", team_size=40, **common
+        ),
+    }
 
 
 @pytest.fixture
@@ -64,9 +74,14 @@ def _brief_id(monkeypatch):
 
 
 def post_brief(client):
-    body = {"title": "Fleet tracking app", "description": "Flutter app for trucks",
-            "industry": "Logistics", "services": ["Mobile App Development"], "technologies": ["Flutter"],
-            "budget": {"max": 60000, "currency": "EUR"}}  # fmt: skip
+    body = {
+        "title": "Fleet tracking app",
+        "description": "Flutter app for trucks",
+        "industry": "Logistics",
+        "services": ["Mobile App Development"],
+        "technologies": ["Flutter"],
+        "budget": {"max": 60000, "currency": "EUR"},
+    }
     response = client.post("/api/v1/briefs/", body, format="json")
     assert response.status_code == 201, response.json()
     return response.json()
@@ -98,11 +113,17 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
     assert all(m["state"] == "suggested" and m["reasons"] and m["rank"] for m in matches.values())
 
     for name in ("chenab", "thar"):
-        r = c["officer"].post(f"/api/v1/curation/matches/{matches[name]['id']}/approve",
-                              {"version": matches[name]["version"]}, format="json")  # fmt: skip
+        r = c["officer"].post(
+            f"/api/v1/curation/matches/{matches[name]['id']}/approve",
+            {"version": matches[name]["version"]},
+            format="json",
+        )
         assert r.status_code == 200 and r.json()["state"] == "approved"
-    r = c["officer"].post(f"/api/v1/curation/matches/{matches['ravi']['id']}/reject",
-                          {"version": matches["ravi"]["version"], "reason": "capacity"}, format="json")  # fmt: skip
+    r = c["officer"].post(
+        f"/api/v1/curation/matches/{matches['ravi']['id']}/reject",
+        {"version": matches["ravi"]["version"], "reason": "capacity"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["reject_reason"] == "capacity"
     # Every suggestion decided: the brief leaves the queue.
     assert c["officer"].get("/api/v1/curation/queue/").json()["count"] == 0
@@ -112,8 +133,11 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
     assert invite["stage"] == "awaiting_vendor"
     assert invite["buyer"] == {"country": "DE", "anonymous": True}
     assert "Hafen" not in str(invite)
-    r = c["chenab"].post(f"/api/v1/introductions/{invite['id']}/respond",
-                         {"version": invite["version"], "accept": True}, format="json")  # fmt: skip
+    r = c["chenab"].post(
+        f"/api/v1/introductions/{invite['id']}/respond",
+        {"version": invite["version"], "accept": True},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["stage"] == "awaiting_buyer"
     assert r.json()["buyer"]["anonymous"] is True  # still hidden until the buyer confirms
 
@@ -123,8 +147,11 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
         for i in c["buyer"].get("/api/v1/introductions/").json()["results"]
     }
     assert set(seen) == {"chenab", "thar"}
-    r = c["buyer"].post(f"/api/v1/introductions/{invite['id']}/respond",
-                        {"version": seen["chenab"]["version"], "accept": True}, format="json")  # fmt: skip
+    r = c["buyer"].post(
+        f"/api/v1/introductions/{invite['id']}/respond",
+        {"version": seen["chenab"]["version"], "accept": True},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["stage"] == "introduced"
     revealed = c["chenab"].get(f"/api/v1/introductions/{invite['id']}/").json()
     assert (
@@ -134,10 +161,16 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
 
     # The officer moves it to won with a value in euros.
     version = revealed["version"]
-    for stage, extra in (("meeting", {}), ("proposal", {}),
-                         ("won", {"deal_value": {"amount": "48000.00", "currency": "EUR"}})):  # fmt: skip
-        r = c["officer"].post(f"/api/v1/introductions/{invite['id']}/move",
-                              {"version": version, "stage": stage, **extra}, format="json")  # fmt: skip
+    for stage, extra in (
+        ("meeting", {}),
+        ("proposal", {}),
+        ("won", {"deal_value": {"amount": "48000.00", "currency": "EUR"}}),
+    ):
+        r = c["officer"].post(
+            f"/api/v1/introductions/{invite['id']}/move",
+            {"version": version, "stage": stage, **extra},
+            format="json",
+        )
         assert r.status_code == 200, r.json()
         version = r.json()["version"]
     won = r.json()
@@ -150,8 +183,13 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
     assert expected_usd != 48000  # a real conversion happened
 
     by_sector = c["officer"].get("/api/v1/analytics/value", {"by": "sector"}).json()["rows"]
-    assert {"sector": "Logistics & Supply Chain", "won_usd": expected_usd, "won_deals": 1, "pipeline_usd": 0,
-            "open_deals": 0} in by_sector  # fmt: skip
+    assert {
+        "sector": "Logistics & Supply Chain",
+        "won_usd": expected_usd,
+        "won_deals": 1,
+        "pipeline_usd": 0,
+        "open_deals": 0,
+    } in by_sector
     by_country = c["officer"].get("/api/v1/analytics/value", {"by": "buyer_country"}).json()["rows"]
     assert by_country[0]["buyer_country"] == "DE" and by_country[0]["won_usd"] == expected_usd
     target = c["officer"].get("/api/v1/analytics/target").json()["rows"][0]
@@ -160,8 +198,15 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
         row["stage"]: row["count"]
         for row in c["officer"].get("/api/v1/analytics/funnel").json()["rows"]
     }
-    assert funnel == {"suggested": 3, "approved": 2, "vendor_accepted": 1, "introduced": 1, "meeting": 1,
-                      "proposal": 1, "won": 1}  # fmt: skip
+    assert funnel == {
+        "suggested": 3,
+        "approved": 2,
+        "vendor_accepted": 1,
+        "introduced": 1,
+        "meeting": 1,
+        "proposal": 1,
+        "won": 1,
+    }
 
     # The audit log holds every step, in order, with who did it.
     log = (
@@ -174,12 +219,18 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
         users["chenab"].username,
     )
     assert steps == [
-        ("match.approve", officer), ("introduction.open", officer),
-        ("match.approve", officer), ("introduction.open", officer),
-        ("match.reject", officer), ("review.close.auto", officer),
-        ("introduction.vendor_accept", vendor), ("introduction.buyer_confirm", buyer),
-        ("introduction.meeting", officer), ("introduction.proposal", officer), ("introduction.won", officer),
-    ]  # fmt: skip
+        ("match.approve", officer),
+        ("introduction.open", officer),
+        ("match.approve", officer),
+        ("introduction.open", officer),
+        ("match.reject", officer),
+        ("review.close.auto", officer),
+        ("introduction.vendor_accept", vendor),
+        ("introduction.buyer_confirm", buyer),
+        ("introduction.meeting", officer),
+        ("introduction.proposal", officer),
+        ("introduction.won", officer),
+    ]
     assert (
         log[-1]["before"]["stage"] == "proposal"
         and log[-1]["after"]["deal_value_usd"] == expected_usd
@@ -195,8 +246,12 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
 
     # E-mails: invitations to both approved vendors, the buyer's prompt, both introductions.
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "buyer@example.com", "buyer@example.com", "chenab@example.com", "chenab@example.com", "thar@example.com"
-    ]  # fmt: skip
+        "buyer@example.com",
+        "buyer@example.com",
+        "chenab@example.com",
+        "chenab@example.com",
+        "thar@example.com",
+    ]
     assert "Hafen" not in f"{mail.outbox[0].body} {mail.outbox[0].subject}"
 
 
@@ -248,8 +303,15 @@ def test_illegal_pipeline_moves_are_refused_and_change_nothing(people):
     assert r.status_code == 200
     r = c["officer"].post(url, {"version": r.json()["version"], "stage": "won"}, format="json")
     assert r.status_code == 400 and "deal_value" in r.json()
-    r = c["officer"].post(url, {"version": intro.version + 1, "stage": "won",
-                                "deal_value": {"amount": "10", "currency": "XXQ"}}, format="json")  # fmt: skip
+    r = c["officer"].post(
+        url,
+        {
+            "version": intro.version + 1,
+            "stage": "won",
+            "deal_value": {"amount": "10", "currency": "XXQ"},
+        },
+        format="json",
+    )
     assert r.status_code == 400 and "deal_value.currency" in r.json()
     r = c["officer"].post(url, {"version": intro.version, "stage": "lost"}, format="json")
     assert r.status_code == 409  # stale version
@@ -265,8 +327,11 @@ def test_who_sees_and_answers_introductions(people, client_for, api):
     matches = {
         m["vendor"]["external_id"]: m for m in queue_entry(c["officer"], "b-fleet")["matches"]
     }
-    c["officer"].post(f"/api/v1/curation/matches/{matches['chenab']['id']}/approve",
-                      {"version": matches["chenab"]["version"]}, format="json")  # fmt: skip
+    c["officer"].post(
+        f"/api/v1/curation/matches/{matches['chenab']['id']}/approve",
+        {"version": matches["chenab"]["version"]},
+        format="json",
+    )
     intro = Introduction.objects.get()
     url = f"/api/v1/introductions/{intro.pk}/"
     # Another vendor neither lists nor opens it, and cannot answer it.
@@ -292,10 +357,20 @@ def test_who_sees_and_answers_introductions(people, client_for, api):
     # Only officers curate, read the audit log and the analytics.
     for client in (c["chenab"], c["buyer"]):
         assert client.get("/api/v1/curation/queue/").status_code == 403
-        assert client.post(f"/api/v1/curation/matches/{matches['ravi']['id']}/approve", {"version": 1},
-                           format="json").status_code == 403  # fmt: skip
-        assert client.post("/api/v1/curation/queue/b-fleet/matches", {"vendor": "thar"},
-                           format="json").status_code == 403  # fmt: skip
+        assert (
+            client.post(
+                f"/api/v1/curation/matches/{matches['ravi']['id']}/approve",
+                {"version": 1},
+                format="json",
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                "/api/v1/curation/queue/b-fleet/matches", {"vendor": "thar"}, format="json"
+            ).status_code
+            == 403
+        )
         assert client.get("/api/v1/audit/").status_code == 403
         assert client.get("/api/v1/analytics/value").status_code == 403
     assert api.get("/api/v1/curation/queue/").status_code == 401
@@ -306,8 +381,11 @@ def test_the_audit_log_cannot_be_edited_through_the_api(people):
     _, c = people
     post_brief(c["buyer"])
     match = queue_entry(c["officer"], "b-fleet")["matches"][0]
-    c["officer"].post(f"/api/v1/curation/matches/{match['id']}/pin", {"version": match["version"], "pinned": True},
-                      format="json")  # fmt: skip
+    c["officer"].post(
+        f"/api/v1/curation/matches/{match['id']}/pin",
+        {"version": match["version"], "pinned": True},
+        format="json",
+    )
     entry = AuditEntry.objects.get()
     before, after = entry.before or {}, entry.after or {}
     assert entry.action == "match.pin" and before == {**after, "pinned": False, "version": 1}
@@ -326,8 +404,11 @@ def test_officers_hand_add_pin_and_filter_the_queue(people, firms):
     other = make_vendor(
         external_id="indus", name="Indus Web", services=["Web Development"], technologies=["PHP"]
     )
-    r = c["officer"].post("/api/v1/curation/queue/b-fleet/matches", {"vendor": "indus", "note": "met at GITEX"},
-                          format="json")  # fmt: skip
+    r = c["officer"].post(
+        "/api/v1/curation/queue/b-fleet/matches",
+        {"vendor": "indus", "note": "met at GITEX"},
+        format="json",
+    )
     assert r.status_code == 201 and r.json()["source"] == "officer" and r.json()["pinned"] is True
     again = c["officer"].post(
         "/api/v1/curation/queue/b-fleet/matches", {"vendor": "indus"}, format="json"
@@ -348,11 +429,17 @@ def test_officers_hand_add_pin_and_filter_the_queue(people, firms):
     assert c["officer"].get("/api/v1/curation/queue/", {"sector": "Fintech"}).json()["count"] == 0
     assert c["officer"].get("/api/v1/curation/queue/", {"buyer_country": "FR"}).json()["count"] == 0
     added = r.json()
-    r = c["officer"].post(f"/api/v1/curation/matches/{added['id']}/reject",
-                          {"version": added["version"], "reason": "other"}, format="json")  # fmt: skip
+    r = c["officer"].post(
+        f"/api/v1/curation/matches/{added['id']}/reject",
+        {"version": added["version"], "reason": "other"},
+        format="json",
+    )
     assert r.status_code == 400 and "note" in r.json()
-    r = c["officer"].post(f"/api/v1/curation/matches/{added['id']}/reject",
-                          {"version": added["version"], "reason": "because"}, format="json")  # fmt: skip
+    r = c["officer"].post(
+        f"/api/v1/curation/matches/{added['id']}/reject",
+        {"version": added["version"], "reason": "because"},
+        format="json",
+    )
     assert r.status_code == 400 and "reason" in r.json()
     assert Match.objects.get(pk=added["id"]).state == "suggested"
 
@@ -508,8 +595,10 @@ def test_two_officers_deciding_at_the_same_moment_one_wins_one_gets_a_conflict(p
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(users["officer"], True)),
-               threading.Thread(target=decide, args=(users["officer2"], False))]  # fmt: skip
+    threads = [
+        threading.Thread(target=decide, args=(users["officer"], True)),
+        threading.Thread(target=decide, args=(users["officer2"], False)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -531,17 +620,37 @@ def test_analytics_by_city_and_month_time_to_introduction_unmet_demand_and_expos
         m["vendor"]["external_id"]: m for m in queue_entry(c["officer"], "b-fleet")["matches"]
     }
     for name in ("chenab", "ravi"):
-        c["officer"].post(f"/api/v1/curation/matches/{matches[name]['id']}/approve",
-                          {"version": matches[name]["version"]}, format="json")  # fmt: skip
+        c["officer"].post(
+            f"/api/v1/curation/matches/{matches[name]['id']}/approve",
+            {"version": matches[name]["version"]},
+            format="json",
+        )
     for name in ("chenab", "ravi"):
         intro = Introduction.objects.get(match__vendor__external_id=name)
-        intro = c[name].post(f"/api/v1/introductions/{intro.pk}/respond", {"version": intro.version, "accept": True},
-                             format="json").json()  # fmt: skip
-        c["buyer"].post(f"/api/v1/introductions/{intro['id']}/respond", {"version": intro["version"], "accept": True},
-                        format="json")  # fmt: skip
+        intro = (
+            c[name]
+            .post(
+                f"/api/v1/introductions/{intro.pk}/respond",
+                {"version": intro.version, "accept": True},
+                format="json",
+            )
+            .json()
+        )
+        c["buyer"].post(
+            f"/api/v1/introductions/{intro['id']}/respond",
+            {"version": intro["version"], "accept": True},
+            format="json",
+        )
     ravi = Introduction.objects.get(match__vendor__external_id="ravi")
-    c["officer"].post(f"/api/v1/introductions/{ravi.pk}/move", {"version": ravi.version, "stage": "proposal",
-                      "deal_value": {"amount": "20000", "currency": "USD"}}, format="json")  # fmt: skip
+    c["officer"].post(
+        f"/api/v1/introductions/{ravi.pk}/move",
+        {
+            "version": ravi.version,
+            "stage": "proposal",
+            "deal_value": {"amount": "20000", "currency": "USD"},
+        },
+        format="json",
+    )
 
     def rows(table, **params):
         response = c["officer"].get(f"/api/v1/analytics/{table}", params)
@@ -553,20 +662,39 @@ def test_analytics_by_city_and_month_time_to_introduction_unmet_demand_and_expos
     assert by_city["Lahore"]["pipeline_usd"] == 20000  # the proposal's value
     assert by_city["Multan"]["pipeline_usd"] == brief_budget  # no value yet: the budget
     month = timezone.now().strftime("%Y-%m")
-    assert rows("value", by="month") == [{"month": month, "won_usd": 0, "won_deals": 0,
-                                          "pipeline_usd": 20000 + brief_budget, "open_deals": 2}]  # fmt: skip
+    assert rows("value", by="month") == [
+        {
+            "month": month,
+            "won_usd": 0,
+            "won_deals": 0,
+            "pipeline_usd": 20000 + brief_budget,
+            "open_deals": 2,
+        }
+    ]
     published = Brief.objects.get(external_id="b-fleet").published_at
     assert published is not None
     days = (timezone.localdate() - published).days
-    assert rows("time-to-introduction")[-1] == {"month": "all", "briefs": 1, "median_days": days,
-                                                "mean_days": float(days)}  # fmt: skip
+    assert rows("time-to-introduction")[-1] == {
+        "month": "all",
+        "briefs": 1,
+        "median_days": days,
+        "mean_days": float(days),
+    }
     exposure = {row["set"]: row for row in rows("exposure")}
     assert exposure["suggested"]["matches"] == 3
     # chenab (12 people, Multan) is small and outside the big three; ravi (80, Lahore) is neither.
-    assert exposure["introduced"] == {"set": "introduced", "matches": 2, "small_firm_share": 0.5,
-                                      "outside_big_cities_share": 0.5}  # fmt: skip
+    assert exposure["introduced"] == {
+        "set": "introduced",
+        "matches": 2,
+        "small_firm_share": 0.5,
+        "outside_big_cities_share": 0.5,
+    }
     unmet = {(row["kind"], row["label"]): row for row in rows("unmet-demand", max_vendors=3)}
-    assert unmet[("service", "Mobile App Development")] == {"kind": "service", "label": "Mobile App Development",
-                                                            "briefs": 1, "vendors": 3}  # fmt: skip
+    assert unmet[("service", "Mobile App Development")] == {
+        "kind": "service",
+        "label": "Mobile App Development",
+        "briefs": 1,
+        "vendors": 3,
+    }
     assert rows("unmet-demand", max_vendors=2) == []
     assert c["officer"].get("/api/v1/analytics/value", {"by": "planet"}).status_code == 400

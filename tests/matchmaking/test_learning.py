@@ -34,8 +34,17 @@ def demo_files(tmp_path_factory):
 
 
 def evaluate(directory, out):
-    call_command("evaluate_ranker", "--vendors", str(directory / "vendors.jsonl"), "--briefs",
-                 str(directory / "briefs.jsonl"), "--outcomes", str(directory / "outcomes.jsonl"), "--json", str(out))  # fmt: skip
+    call_command(
+        "evaluate_ranker",
+        "--vendors",
+        str(directory / "vendors.jsonl"),
+        "--briefs",
+        str(directory / "briefs.jsonl"),
+        "--outcomes",
+        str(directory / "outcomes.jsonl"),
+        "--json",
+        str(out),
+    )
     return json.loads(out.read_text())
 
 
@@ -63,8 +72,11 @@ def test_imported_outcomes_train_a_ranker_that_then_serves_matches(demo_files, c
     assert model.parameters["kind"] == "learned" and len(model.parameters["coef"]) == 18
     # The same data as files gives the same figures (recall@50 included).
     evaluated = evaluate(demo_files, tmp_path / "e.json")["results"]
-    assert metrics == {"bm25": evaluated["bm25"], "current": evaluated["prior"],
-                       "candidate": evaluated["trained"]}  # fmt: skip
+    assert metrics == {
+        "bm25": evaluated["bm25"],
+        "current": evaluated["prior"],
+        "candidate": evaluated["trained"],
+    }
     model.promoted = True  # as if it had won: the promoted model serves matches
     model.save()
     capsys.readouterr()
@@ -87,15 +99,33 @@ def test_outcomes_for_unknown_briefs_or_vendors_are_rejected_by_line(tmp_path, c
 
 @pytest.mark.django_db
 def test_evaluation_works_on_sparse_foreign_data(tmp_path):
-    vendors = [{"external_id": f"v{n}", "name": f"Firm {n}", "country": ["IN", "EG", "VN", "PK"][n % 4],
-                "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3]} for n in range(12)]  # fmt: skip
-    briefs = [{"external_id": f"b{n}", "title": ["Django portal", "Flutter app", "SAP rollout"][n % 3],
-               "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3],
-               "budget": {"max": 2_000_000, "currency": "JPY"} if n % 2 else {"max": 40_000, "currency": "CHF"},
-               "buyer": {"external_id": f"buyer{n}", "country": "JP" if n % 2 else "CH"},
-               "published_at": f"2026-0{1 + n // 3}-10"} for n in range(9)]  # fmt: skip
-    outcomes = [{"brief": f"b{n}", "vendor": f"v{v}", "outcome": "won" if v % 3 == n % 3 else "rejected"}
-                for n in range(9) for v in range(0, 12, 2)]  # fmt: skip
+    vendors = [
+        {
+            "external_id": f"v{n}",
+            "name": f"Firm {n}",
+            "country": ["IN", "EG", "VN", "PK"][n % 4],
+            "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3],
+        }
+        for n in range(12)
+    ]
+    briefs = [
+        {
+            "external_id": f"b{n}",
+            "title": ["Django portal", "Flutter app", "SAP rollout"][n % 3],
+            "technologies": [["Django"], ["Flutter"], ["SAP"]][n % 3],
+            "budget": {"max": 2_000_000, "currency": "JPY"}
+            if n % 2
+            else {"max": 40_000, "currency": "CHF"},
+            "buyer": {"external_id": f"buyer{n}", "country": "JP" if n % 2 else "CH"},
+            "published_at": f"2026-0{1 + n // 3}-10",
+        }
+        for n in range(9)
+    ]
+    outcomes = [
+        {"brief": f"b{n}", "vendor": f"v{v}", "outcome": "won" if v % 3 == n % 3 else "rejected"}
+        for n in range(9)
+        for v in range(0, 12, 2)
+    ]
     for name, rows in (("vendors", vendors), ("briefs", briefs), ("outcomes", outcomes)):
         (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     results = evaluate(tmp_path, tmp_path / "out.json")
@@ -107,8 +137,10 @@ def test_evaluation_works_on_sparse_foreign_data(tmp_path):
 def test_position_bias_reports_the_positive_rate_by_shown_rank():
     from matchmaking.learning import Label, position_bias
 
-    labels = [Label("b", f"v{r}", grade, None, r) for r, grade in
-              ((1, 3), (2, 1), (3, 0), (5, 1), (6, 0), (12, 0), (30, 2))] + [Label("b", "x", 1, None, None)]  # fmt: skip
+    labels = [
+        Label("b", f"v{r}", grade, None, r)
+        for r, grade in ((1, 3), (2, 1), (3, 0), (5, 1), (6, 0), (12, 0), (30, 2))
+    ] + [Label("b", "x", 1, None, None)]
     report = {row["ranks"]: (row["pairs"], row["positive_rate"]) for row in position_bias(labels)}
     assert report == {"1-3": (3, 0.6667), "4-10": (2, 0.5), "11-20": (1, 0.0), "21+": (1, 1.0)}
 

@@ -11,18 +11,35 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def scene(transactional_db):
     buyer = make_buyer(external_id="acme", country="DE", timezone="Europe/Berlin")
-    brief = make_brief(buyer, external_id="b-fleet", title="Fleet tracking app", services=["Mobile App Development"],
-                       technologies=["Flutter"], required_certifications=["ISO 27001"])  # fmt: skip
-    make_vendor(external_id="fit", name="Chenab Mobile", services=["Mobile App Development"], technologies=["Flutter"],
-                certifications=["ISO 27001"], description="Flutter apps for fleets")  # fmt: skip
+    brief = make_brief(
+        buyer,
+        external_id="b-fleet",
+        title="Fleet tracking app",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+        required_certifications=["ISO 27001"],
+    )
+    make_vendor(
+        external_id="fit",
+        name="Chenab Mobile",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+        certifications=["ISO 27001"],
+        description="Flutter apps for fleets",
+    )
     make_vendor(
         external_id="no-cert",
         name="Ravi Apps",
         services=["Mobile App Development"],
         technologies=["Flutter"],
     )
-    make_vendor(external_id="other", name="Thar Web", services=["Web Development"], technologies=["PHP"],
-                certifications=["ISO 27001"])  # fmt: skip
+    make_vendor(
+        external_id="other",
+        name="Thar Web",
+        services=["Web Development"],
+        technologies=["PHP"],
+        certifications=["ISO 27001"],
+    )
     return buyer, brief
 
 

@@ -21,21 +21,53 @@ from matchmaking.ranking.ranker import (
 
 TODAY = date(2026, 11, 1)
 BRIEF = BriefData(
-    id="b-1", text="Driver app and dispatcher dashboard for our fleet", services=("Mobile App Development",),
-    technologies=("Flutter",), industry="Logistics & Supply Chain", budget_min_usd=30_000, budget_max_usd=60_000,
-    timeline_weeks=12, team_size=3, required_certifications=("ISO 27001",), languages=("en", "de"),
-    min_overlap_hours=3, buyer_id="acme", buyer_name="Acme GmbH", buyer_country="DE",
-    buyer_timezone="Europe/Berlin", published_at=date(2026, 3, 1),
-)  # fmt: skip
+    id="b-1",
+    text="Driver app and dispatcher dashboard for our fleet",
+    services=("Mobile App Development",),
+    technologies=("Flutter",),
+    industry="Logistics & Supply Chain",
+    budget_min_usd=30_000,
+    budget_max_usd=60_000,
+    timeline_weeks=12,
+    team_size=3,
+    required_certifications=("ISO 27001",),
+    languages=("en", "de"),
+    min_overlap_hours=3,
+    buyer_id="acme",
+    buyer_name="Acme GmbH",
+    buyer_country="DE",
+    buyer_timezone="Europe/Berlin",
+    published_at=date(2026, 3, 1),
+)
 FIT = VendorData(
-    id="fit", name="Chenab Mobile", text="Flutter apps for logistics fleets and drivers",
-    services=("Mobile App Development",), technologies=("Flutter", "Firebase"), industries=("Logistics & Supply Chain",),
-    certifications=("ISO 27001",), languages=("en", "de", "ur"), export_markets=("DE", "US"), team_size=30,
-    rate_min=25, rate_max=35, min_project_usd=10_000, hours_utc=(7, 16), rating_average=4.7, rating_count=20,
-    completeness=0.9, updated_on=date(2026, 10, 1),
-    portfolio=(PortfolioData(title="Fleet app", client="Spedition Nord", client_country="DE",
-                             industry="Logistics & Supply Chain", text="fleet tracking app for drivers"),),
-)  # fmt: skip
+    id="fit",
+    name="Chenab Mobile",
+    text="Flutter apps for logistics fleets and drivers",
+    services=("Mobile App Development",),
+    technologies=("Flutter", "Firebase"),
+    industries=("Logistics & Supply Chain",),
+    certifications=("ISO 27001",),
+    languages=("en", "de", "ur"),
+    export_markets=("DE", "US"),
+    team_size=30,
+    rate_min=25,
+    rate_max=35,
+    min_project_usd=10_000,
+    hours_utc=(7, 16),
+    rating_average=4.7,
+    rating_count=20,
+    completeness=0.9,
+    updated_on=date(2026, 10, 1),
+    portfolio=(
+        PortfolioData(
+            title="Fleet app",
+            client="Spedition Nord",
+            client_country="DE",
+            industry="Logistics & Supply Chain",
+            text="fleet tracking app for drivers",
+        ),
+    ),
+)
 CANDIDATES = [
     FIT,
     replace(FIT, id="no-cert", certifications=()),
@@ -149,8 +181,14 @@ def test_learning_is_reproducible_for_a_seed():
 
 
 def test_a_brief_cannot_see_its_own_outcome_through_the_portfolio():
-    won = PortfolioData(title="Acme driver app", client="Acme GmbH", client_country="DE",
-                        industry="Logistics & Supply Chain", year=2026, text="driver app and dispatcher dashboard fleet")  # fmt: skip
+    won = PortfolioData(
+        title="Acme driver app",
+        client="Acme GmbH",
+        client_country="DE",
+        industry="Logistics & Supply Chain",
+        year=2026,
+        text="driver app and dispatcher dashboard fleet",
+    )
     tagged = PortfolioData(
         title="Other",
         brief="b-1",
@@ -185,8 +223,12 @@ def test_only_a_relationship_before_the_brief_counts():
 def test_past_relationships_come_from_introductions_onwards():
     from matchmaking.ranking.data import past_relationships
 
-    outcomes = [("b1", "v1", "rejected", date(2025, 1, 1)), ("b1", "v2", "introduced", date(2025, 2, 1)),
-                ("b2", "v2", "won", date(2025, 1, 15)), ("b3", "v3", "won", None)]  # fmt: skip
+    outcomes = [
+        ("b1", "v1", "rejected", date(2025, 1, 1)),
+        ("b1", "v2", "introduced", date(2025, 2, 1)),
+        ("b2", "v2", "won", date(2025, 1, 15)),
+        ("b3", "v3", "won", None),
+    ]
     found = past_relationships(outcomes, {"b1": "acme", "b2": "acme", "b3": "acme"})
     assert found == {"v2": {"acme": date(2025, 1, 15)}}
 
@@ -200,8 +242,10 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
     counts = TermCounts(2, stop_words="english")
     fresh = HashingVectorizer(
         analyzer=TfidfVectorizer(stop_words="english").build_analyzer(),
-        n_features=N_FEATURES, alternate_sign=False, norm=None,
-    ).transform(texts)  # fmt: skip
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm=None,
+    ).transform(texts)
     assert (counts.matrix(texts) != fresh).nnz == 0
     assert (counts.matrix(texts[::-1]) != fresh[::-1]).nnz == 0  # now from the memo
     assert len(counts.rows) == 2  # the least recently used text was dropped

@@ -9,8 +9,15 @@ from matchmaking.ranking.rerank import (
     is_emerging,
 )
 
-BASE = VendorData(id="a", name="A", text="", city="Lahore", team_size=100, services=("Web Development",),
-                  technologies=("React", "Node.js"))  # fmt: skip
+BASE = VendorData(
+    id="a",
+    name="A",
+    text="",
+    city="Lahore",
+    team_size=100,
+    services=("Web Development",),
+    technologies=("React", "Node.js"),
+)
 
 
 def test_near_identical_firms_do_not_fill_the_top_of_the_page():

@@ -32,10 +32,19 @@ class NoidaServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [_binary(), "start", "--data-dir", str(self.data), "--only", "elasticsearch",
-             "--elasticsearch-port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                _binary(),
+                "start",
+                "--data-dir",
+                str(self.data),
+                "--only",
+                "elasticsearch",
+                "--elasticsearch-port",
+                str(self.port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

@@ -27,8 +27,15 @@ def catalogue(transactional_db):
         hourly_rate_usd={"min": 40, "max": 60},
         industries=["Healthcare"],
     )
-    make_vendor(external_id="web", name="Thar Web", technologies=["PHP"], services=["Web Development"], city="Lahore",
-                team_size=5, hourly_rate_usd={"min": 15, "max": 20})  # fmt: skip
+    make_vendor(
+        external_id="web",
+        name="Thar Web",
+        technologies=["PHP"],
+        services=["Web Development"],
+        city="Lahore",
+        team_size=5,
+        hourly_rate_usd={"min": 15, "max": 20},
+    )
 
 
 def test_anyone_searches_with_text_filters_and_facets(api, catalogue):

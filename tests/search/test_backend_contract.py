@@ -42,18 +42,57 @@ def doc(id: str, version: int = 1, **fields: Any) -> dict[str, Any]:
 
 
 CATALOGUE = [
-    doc("mobile", name="Indus Mobile Labs", services=["Mobile App Development"], technologies=["React Native", "Firebase"],
-        industries=["Fintech"], certifications=["ISO 27001"], languages=["en", "ur", "ar"], export_markets=["US", "AE"],
-        team_size=85, rate_min=25, description="We build consumer fintech apps for wallets and banks."),
-    doc("mentions", name="Ravi Web Works", services=["Web Development"], technologies=["PHP", "Laravel"],
-        industries=["E-commerce & Retail"], city="Karachi", team_size=8, rate_min=18,
-        description="Websites and shops. Our founder once tried React Native."),
-    doc("data", name="Margalla Data", services=["Data Engineering", "Machine Learning"], technologies=["Python", "Apache Spark"],
-        industries=["Healthcare", "Fintech"], certifications=["ISO 27001", "HIPAA"], city="Islamabad", team_size=300,
-        rate_min=55, min_project_usd=50_000, export_markets=["GB"], portfolio_text="Readmission prediction for an NHS trust"),
-    doc("cloud", name="Karakoram Cloud", services=["Cloud Services", "DevOps"], technologies=["AWS", "Kubernetes"],
-        industries=["SaaS"], city="Peshawar", team_size=40, rate_min=35, min_project_usd=5_000, export_markets=["US"]),
-]  # fmt: skip
+    doc(
+        "mobile",
+        name="Indus Mobile Labs",
+        services=["Mobile App Development"],
+        technologies=["React Native", "Firebase"],
+        industries=["Fintech"],
+        certifications=["ISO 27001"],
+        languages=["en", "ur", "ar"],
+        export_markets=["US", "AE"],
+        team_size=85,
+        rate_min=25,
+        description="We build consumer fintech apps for wallets and banks.",
+    ),
+    doc(
+        "mentions",
+        name="Ravi Web Works",
+        services=["Web Development"],
+        technologies=["PHP", "Laravel"],
+        industries=["E-commerce & Retail"],
+        city="Karachi",
+        team_size=8,
+        rate_min=18,
+        description="Websites and shops. Our founder once tried React Native.",
+    ),
+    doc(
+        "data",
+        name="Margalla Data",
+        services=["Data Engineering", "Machine Learning"],
+        technologies=["Python", "Apache Spark"],
+        industries=["Healthcare", "Fintech"],
+        certifications=["ISO 27001", "HIPAA"],
+        city="Islamabad",
+        team_size=300,
+        rate_min=55,
+        min_project_usd=50_000,
+        export_markets=["GB"],
+        portfolio_text="Readmission prediction for an NHS trust",
+    ),
+    doc(
+        "cloud",
+        name="Karakoram Cloud",
+        services=["Cloud Services", "DevOps"],
+        technologies=["AWS", "Kubernetes"],
+        industries=["SaaS"],
+        city="Peshawar",
+        team_size=40,
+        rate_min=35,
+        min_project_usd=5_000,
+        export_markets=["US"],
+    ),
+]
 
 
 @pytest.fixture
@@ -175,8 +214,12 @@ def test_updates_become_visible_and_stale_versions_are_ignored(loaded):
 
 
 def test_candidates_apply_hard_filters_and_rank_by_fit(loaded):
-    query = CandidateQuery(text="predictive models for hospitals", services=("Machine Learning",),
-                           industries=("Healthcare",), required_certifications=("ISO 27001",))  # fmt: skip
+    query = CandidateQuery(
+        text="predictive models for hospitals",
+        services=("Machine Learning",),
+        industries=("Healthcare",),
+        required_certifications=("ISO 27001",),
+    )
     assert loaded.candidates(query)[0][0] == "data"
     assert {c[0] for c in loaded.candidates(query)} <= {"mobile", "data"}
     budget = CandidateQuery(text="cloud", max_budget_usd=10_000)

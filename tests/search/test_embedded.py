@@ -45,6 +45,17 @@ def test_a_write_from_another_process_is_seen_by_this_one(tmp_path):
         "EmbeddedBackend('t', {'PATH': sys.argv[2]}).index_documents([doc('other-process')])"
     )
     env = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin"}
-    subprocess.run([sys.executable, "-c", "import django; django.setup(); " + script, str(ROOT), str(tmp_path)],
-                   check=True, cwd=ROOT, env=env, timeout=120)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); " + script,
+            str(ROOT),
+            str(tmp_path),
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert [hit.id for hit in backend.search(VendorQuery()).hits] == ["other-process"]

@@ -34,8 +34,13 @@ def noida():
 def test_writes_survive_an_elasticsearch_outage_and_are_indexed_when_it_returns(
     noida, client_for, api
 ):
-    params = {"BACKEND": "search.backends.elasticsearch.ElasticsearchBackend", "URL": noida.url,
-              "INDEX": "raabta-outage", "TIMEOUT": 1, "RETRIES": 0}  # fmt: skip
+    params = {
+        "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+        "URL": noida.url,
+        "INDEX": "raabta-outage",
+        "TIMEOUT": 1,
+        "RETRIES": 0,
+    }
     with override_settings(SEARCH_BACKENDS={"default": params}):
         make_vendor(external_id="pk-before", name="Before Outage")
         noida.stop()
@@ -91,8 +96,13 @@ def test_the_rq_worker_drains_the_outbox_from_redis():
 def test_health_reports_each_part(api, noida):
     body = api.get("/api/v1/health/").json()
     assert body["database"]["ok"] and body["search"]["ok"] and body["cache"]["ok"]
-    params = {"BACKEND": "search.backends.elasticsearch.ElasticsearchBackend", "URL": noida.url,
-              "INDEX": "raabta-health", "TIMEOUT": 1, "RETRIES": 0}  # fmt: skip
+    params = {
+        "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+        "URL": noida.url,
+        "INDEX": "raabta-health",
+        "TIMEOUT": 1,
+        "RETRIES": 0,
+    }
     noida.stop()
     with override_settings(SEARCH_BACKENDS={"default": params}):
         response = api.get("/api/v1/health/")

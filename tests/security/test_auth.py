@@ -184,7 +184,8 @@ def test_health_hides_database_error_text_from_the_public(api, monkeypatch):
     def broken() -> dict:
         return {
             "ok": False,
-            "error": 'connection to server at "db.internal" (10.1.2.3), port 5432 failed: role "raabta"',
+            "error": 'connection to server at "db.internal" (10.1.2.3), port 5432 failed: '
+            'role "raabta"',
         }
 
     monkeypatch.setattr(health, "_database", broken)

@@ -32,8 +32,13 @@ from tests.factories import make_brief, make_buyer, make_vendor
 pytestmark = pytest.mark.django_db
 
 ANON, VENDOR, BUYER, OFFICER, OTHER_VENDOR, OTHER_BUYER = (
-    "anonymous", "vendor", "buyer", "officer", "other_vendor", "other_buyer"
-)  # fmt: skip
+    "anonymous",
+    "vendor",
+    "buyer",
+    "officer",
+    "other_vendor",
+    "other_buyer",
+)
 CALLERS = (ANON, VENDOR, BUYER, OFFICER, OTHER_VENDOR, OTHER_BUYER)
 ANYONE = frozenset(CALLERS)
 SIGNED_IN = ANYONE - {ANON}
@@ -209,8 +214,13 @@ def _refused(response: Any, method: str) -> bool:
     return "/accounts/signin/" in location or (method == "GET" and location == "/")
 
 
-PAGE_FORM = {"vendor": "pk-firm", "version": "1", "decision": "approve", "accept": "yes",
-             "stage": "meeting"}  # fmt: skip
+PAGE_FORM = {
+    "vendor": "pk-firm",
+    "version": "1",
+    "decision": "approve",
+    "accept": "yes",
+    "stage": "meeting",
+}
 CASES = [
     (route, method, caller)
     for route, methods in RULES.items()

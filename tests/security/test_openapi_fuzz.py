@@ -66,22 +66,50 @@ def _manage(env: dict[str, str], *args: str) -> str:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     tmp = tmp_path_factory.mktemp("fuzz")
     with _database(tmp) as database_url:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-               "DATABASE_URL": database_url, "RAABTA_DATA_DIR": str(tmp), "DJANGO_DEBUG": "false",
-               "REDIS_URL": "", "RAABTA_THROTTLE_ANON": "100000/min", "RAABTA_THROTTLE_USER": "100000/min",
-               "RAABTA_THROTTLE_TOKEN": "100000/min", "RAABTA_THROTTLE_SIGNUP": "100000/min"}  # fmt: skip
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "RAABTA_DATA_DIR": str(tmp),
+            "DJANGO_DEBUG": "false",
+            "REDIS_URL": "",
+            "RAABTA_THROTTLE_ANON": "100000/min",
+            "RAABTA_THROTTLE_USER": "100000/min",
+            "RAABTA_THROTTLE_TOKEN": "100000/min",
+            "RAABTA_THROTTLE_SIGNUP": "100000/min",
+        }
         _manage(env, "migrate", "--verbosity", "0")
         _manage(env, "load_demo", "--size", "200", "--briefs", "30")
-        token = _manage(env, "shell", "-c", (
-            "from accounts.models import User; from accounts.services import token_issue; "
-            "print(token_issue(user=User.objects.get(username='officer'))['token'])"
-        )).strip().splitlines()[-1]  # fmt: skip
+        token = (
+            _manage(
+                env,
+                "shell",
+                "-c",
+                (
+                    "from accounts.models import User; from accounts.services import token_issue; "
+                    "print(token_issue(user=User.objects.get(username='officer'))['token'])"
+                ),
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         port = _free_port()
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", "2",
-             "--bind", f"127.0.0.1:{port}", "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi:application",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -100,10 +128,23 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 def test_the_live_api_keeps_to_its_openapi_schema(live_app: tuple[str, str], caller: str) -> None:
     url, token = live_app
     command = [
-        str(BIN / "schemathesis"), "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
-        "run", f"{url}/api/v1/schema/", "--checks", "all", "--max-examples", EXAMPLES,
-        "--seed", SEED, "--workers", "2", "--exclude-path-regex", "signout", "--no-color",
-    ]  # fmt: skip
+        str(BIN / "schemathesis"),
+        "--config-file",
+        str(Path(__file__).with_name("schemathesis.toml")),
+        "run",
+        f"{url}/api/v1/schema/",
+        "--checks",
+        "all",
+        "--max-examples",
+        EXAMPLES,
+        "--seed",
+        SEED,
+        "--workers",
+        "2",
+        "--exclude-path-regex",
+        "signout",
+        "--no-color",
+    ]
     if caller == "officer":
         command += ["-H", f"Authorization: Token {token}"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -41,8 +41,11 @@ class Page:
 
     def serious_accessibility_violations(self) -> list[str]:
         result = Axe().run(self.tab)
-        return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)" for v in result.response["violations"]
-                if v["impact"] in ("serious", "critical")]  # fmt: skip
+        return [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+            for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
 
 
 @pytest.fixture

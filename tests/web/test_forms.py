@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 def test_a_brief_with_a_bad_budget_is_refused_next_to_the_field(client, user_factory):
     client.force_login(user_factory("buyer"))
-    body = {"org.name": "Hafen GmbH", "org.country": "DE", "title": "Fleet app", "budget.max": "lots",
-            "budget.currency": "EUR"}  # fmt: skip
+    body = {
+        "org.name": "Hafen GmbH",
+        "org.country": "DE",
+        "title": "Fleet app",
+        "budget.max": "lots",
+        "budget.currency": "EUR",
+    }
     response = client.post("/workspace/briefs/new/", body)
     assert response.status_code == 200
     errors = response.context["errors"]
@@ -34,8 +39,15 @@ def test_a_buyer_without_an_organisation_must_name_it(client, user_factory):
 def test_a_good_brief_creates_the_organisation_and_joins_the_buyer(client, user_factory):
     user = user_factory("buyer")
     client.force_login(user)
-    body = {"org.name": "Hafen GmbH", "org.country": "DE", "org.timezone": "Europe/Berlin", "title": "Fleet app",
-            "services": "Mobile App Development", "budget.max": "60000", "budget.currency": "EUR"}  # fmt: skip
+    body = {
+        "org.name": "Hafen GmbH",
+        "org.country": "DE",
+        "org.timezone": "Europe/Berlin",
+        "title": "Fleet app",
+        "services": "Mobile App Development",
+        "budget.max": "60000",
+        "budget.currency": "EUR",
+    }
     response = client.post("/workspace/briefs/new/", body)
     brief = Brief.objects.get()
     assert (
@@ -54,8 +66,13 @@ def test_a_good_brief_creates_the_organisation_and_joins_the_buyer(client, user_
 
 def test_a_firm_profile_with_bad_portfolio_year_keeps_everything_typed(client, user_factory):
     client.force_login(user_factory("vendor"))
-    body = {"name": "Chenab Apps", "services": "Mobile App Development", "portfolio_rows": "1",
-            "portfolio[0].title": "Fleet app", "portfolio[0].year": "20x6"}  # fmt: skip
+    body = {
+        "name": "Chenab Apps",
+        "services": "Mobile App Development",
+        "portfolio_rows": "1",
+        "portfolio[0].title": "Fleet app",
+        "portfolio[0].year": "20x6",
+    }
     response = client.post("/workspace/firm/", body)
     assert list(response.context["errors"]) == ["portfolio[0].year"]
     assert b'value="Fleet app"' in response.content and b'value="20x6"' in response.content

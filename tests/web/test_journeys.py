@@ -54,10 +54,23 @@ def catalogue(transactional_db):
         description="Flutter apps",
         **common,
     )
-    make_vendor(external_id="indus", name="Indus Mobile", city="Multan", team_size=30, certifications=["ISO 27001"],
-                description="Flutter and Kotlin apps for logistics", **common)  # fmt: skip
-    make_vendor(external_id="thar", name="Thar Web", city="Karachi", services=["Web Development"],
-                technologies=["PHP"], description="PHP web shops")  # fmt: skip
+    make_vendor(
+        external_id="indus",
+        name="Indus Mobile",
+        city="Multan",
+        team_size=30,
+        certifications=["ISO 27001"],
+        description="Flutter and Kotlin apps for logistics",
+        **common,
+    )
+    make_vendor(
+        external_id="thar",
+        name="Thar Web",
+        city="Karachi",
+        services=["Web Development"],
+        technologies=["PHP"],
+        description="PHP web shops",
+    )
 
 
 def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
@@ -190,8 +203,13 @@ def test_officers_approve_with_one_key_and_others_cannot_open_the_console(
     from tests.factories import make_brief, make_buyer
 
     officer_user = user_factory("officer")
-    make_brief(make_buyer(), external_id="b-keys", title="Flutter app", services=["Mobile App Development"],
-               technologies=["Flutter"])  # fmt: skip
+    make_brief(
+        make_buyer(),
+        external_id="b-keys",
+        title="Flutter app",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+    )
     officer = open_page().tab
     sign_in(officer, officer_user.username)
     officer.goto("/console/briefs/b-keys/")
@@ -217,10 +235,20 @@ def test_officers_approve_with_one_key_and_others_cannot_open_the_console(
 
 SIGNED_IN_PAGES = {
     "vendor": ["/workspace/firm/", "/workspace/introductions/"],
-    "buyer": ["/workspace/briefs/", "/workspace/briefs/new/", "/workspace/briefs/b-axe/", "/workspace/introductions/"],
-    "officer": ["/console/", "/console/briefs/b-axe/", "/console/pipeline/", "/console/analytics/",
-                "/console/operations/"],
-}  # fmt: skip
+    "buyer": [
+        "/workspace/briefs/",
+        "/workspace/briefs/new/",
+        "/workspace/briefs/b-axe/",
+        "/workspace/introductions/",
+    ],
+    "officer": [
+        "/console/",
+        "/console/briefs/b-axe/",
+        "/console/pipeline/",
+        "/console/analytics/",
+        "/console/operations/",
+    ],
+}
 
 
 @pytest.mark.parametrize("role", list(SIGNED_IN_PAGES))
@@ -231,8 +259,13 @@ def test_workspace_and_console_pages_have_no_serious_accessibility_violations(
     from vendors.models import Vendor
 
     buyer = make_buyer()
-    make_brief(buyer, external_id="b-axe", title="Flutter app", services=["Mobile App Development"],
-               technologies=["Flutter"])  # fmt: skip
+    make_brief(
+        buyer,
+        external_id="b-axe",
+        title="Flutter app",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+    )
     memberships: dict[str, dict[str, Any]] = {
         "vendor": {"vendor": Vendor.objects.get(external_id="indus")},
         "buyer": {"buyer": buyer},

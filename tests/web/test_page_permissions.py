@@ -31,8 +31,18 @@ def test_a_buyer_sees_only_its_own_briefs(signed_in):
     assert b"b-theirs" not in client.get("/workspace/briefs/").content
 
 
-@pytest.mark.parametrize("path", ["/workspace/briefs/", "/workspace/briefs/new/", "/workspace/briefs/b-x/",
-                                  "/console/", "/console/pipeline/", "/console/analytics/", "/console/briefs/b-x/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/workspace/briefs/",
+        "/workspace/briefs/new/",
+        "/workspace/briefs/b-x/",
+        "/console/",
+        "/console/pipeline/",
+        "/console/analytics/",
+        "/console/briefs/b-x/",
+    ],
+)
 def test_vendors_cannot_open_buyer_or_officer_pages(signed_in, vendor, path):
     make_brief(make_buyer(), external_id="b-x")
     assert signed_in("vendor", vendor=vendor).get(path).status_code == 403

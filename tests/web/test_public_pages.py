@@ -19,15 +19,42 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def firms(transactional_db):
     common = {"services": ["Mobile App Development"], "technologies": ["Flutter"]}
     return [
-        make_vendor(external_id="chenab", name="Chenab Mobile", city="Multan", team_size=12, certifications=["ISO 27001"],
-                    description="Flutter fleet tracking apps for logistics", working_hours_utc={"start": 6, "end": 15},
-                    **common),
-        make_vendor(external_id="ravi", name="Ravi Apps", city="Lahore", team_size=80, description="Flutter apps", **common),
-        make_vendor(external_id="indus", name="Indus Mobile", city="Multan", team_size=30, certifications=["ISO 27001"],
-                    description="Flutter and Kotlin apps", **common),
-        make_vendor(external_id="thar", name="Thar Web", city="Karachi", services=["Web Development"], technologies=["PHP"],
-                    description="PHP web shops"),
-    ]  # fmt: skip
+        make_vendor(
+            external_id="chenab",
+            name="Chenab Mobile",
+            city="Multan",
+            team_size=12,
+            certifications=["ISO 27001"],
+            description="Flutter fleet tracking apps for logistics",
+            working_hours_utc={"start": 6, "end": 15},
+            **common,
+        ),
+        make_vendor(
+            external_id="ravi",
+            name="Ravi Apps",
+            city="Lahore",
+            team_size=80,
+            description="Flutter apps",
+            **common,
+        ),
+        make_vendor(
+            external_id="indus",
+            name="Indus Mobile",
+            city="Multan",
+            team_size=30,
+            certifications=["ISO 27001"],
+            description="Flutter and Kotlin apps",
+            **common,
+        ),
+        make_vendor(
+            external_id="thar",
+            name="Thar Web",
+            city="Karachi",
+            services=["Web Development"],
+            technologies=["PHP"],
+            description="PHP web shops",
+        ),
+    ]
 
 
 def test_a_buyer_searches_with_two_facets_and_compares_two_firms(firms, open_page):
@@ -90,8 +117,14 @@ def test_a_vendor_signs_up_and_is_signed_in(open_page, transactional_db):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-MAIN_PAGES = ["/", "/firms/?q=flutter", "/firms/chenab/", "/compare/?v=chenab&v=ravi", "/accounts/signup/",
-              "/accounts/signin/"]  # fmt: skip
+MAIN_PAGES = [
+    "/",
+    "/firms/?q=flutter",
+    "/firms/chenab/",
+    "/compare/?v=chenab&v=ravi",
+    "/accounts/signup/",
+    "/accounts/signin/",
+]
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])

@@ -78,12 +78,21 @@ class Command(BaseCommand):
         vendor_records, bad_vendors = records(options["vendors"], VendorRecord, rates)
         brief_records, bad_briefs = records(options["briefs"], BriefRecord, rates)
         outcome_records, bad_outcomes = records(options["outcomes"], OutcomeRecord, rates)
-        self.stderr.write(f"read {len(vendor_records):,} vendors, {len(brief_records):,} briefs, "
-                          f"{len(outcome_records):,} outcomes (skipped {bad_vendors + bad_briefs + bad_outcomes} bad lines)")  # fmt: skip
+        self.stderr.write(
+            f"read {len(vendor_records):,} vendors, {len(brief_records):,} briefs, "
+            f"{len(outcome_records):,} outcomes "
+            f"(skipped {bad_vendors + bad_briefs + bad_outcomes} bad lines)"
+        )
         rows = [
-            {**vendor_fields(r, r.canonical()), "external_id": r.external_id, "created_at": now, "updated_at": now, "version": 1}
+            {
+                **vendor_fields(r, r.canonical()),
+                "external_id": r.external_id,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
             for r in vendor_records
-        ]  # fmt: skip
+        ]
         brief_objects = {r.external_id: _brief(r) for r in brief_records}
         buyer_of = {
             key: b.buyer.external_id if b.buyer else None for key, b in brief_objects.items()
@@ -113,8 +122,14 @@ class Command(BaseCommand):
 
             X, y, w = training_set(briefs, vendors, labels, retrieve, train_ids)
             trained = train(X, y, w, random_state=options["seed"])
-            results = evaluate({"bm25": None, "prior": PriorRanker().fit(), "trained": trained},
-                               briefs, vendors, labels, retrieve, test_ids)  # fmt: skip
+            results = evaluate(
+                {"bm25": None, "prior": PriorRanker().fit(), "trained": trained},
+                briefs,
+                vendors,
+                labels,
+                retrieve,
+                test_ids,
+            )
         summary = {
             "train_briefs": len(train_ids),
             "test_briefs": len(test_ids),
@@ -128,14 +143,18 @@ class Command(BaseCommand):
             Path(options["json_out"]).write_text(json.dumps(summary, indent=2))
 
     def _table(self, summary: dict[str, Any]) -> None:
-        self.stdout.write(f"train briefs {summary['train_briefs']}, test briefs {summary['test_briefs']}, "
-                          f"training pairs {summary['training_pairs']}")  # fmt: skip
+        self.stdout.write(
+            f"train briefs {summary['train_briefs']}, test briefs {summary['test_briefs']}, "
+            f"training pairs {summary['training_pairs']}"
+        )
         self.stdout.write(
             f"{'ranker':<10} {'NDCG@10':>8} {'MRR@10':>8} {'recall@50':>10} {'briefs':>7}"
         )
         for name, metrics in summary["results"].items():
-            self.stdout.write(f"{name:<10} {metrics['ndcg@10']:>8.4f} {metrics['mrr@10']:>8.4f} "
-                              f"{metrics['recall@50']:>10.4f} {metrics['briefs']:>7}")  # fmt: skip
+            self.stdout.write(
+                f"{name:<10} {metrics['ndcg@10']:>8.4f} {metrics['mrr@10']:>8.4f} "
+                f"{metrics['recall@50']:>10.4f} {metrics['briefs']:>7}"
+            )
         self.stdout.write(describe_position_bias(summary["position_bias"]))
 
 
@@ -144,7 +163,9 @@ def _brief(record: BriefRecord) -> Brief:
     brief = Brief(external_id=record.external_id, **brief_fields(record))
     if record.buyer:
         brief.buyer = Buyer(
-            external_id=record.buyer.external_id, name=record.buyer.name or record.buyer.external_id,
-            country=record.buyer.country or "", timezone=record.buyer.timezone or "",
-        )  # fmt: skip
+            external_id=record.buyer.external_id,
+            name=record.buyer.name or record.buyer.external_id,
+            country=record.buyer.country or "",
+            timezone=record.buyer.timezone or "",
+        )
     return brief

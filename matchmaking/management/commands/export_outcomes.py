@@ -15,10 +15,23 @@ class Command(ExportCommand):
 
     def records(self) -> Iterator[dict[str, Any]]:
         rows = Outcome.objects.order_by("id").values_list(
-            "brief__external_id", "vendor__external_id", "outcome", "value_usd", "decided_at",
-            "rank", "score",
-        )  # fmt: skip
+            "brief__external_id",
+            "vendor__external_id",
+            "outcome",
+            "value_usd",
+            "decided_at",
+            "rank",
+            "score",
+        )
         for brief, vendor, outcome, value_usd, decided_at, rank, score in rows.iterator():
-            yield compact({"brief": brief, "vendor": vendor, "outcome": outcome, "value_usd": value_usd,
-                           "decided_at": decided_at.isoformat() if decided_at else None,
-                           "rank": rank, "score": score})  # fmt: skip
+            yield compact(
+                {
+                    "brief": brief,
+                    "vendor": vendor,
+                    "outcome": outcome,
+                    "value_usd": value_usd,
+                    "decided_at": decided_at.isoformat() if decided_at else None,
+                    "rank": rank,
+                    "score": score,
+                }
+            )

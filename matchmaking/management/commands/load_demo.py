@@ -38,9 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing if vendors exist")
         parser.add_argument("--no-users", action="store_true", help="skip the demo accounts")
         parser.add_argument(
-            "--open-briefs", type=int, default=12,
+            "--open-briefs",
+            type=int,
+            default=12,
             help="recent briefs without outcomes, awaiting curation (default 12)",
-        )  # fmt: skip
+        )
         parser.add_argument(
             "--write-to", metavar="DIR", help="only write vendors/briefs/outcomes.jsonl to DIR"
         )
@@ -80,8 +82,11 @@ class Command(BaseCommand):
 
     def _write(self, catalogue: DemoCatalogue, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        for noun, records in (("vendors", catalogue.vendors()), ("briefs", catalogue.briefs()),
-                              ("outcomes", catalogue.outcomes())):  # fmt: skip
+        for noun, records in (
+            ("vendors", catalogue.vendors()),
+            ("briefs", catalogue.briefs()),
+            ("outcomes", catalogue.outcomes()),
+        ):
             path = directory / f"{noun}.jsonl"
             with path.open("w", encoding="utf-8") as out:
                 count = sum(out.write(json.dumps(record) + "\n") > 0 for record in records)
@@ -96,8 +101,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _demo_users(self) -> None:
-        accounts = [("admin", User.Role.ADMIN), ("officer", User.Role.OFFICER),
-                    ("vendor", User.Role.VENDOR), ("buyer", User.Role.BUYER)]  # fmt: skip
+        accounts = [
+            ("admin", User.Role.ADMIN),
+            ("officer", User.Role.OFFICER),
+            ("vendor", User.Role.VENDOR),
+            ("buyer", User.Role.BUYER),
+        ]
         for username, role in accounts:
             if not User.objects.filter(username=username).exists():
                 user_create(username=username, password=DEMO_PASSWORD, role=role)

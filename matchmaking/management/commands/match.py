@@ -40,5 +40,7 @@ class Command(BaseCommand):
         for match in result["matches"]:
             vendor = match["vendor"]
             why = "; ".join(reason["text"] for reason in match["reasons"])
-            self.stdout.write(f"{match['rank']:>3}. {vendor['name']} ({vendor['external_id']}, {vendor['city']}) "
-                              f"{match['score']:.3f} — {why}")  # fmt: skip
+            self.stdout.write(
+                f"{match['rank']:>3}. {vendor['name']} ({vendor['external_id']}, {vendor['city']}) "
+                f"{match['score']:.3f} — {why}"
+            )

@@ -25,7 +25,10 @@ from search.selectors import candidates_for
 
 
 class Command(BaseCommand):
-    help = "Train on outcomes (officers' decisions, deals); promote if not worse than the current ranker."
+    help = (
+        "Train on outcomes (officers' decisions, deals); "
+        "promote if not worse than the current ranker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -65,8 +68,14 @@ class Command(BaseCommand):
         X, y, w = training_set(briefs, vendors, labels, retrieve, train_ids)
         candidate = train(X, y, w, random_state=options["seed"])
         current = active_ranker()
-        results = evaluate({"bm25": None, "current": current.ranker, "candidate": candidate},
-                           briefs, vendors, labels, retrieve, test_ids)  # fmt: skip
+        results = evaluate(
+            {"bm25": None, "current": current.ranker, "candidate": candidate},
+            briefs,
+            vendors,
+            labels,
+            retrieve,
+            test_ids,
+        )
         promote = results["candidate"]["ndcg@10"] >= results["current"]["ndcg@10"]
         self.stdout.write(
             f"{len(y):,} training pairs from {len(train_ids)} briefs; {len(test_ids)} held out"
@@ -74,16 +83,22 @@ class Command(BaseCommand):
         for name, metrics in results.items():
             label = f"{name} ({current.name})" if name == "current" else name
             self.stdout.write(
-                f"  {label:<22} NDCG@10 {metrics['ndcg@10']:.4f}  MRR@10 {metrics['mrr@10']:.4f}  recall@50 {metrics['recall@50']:.4f}"
+                f"  {label:<22} NDCG@10 {metrics['ndcg@10']:.4f}  "
+                f"MRR@10 {metrics['mrr@10']:.4f}  recall@50 {metrics['recall@50']:.4f}"
             )
         self.stdout.write(describe_position_bias(position_bias(labels)))
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing saved.")
             return
         model = RankerModel.objects.create(
-            parameters=candidate.to_dict(), metrics=results, promoted=promote,
-            note=f"seed {options['seed']}, split {options['split_date'] or 'last 20%'}, replaces {current.name}",
-        )  # fmt: skip
+            parameters=candidate.to_dict(),
+            metrics=results,
+            promoted=promote,
+            note=(
+                f"seed {options['seed']}, split {options['split_date'] or 'last 20%'}, "
+                f"replaces {current.name}"
+            ),
+        )
         verdict = (
             "promoted: it now serves matches"
             if promote

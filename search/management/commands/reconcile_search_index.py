@@ -13,8 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         drift = find_drift()
-        for label, ids in (("missing from the index", drift.missing), ("stale in the index", drift.stale),
-                           ("in the index but not the database", drift.orphaned)):  # fmt: skip
+        for label, ids in (
+            ("missing from the index", drift.missing),
+            ("stale in the index", drift.stale),
+            ("in the index but not the database", drift.orphaned),
+        ):
             shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
             self.stdout.write(f"{len(ids):,} {label}{': ' + shown if ids else ''}")
         if not drift.total:

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = drain_outbox()
         self.stdout.write(
-            f"Applied {report.events:,} changes: {report.indexed:,} indexed, {report.deleted:,} deleted."
+            f"Applied {report.events:,} changes: "
+            f"{report.indexed:,} indexed, {report.deleted:,} deleted."
         )
         if report.error:
             raise CommandError(

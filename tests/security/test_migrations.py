@@ -1,0 +1,69 @@
+"""This release's migrations keep existing data, forward and back (archive columns,
+PROTECT on deals and labels, outbox leases, the shared cache table)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [
+    ("core", "0005_job"),
+    ("vendors", "0001_initial"),
+    ("buyers", "0001_initial"),
+    ("matchmaking", "0005_shortlisted"),
+]
+AFTER = [
+    ("core", "0007_outbox_claim"),
+    ("vendors", "0002_archive"),
+    ("buyers", "0002_archive"),
+    ("matchmaking", "0006_archive"),
+]
+
+
+def _migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+def _tables() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_data_survives_this_releases_migrations_forward_and_back():
+    try:
+        old = _migrate(BEFORE)
+        assert "raabta_shared_cache" not in _tables()
+        vendor = old.get_model("vendors", "Vendor").objects.create(
+            external_id="pk-old", name="Old Firm", record_hash="h1", version=3
+        )
+        buyer = old.get_model("buyers", "Buyer").objects.create(
+            external_id="org-old", name="Old Buyer", record_hash="h2"
+        )
+        brief = old.get_model("buyers", "Brief").objects.create(
+            external_id="b-old", title="Old brief", buyer=buyer, record_hash="h3"
+        )
+        old.get_model("matchmaking", "Outcome").objects.create(
+            brief=brief, vendor=vendor, outcome="won", value_usd=48000
+        )
+        old.get_model("core", "OutboxEvent").objects.create(topic="vendor", key="pk-old", version=3)
+
+        new = _migrate(AFTER)
+        assert "raabta_shared_cache" in _tables()
+        firm = new.get_model("vendors", "Vendor").objects.get(external_id="pk-old")
+        assert (firm.name, firm.version, firm.archived_at) == ("Old Firm", 3, None)
+        assert new.get_model("buyers", "Brief").objects.get(external_id="b-old").archived_at is None
+        assert new.get_model("matchmaking", "Outcome").objects.get().value_usd == 48000
+        assert new.get_model("core", "OutboxEvent").objects.get().claimed_until is None
+
+        back = _migrate(BEFORE)
+        assert "raabta_shared_cache" not in _tables()
+        assert back.get_model("vendors", "Vendor").objects.get(external_id="pk-old").version == 3
+        assert back.get_model("matchmaking", "Outcome").objects.count() == 1
+        assert back.get_model("core", "OutboxEvent").objects.count() == 1
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
