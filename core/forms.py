@@ -12,11 +12,18 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
 
 
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number if it is one written in ASCII digits, else ``None``
+    (``str.isdigit`` also accepts "³" and other digits ``int`` cannot read)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def form_number(value: str) -> Any:
     """Digits become an int; anything else non-empty goes to validation as typed (so the
     error names the field), and an empty input is ``None``."""
     value = value.strip().replace(",", "")
-    return int(value) if value.isdigit() else (value or None)
+    number = whole_number(value)
+    return number if number is not None else (value or None)
 
 
 def posted_rows(post: Any, name: str, *, maximum: int) -> int:
@@ -26,9 +33,10 @@ def posted_rows(post: Any, name: str, *, maximum: int) -> int:
     from django.core.exceptions import BadRequest
 
     value = str(post.get(name, "0") or "0").strip()
-    if not value.isdigit() or int(value) > maximum:
+    number = whole_number(value)
+    if number is None or number > maximum:
         raise BadRequest(f"{name}: expected a whole number from 0 to {maximum}")
-    return int(value)
+    return number
 
 
 def error_field(path: str) -> str:

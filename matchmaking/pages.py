@@ -32,7 +32,7 @@ from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
 from core.errors import Conflict, Refused
-from core.forms import error_field, form_number, split_list
+from core.forms import error_field, form_number, split_list, whole_number
 from core.jobs import job_kinds, job_start
 from core.models import Job
 from core.money import RateTable
@@ -79,7 +79,7 @@ def _version(request: HttpRequest) -> int:
     """The version the page showed (0 if missing or garbled: the service then answers
     with a conflict and the current state)."""
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else 0
+    return whole_number(value) or 0
 
 
 # Introductions (vendors and buyers) ------------------------------------------------------

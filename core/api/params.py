@@ -14,6 +14,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from core.forms import whole_number
+
 BLANK = "give a value or leave the parameter out"
 BOOLEANS = {"true", "false", "1", "0"}
 
@@ -67,12 +69,12 @@ class CountedPagination(PageNumberPagination):
 
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         values = request.query_params.getlist(self.page_query_param)
-        if any(not (value.isdigit() and int(value) >= 1) for value in values):
+        if any((whole_number(value) or 0) < 1 for value in values):
             raise ValidationError({"page": ["a whole number from 1"]})
         return super().get_page_number(request, paginator)
 
     def get_page_size(self, request: Request) -> int | None:
         value = request.query_params.get(self.page_size_query_param)
-        if value is not None and not (value.isdigit() and 1 <= int(value) <= self.max_page_size):
+        if value is not None and not 1 <= (whole_number(value) or 0) <= self.max_page_size:
             raise ValidationError({"page_size": [f"a whole number from 1 to {self.max_page_size}"]})
         return super().get_page_size(request)

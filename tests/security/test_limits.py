@@ -42,7 +42,7 @@ def test_the_directory_page_answers_400_beyond_the_window(client):
 
 
 # 2. Forged form counts -----------------------------------------------------------------
-@pytest.mark.parametrize("rows", ["abc", "1000000", "-1"])
+@pytest.mark.parametrize("rows", ["abc", "1000000", "-1", "1³"])
 def test_a_forged_portfolio_row_count_is_refused_and_nothing_changes(client, user_factory, rows):
     vendor = make_vendor(name="Indus Code")
     client.force_login(user_factory("vendor", vendor=vendor))
@@ -204,3 +204,12 @@ def test_the_console_upload_honours_the_import_limit(client, user_factory, setti
     response = client.post("/console/operations/", {"kind": "import_vendors", "file": upload})
     assert response.status_code == 302
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1³", "٣", "0", "-2", "x"])
+def test_page_and_page_size_accept_only_ascii_whole_numbers(api, value):
+    """ "1³" passes str.isdigit but not int(): it answered 500."""
+    for name in ("page", "page_size"):
+        response = api.get("/api/v1/vendors", {name: value})
+        assert response.status_code == 400, response.content
+        assert name in response.json()
