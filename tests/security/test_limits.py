@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search.query import MAX_RESULT_WINDOW, ResultWindowTooLarge, VendorQuery
 from tests.factories import VendorRecordFactory, make_vendor
@@ -213,3 +215,32 @@ def test_page_and_page_size_accept_only_ascii_whole_numbers(api, value):
         response = api.get("/api/v1/vendors", {name: value})
         assert response.status_code == 400, response.content
         assert name in response.json()
+
+
+@given(st.text(max_size=30))
+def test_the_fast_pre_check_never_misses_what_the_walk_refuses(text):
+    """Imports check thousands of records a second with one regex over the JSON; it must
+    flag every record the field-by-field walk would refuse."""
+    from core.schema import _may_be_unsafe, unsafe_text
+    from vendors.schema import VendorRecord
+
+    record = {"external_id": "x", "name": text, "portfolio": [{"title": text}]}
+    if list(unsafe_text(record)):
+        assert _may_be_unsafe(VendorRecord, record)
+
+
+def test_every_refused_character_is_caught_by_the_fast_pre_check():
+    from core.schema import _may_be_unsafe
+    from vendors.schema import VendorRecord
+
+    refused = [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        0x7F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+    for code in refused:
+        assert _may_be_unsafe(VendorRecord, {"name": f"a{chr(code)}b"}), hex(code)
