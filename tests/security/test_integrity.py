@@ -233,6 +233,11 @@ def test_autocomplete_matches_and_the_dashboard_answer_while_search_is_down(
     assert officer.get("/api/v1/analytics/unmet-demand").status_code == 200
     client.force_login(user_factory("officer"))
     assert client.get("/console/analytics/").status_code == 200
+    from django.core.cache import cache
+
+    cache.clear()  # the shortlist suggested when the brief was saved is still cached
+    page = client.get(f"/workspace/briefs/{brief.external_id}/")
+    assert page.status_code == 200 and b"simplified mode" in page.content
 
 
 # 16. Deleting archives: deals, history and labels survive, and it is audited ----------------
