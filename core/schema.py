@@ -147,13 +147,15 @@ ANY_KIND = frozenset({str, list, dict})
 
 
 def _blank(value: Any, kinds: frozenset[type]) -> bool:
-    """An empty value of a kind the field takes (or ``null``)."""
-    return (
-        value is None
-        or (value == [] and list in kinds)
-        or (value == {} and dict in kinds)
-        or (isinstance(value, str) and not value.strip() and str in kinds)
-    )
+    """An empty value of a kind the field takes (or ``null``). Runs for every key of
+    every imported record: exact type checks first, the field's kinds only for the
+    rare empty value."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip() and str in kinds
+    return (kind is list or kind is dict) and not value and kind in kinds
 
 
 def _kinds(annotation: Any) -> frozenset[type]:
@@ -214,11 +216,15 @@ class Record(BaseModel):
     def _drop_blank(cls, data: Any) -> Any:
         if isinstance(data, dict):
             kinds = _field_kinds(cls)
-            return {
-                key: value
-                for key, value in data.items()
-                if not _blank(value, kinds.get(key, ANY_KIND))
-            }
+            kept = {}
+            for key, value in data.items():
+                if value is None:
+                    continue
+                maybe_empty = not value or (type(value) is str and not value.strip())
+                if maybe_empty and _blank(value, kinds.get(key, ANY_KIND)):
+                    continue
+                kept[key] = value
+            return kept
         return data
 
     def extra_fields(self) -> dict[str, Any]:

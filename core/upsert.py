@@ -96,12 +96,17 @@ def upsert_rows(
     if changed:
         fields = sorted(set(changed[0]) - {"id", "external_id", "version", "created_at"})
         update_rows(model, changed, fields, increment="version")
-    written = model._base_manager.filter(
-        external_id__in=[row["external_id"] for row in new + changed]
-    ).values_list("external_id", "version")
-    versions = dict(written)
+    # New rows are at version 1; changed ones are read back (a concurrent writer may
+    # have incremented first, so stored + 1 could be wrong on PostgreSQL).
+    versions = dict(
+        model._base_manager.filter(
+            external_id__in=[row["external_id"] for row in changed]
+        ).values_list("external_id", "version")
+        if changed
+        else ()
+    )
     return Written(
-        created={row["external_id"]: versions[row["external_id"]] for row in new},
+        created={row["external_id"]: 1 for row in new},
         changed={row["external_id"]: versions[row["external_id"]] for row in changed},
         unchanged=len(by_id) - len(new) - len(changed),
     )
