@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.params import QueryParams
-from search.query import MAX_RESULT_WINDOW, SORTS
+from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, suggestions, vendor_search
 
 MAX_PAGE_SIZE = 100
@@ -70,18 +70,8 @@ ALIASES = {
     "language": "languages",
     "export_market": "export_markets",
 }
-FILTER_FIELDS = (
-    "city",
-    "country",
-    "services",
-    "technologies",
-    "industries",
-    "certifications",
-    "languages",
-    "export_markets",
-    "rate_band",
-    "team_band",
-)
+# Every filterable document field: the label lists (all of) and single values (any of).
+FILTER_FIELDS = (*ALL_OF, *ANY_OF)
 
 
 def _with_aliases(params: Any) -> Any:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from rest_framework.request import Request
@@ -38,10 +40,18 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
     def visible(self, user: Any) -> Any:
         return selectors.vendor_list()
 
-    def to_record(self, obj: Vendor) -> dict[str, Any]:
+    @cached_property
+    def _sees_extra_of(self) -> Callable[[Vendor], bool]:
+        """Whose unknown keys the caller sees: every firm's (officers), its own firm's
+        (members), none. Worked out once per request, not once per listed firm."""
         user = self.request.user
-        own = is_officer(user) or selectors.vendor_of_member(user) == obj  # type: ignore[arg-type]
-        return selectors.vendor_record(obj, public=not own)
+        if is_officer(user):
+            return lambda vendor: True
+        own = selectors.vendor_of_member(user) if user.is_authenticated else None  # type: ignore[arg-type]
+        return lambda vendor: own is not None and vendor.pk == own.pk
+
+    def to_record(self, obj: Vendor) -> dict[str, Any]:
+        return selectors.vendor_record(obj, public=not self._sees_extra_of(obj))
 
     def stored_record(self, obj: Vendor) -> dict[str, Any]:
         return selectors.vendor_record(obj)
