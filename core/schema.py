@@ -73,9 +73,21 @@ Whole = Annotated[int, Strict()]
 Year = Annotated[Whole, Field(ge=1900, le=2100)]
 
 
+_LOOSE_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
 def _date_text(value: Any) -> Any:
-    if isinstance(value, int | float):  # pydantic would read a number as a Unix time
+    """A date as YYYY-MM-DD; real exports also write YYYY-M-D ("2016-7-29"), which is
+    unambiguous and read the same (a number is refused: pydantic would read it as a
+    Unix time)."""
+    if isinstance(value, int | float):
         raise ValueError("expected a date as YYYY-MM-DD")
+    loose = _LOOSE_DAY.match(value) if isinstance(value, str) else None
+    if loose:
+        try:
+            return date(*map(int, loose.groups()))
+        except ValueError:
+            raise ValueError(f"'{value}' is not a calendar date (YYYY-MM-DD)") from None
     return value
 
 

@@ -1,12 +1,18 @@
 """Training and offline evaluation of rankers, on plain data.
 
-The same functions serve ``train_ranker`` (data from the database, candidates from the
-live index) and ``evaluate_ranker`` (data from interchange files, candidates from a
-temporary embedded index), so the figures in docs/ranking.md are what training uses.
+The same functions serve ``train_ranker`` and ``evaluate_ranker`` through
+``matchmaking.replay`` (which replays history brief by brief, each seeing the catalogue
+and the track records as they stood when it was published), so the figures in
+docs/ranking.md are what training uses.
+
+Labels come from outcomes (``GRADES``). Real histories mostly record only who won: for
+a brief with a known winner, the retrieved firms that were not chosen are *implicit
+negatives* (``implicit_negatives``); explicit rejections and losses count as well.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -14,13 +20,29 @@ from datetime import date
 import numpy as np
 
 from matchmaking.ranking.data import BriefData, VendorData
-from matchmaking.ranking.evaluation import GRADES, summarise
+from matchmaking.ranking.evaluation import GRADES, METRICS, per_brief
 from matchmaking.ranking.features import extract
-from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, hard_filter
+from matchmaking.ranking.ranker import BoostedRanker, LearnedRanker, PriorRanker, ordered
 
 Retrieve = Callable[
     [str], list[tuple[str, float]]
 ]  # brief id -> (vendor id, BM25 score), best first
+Ranker = PriorRanker | LearnedRanker | BoostedRanker
+
+# Implicit negatives of a won brief: every unchosen firm among the top HARD_NEGATIVES
+# retrieved (the close calls the ranker must learn to separate), plus EASY_NEGATIVES
+# drawn at random (seeded per brief) from the rest of the retrieved set. Each weighs
+# IMPLICIT_WEIGHT of an explicit outcome: "not chosen" is weaker evidence than
+# "rejected" (the buyer may never have looked at the firm).
+HARD_NEGATIVES = 20
+EASY_NEGATIVES = 10
+IMPLICIT_WEIGHT = 0.5
+MIN_TRAINING_BRIEFS = 5  # briefs with a positive and a negative, to learn anything
+BOOTSTRAP_SAMPLES = 1000
+
+
+class NotEnoughOutcomes(ValueError):
+    """Too little to learn from; the message says what is missing."""
 
 
 @dataclass(frozen=True)
@@ -61,35 +83,107 @@ def split(
     return train, set(labelled) - train
 
 
+def implicit_negatives(
+    brief_id: str, retrieved: list[tuple[str, float]], judged: set[str], seed: int
+) -> list[str]:
+    """The retrieved firms that were not chosen for a won brief (module docstring)."""
+    unjudged = [vendor for vendor, _ in retrieved if vendor not in judged]
+    hard, rest = unjudged[:HARD_NEGATIVES], unjudged[HARD_NEGATIVES:]
+    easy = random.Random(f"{seed}:{brief_id}").sample(rest, min(EASY_NEGATIVES, len(rest)))
+    return hard + easy
+
+
+@dataclass
+class TrainingSet:
+    X: np.ndarray
+    grades: np.ndarray
+    weights: np.ndarray
+    groups: np.ndarray  # each row's brief (index into ``briefs``)
+    briefs: list[str]
+    implicit: int  # rows that are implicit negatives
+
+    def check(self) -> None:
+        """Raise ``NotEnoughOutcomes`` unless enough briefs have a positive and a
+        negative row."""
+        usable = sum(
+            1
+            for group in range(len(self.briefs))
+            if len(set((self.grades[self.groups == group] > 0).tolist())) == 2
+        )
+        if usable < MIN_TRAINING_BRIEFS:
+            raise NotEnoughOutcomes(
+                f"too little to learn from: {usable} training brief(s) have both a positive "
+                f"outcome (introduced or further) and a negative one (rejected, lost, or "
+                f"firms retrieved but not chosen for a won brief); at least "
+                f"{MIN_TRAINING_BRIEFS} are needed. Record more outcomes, or move the "
+                f"split date later."
+            )
+
+
 def training_set(
     briefs: dict[str, BriefData],
     vendors: dict[str, VendorData],
     labels: list[Label],
     retrieve: Retrieve,
     train: set[str],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features and labels of every labelled pair of the training briefs. Pairs shown
-    lower on the page get more weight (inverse propensity, examination ~ 1/sqrt(rank))."""
-    rows: list[np.ndarray] = []
-    targets: list[int] = []
-    weights: list[float] = []
+    *,
+    seed: int = 0,
+) -> TrainingSet:
+    """Features, grades and weights of the training briefs' labelled pairs and of the
+    implicit negatives of their won briefs. Pairs shown lower on the page get more
+    weight (inverse propensity, examination ~ 1/sqrt(rank))."""
     by_brief: dict[str, list[Label]] = {}
     for label in labels:
         if label.brief in train and label.vendor in vendors:
             by_brief.setdefault(label.brief, []).append(label)
+    rows: list[np.ndarray] = []
+    grades: list[int] = []
+    weights: list[float] = []
+    groups: list[int] = []
+    names: list[str] = []
+    implicit = 0
     for brief_id, pairs in sorted(by_brief.items()):
-        scores = dict(retrieve(brief_id))
-        candidates = [vendors[p.vendor] for p in pairs]
-        matrix = extract(
-            briefs[brief_id], candidates, [scores.get(c.id, 0.0) for c in candidates]
-        ).matrix
-        rows.append(matrix)
-        targets.extend(int(p.grade > 0) for p in pairs)
-        weights.extend(float(np.sqrt(p.rank)) if p.rank else 1.0 for p in pairs)
+        retrieved = retrieve(brief_id)
+        scores = dict(retrieved)
+        chosen = [(p.vendor, p.grade, float(np.sqrt(p.rank)) if p.rank else 1.0) for p in pairs]
+        if any(p.grade == GRADES["won"] for p in pairs):
+            unchosen = implicit_negatives(
+                brief_id, [r for r in retrieved if r[0] in vendors], {p.vendor for p in pairs}, seed
+            )
+            chosen.extend((vendor, 0, IMPLICIT_WEIGHT) for vendor in unchosen)
+            implicit += len(unchosen)
+        candidates = [vendors[vendor] for vendor, _, _ in chosen]
+        rows.append(
+            extract(
+                briefs[brief_id], candidates, [scores.get(c.id, 0.0) for c in candidates]
+            ).matrix
+        )
+        grades.extend(grade for _, grade, _ in chosen)
+        weights.extend(weight for _, _, weight in chosen)
+        groups.extend([len(names)] * len(chosen))
+        names.append(brief_id)
     if not rows:
-        return np.zeros((0, 0)), np.zeros(0), np.zeros(0)
+        return TrainingSet(np.zeros((0, 0)), np.zeros(0), np.zeros(0), np.zeros(0), [], 0)
     weight = np.asarray(weights)
-    return np.vstack(rows), np.asarray(targets), weight / weight.mean()
+    return TrainingSet(
+        np.vstack(rows),
+        np.asarray(grades),
+        weight / weight.mean(),
+        np.asarray(groups),
+        names,
+        implicit,
+    )
+
+
+def train(data: TrainingSet, *, objective: str = "pointwise", random_state: int = 0) -> Ranker:
+    """A ranker learned from ``data`` (``NotEnoughOutcomes`` when it cannot be)."""
+    data.check()
+    model: LearnedRanker | BoostedRanker = (
+        BoostedRanker(random_state=random_state)
+        if objective == "boosted"
+        else LearnedRanker(random_state=random_state, objective=objective)
+    )
+    return model.fit(data.X, data.grades, sample_weight=data.weights, groups=data.groups)
 
 
 POSITION_BUCKETS = ((1, 3), (4, 10), (11, 20), (21, None))
@@ -128,63 +222,81 @@ def describe_position_bias(report: list[dict[str, object]]) -> str:
     return "positive rate by shown rank — " + ("; ".join(cells) or "no ranks recorded")
 
 
-def train(
-    X: np.ndarray, y: np.ndarray, weights: np.ndarray, *, random_state: int = 0
-) -> LearnedRanker:
-    if len(set(y.tolist())) < 2:
-        raise ValueError("training needs both positive and negative outcomes")
-    return LearnedRanker(random_state=random_state).fit(X, y, sample_weight=weights)
-
-
 def rank(
-    ranker: PriorRanker | LearnedRanker | None,
+    ranker: Ranker | None,
     brief: BriefData,
     vendors: dict[str, VendorData],
     retrieved: list[tuple[str, float]],
 ) -> list[str]:
     """Vendor ids best first; ``None`` is the BM25-only baseline (retrieval order).
-    Hard-filtered candidates go to the end rather than vanish, so recall stays comparable."""
+    Requirements order as when serving (``ranker.ordered``); nothing is dropped, so
+    recall stays comparable."""
     known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
     if ranker is None or not known:
         return [vendor_id for vendor_id, _ in known]
     candidates = [vendors[vendor_id] for vendor_id, _ in known]
-    matrix = extract(brief, candidates, [score for _, score in known]).matrix
-    scores = ranker.decision_function(matrix) + np.where(hard_filter(matrix), 0.0, -1e6)
-    return [candidates[i].id for i in np.argsort(-scores, kind="stable")]
+    features = extract(brief, candidates, [score for _, score in known])
+    order = ordered(ranker.decision_function(features.matrix), features.meets)
+    return [candidates[i].id for i in order]
 
 
 def evaluate(
-    rankers: dict[str, PriorRanker | LearnedRanker | None],
+    rankers: dict[str, Ranker | None],
     briefs: dict[str, BriefData],
     vendors: dict[str, VendorData],
     labels: list[Label],
     retrieve: Retrieve,
     test: set[str],
-) -> dict[str, dict[str, float]]:
-    """NDCG@10 and MRR@10 re-rank each test brief's *judged* firms (the ones officers saw:
-    unjudged firms are unknown, not irrelevant); recall@50 ranks the whole retrieved set
-    (did the judged-relevant firms make the top 50 at all?)."""
+    *,
+    seed: int = 0,
+) -> dict[str, dict[str, object]]:
+    """Each ranker's metrics over the test briefs that have a positive outcome, with a
+    bootstrap 95 % interval (briefs resampled with replacement, the same resamples for
+    every ranker).
+
+    What is ranked depends on what the history says about a brief. Where officers or
+    deals judged firms both ways (a rejection or a loss is recorded), the ranker orders
+    the *judged* firms only: firms nobody looked at are unknown, not irrelevant
+    ("condensed lists"). Where only positives are recorded (a wins-only history), it
+    orders the *whole* retrieved set and unchosen firms count as not relevant: judging
+    only the winner would make every ranking perfect. recall@50 always ranks the whole
+    retrieved set (did the relevant firms reach the top 50 at all?)."""
     relevance: dict[str, dict[str, int]] = {}
     for label in labels:
         if label.brief in test and label.vendor in vendors:
             relevance.setdefault(label.brief, {})[label.vendor] = label.grade
-    results = {}
+    judged = sorted(b for b, grades in relevance.items() if any(g > 0 for g in grades.values()))
+    resamples = np.random.default_rng(seed).integers(
+        0, max(len(judged), 1), size=(BOOTSTRAP_SAMPLES, len(judged))
+    )
+    results: dict[str, dict[str, object]] = {}
     for name, ranker in rankers.items():
-        judged, full = [], []
-        for brief_id in sorted(relevance):
+        rows = []
+        for brief_id in judged:
             retrieved = retrieve(brief_id)
-            scores = dict(retrieved)
-            shown = sorted(relevance[brief_id], key=lambda v: (-scores.get(v, 0.0), v))
-            judged.append(
-                (
-                    rank(
-                        ranker, briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
-                    ),
-                    relevance[brief_id],
+            grades = relevance[brief_id]
+            full = rank(ranker, briefs[brief_id], vendors, retrieved)
+            if 0 in grades.values():  # judged both ways: rank the judged firms only
+                scores = dict(retrieved)
+                shown = sorted(grades, key=lambda v: (-scores.get(v, 0.0), v))
+                condensed = rank(
+                    ranker, briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
                 )
-            )
-            full.append((rank(ranker, briefs[brief_id], vendors, retrieved), relevance[brief_id]))
-        metrics = summarise(judged)
-        metrics["recall@50"] = summarise(full)["recall@50"]
+                rows.append([*per_brief(condensed, grades)[:-1], per_brief(full, grades)[-1]])
+            else:
+                rows.append(per_brief(full, grades))
+        values = np.asarray(rows).reshape(len(judged), len(METRICS))
+        metrics: dict[str, object] = {
+            metric: round(float(values[:, i].mean()), 4) if len(judged) else 0.0
+            for i, metric in enumerate(METRICS)
+        }
+        if len(judged):
+            means = values[resamples].mean(axis=1)  # resample x metric
+            low, high = np.percentile(means, [2.5, 97.5], axis=0)
+            metrics["ci95"] = {
+                metric: [round(float(low[i]), 4), round(float(high[i]), 4)]
+                for i, metric in enumerate(METRICS)
+            }
+        metrics["briefs"] = len(judged)
         results[name] = metrics
     return results

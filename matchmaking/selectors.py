@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import orjson
@@ -15,10 +16,10 @@ from matchmaking.models import Outcome
 from matchmaking.ranking.data import (
     RELATIONSHIP_STAGES,
     BriefData,
-    PortfolioData,
     VendorData,
     past_relationships,
 )
+from matchmaking.ranking.history import HistoryItem, Win
 from matchmaking.ranking.memo import LRU
 from vendors.models import Vendor
 from vendors.selectors import COMPLETENESS_FIELDS
@@ -29,6 +30,7 @@ def brief_data(brief: Brief) -> BriefData:
     return BriefData(
         id=brief.external_id,
         text=f"{brief.title}. {brief.description}",
+        title=brief.title,
         services=tuple(brief.services),
         technologies=tuple(brief.technologies),
         industry=brief.industry or None,
@@ -48,17 +50,18 @@ def brief_data(brief: Brief) -> BriefData:
     )
 
 
-def _portfolio(items: list[dict[str, Any]]) -> tuple[PortfolioData, ...]:
+def _portfolio(items: list[dict[str, Any]]) -> tuple[HistoryItem, ...]:
     return tuple(
-        PortfolioData(
-            title=item.get("title", ""),
-            client=item.get("client", ""),
+        HistoryItem(
+            title=item.get("title") or "",
+            text=" ".join(str(item.get(k) or "") for k in ("title", "industry", "description")),
+            client=item.get("client") or "",
             client_country=item.get("client_country"),
             industry=item.get("industry"),
             services=tuple(item.get("services", [])),
             technologies=tuple(item.get("technologies", [])),
             year=item.get("year"),
-            text=" ".join(str(item.get(k, "")) for k in ("title", "industry", "description")),
+            value_usd=item.get("value_usd"),
             brief=item.get("brief"),
         )
         for item in items
@@ -160,13 +163,31 @@ def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
     return with_relationships(found | read)
 
 
+def win_of(brief: BriefData, decided_on: date | None, value_usd: int | None) -> Win:
+    """A recorded win, from its brief as the ranker sees it."""
+    return Win(
+        brief=brief.id,
+        title=brief.title,
+        text=brief.text,
+        decided_on=decided_on,
+        buyer_id=brief.buyer_id,
+        buyer_name=brief.buyer_name or "",
+        value_usd=value_usd,
+        industry=brief.industry,
+        buyer_country=brief.buyer_country,
+        published_on=brief.published_at,
+    )
+
+
 def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
-    """Attach each firm's past relationships with buyers (from recorded outcomes; not
-    cached with the row, since outcomes change without the vendor's version)."""
+    """Attach each firm's past relationships with buyers and its recorded wins (from
+    outcomes; not cached with the row, since outcomes change without the vendor's
+    version)."""
+    outcomes = Outcome.objects.filter(
+        vendor__external_id__in=list(vendors), outcome__in=RELATIONSHIP_STAGES
+    )
     rows = list(
-        Outcome.objects.filter(
-            vendor__external_id__in=list(vendors), outcome__in=RELATIONSHIP_STAGES
-        ).values_list(
+        outcomes.values_list(
             "brief__external_id",
             "vendor__external_id",
             "outcome",
@@ -175,4 +196,13 @@ def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
         )
     )
     found = past_relationships(((r[0], r[1], r[2], r[3]) for r in rows), {r[0]: r[4] for r in rows})
-    return {key: replace(data, past_buyers=found.get(key, {})) for key, data in vendors.items()}
+    wins: dict[str, list[Win]] = {}
+    won = outcomes.filter(outcome=Outcome.Stage.WON).select_related("brief__buyer", "vendor")
+    for outcome in won:
+        wins.setdefault(outcome.vendor.external_id, []).append(
+            win_of(brief_data(outcome.brief), outcome.decided_at, outcome.value_usd)
+        )
+    return {
+        key: replace(data, past_buyers=found.get(key, {}), wins=tuple(wins.get(key, ())))
+        for key, data in vendors.items()
+    }

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 
 from buyers.models import Brief
 from matchmaking.models import RankerModel
-from matchmaking.ranking.explain import reasons
+from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.features import FEATURES, extract
-from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, hard_filter, ranker_from_json
+from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, ranker_from_json, within_budget
 from matchmaking.ranking.rerank import Ranked, apply_exposure_floor, diversify, exposure_share
 from matchmaking.selectors import brief_data, vendors_data
 from search.backends.base import SearchUnavailable
@@ -34,11 +34,18 @@ class ActiveRanker:
 
 
 def active_ranker() -> ActiveRanker:
-    """The newest promoted model, else the prior weights (cold start)."""
+    """The newest promoted model, else the prior weights (cold start). A promoted model
+    saved for other features (before an upgrade changed them) is skipped, with a
+    warning: matching goes on with the prior until ``train_ranker`` runs again."""
     model = RankerModel.objects.filter(promoted=True).order_by("-id").first()
-    if model is None:
-        return ActiveRanker(PriorRanker().fit(), "prior")
-    return ActiveRanker(ranker_from_json(json.dumps(model.parameters)), f"learned v{model.pk}")
+    if model is not None:
+        try:
+            return ActiveRanker(
+                ranker_from_json(json.dumps(model.parameters)), f"learned v{model.pk}"
+            )
+        except ValueError:
+            log.warning("ranker v%s does not fit the current features; serving the prior", model.pk)
+    return ActiveRanker(PriorRanker().fit(), "prior")
 
 
 def candidate_query(brief: Brief, limit: int = CANDIDATES) -> CandidateQuery:
@@ -48,9 +55,28 @@ def candidate_query(brief: Brief, limit: int = CANDIDATES) -> CandidateQuery:
         technologies=tuple(brief.technologies),
         industries=(brief.industry,) if brief.industry else (),
         required_certifications=tuple(brief.required_certifications),
+        languages=tuple(brief.languages),
         max_budget_usd=brief.budget_max_usd or brief.budget_min_usd,
         limit=limit,
     )
+
+
+Retrieve = Callable[[CandidateQuery], list[tuple[str, float]]]
+
+
+def retrieve_candidates(brief: Brief, search: Retrieve = candidates_for) -> list[tuple[str, float]]:
+    """Stage 1 for a brief: the firms that hold its required certifications and
+    languages first, then (so that a brief nobody can fully meet still gets answers)
+    the closest of the others, up to the candidate limit. The ranker keeps that order
+    between the two groups (``ranker.ordered``)."""
+    query = candidate_query(brief)
+    if not (query.required_certifications or query.languages):
+        return search(query)
+    holding = search(query)
+    held = {vendor_id for vendor_id, _ in holding}
+    others = search(replace(query, required_certifications=(), languages=()))
+    rest = [found for found in others if found[0] not in held]
+    return holding + rest[: max(query.limit - len(holding), 0)]
 
 
 def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
@@ -78,9 +104,9 @@ def _match(
     limit: int,
     active: ActiveRanker | None = None,
     *,
-    retrieve: Callable[[CandidateQuery], list[tuple[str, float]]] = candidates_for,
+    retrieve: Retrieve = candidates_for,
 ) -> dict[str, Any]:
-    retrieved = retrieve(candidate_query(brief))
+    retrieved = retrieve_candidates(brief, retrieve)
     found = vendors_data(vendor_id for vendor_id, _ in retrieved)
     pairs = [(found[vendor_id], score) for vendor_id, score in retrieved if vendor_id in found]
     vendors = [vendor for vendor, _ in pairs]
@@ -90,15 +116,22 @@ def _match(
     features = extract(data, vendors, [score for _, score in pairs])
     active = active or active_ranker()
     scores = active.ranker.decision_function(features.matrix)
-    allowed = hard_filter(features.matrix)
+    allowed = within_budget(features.matrix)
     kept = [i for i in range(len(vendors)) if allowed[i]]
-    diverse = diversify([vendors[i] for i in kept], [float(scores[i]) for i in kept], limit)
-    page = [Ranked(kept[r.index], r.score) for r in diverse]
-    shown = {r.index for r in page}
-    rest = sorted(
-        (Ranked(i, float(scores[i])) for i in kept if i not in shown), key=lambda r: -r.score
-    )
-    page = apply_exposure_floor(vendors, page, rest, settings.RAABTA_EXPOSURE_FLOOR)
+    # Firms meeting the brief's requirements fill the page first (``ranker.ordered``);
+    # diversity and the exposure floor work within each group, never across.
+    page: list[Ranked] = []
+    for group in ([i for i in kept if features.meets[i]], [i for i in kept if not features.meets[i]]):
+        room = limit - len(page)
+        if room <= 0 or not group:
+            continue
+        diverse = diversify([vendors[i] for i in group], [float(scores[i]) for i in group], room)
+        chosen = [Ranked(group[r.index], r.score) for r in diverse]
+        shown = {r.index for r in chosen}
+        rest = sorted(
+            (Ranked(i, float(scores[i])) for i in group if i not in shown), key=lambda r: -r.score
+        )
+        page += apply_exposure_floor(vendors, chosen, rest, settings.RAABTA_EXPOSURE_FLOOR)
     contributions = active.ranker.contributions(features.matrix)
     matches = [
         {
@@ -111,6 +144,8 @@ def _match(
             },
             "score": round(r.score, 4),
             "reasons": reasons(data, contributions[r.index], features.details[r.index]),
+            "gaps": gaps(data, features.details[r.index]),
+            "meets_requirements": bool(features.meets[r.index]),
             # Every feature's value and its contribution to the score (officers' detail).
             "features": {
                 name: [
@@ -125,6 +160,7 @@ def _match(
     meta = {
         "candidates": len(vendors),
         "filtered_out": len(vendors) - len(kept),
+        "meeting_requirements": int(features.meets[kept].sum()) if kept else 0,
         "ranker": active.name,
         "exposure_share": round(exposure_share(vendors, page), 3),
         "exposure_floor": settings.RAABTA_EXPOSURE_FLOOR,

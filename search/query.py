@@ -87,6 +87,7 @@ class CandidateQuery:
     technologies: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
     required_certifications: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes the firm must work in
     max_budget_usd: int | None = None  # firms whose minimum project exceeds it are out
     exclude: tuple[str, ...] = ()
     limit: int = 300

@@ -178,8 +178,8 @@ def candidates_for(query: CandidateQuery) -> list[tuple[str, float]]:
 
 def candidates_from_database(query: CandidateQuery) -> list[tuple[str, float]]:
     """A plain database retrieval for when the search backend is down: firms offering
-    any of the brief's services, technologies or industries, the hard filters applied
-    (certifications, minimum project); no text score, so the ranker's other features
+    any of the brief's services, technologies or industries, the filters applied
+    (certifications, languages, minimum project); no text score, so the ranker's other features
     decide the order."""
     wanted = Q()
     asked = {
@@ -193,6 +193,8 @@ def candidates_from_database(query: CandidateQuery) -> list[tuple[str, float]]:
     vendors = vendor_list().filter(wanted) if wanted else vendor_list()
     for certification in query.required_certifications:
         vendors = vendors.filter(json_list_has("certifications", certification))
+    for language in query.languages:
+        vendors = vendors.filter(json_list_has("languages", language))
     if query.max_budget_usd is not None:
         vendors = vendors.exclude(min_project_usd__gt=query.max_budget_usd)
     vendors = vendors.exclude(external_id__in=query.exclude).order_by("-updated_at")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from matchmaking.ranking.history import HistoryItem, Win, merge, visible
 
 REGIONS = {
     "north_america": {"US", "CA"},
@@ -73,19 +76,7 @@ class BriefData:
     buyer_country: str | None = None
     buyer_timezone: str | None = None
     published_at: date | None = None
-
-
-@dataclass(frozen=True)
-class PortfolioData:
     title: str = ""
-    client: str = ""
-    client_country: str | None = None
-    industry: str | None = None
-    services: tuple[str, ...] = ()
-    technologies: tuple[str, ...] = ()
-    year: int | None = None
-    text: str = ""
-    brief: str | None = None  # the brief this project came from, when known
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,7 @@ class VendorData:
     hours_utc: tuple[int, int] | None = None
     rating_average: float | None = None
     rating_count: int = 0
-    portfolio: tuple[PortfolioData, ...] = ()
+    portfolio: tuple[HistoryItem, ...] = ()  # as the firm lists it
     updated_on: date | None = None
     completeness: float = 0.0
     preferred_min_budget_usd: int | None = None
@@ -116,6 +107,8 @@ class VendorData:
     preferred_engagement_models: tuple[str, ...] = ()
     # Buyer external id -> the first day a match with that buyer went past approval.
     past_buyers: dict[str, date] = field(default_factory=dict)
+    # Wins Raabta recorded (outcomes with their briefs); merged with the portfolio.
+    wins: tuple[Win, ...] = ()
 
     def worked_with(self, brief: BriefData) -> bool:
         """A relationship *before* the brief: a later one (or this brief's own outcome)
@@ -123,18 +116,13 @@ class VendorData:
         since = self.past_buyers.get(brief.buyer_id or "")
         return since is not None and (brief.published_at is None or since < brief.published_at)
 
-    def portfolio_for(self, brief: BriefData) -> tuple[PortfolioData, ...]:
-        """The portfolio as the ranker may see it for ``brief``: a project that *is* this
-        brief's outcome (it names the brief, or it is for the same buyer and not older
-        than the brief) is left out, so a won deal cannot explain its own match."""
-        year = brief.published_at.year if brief.published_at else None
+    @functools.cached_property
+    def history(self) -> tuple[HistoryItem, ...]:
+        return merge(self.portfolio, self.wins)
+
+    def history_for(self, brief: BriefData) -> tuple[HistoryItem, ...]:
+        """The track record as ``brief`` may see it (``history.visible``): nothing
+        decided on or after its publication, never its own outcome."""
         return tuple(
-            item
-            for item in self.portfolio
-            if item.brief != brief.id
-            and not (
-                brief.buyer_name
-                and item.client.casefold() == brief.buyer_name.casefold()
-                and (year is None or item.year is None or item.year >= year)
-            )
+            item for item in self.history if visible(item, brief.published_at, brief.id)
         )

@@ -36,15 +36,14 @@ def recall_at_k(ranked: Sequence[str], relevance: dict[str, int], k: int = 50) -
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
-def summarise(rankings: Sequence[tuple[Sequence[str], dict[str, int]]]) -> dict[str, float]:
-    """Mean metrics over briefs that have at least one relevant vendor."""
-    judged = [(r, rel) for r, rel in rankings if any(g > 0 for g in rel.values())]
-    if not judged:
-        return {"ndcg@10": 0.0, "mrr@10": 0.0, "recall@50": 0.0, "briefs": 0}
-    n = len(judged)
-    return {
-        "ndcg@10": round(sum(ndcg_at_k(r, rel) for r, rel in judged) / n, 4),
-        "mrr@10": round(sum(mrr_at_k(r, rel) for r, rel in judged) / n, 4),
-        "recall@50": round(sum(recall_at_k(r, rel) for r, rel in judged) / n, 4),
-        "briefs": n,
-    }
+METRICS = ("ndcg@10", "mrr@10", "recall@10", "recall@50")
+
+
+def per_brief(ranked: Sequence[str], relevance: dict[str, int]) -> list[float]:
+    """``METRICS`` of one brief's ranking, in order."""
+    return [
+        ndcg_at_k(ranked, relevance),
+        mrr_at_k(ranked, relevance),
+        recall_at_k(ranked, relevance, k=10),
+        recall_at_k(ranked, relevance, k=50),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pycountry
 
 from matchmaking.ranking.features import FEATURES
 
@@ -17,9 +18,20 @@ def _join(items: list[str], limit: int = 3) -> str:
     )
 
 
+def _language(code: str) -> str:
+    found = pycountry.languages.get(alpha_2=code)
+    return str(found.name) if found else code
+
+
+def _wins(count: int) -> str:
+    return f"{count} contract{'s' if count != 1 else ''}"
+
+
 def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
     """One feature's reason, from the values it was computed on; ``None`` if it has
-    nothing concrete to say."""
+    nothing concrete (and true) to say."""
+    budget = detail.get("budget", {})
+    record = detail.get("record", {})
     match feature:
         case "service_overlap" if detail.get("services"):
             return f"offers {_join(detail['services'])}"
@@ -27,16 +39,19 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
             return f"works with {_join(detail['technologies'])}"
         case "certification_coverage" if detail.get("certifications"):
             return f"certified {_join(detail['certifications'])}"
-        case "hours_overlap" if detail.get("hours") is not None:
+        case "hours_overlap" if detail.get("hours"):
             place = (brief.buyer_timezone or "").split("/")[-1].replace("_", " ")
             return f"{detail['hours']} h overlap with {place or 'your working day'}"
-        case "budget_fit" if "estimate" in detail.get("budget", {}):
-            estimate = detail["budget"]["estimate"]
-            return f"fits the budget (about ${estimate:,} for the team and timeline)"
-        case "budget_fit" if "budget" in detail.get("budget", {}):
-            return f"takes projects of ${detail['budget']['budget']:,}"
+        case "budget_fit" if "estimate" in budget:
+            if budget["estimate"] > budget["budget"]:
+                return None  # over budget is a gap, never a reason
+            return f"fits the budget (about ${budget['estimate']:,} for the team and timeline)"
+        case "budget_fit" if "budget" in budget and "min_project_usd" not in budget:
+            return f"takes projects of ${budget['budget']:,}"
+        case "value_fit" if detail.get("value"):
+            return f"has won contracts of about ${detail['value']['typical']:,}"
         case "language_match" if detail.get("languages"):
-            return f"works in {_join(detail['languages'])}"
+            return f"works in {_join([_language(code) for code in detail['languages']])}"
         case "industry_match" if brief.industry:
             return f"serves {brief.industry}"
         case "industry_experience" if detail.get("projects"):
@@ -46,6 +61,15 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
             return f"has delivered for clients in {detail['country']}"
         case "country_experience" if detail.get("region"):
             return f"has delivered in the {detail['region'].replace('_', ' ')} region"
+        case "history_best" | "history_topk" if detail.get("closest"):
+            return f"has won similar work: “{detail['closest']}”"
+        case "same_buyer" if record.get("same_buyer"):
+            return f"has won {_wins(record['same_buyer'])} with you before"
+        case "same_buyer_family" if record.get("family") and record["family"][1]:
+            family, count = record["family"]
+            return f"has won {_wins(count)} with {family}"
+        case "win_count" | "win_recency" if record.get("wins"):
+            return f"{record['wins']} earlier win{'s' if record['wins'] != 1 else ''} and projects"
         case "reputation" if detail.get("rating"):
             average, count = detail["rating"]
             return f"rated {average:.1f} from {count} review{'s' if count != 1 else ''}"
@@ -53,11 +77,50 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
             return "has worked with you before"
         case "reciprocal_fit" if detail.get("wants"):
             return "is looking for projects like this"
-        case "text_word" | "text_portfolio" | "text_char" | "retrieval":
-            return {"text_portfolio": "portfolio close to your brief"}.get(
-                feature, "profile close to your brief"
-            )
+        case "text_word" | "text_char" | "retrieval":
+            return "profile close to your brief"
     return None
+
+
+def gaps(brief: Any, detail: dict[str, Any]) -> list[dict[str, str]]:
+    """What the firm lacks that the brief asks for, in plain words (shown beside the
+    reasons: a buyer should not discover a missing requirement at the first meeting)."""
+    found: list[dict[str, str]] = []
+    for code in detail.get("missing_languages", []):
+        found.append({"feature": "language_match", "text": f"no {_language(code)} speakers"})
+    for certification in detail.get("missing_certifications", []):
+        found.append(
+            {"feature": "certification_coverage", "text": f"not {certification} certified"}
+        )
+    missing = [s for s in brief.services if s not in detail.get("services", [])]
+    if brief.services and missing:
+        found.append({"feature": "service_overlap", "text": f"does not list {_join(missing)}"})
+    budget = detail.get("budget", {})
+    if budget.get("estimate", 0) > budget.get("budget", float("inf")):
+        over = round((budget["estimate"] / budget["budget"] - 1) * 100)
+        found.append(
+            {
+                "feature": "budget_fit",
+                "text": f"about {max(over, 1)} % over budget "
+                f"(estimate ${budget['estimate']:,} for the team and timeline)",
+            }
+        )
+    if budget.get("min_project_usd"):
+        found.append(
+            {
+                "feature": "budget_fit",
+                "text": f"takes projects from ${budget['min_project_usd']:,}, above the budget",
+            }
+        )
+    needed = brief.min_overlap_hours or 0
+    if detail.get("hours") is not None and detail["hours"] < needed:
+        found.append(
+            {
+                "feature": "hours_overlap",
+                "text": f"only {detail['hours']} h of the {needed} h overlap asked for",
+            }
+        )
+    return found
 
 
 def reasons(

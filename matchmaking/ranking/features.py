@@ -19,23 +19,30 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
+from matchmaking.ranking.history import HistoryItem, organisation_family
 from matchmaking.ranking.memo import LRU
 
 FEATURES = (
     "retrieval",  # stage-1 BM25 score, relative to the best candidate
     "text_word",  # TF-IDF (words): brief vs profile
-    "text_char",  # TF-IDF (character 3-5 grams): brief vs profile labels
-    "text_portfolio",  # TF-IDF (words): brief vs portfolio
+    "text_char",  # TF-IDF (character 3-grams): brief labels vs profile labels
+    "history_best",  # TF-IDF (words): brief vs the closest earlier win or project
+    "history_topk",  # ... mean of the closest HISTORY_TOP_K
     "service_overlap",
     "technology_overlap",
     "industry_match",
-    "budget_fit",
+    "budget_fit",  # the firm's estimate (rates x team x timeline) against the budget
+    "value_fit",  # the firm's typical earlier contract value against the budget
     "hours_overlap",
     "language_match",
     "certification_coverage",
     "country_experience",
     "industry_experience",
-    "past_relationship",
+    "same_buyer",  # earlier wins for this buyer (shrunk count)
+    "same_buyer_family",  # ... for its organisation family (e-mail/web domain)
+    "past_relationship",  # introduced to this buyer before
+    "win_count",  # earlier wins and projects (shrunk count)
+    "win_recency",  # how recent the latest of them is
     "reputation",
     "completeness",
     "freshness",
@@ -45,6 +52,10 @@ UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
 BUYER_DAY = (9, 17)  # the buyer's business hours, local time
 HOURS_PER_WEEK = 40
+HISTORY_TOP_K = 3
+COUNT_PRIOR = 3.0  # win_count = n / (n + COUNT_PRIOR): three wins make it half-way
+BUYER_PRIOR = 1.0  # same_buyer = n / (n + BUYER_PRIOR)
+RECENCY_DAYS = 365.0  # win_recency = exp(-days since the latest win / RECENCY_DAYS)
 ANALYSED_TEXTS = 60_000  # texts memoised per analyzer (3 analyzers)
 N_FEATURES = 2**18  # hashed term columns
 
@@ -53,6 +64,8 @@ N_FEATURES = 2**18  # hashed term columns
 class PairFeatures:
     matrix: np.ndarray
     details: list[dict[str, Any]]
+    # Holds every certification and language the brief requires (``meets_requirements``).
+    meets: np.ndarray
 
 
 def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, list[str]]:
@@ -70,13 +83,16 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     each text's term counts are memoised: a firm is a candidate for many briefs, and
     analysing its text and building a vocabulary were most of the cost of a match."""
     if not brief_text.strip() or not any(t.strip() for t in texts):
-        return [np.zeros(len(texts)) for _ in (texts, *also)]
+        return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
     idf = TfidfTransformer(sublinear_tf=True).fit(counts_of.matrix([brief_text, *texts]))
     weighted = idf.transform(counts_of.matrix([brief_text, *texts]))
     brief = weighted[0].T
     similarities = [(weighted[1:] @ brief).toarray().ravel()]
     for other in also:
+        if not other:
+            similarities.append(np.zeros(0))
+            continue
         similarities.append((idf.transform(counts_of.matrix(other)) @ brief).toarray().ravel())
     return similarities
 
@@ -168,6 +184,18 @@ def _budget_fit(brief: BriefData, vendor: VendorData) -> tuple[float, dict[str, 
     return fit, {"estimate": round(estimate), "budget": budget}
 
 
+def _value_fit(brief: BriefData, history: tuple[HistoryItem, ...]) -> tuple[float, dict[str, Any]]:
+    """The median value of earlier contracts against the budget: 1 when equal, 0 when
+    ten times apart either way (firms that win £10k jobs rarely win £1m ones)."""
+    budget = brief.budget_max_usd or brief.budget_min_usd
+    values = [item.value_usd for item in history if item.value_usd]
+    if not budget or not values:
+        return UNKNOWN, {}
+    typical = float(np.median(values))
+    fit = max(0.0, 1.0 - abs(math.log10(typical / budget)))
+    return fit, {"typical": round(typical), "budget": budget}
+
+
 def _reciprocal(brief: BriefData, vendor: VendorData) -> tuple[float, list[str]]:
     checks: list[tuple[bool, str]] = []
     budget = brief.budget_max_usd or brief.budget_min_usd
@@ -184,21 +212,61 @@ def _reciprocal(brief: BriefData, vendor: VendorData) -> tuple[float, list[str]]
     return sum(ok for ok, _ in checks) / len(checks), [name for ok, name in checks if ok]
 
 
+def _when(item: HistoryItem) -> date | None:
+    """The day an item was decided, or the middle of its year when only that is known."""
+    return item.decided_on or (date(item.year, 7, 1) if item.year else None)
+
+
+def _track_record(
+    brief: BriefData, history: tuple[HistoryItem, ...], day: date
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Same buyer, same organisation family, count and recency of earlier wins."""
+    name = (brief.buyer_name or "").casefold().strip()
+    same = [
+        item
+        for item in history
+        if (brief.buyer_id and item.buyer_id == brief.buyer_id)
+        or (name and item.client.casefold().strip() == name)
+    ]
+    family = organisation_family(brief.buyer_id)
+    kin = [item for item in history if family and organisation_family(item.buyer_id) == family]
+    dates = [when for when in map(_when, history) if when is not None]
+    latest = max(dates, default=None)
+    values = {
+        "same_buyer": len(same) / (len(same) + BUYER_PRIOR),
+        "same_buyer_family": UNKNOWN
+        if family is None
+        else len(kin) / (len(kin) + BUYER_PRIOR),
+        "win_count": len(history) / (len(history) + COUNT_PRIOR),
+        "win_recency": 0.0
+        if latest is None
+        else math.exp(-max((day - latest).days, 0) / RECENCY_DAYS),
+    }
+    details = {"same_buyer": len(same), "family": (family, len(kin)), "wins": len(history)}
+    return values, details
+
+
+def meets_requirements(brief: BriefData, vendor: VendorData) -> bool:
+    """Holds every certification and speaks every language the brief requires."""
+    held = set(vendor.certifications) | set(vendor.languages)
+    return all(label in held for label in (*brief.required_certifications, *brief.languages))
+
+
 def _pair(
-    brief: BriefData, vendor: VendorData, today: date
+    brief: BriefData, vendor: VendorData, history: tuple[HistoryItem, ...], today: date
 ) -> tuple[dict[str, float], dict[str, Any]]:
     values: dict[str, float] = {}
     details: dict[str, Any] = {}
-    portfolio = vendor.portfolio_for(brief)
     values["service_overlap"], details["services"] = _overlap(brief.services, vendor.services)
     values["technology_overlap"], details["technologies"] = _overlap(
         brief.technologies, vendor.technologies
     )
-    industries = set(vendor.industries) | {item.industry for item in portfolio if item.industry}
+    industries = set(vendor.industries) | {item.industry for item in history if item.industry}
     values["industry_match"] = (
         UNKNOWN if not brief.industry else float(brief.industry in industries)
     )
     values["budget_fit"], details["budget"] = _budget_fit(brief, vendor)
+    values["value_fit"], details["value"] = _value_fit(brief, history)
     buyer_hours = buyer_hours_utc(brief)
     if buyer_hours and vendor.hours_utc:
         common = hours_in_common(buyer_hours, vendor.hours_utc)
@@ -207,12 +275,16 @@ def _pair(
     else:
         values["hours_overlap"] = UNKNOWN
     values["language_match"], details["languages"] = _overlap(brief.languages, vendor.languages)
+    details["missing_languages"] = [x for x in brief.languages if x not in vendor.languages]
     coverage, details["certifications"] = _overlap(
         brief.required_certifications, vendor.certifications
     )
+    details["missing_certifications"] = [
+        x for x in brief.required_certifications if x not in vendor.certifications
+    ]
     values["certification_coverage"] = 1.0 if not brief.required_certifications else coverage
     countries = set(vendor.export_markets) | {
-        item.client_country for item in portfolio if item.client_country
+        item.client_country for item in history if item.client_country
     }
     if not brief.buyer_country:
         values["country_experience"] = UNKNOWN
@@ -224,8 +296,10 @@ def _pair(
         values["country_experience"], details["region"] = 0.5, region_of(brief.buyer_country)
     else:
         values["country_experience"] = 0.0
-    projects = sum(1 for item in portfolio if brief.industry and item.industry == brief.industry)
+    projects = sum(1 for item in history if brief.industry and item.industry == brief.industry)
     values["industry_experience"], details["projects"] = 1 - math.exp(-projects), projects
+    record, details["record"] = _track_record(brief, history, brief.published_at or today)
+    values.update(record)
     values["past_relationship"] = float(vendor.worked_with(brief))
     if vendor.rating_average is not None and vendor.rating_count:
         shrunk = (
@@ -240,6 +314,25 @@ def _pair(
     values["freshness"] = math.exp(-max(age, 0) / 365)
     values["reciprocal_fit"], details["wants"] = _reciprocal(brief, vendor)
     return values, details
+
+
+def _per_item(
+    similarities: np.ndarray, owners: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best and mean-of-top-k similarity per vendor, from one value per history item
+    (``owners`` gives each item's vendor index; vendors without items get 0), and the
+    index of each vendor's closest item (-1 when none is similar at all)."""
+    best, top, closest = np.zeros(count), np.zeros(count), np.full(count, -1)
+    order = np.lexsort((-similarities, owners))  # by vendor, most similar first
+    ranked_owners, ranked = owners[order], similarities[order]
+    starts = np.searchsorted(ranked_owners, np.arange(count))
+    ends = np.searchsorted(ranked_owners, np.arange(count), side="right")
+    for vendor in np.flatnonzero(ends > starts):
+        chunk = ranked[starts[vendor] : min(ends[vendor], starts[vendor] + HISTORY_TOP_K)]
+        best[vendor], top[vendor] = chunk[0], chunk.sum() / HISTORY_TOP_K
+        if chunk[0] > 0:
+            closest[vendor] = order[starts[vendor]]
+    return best, top, closest
 
 
 def extract(
@@ -257,13 +350,17 @@ def extract(
         f"{v.text} {' '.join((*v.services, *v.technologies, *v.industries))}" for v in vendors
     ]
     label_texts = [" ".join((*v.services, *v.technologies, *v.industries)) for v in vendors]
-    portfolio_texts = [" ".join(item.text for item in v.portfolio_for(brief)) for v in vendors]
-    # One vocabulary for profile and portfolio words (fitted on the candidates once).
-    word, portfolio = _tfidf(brief_text, profile_texts, portfolio_texts, stop_words="english")
+    histories = [v.history_for(brief) for v in vendors]
+    item_texts = [item.text for history in histories for item in history]
+    owners = np.repeat(np.arange(len(vendors)), [len(history) for history in histories])
+    # One vocabulary for profile and history words (fitted on the candidates once).
+    word, per_item = _tfidf(brief_text, profile_texts, item_texts, stop_words="english")
     (char,) = _tfidf(
         brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 3)
     )
-    columns = {"text_word": word, "text_char": char, "text_portfolio": portfolio}
+    best, top, closest = _per_item(per_item, owners, len(vendors))
+    items = [item for history in histories for item in history]
+    columns = {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
     scores = np.asarray(
         retrieval_scores if retrieval_scores is not None else [0.0] * len(vendors), dtype=float
     )
@@ -272,9 +369,13 @@ def extract(
     )
     rows, details = [], []
     for index, vendor in enumerate(vendors):
-        values, detail = _pair(brief, vendor, today)
+        values, detail = _pair(brief, vendor, histories[index], today)
+        if closest[index] >= 0:
+            item = items[closest[index]]
+            detail["closest"] = item.title or item.text[:80]
         values.update({name: float(column[index]) for name, column in columns.items()})
         rows.append([values[name] for name in FEATURES])
         details.append(detail)
     matrix = np.asarray(rows, dtype=float).reshape(len(vendors), len(FEATURES))
-    return PairFeatures(matrix=matrix, details=details)
+    meets = np.fromiter((meets_requirements(brief, v) for v in vendors), bool, len(vendors))
+    return PairFeatures(matrix=matrix, details=details, meets=meets)

@@ -1,8 +1,9 @@
 """Rankers: scikit-learn estimators over the feature matrix of ``features.FEATURES``.
 
 ``PriorRanker`` serves before any outcome exists (cold start): a linear score with the
-documented ``PRIOR_WEIGHTS``. ``LearnedRanker`` is a logistic regression on scaled
-features, trained on officers' decisions and deal outcomes. Both give per-feature
+documented ``PRIOR_WEIGHTS``. ``LearnedRanker`` is a linear model on scaled features
+(pointwise by default; pairwise, RankSVM style, on request), trained on officers' decisions, deal outcomes and
+the implicit negatives of won briefs (``matchmaking.learning``). Both give per-feature
 contributions (weight * (value - reference)), from which the explanations are built,
 and both are saved as plain JSON (no pickle: a model file is data, not code).
 """
@@ -14,44 +15,57 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from matchmaking.ranking.features import FEATURES
 
-# Cold-start weights, tuned by hand on the demo catalogue's *training* briefs only
-# (docs/ranking.md). What the buyer asked for counts most: services, stack,
-# certifications and budget; then text similarity; then softer signals.
+# Cold-start weights (docs/ranking.md). The retrieval score carries the most weight, so
+# that with no outcomes the ranker is not worse than its own retrieval stage; the other
+# features re-order firms BM25 finds about equally close: what the buyer asked for
+# (stack, budget, certifications, hours, languages, services), then the buyer's own
+# history with the firm. Features a catalogue does not fill (a wins-only marketplace
+# has no stacks or rates) are constant there and change nothing. Tuned by hand on the
+# demo's and the UK development data's training briefs (docs/ranking.md says how).
 PRIOR_WEIGHTS = {
-    "retrieval": 0.08,
-    "text_word": 0.10,
+    "retrieval": 0.80,
+    "text_word": 0.04,
     "text_char": 0.04,
-    "text_portfolio": 0.05,
-    "service_overlap": 0.14,
-    "technology_overlap": 0.12,
-    "industry_match": 0.05,
-    "budget_fit": 0.10,
-    "hours_overlap": 0.06,
-    "language_match": 0.04,
-    "certification_coverage": 0.10,
-    "country_experience": 0.03,
-    "industry_experience": 0.03,
-    "past_relationship": 0.02,
-    "reputation": 0.02,
-    "completeness": 0.01,
-    "freshness": 0.01,
-    "reciprocal_fit": 0.03,
+    "history_best": 0.0,  # hurt on the UK training briefs: boilerplate briefs look alike
+    "history_topk": 0.0,
+    "service_overlap": 0.06,
+    "technology_overlap": 0.24,
+    "industry_match": 0.04,
+    "budget_fit": 0.20,
+    "value_fit": 0.02,
+    "hours_overlap": 0.12,
+    "language_match": 0.08,
+    "certification_coverage": 0.16,
+    "country_experience": 0.0,
+    "industry_experience": 0.01,
+    "same_buyer": 0.06,
+    "same_buyer_family": 0.02,
+    "past_relationship": 0.01,
+    "win_count": 0.0,  # popular firms are not better fits: it hurt on both training sets
+    "win_recency": 0.0,
+    "reputation": 0.01,
+    "completeness": 0.0,
+    "freshness": 0.0,
+    "reciprocal_fit": 0.01,
 }
 
 
-def hard_filter(matrix: np.ndarray) -> np.ndarray:
-    """Rows that may be shown: all required certifications held, and the firm's
-    minimum project not above the budget."""
-    coverage = matrix[:, FEATURES.index("certification_coverage")]
-    budget = matrix[:, FEATURES.index("budget_fit")]
-    return (coverage >= 1.0) & (budget > 0.0)
+def within_budget(matrix: np.ndarray) -> np.ndarray:
+    """Rows that may be shown: the firm's minimum project is not above the budget
+    (the firm's own rule; retrieval applies it too)."""
+    return matrix[:, FEATURES.index("budget_fit")] > 0.0
+
+
+def ordered(scores: np.ndarray, meets: np.ndarray) -> np.ndarray:
+    """Indices best first: firms that hold every required certification and language
+    come before every firm that does not (when none does, the order is by score)."""
+    return np.lexsort((-np.asarray(scores, dtype=float), ~np.asarray(meets, dtype=bool)))
 
 
 class PriorRanker(BaseEstimator):
@@ -78,33 +92,83 @@ class PriorRanker(BaseEstimator):
         }
 
 
+def pair_differences(
+    X: np.ndarray, grades: np.ndarray, groups: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RankSVM-style training data: for every two firms of the same brief with different
+    grades, the difference of their rows labelled 1 (better minus worse) and its mirror
+    labelled 0; weighted by the product of the two rows' weights."""
+    rows: list[np.ndarray] = []
+    pair_weights: list[np.ndarray] = []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        better, worse = np.nonzero(grades[members][:, None] > grades[members][None, :])
+        if not len(better):
+            continue
+        high, low = members[better], members[worse]
+        rows.append(X[high] - X[low])
+        pair_weights.append(weights[high] * weights[low])
+    if not rows:
+        return np.zeros((0, X.shape[1])), np.zeros(0), np.zeros(0)
+    differences = np.vstack(rows)
+    weight = np.concatenate(pair_weights)
+    return (
+        np.vstack([differences, -differences]),
+        np.concatenate([np.ones(len(differences)), np.zeros(len(differences))]),
+        np.concatenate([weight, weight]),
+    )
+
+
 class LearnedRanker(BaseEstimator):
-    """Pointwise logistic regression: P(an officer approves / the deal progresses)."""
+    """A linear model over scaled features, learned from outcomes.
+
+    ``objective="pointwise"`` (the default, chosen by measurement in docs/ranking.md):
+    logistic regression on P(the match progresses), classes balanced.
+    ``"pairwise"`` (RankSVM style): logistic regression on within-brief pair
+    differences, so only the order of firms for the same brief is learned."""
 
     def __init__(
-        self, C: float = 1.0, class_weight: str | None = "balanced", random_state: int = 0
+        self,
+        C: float = 1.0,
+        class_weight: str | None = "balanced",
+        random_state: int = 0,
+        objective: str = "pointwise",
     ):
         self.C = C
         self.class_weight = class_weight
         self.random_state = random_state
-
-    def _pipeline(self) -> Pipeline:
-        columns = ColumnTransformer([("scaled", StandardScaler(), list(range(len(FEATURES))))])
-        model = LogisticRegression(
-            C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=1000
-        )
-        return Pipeline([("features", columns), ("model", model)])
+        self.objective = objective
 
     def fit(
-        self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        groups: np.ndarray | None = None,
     ) -> LearnedRanker:
-        self.pipeline_ = self._pipeline().fit(X, y, model__sample_weight=sample_weight)
-        scaler = self.pipeline_.named_steps["features"].named_transformers_["scaled"]
-        model = self.pipeline_.named_steps["model"]
+        weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+        scaler = StandardScaler().fit(X)
+        scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+        scaled = (X - scaler.mean_) / scale
+        if self.objective == "pairwise":
+            if groups is None:
+                raise ValueError("the pairwise objective needs each row's brief (groups)")
+            scaled, y, weights = pair_differences(scaled, np.asarray(y), groups, weights)
+            model = LogisticRegression(C=self.C, fit_intercept=False, max_iter=1000)
+        else:
+            model = LogisticRegression(
+                C=self.C,
+                class_weight=self.class_weight,
+                random_state=self.random_state,
+                max_iter=1000,
+            )
+            y = (np.asarray(y) > 0).astype(int)
+        model.fit(scaled, y, sample_weight=weights / weights.mean())
         self.reference_ = scaler.mean_.copy()
-        self.coef_ = model.coef_[0] / scaler.scale_  # per unit of the raw feature
+        self.coef_ = model.coef_[0] / scale  # per unit of the raw feature
         self.intercept_ = float(
-            model.intercept_[0] - (model.coef_[0] * scaler.mean_ / scaler.scale_).sum()
+            (model.intercept_[0] if model.fit_intercept else 0.0)
+            - (self.coef_ * scaler.mean_).sum()
         )
         return self
 
@@ -122,11 +186,40 @@ class LearnedRanker(BaseEstimator):
                 "C": self.C,
                 "class_weight": self.class_weight,
                 "random_state": self.random_state,
+                "objective": self.objective,
             },
             "coef": self.coef_.tolist(),
             "intercept": self.intercept_,
             "reference": self.reference_.tolist(),
         }
+
+
+class BoostedRanker(BaseEstimator):
+    """Gradient-boosted trees (pointwise), compared in docs/ranking.md. Not served: it
+    gives no per-feature contributions to explain a match with, and won no measurement."""
+
+    def __init__(self, random_state: int = 0):
+        self.random_state = random_state
+
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        groups: np.ndarray | None = None,
+    ) -> BoostedRanker:
+        self.model_ = HistGradientBoostingClassifier(
+            max_iter=200,
+            learning_rate=0.05,
+            max_leaf_nodes=15,
+            min_samples_leaf=20,
+            l2_regularization=1.0,
+            random_state=self.random_state,
+        ).fit(X, (np.asarray(y) > 0).astype(int), sample_weight=sample_weight)
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model_.decision_function(X), dtype=float)
 
 
 def ranker_to_json(ranker: PriorRanker | LearnedRanker) -> str:

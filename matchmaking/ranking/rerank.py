@@ -35,6 +35,12 @@ class Ranked:
     score: float
 
 
+def _discounted(score: float, times: int) -> float:
+    """``score`` lowered once per look-alike already taken (scores may be negative)."""
+    factor = SIMILARITY_PENALTY**times
+    return score * factor if score >= 0 else score / factor
+
+
 def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> list[Ranked]:
     """Greedy: take the best remaining firm, its score discounted once per firm already
     taken that it looks almost identical to. O(limit x candidates)."""
@@ -44,8 +50,8 @@ def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> lis
     alike = dict.fromkeys(best_first, 0)  # remaining -> look-alikes already taken
     picked: list[Ranked] = []
     while alike and len(picked) < limit:
-        best = max(alike, key=lambda i: (scores[i] * SIMILARITY_PENALTY ** alike[i], -i))
-        picked.append(Ranked(best, scores[best] * SIMILARITY_PENALTY ** alike.pop(best)))
+        best = max(alike, key=lambda i: (_discounted(scores[i], alike[i]), -i))
+        picked.append(Ranked(best, _discounted(scores[best], alike.pop(best))))
         for i in alike:
             if _similarity(labels[i], labels[best]) >= SIMILARITY_LIMIT:
                 alike[i] += 1

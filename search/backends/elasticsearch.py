@@ -287,6 +287,7 @@ class ElasticsearchBackend(SearchBackend):
         filters: list[dict[str, Any]] = [
             {"term": {"certifications": c}} for c in query.required_certifications
         ]
+        filters.extend({"term": {"languages": language}} for language in query.languages)
         if query.max_budget_usd is not None:
             filters.append(
                 {

@@ -423,6 +423,7 @@ class EmbeddedBackend(SearchBackend):
             )
         ]
         clauses.extend(_filter(_term("certifications", c)) for c in query.required_certifications)
+        clauses.extend(_filter(_term("languages", language)) for language in query.languages)
         if query.max_budget_usd is not None:
             within = _range("min_project_usd", None, query.max_budget_usd)
             unknown = tantivy.Query.boolean_query(

@@ -1,16 +1,13 @@
-"""Offline evaluation on interchange files: BM25 baseline vs prior weights vs a ranker
-trained on the outcomes before the split date."""
+"""Offline evaluation on interchange files: BM25 vs the default ranker vs one trained on
+the outcomes before the split date, replayed as the model serves (``matchmaking.replay``)."""
 
 from __future__ import annotations
 
 import json
-import tempfile
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -20,22 +17,9 @@ from buyers.services import brief_fields
 from core.interchange import read_json_lines
 from core.money import RateTable
 from core.schema import validate_record
-from matchmaking.learning import (
-    describe_position_bias,
-    evaluate,
-    labels_from,
-    position_bias,
-    split,
-    train,
-    training_set,
-)
-from matchmaking.ranking.data import past_relationships
-from matchmaking.ranking.ranker import PriorRanker
+from matchmaking.replay import Replay
+from matchmaking.reports import add_training_arguments, print_report, run_replay
 from matchmaking.schema import OutcomeRecord
-from matchmaking.selectors import brief_data, vendor_data
-from matchmaking.services import candidate_query
-from search.backends.embedded import EmbeddedBackend
-from search.documents import vendor_document
 from vendors.schema import VendorRecord
 from vendors.services import vendor_fields
 
@@ -53,20 +37,19 @@ def records(path: str, model: Any, rates: RateTable) -> tuple[list[Any], int]:
 
 class Command(BaseCommand):
     help = (
-        "Evaluate rankers on vendors/briefs/outcomes JSON Lines files (NDCG@10, MRR@10, recall@50)."
+        "Replay vendors/briefs/outcomes JSON Lines files and compare BM25, the default and "
+        "the trained ranker (NDCG@10, MRR@10, recall@10, recall@50, bootstrap 95% CIs)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--vendors", required=True)
         parser.add_argument("--briefs", required=True)
         parser.add_argument("--outcomes", required=True)
+        add_training_arguments(parser)
         parser.add_argument(
-            "--split-date",
-            type=date.fromisoformat,
-            help="train before, test on or after (YYYY-MM-DD)",
-        )
-        parser.add_argument(
-            "--seed", type=int, default=0, help="random_state of the trained ranker"
+            "--compare",
+            action="store_true",
+            help="also train and report the other objectives (pairwise, pointwise, boosted)",
         )
         parser.add_argument(
             "--json", dest="json_out", help="also write the results as JSON to this file"
@@ -93,69 +76,21 @@ class Command(BaseCommand):
             }
             for r in vendor_records
         ]
-        brief_objects = {r.external_id: _brief(r) for r in brief_records}
-        buyer_of = {
-            key: b.buyer.external_id if b.buyer else None for key, b in brief_objects.items()
-        }
-        relationships = past_relationships(
-            ((o.brief, o.vendor, str(o.outcome), o.decided_at) for o in outcome_records), buyer_of
+        replay = Replay(
+            rows,
+            (_brief(r) for r in brief_records),
+            (
+                (o.brief, o.vendor, str(o.outcome), o.decided_at, o.rank, o.value_usd)
+                for o in outcome_records
+            ),
+            progress=self.stderr,
         )
-        vendors = {
-            row["external_id"]: replace(
-                vendor_data(row), past_buyers=relationships.get(row["external_id"], {})
-            )
-            for row in rows
-        }
-        briefs = {key: brief_data(brief) for key, brief in brief_objects.items()}
-        labels = labels_from(
-            (o.brief, o.vendor, str(o.outcome), o.decided_at, o.rank) for o in outcome_records
-        )
-        train_ids, test_ids = split(labels, briefs, options["split_date"])
-        if not train_ids or not test_ids:
-            raise CommandError("need labelled briefs on both sides of the split date")
-        with tempfile.TemporaryDirectory(prefix="raabta-eval-") as workdir:
-            index = EmbeddedBackend("evaluation", {"PATH": workdir})
-            index.rebuild(vendor_document(row) for row in rows)
-
-            def retrieve(brief_id: str) -> list[tuple[str, float]]:
-                return index.candidates(candidate_query(brief_objects[brief_id]))
-
-            X, y, w = training_set(briefs, vendors, labels, retrieve, train_ids)
-            trained = train(X, y, w, random_state=options["seed"])
-            results = evaluate(
-                {"bm25": None, "prior": PriorRanker().fit(), "trained": trained},
-                briefs,
-                vendors,
-                labels,
-                retrieve,
-                test_ids,
-            )
-        summary = {
-            "train_briefs": len(train_ids),
-            "test_briefs": len(test_ids),
-            "training_pairs": len(y),
-            "results": results,
-            "position_bias": position_bias(labels),
-        }
-        self._table(summary)
+        report = run_replay(replay, options)
+        summary = report.summary()
+        print_report(self.stdout, summary)
         self.stdout.write(json.dumps(summary))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(summary, indent=2))
-
-    def _table(self, summary: dict[str, Any]) -> None:
-        self.stdout.write(
-            f"train briefs {summary['train_briefs']}, test briefs {summary['test_briefs']}, "
-            f"training pairs {summary['training_pairs']}"
-        )
-        self.stdout.write(
-            f"{'ranker':<10} {'NDCG@10':>8} {'MRR@10':>8} {'recall@50':>10} {'briefs':>7}"
-        )
-        for name, metrics in summary["results"].items():
-            self.stdout.write(
-                f"{name:<10} {metrics['ndcg@10']:>8.4f} {metrics['mrr@10']:>8.4f} "
-                f"{metrics['recall@50']:>10.4f} {metrics['briefs']:>7}"
-            )
-        self.stdout.write(describe_position_bias(summary["position_bias"]))
 
 
 def _brief(record: BriefRecord) -> Brief:

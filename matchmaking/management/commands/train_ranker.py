@@ -3,106 +3,81 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buyers.models import Brief
-from matchmaking.learning import (
-    describe_position_bias,
-    evaluate,
-    labels_from,
-    position_bias,
-    split,
-    train,
-    training_set,
-)
 from matchmaking.models import Outcome, RankerModel
-from matchmaking.selectors import brief_data, vendors_data
-from matchmaking.services import active_ranker, candidate_query
-from search.selectors import candidates_for
+from matchmaking.ranking.ranker import LearnedRanker
+from matchmaking.replay import Replay
+from matchmaking.reports import add_training_arguments, print_report, run_replay
+from matchmaking.selectors import VENDOR_COLUMNS
+from matchmaking.services import active_ranker
+from search.documents import DOCUMENT_COLUMNS
+from vendors.models import Vendor
+
+PROMOTION_METRIC = "mrr@10"
 
 
 class Command(BaseCommand):
     help = (
-        "Train on outcomes (officers' decisions, deals); "
-        "promote if not worse than the current ranker."
+        "Train on outcomes (officers' decisions, deals, wins), replaying each brief as it "
+        "was published; promote the model if it is not worse than the current ranker."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--split-date", type=date.fromisoformat, help="hold out briefs published on/after it"
-        )
-        parser.add_argument("--seed", type=int, default=0)
+        add_training_arguments(parser)
         parser.add_argument("--dry-run", action="store_true", help="train and report, save nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = list(
             Outcome.objects.values_list(
-                "brief__external_id", "vendor__external_id", "outcome", "decided_at", "rank"
+                "brief__external_id",
+                "vendor__external_id",
+                "outcome",
+                "decided_at",
+                "rank",
+                "value_usd",
             )
         )
         if not rows:
             raise CommandError(
                 "no outcomes recorded yet: import_outcomes or curate some matches first"
             )
-        brief_objects = {
-            b.external_id: b
-            for b in Brief.objects.select_related("buyer").filter(
-                external_id__in={r[0] for r in rows}
-            )
-        }
-        briefs = {key: brief_data(brief) for key, brief in brief_objects.items()}
-        labels = labels_from(rows)
-        train_ids, test_ids = split(labels, briefs, options["split_date"])
-        if not train_ids or not test_ids:
-            raise CommandError("need labelled briefs on both sides of the split")
-        retrieved = {key: candidates_for(candidate_query(b)) for key, b in brief_objects.items()}
-        # Every retrieved firm, not only the judged ones: recall@50 ranks the whole set.
-        vendors = vendors_data(
-            {row[1] for row in rows} | {v for found in retrieved.values() for v, _ in found}
+        briefs = Brief.all_objects.select_related("buyer").filter(
+            external_id__in={r[0] for r in rows}
         )
-        retrieve = retrieved.__getitem__
-
-        X, y, w = training_set(briefs, vendors, labels, retrieve, train_ids)
-        candidate = train(X, y, w, random_state=options["seed"])
+        columns = sorted({*DOCUMENT_COLUMNS, *VENDOR_COLUMNS})
+        vendors = Vendor.objects.values(*columns).iterator(chunk_size=2000)
+        replay = Replay(vendors, briefs, rows, progress=self.stderr)
         current = active_ranker()
-        results = evaluate(
-            {"bm25": None, "current": current.ranker, "candidate": candidate},
-            briefs,
-            vendors,
-            labels,
-            retrieve,
-            test_ids,
+        report = run_replay(
+            replay, options, baselines={"current": current.ranker}, trained_name="candidate"
         )
-        promote = results["candidate"]["ndcg@10"] >= results["current"]["ndcg@10"]
-        self.stdout.write(
-            f"{len(y):,} training pairs from {len(train_ids)} briefs; {len(test_ids)} held out"
-        )
-        for name, metrics in results.items():
-            label = f"{name} ({current.name})" if name == "current" else name
-            self.stdout.write(
-                f"  {label:<22} NDCG@10 {metrics['ndcg@10']:.4f}  "
-                f"MRR@10 {metrics['mrr@10']:.4f}  recall@50 {metrics['recall@50']:.4f}"
-            )
-        self.stdout.write(describe_position_bias(position_bias(labels)))
-        if options["dry_run"]:
-            self.stdout.write("Dry run: nothing saved.")
-            return
-        model = RankerModel.objects.create(
-            parameters=candidate.to_dict(),
-            metrics=results,
-            promoted=promote,
-            note=(
-                f"seed {options['seed']}, split {options['split_date'] or 'last 20%'}, "
-                f"replaces {current.name}"
-            ),
-        )
+        summary = report.summary()
+        print_report(self.stdout, summary)
+        if not isinstance(report.trained, LearnedRanker):
+            raise CommandError(f"nothing trained, {current.name} keeps serving matches")
+        results = report.results
+        promote = results["candidate"][PROMOTION_METRIC] >= results["current"][PROMOTION_METRIC]
         verdict = (
             "promoted: it now serves matches"
             if promote
-            else "not promoted: worse than the current ranker"
+            else f"not promoted: its {PROMOTION_METRIC} is below the current ranker's "
+            f"({current.name} keeps serving)"
+        )
+        if options["dry_run"]:
+            self.stdout.write(f"Dry run, nothing saved; it would be {verdict.split(':')[0]}.")
+            return
+        model = RankerModel.objects.create(
+            parameters=report.trained.to_dict(),
+            metrics=results,
+            promoted=promote,
+            note=(
+                f"seed {options['seed']}, {options['objective']}, "
+                f"split {options['split_date'] or 'last 20%'}, replaces {current.name}"
+            ),
         )
         self.stdout.write(f"Saved ranker v{model.pk}, {verdict}.")
         self.stdout.write(json.dumps({"model": model.pk, "promoted": promote, "results": results}))

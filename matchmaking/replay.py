@@ -1,0 +1,188 @@
+"""Replaying history: train and evaluate rankers as they serve.
+
+Each labelled brief is matched as it would have been on the day it was published: a
+temporary embedded index holds the catalogue with only the portfolio projects known by
+then, and each firm's track record holds only the wins decided before then
+(``ranking.history``). Briefs are replayed in publication order and the index is
+updated as projects become known, so a replay costs one index write per change, not
+one index per brief.
+
+``train_ranker`` (data from the database) and ``evaluate_ranker`` (data from
+interchange files) both run a ``Replay``; given the same data they print the same
+figures.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, TextIO
+
+from buyers.models import Brief
+from matchmaking import learning
+from matchmaking.ranking.data import BriefData, VendorData, past_relationships
+from matchmaking.ranking.history import Win, dated_portfolio, known_from
+from matchmaking.ranking.ranker import PriorRanker
+from matchmaking.selectors import brief_data, vendor_data, win_of
+from matchmaking.services import retrieve_candidates
+from search.backends.embedded import EmbeddedBackend
+from search.documents import vendor_document
+
+# (brief, vendor, stage, decided_at, rank, value_usd)
+OutcomeRow = tuple[str, str, str, date | None, int | None, int | None]
+
+
+@dataclass
+class Report:
+    train_briefs: int
+    test_briefs: int
+    training_pairs: int
+    implicit_negatives: int
+    results: dict[str, dict[str, Any]]
+    trained: learning.Ranker | None = None
+    not_trained: str | None = None  # why, when nothing could be learned
+    position_bias: list[dict[str, object]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "train_briefs": self.train_briefs,
+            "test_briefs": self.test_briefs,
+            "training_pairs": self.training_pairs,
+            "implicit_negatives": self.implicit_negatives,
+            "not_trained": self.not_trained,
+            "results": self.results,
+            "position_bias": self.position_bias,
+        }
+
+
+class Replay:
+    def __init__(
+        self,
+        rows: Iterable[dict[str, Any]],
+        briefs: Iterable[Brief],
+        outcomes: Iterable[OutcomeRow],
+        *,
+        progress: TextIO | None = None,
+    ) -> None:
+        """``rows``: vendor rows (``search.documents.DOCUMENT_COLUMNS`` and
+        ``selectors.VENDOR_COLUMNS``); ``briefs``: briefs with their buyers (saved or
+        not); ``outcomes``: as ``OutcomeRow``."""
+        self.rows = {row["external_id"]: row for row in rows}
+        self.brief_objects = {brief.external_id: brief for brief in briefs}
+        self.outcomes = [o for o in outcomes if o[0] in self.brief_objects and o[1] in self.rows]
+        self.progress = progress or sys.stderr
+        self.briefs: dict[str, BriefData] = {
+            key: brief_data(brief) for key, brief in self.brief_objects.items()
+        }
+        wins: dict[str, list[Win]] = {}
+        for brief, vendor, stage, decided_at, _, value in self.outcomes:
+            if stage == "won":
+                wins.setdefault(vendor, []).append(win_of(self.briefs[brief], decided_at, value))
+        buyer_of = {key: data.buyer_id for key, data in self.briefs.items()}
+        relationships = past_relationships(((o[0], o[1], o[2], o[3]) for o in self.outcomes), buyer_of)
+        self.vendors: dict[str, VendorData] = {
+            key: replace(
+                vendor_data(row),
+                past_buyers=relationships.get(key, {}),
+                wins=tuple(wins.get(key, ())),
+            )
+            for key, row in self.rows.items()
+        }
+        self.labels = learning.labels_from((o[0], o[1], o[2], o[3], o[4]) for o in self.outcomes)
+        self._retrieved: dict[str, list[tuple[str, float]]] = {}
+
+    def retrieve(self, brief_id: str) -> list[tuple[str, float]]:
+        return self._retrieved[brief_id]
+
+    def _replay_retrieval(self, brief_ids: set[str]) -> None:
+        """Retrieve candidates for every brief against the catalogue of its day."""
+        order = sorted(brief_ids, key=lambda b: (self.briefs[b].published_at or date.max, b))
+        # When each portfolio project enters the catalogue, earliest first.
+        events = sorted(
+            (known_from(item), key, number)
+            for key, data in self.vendors.items()
+            for number, item in enumerate(dated_portfolio(data.portfolio, data.wins))
+        )
+        shown: dict[str, set[int]] = {key: set() for key in self.vendors}
+        pending = 0
+        with tempfile.TemporaryDirectory(prefix="raabta-replay-") as workdir:
+            index = EmbeddedBackend("replay", {"PATH": workdir})
+            index.rebuild(vendor_document({**row, "portfolio": []}) for row in self.rows.values())
+            for done, brief_id in enumerate(order, start=1):
+                day = self.briefs[brief_id].published_at or date.max
+                touched = set()
+                while pending < len(events) and events[pending][0] <= day:
+                    _, key, number = events[pending]
+                    shown[key].add(number)
+                    touched.add(key)
+                    pending += 1
+                changed = [
+                    vendor_document(
+                        {
+                            **self.rows[key],
+                            # a new version per snapshot: the index keeps the newest
+                            "version": self.rows[key]["version"] + done,
+                            "portfolio": [
+                                item
+                                for number, item in enumerate(self.rows[key]["portfolio"])
+                                if number in shown[key]
+                            ],
+                        }
+                    )
+                    for key in sorted(touched)
+                ]
+                if changed:
+                    index.index_documents(changed)
+                self._retrieved[brief_id] = retrieve_candidates(
+                    self.brief_objects[brief_id], index.candidates
+                )
+                if done % 100 == 0 or done == len(order):
+                    self.progress.write(f"replayed retrieval for {done:,}/{len(order):,} briefs\n")
+
+    def run(
+        self,
+        split_date: date | None,
+        *,
+        baselines: dict[str, learning.Ranker | None] | None = None,
+        trained_name: str = "trained",
+        objectives: Iterable[str] = ("pointwise",),
+        seed: int = 0,
+    ) -> Report:
+        """Train on briefs published before ``split_date`` (one model per objective; the
+        first is the one returned), evaluate BM25, ``baselines`` and the trained models
+        on the rest. ``learning.NotEnoughOutcomes`` is reported, not raised."""
+        train_ids, test_ids = learning.split(self.labels, self.briefs, split_date)
+        self._replay_retrieval(train_ids | test_ids)
+        data = learning.training_set(
+            self.briefs, self.vendors, self.labels, self.retrieve, train_ids, seed=seed
+        )
+        rankers: dict[str, learning.Ranker | None] = {
+            "bm25": None,
+            **(baselines if baselines is not None else {"default": PriorRanker().fit()}),
+        }
+        trained: learning.Ranker | None = None
+        not_trained = None
+        for number, objective in enumerate(objectives):
+            try:
+                model = learning.train(data, objective=objective, random_state=seed)
+            except learning.NotEnoughOutcomes as error:
+                not_trained = str(error)
+                break
+            trained = trained or model
+            rankers[trained_name if number == 0 else f"{trained_name}:{objective}"] = model
+        results = learning.evaluate(
+            rankers, self.briefs, self.vendors, self.labels, self.retrieve, test_ids, seed=seed
+        )
+        return Report(
+            train_briefs=len(train_ids),
+            test_briefs=len(test_ids),
+            training_pairs=len(data.grades),
+            implicit_negatives=data.implicit,
+            results=results,
+            trained=trained,
+            not_trained=not_trained,
+            position_bias=learning.position_bias(self.labels),
+        )
