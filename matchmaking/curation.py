@@ -78,6 +78,7 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
                 "rank": suggestion["rank"],
                 "score": suggestion["score"],
                 "reasons": suggestion["reasons"],
+                "gaps": suggestion["gaps"],
                 "features": suggestion["features"],
                 "ranker": result["meta"]["ranker"],
             }

@@ -222,22 +222,25 @@ def describe_position_bias(report: list[dict[str, object]]) -> str:
     return "positive rate by shown rank — " + ("; ".join(cells) or "no ranks recorded")
 
 
-def rank(
-    ranker: Ranker | None,
-    brief: BriefData,
-    vendors: dict[str, VendorData],
-    retrieved: list[tuple[str, float]],
-) -> list[str]:
-    """Vendor ids best first; ``None`` is the BM25-only baseline (retrieval order).
-    Requirements order as when serving (``ranker.ordered``); nothing is dropped, so
-    recall stays comparable."""
-    known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
-    if ranker is None or not known:
-        return [vendor_id for vendor_id, _ in known]
-    candidates = [vendors[vendor_id] for vendor_id, _ in known]
-    features = extract(brief, candidates, [score for _, score in known])
-    order = ordered(ranker.decision_function(features.matrix), features.meets)
-    return [candidates[i].id for i in order]
+class Candidates:
+    """A brief's retrieved firms with their features, computed once for every ranker."""
+
+    def __init__(
+        self, brief: BriefData, vendors: dict[str, VendorData], retrieved: list[tuple[str, float]]
+    ) -> None:
+        known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
+        self.ids = [vendor_id for vendor_id, _ in known]
+        self.features = (
+            extract(brief, [vendors[v] for v in self.ids], [score for _, score in known])
+            if known
+            else None
+        )
+
+    def ranked(self, ranker: Ranker | None) -> list[str]:
+        if ranker is None or self.features is None:
+            return list(self.ids)
+        scores = ranker.decision_function(self.features.matrix)
+        return [self.ids[i] for i in ordered(scores, self.features.meets)]
 
 
 def evaluate(
@@ -269,23 +272,26 @@ def evaluate(
     resamples = np.random.default_rng(seed).integers(
         0, max(len(judged), 1), size=(BOOTSTRAP_SAMPLES, len(judged))
     )
+    rows: dict[str, list[list[float]]] = {name: [] for name in rankers}
+    for brief_id in judged:
+        retrieved = retrieve(brief_id)
+        grades = relevance[brief_id]
+        full = Candidates(briefs[brief_id], vendors, retrieved)
+        condensed = None
+        if 0 in grades.values():  # judged both ways: rank the judged firms only
+            scores = dict(retrieved)
+            shown = sorted(grades, key=lambda v: (-scores.get(v, 0.0), v))
+            condensed = Candidates(
+                briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
+            )
+        for name, ranker in rankers.items():
+            found = per_brief(full.ranked(ranker), grades)
+            if condensed is not None:
+                found[:-1] = per_brief(condensed.ranked(ranker), grades)[:-1]
+            rows[name].append(found)
     results: dict[str, dict[str, object]] = {}
-    for name, ranker in rankers.items():
-        rows = []
-        for brief_id in judged:
-            retrieved = retrieve(brief_id)
-            grades = relevance[brief_id]
-            full = rank(ranker, briefs[brief_id], vendors, retrieved)
-            if 0 in grades.values():  # judged both ways: rank the judged firms only
-                scores = dict(retrieved)
-                shown = sorted(grades, key=lambda v: (-scores.get(v, 0.0), v))
-                condensed = rank(
-                    ranker, briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
-                )
-                rows.append([*per_brief(condensed, grades)[:-1], per_brief(full, grades)[-1]])
-            else:
-                rows.append(per_brief(full, grades))
-        values = np.asarray(rows).reshape(len(judged), len(METRICS))
+    for name in rankers:
+        values: np.ndarray = np.asarray(rows[name]).reshape(len(judged), len(METRICS))
         metrics: dict[str, object] = {
             metric: round(float(values[:, i].mean()), 4) if len(judged) else 0.0
             for i, metric in enumerate(METRICS)

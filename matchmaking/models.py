@@ -118,6 +118,9 @@ class Match(models.Model):
     score = models.FloatField(null=True, blank=True)
     ranker = models.CharField(max_length=32, blank=True)
     reasons = models.JSONField(default=list, blank=True)
+    gaps = models.JSONField(
+        default=list, blank=True, help_text="what the firm lacks that the brief asks for"
+    )
     features = models.JSONField(
         default=dict, blank=True, help_text="feature: [value, contribution]"
     )

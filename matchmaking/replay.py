@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from buyers.models import Brief
 from matchmaking import learning
@@ -30,6 +31,11 @@ from matchmaking.selectors import brief_data, vendor_data, win_of
 from matchmaking.services import retrieve_candidates
 from search.backends.embedded import EmbeddedBackend
 from search.documents import vendor_document
+
+
+class Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
 
 # (brief, vendor, stage, decided_at, rank, value_usd)
 OutcomeRow = tuple[str, str, str, date | None, int | None, int | None]
@@ -45,6 +51,7 @@ class Report:
     trained: learning.Ranker | None = None
     not_trained: str | None = None  # why, when nothing could be learned
     position_bias: list[dict[str, object]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -65,7 +72,7 @@ class Replay:
         briefs: Iterable[Brief],
         outcomes: Iterable[OutcomeRow],
         *,
-        progress: TextIO | None = None,
+        progress: Writer | None = None,
     ) -> None:
         """``rows``: vendor rows (``search.documents.DOCUMENT_COLUMNS`` and
         ``selectors.VENDOR_COLUMNS``); ``briefs``: briefs with their buyers (saved or
@@ -82,7 +89,9 @@ class Replay:
             if stage == "won":
                 wins.setdefault(vendor, []).append(win_of(self.briefs[brief], decided_at, value))
         buyer_of = {key: data.buyer_id for key, data in self.briefs.items()}
-        relationships = past_relationships(((o[0], o[1], o[2], o[3]) for o in self.outcomes), buyer_of)
+        relationships = past_relationships(
+            ((o[0], o[1], o[2], o[3]) for o in self.outcomes), buyer_of
+        )
         self.vendors: dict[str, VendorData] = {
             key: replace(
                 vendor_data(row),
@@ -97,7 +106,7 @@ class Replay:
     def retrieve(self, brief_id: str) -> list[tuple[str, float]]:
         return self._retrieved[brief_id]
 
-    def _replay_retrieval(self, brief_ids: set[str]) -> None:
+    def replay_retrieval(self, brief_ids: set[str]) -> None:
         """Retrieve candidates for every brief against the catalogue of its day."""
         order = sorted(brief_ids, key=lambda b: (self.briefs[b].published_at or date.max, b))
         # When each portfolio project enters the catalogue, earliest first.
@@ -108,32 +117,34 @@ class Replay:
         )
         shown: dict[str, set[int]] = {key: set() for key in self.vendors}
         pending = 0
+
+        def catch_up(day: date) -> set[str]:
+            """Enter every project known by ``day``; the firms whose catalogue changed."""
+            nonlocal pending
+            touched = set()
+            while pending < len(events) and events[pending][0] <= day:
+                _, key, number = events[pending]
+                shown[key].add(number)
+                touched.add(key)
+                pending += 1
+            return touched
+
+        def document(key: str, version: int) -> dict[str, Any]:
+            row = self.rows[key]
+            portfolio = [item for n, item in enumerate(row["portfolio"]) if n in shown[key]]
+            # a new version per snapshot: the index keeps the newest
+            return vendor_document(
+                {**row, "version": row["version"] + version, "portfolio": portfolio}
+            )
+
         with tempfile.TemporaryDirectory(prefix="raabta-replay-") as workdir:
             index = EmbeddedBackend("replay", {"PATH": workdir})
-            index.rebuild(vendor_document({**row, "portfolio": []}) for row in self.rows.values())
+            if order:
+                catch_up(self.briefs[order[0]].published_at or date.max)
+            index.rebuild(document(key, 0) for key in self.rows)
             for done, brief_id in enumerate(order, start=1):
                 day = self.briefs[brief_id].published_at or date.max
-                touched = set()
-                while pending < len(events) and events[pending][0] <= day:
-                    _, key, number = events[pending]
-                    shown[key].add(number)
-                    touched.add(key)
-                    pending += 1
-                changed = [
-                    vendor_document(
-                        {
-                            **self.rows[key],
-                            # a new version per snapshot: the index keeps the newest
-                            "version": self.rows[key]["version"] + done,
-                            "portfolio": [
-                                item
-                                for number, item in enumerate(self.rows[key]["portfolio"])
-                                if number in shown[key]
-                            ],
-                        }
-                    )
-                    for key in sorted(touched)
-                ]
+                changed = [document(key, done) for key in sorted(catch_up(day))]
                 if changed:
                     index.index_documents(changed)
                 self._retrieved[brief_id] = retrieve_candidates(
@@ -154,8 +165,18 @@ class Replay:
         """Train on briefs published before ``split_date`` (one model per objective; the
         first is the one returned), evaluate BM25, ``baselines`` and the trained models
         on the rest. ``learning.NotEnoughOutcomes`` is reported, not raised."""
+        clock = time.perf_counter()
+        seconds: dict[str, float] = {}
+
+        def lap(phase: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            seconds[phase] = round(now - clock, 2)
+            clock = now
+
         train_ids, test_ids = learning.split(self.labels, self.briefs, split_date)
-        self._replay_retrieval(train_ids | test_ids)
+        self.replay_retrieval(train_ids | test_ids)
+        lap("replay")
         data = learning.training_set(
             self.briefs, self.vendors, self.labels, self.retrieve, train_ids, seed=seed
         )
@@ -173,9 +194,11 @@ class Replay:
                 break
             trained = trained or model
             rankers[trained_name if number == 0 else f"{trained_name}:{objective}"] = model
+        lap("training")
         results = learning.evaluate(
             rankers, self.briefs, self.vendors, self.labels, self.retrieve, test_ids, seed=seed
         )
+        lap("evaluation")
         return Report(
             train_briefs=len(train_ids),
             test_briefs=len(test_ids),
@@ -185,4 +208,5 @@ class Replay:
             trained=trained,
             not_trained=not_trained,
             position_bias=learning.position_bias(self.labels),
+            seconds=seconds,
         )

@@ -4,13 +4,13 @@ replay with them, and the side-by-side table they print."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
 from matchmaking import learning
 from matchmaking.ranking.evaluation import METRICS
-from matchmaking.replay import Replay, Report
+from matchmaking.replay import Replay, Report, Writer
 
 OBJECTIVES = ("pointwise", "pairwise", "boosted")
 
@@ -62,9 +62,10 @@ def run_replay(
     )
 
 
-def print_report(out: TextIO, summary: dict[str, Any]) -> None:
+def print_report(out: Writer, report: Report) -> None:
     """The replay's figures as a table: one row per ranker, each metric with its
-    bootstrap 95 % interval."""
+    bootstrap 95 % interval, and how long each phase took."""
+    summary = report.summary()
     out.write(
         f"train briefs {summary['train_briefs']}, test briefs {summary['test_briefs']}, "
         f"training pairs {summary['training_pairs']:,} "
@@ -73,9 +74,7 @@ def print_report(out: TextIO, summary: dict[str, Any]) -> None:
     if summary["not_trained"]:
         out.write(f"No ranker trained: {summary['not_trained']}\n")
     out.write(
-        f"{'ranker':<18}"
-        + "".join(f"{metric:>22}" for metric in METRICS)
-        + f"{'briefs':>8}\n"
+        f"{'ranker':<18}" + "".join(f"{metric:>22}" for metric in METRICS) + f"{'briefs':>8}\n"
     )
     for name, metrics in summary["results"].items():
         cells = []
@@ -84,3 +83,6 @@ def print_report(out: TextIO, summary: dict[str, Any]) -> None:
             cells.append(f"{metrics[metric]:.3f} [{low:.3f}-{high:.3f}]".rjust(22))
         out.write(f"{name:<18}{''.join(cells)}{metrics['briefs']:>8}\n")
     out.write(learning.describe_position_bias(summary["position_bias"]) + "\n")
+    out.write(
+        "seconds: " + ", ".join(f"{phase} {s:.1f}" for phase, s in report.seconds.items()) + "\n"
+    )

@@ -179,29 +179,60 @@ def win_of(brief: BriefData, decided_on: date | None, value_usd: int | None) -> 
     )
 
 
+_WIN_COLUMNS = (
+    "brief__external_id",
+    "brief__title",
+    "brief__description",
+    "brief__industry",
+    "brief__published_at",
+    "brief__buyer__external_id",
+    "brief__buyer__name",
+    "brief__buyer__country",
+)
+
+
 def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
     """Attach each firm's past relationships with buyers and its recorded wins (from
-    outcomes; not cached with the row, since outcomes change without the vendor's
-    version)."""
-    outcomes = Outcome.objects.filter(
+    outcomes, in one query; not cached with the row, since outcomes change without the
+    vendor's version)."""
+    rows = Outcome.objects.filter(
         vendor__external_id__in=list(vendors), outcome__in=RELATIONSHIP_STAGES
-    )
-    rows = list(
-        outcomes.values_list(
-            "brief__external_id",
-            "vendor__external_id",
-            "outcome",
-            "decided_at",
-            "brief__buyer__external_id",
-        )
-    )
-    found = past_relationships(((r[0], r[1], r[2], r[3]) for r in rows), {r[0]: r[4] for r in rows})
+    ).values_list("vendor__external_id", "outcome", "decided_at", "value_usd", *_WIN_COLUMNS)
+    relationships: list[tuple[str, str, str, date | None]] = []
+    buyer_of: dict[str, str | None] = {}
     wins: dict[str, list[Win]] = {}
-    won = outcomes.filter(outcome=Outcome.Stage.WON).select_related("brief__buyer", "vendor")
-    for outcome in won:
-        wins.setdefault(outcome.vendor.external_id, []).append(
-            win_of(brief_data(outcome.brief), outcome.decided_at, outcome.value_usd)
-        )
+    for (
+        vendor,
+        stage,
+        decided_at,
+        value,
+        brief,
+        title,
+        text,
+        industry,
+        day,
+        buyer,
+        name,
+        country,
+    ) in rows:
+        relationships.append((brief, vendor, stage, decided_at))
+        buyer_of[brief] = buyer
+        if stage == Outcome.Stage.WON:
+            wins.setdefault(vendor, []).append(
+                Win(
+                    brief=brief,
+                    title=title,
+                    text=f"{title}. {text}",
+                    decided_on=decided_at,
+                    buyer_id=buyer,
+                    buyer_name=name or "",
+                    value_usd=value,
+                    industry=industry or None,
+                    buyer_country=country or None,
+                    published_on=day,
+                )
+            )
+    found = past_relationships(relationships, buyer_of)
     return {
         key: replace(data, past_buyers=found.get(key, {}), wins=tuple(wins.get(key, ())))
         for key, data in vendors.items()

@@ -73,6 +73,8 @@ def retrieve_candidates(brief: Brief, search: Retrieve = candidates_for) -> list
     if not (query.required_certifications or query.languages):
         return search(query)
     holding = search(query)
+    if len(holding) >= query.limit:
+        return holding
     held = {vendor_id for vendor_id, _ in holding}
     others = search(replace(query, required_certifications=(), languages=()))
     rest = [found for found in others if found[0] not in held]
@@ -121,7 +123,10 @@ def _match(
     # Firms meeting the brief's requirements fill the page first (``ranker.ordered``);
     # diversity and the exposure floor work within each group, never across.
     page: list[Ranked] = []
-    for group in ([i for i in kept if features.meets[i]], [i for i in kept if not features.meets[i]]):
+    for group in (
+        [i for i in kept if features.meets[i]],
+        [i for i in kept if not features.meets[i]],
+    ):
         room = limit - len(page)
         if room <= 0 or not group:
             continue

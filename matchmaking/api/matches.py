@@ -19,7 +19,8 @@ class MatchParams(QueryParams):
 
 class BriefMatchesView(APIView):
     """Officers (any brief) and the brief's own buyer members: the ranked shortlist of
-    vendors for a brief, each with its score, rank and reasons. Others get 404/403."""
+    vendors for a brief, each with its score, rank, reasons and gaps (what it lacks that
+    the brief asks for). Others get 404/403."""
 
     permission_classes = [BriefAccess]
 

@@ -41,6 +41,7 @@ class MatchOut(serializers.ModelSerializer):
             "score",
             "ranker",
             "reasons",
+            "gaps",
             "note",
             "reject_reason",
             "decided_by",

@@ -123,6 +123,4 @@ class VendorData:
     def history_for(self, brief: BriefData) -> tuple[HistoryItem, ...]:
         """The track record as ``brief`` may see it (``history.visible``): nothing
         decided on or after its publication, never its own outcome."""
-        return tuple(
-            item for item in self.history if visible(item, brief.published_at, brief.id)
-        )
+        return tuple(item for item in self.history if visible(item, brief.published_at, brief.id))

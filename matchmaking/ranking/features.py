@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -191,7 +192,7 @@ def _value_fit(brief: BriefData, history: tuple[HistoryItem, ...]) -> tuple[floa
     values = [item.value_usd for item in history if item.value_usd]
     if not budget or not values:
         return UNKNOWN, {}
-    typical = float(np.median(values))
+    typical = float(statistics.median(values))  # numpy's costs more on a few values
     fit = max(0.0, 1.0 - abs(math.log10(typical / budget)))
     return fit, {"typical": round(typical), "budget": budget}
 
@@ -234,9 +235,7 @@ def _track_record(
     latest = max(dates, default=None)
     values = {
         "same_buyer": len(same) / (len(same) + BUYER_PRIOR),
-        "same_buyer_family": UNKNOWN
-        if family is None
-        else len(kin) / (len(kin) + BUYER_PRIOR),
+        "same_buyer_family": UNKNOWN if family is None else len(kin) / (len(kin) + BUYER_PRIOR),
         "win_count": len(history) / (len(history) + COUNT_PRIOR),
         "win_recency": 0.0
         if latest is None

@@ -142,6 +142,7 @@ def _suffixes() -> PublicSuffixList:
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+@functools.lru_cache(maxsize=65_536)
 def organisation_family(buyer_id: str | None) -> str | None:
     """The registrable part of a buyer's domain-like id (``digital.cabinet-office.gov.uk``
     -> ``cabinet-office.gov.uk``); ``None`` for ids that are not domains (the family is

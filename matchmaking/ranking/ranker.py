@@ -2,8 +2,9 @@
 
 ``PriorRanker`` serves before any outcome exists (cold start): a linear score with the
 documented ``PRIOR_WEIGHTS``. ``LearnedRanker`` is a linear model on scaled features
-(pointwise by default; pairwise, RankSVM style, on request), trained on officers' decisions, deal outcomes and
-the implicit negatives of won briefs (``matchmaking.learning``). Both give per-feature
+(pointwise by default; pairwise, RankSVM style, on request), trained on officers'
+decisions, deal outcomes and the implicit negatives of won briefs
+(``matchmaking.learning``). Both give per-feature
 contributions (weight * (value - reference)), from which the explanations are built,
 and both are saved as plain JSON (no pickle: a model file is data, not code).
 """

@@ -47,12 +47,21 @@ def test_officers_and_the_briefs_buyer_get_ranked_explained_matches(scene, clien
     buyer, brief = scene
     for client in (client_for("officer"), client_for("buyer", buyer=buyer)):
         body = client.get(f"/api/v1/briefs/{brief.external_id}/matches", {"limit": 5}).json()
-        assert body["matches"][0]["vendor"]["external_id"] == "fit"
-        assert "no-cert" not in {m["vendor"]["external_id"] for m in body["matches"]}
+        ids = [m["vendor"]["external_id"] for m in body["matches"]]
+        assert ids[0] == "fit"
         top = body["matches"][0]
         assert top["rank"] == 1 and top["score"] > 0
         assert "offers Mobile App Development" in [r["text"] for r in top["reasons"]]
         assert body["meta"]["ranker"] == "prior"
+        # The firm without the required certification is shown, below every firm that
+        # has it, with the gap named (it fits on every other count).
+        meets = [m["meets_requirements"] for m in body["matches"]]
+        assert meets == sorted(meets, reverse=True) and ids[meets.index(False)] == "no-cert"
+        lacking = body["matches"][ids.index("no-cert")]
+        assert lacking["gaps"] == [
+            {"feature": "certification_coverage", "text": "not ISO 27001 certified"}
+        ]
+        assert body["meta"]["meeting_requirements"] == 2
 
 
 def test_others_cannot_see_a_briefs_matches(scene, client_for, api, vendor):
@@ -67,9 +76,14 @@ def test_matches_follow_profile_changes(scene, client_for):
     _, brief = scene
     officer = client_for("officer")
     url = f"/api/v1/briefs/{brief.external_id}/matches"
-    assert "no-cert" not in {m["vendor"]["external_id"] for m in officer.get(url).json()["matches"]}
+
+    def meets() -> dict[str, bool]:
+        found = officer.get(url).json()["matches"]
+        return {m["vendor"]["external_id"]: m["meets_requirements"] for m in found}
+
+    assert meets()["no-cert"] is False
     officer.patch("/api/v1/vendors/no-cert/", {"certifications": ["ISO 27001"]}, format="json")
-    assert "no-cert" in {m["vendor"]["external_id"] for m in officer.get(url).json()["matches"]}
+    assert meets()["no-cert"] is True
 
 
 def test_match_command_prints_json_and_json_lines(scene, capsys):
@@ -80,3 +94,29 @@ def test_match_command_prints_json_and_json_lines(scene, capsys):
     call_command("match", "b-fleet", "b-two", "--limit", "1")
     lines = capsys.readouterr().out.strip().splitlines()
     assert [json.loads(line)["brief"] for line in lines] == ["b-fleet", "b-two"]
+
+
+def test_gaps_reach_the_buyers_page_and_the_officers_review_page(scene, user_factory, client):
+    from matchmaking.curation import suggest_matches
+
+    buyer, brief = scene
+    client.force_login(user_factory("buyer", buyer=buyer))
+    page = client.get(f"/workspace/briefs/{brief.external_id}/").content.decode()
+    assert "Worth checking" in page and "not ISO 27001 certified" in page
+    suggest_matches(brief)
+    client.force_login(user_factory("officer"))
+    review = client.get(f"/console/briefs/{brief.external_id}/").content.decode()
+    assert "Gaps:" in review and "not ISO 27001 certified" in review
+
+
+def test_a_saved_model_for_other_features_falls_back_to_the_default(scene, client_for):
+    from matchmaking.models import RankerModel
+
+    _, brief = scene
+    RankerModel.objects.create(
+        parameters={"kind": "learned", "features": ["retrieval"], "coef": [1.0]}, promoted=True
+    )
+    body = client_for("officer").get(f"/api/v1/briefs/{brief.external_id}/matches").json()
+    assert (
+        body["meta"]["ranker"] == "prior" and body["matches"][0]["vendor"]["external_id"] == "fit"
+    )

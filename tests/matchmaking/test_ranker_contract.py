@@ -8,15 +8,18 @@ from datetime import date
 import numpy as np
 import pytest
 
-from matchmaking.ranking.data import BriefData, PortfolioData, VendorData
-from matchmaking.ranking.explain import reasons
+from matchmaking.ranking.data import BriefData, VendorData
+from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.features import FEATURES, extract
+from matchmaking.ranking.history import HistoryItem, Win, organisation_family
 from matchmaking.ranking.ranker import (
+    PRIOR_WEIGHTS,
     LearnedRanker,
     PriorRanker,
-    hard_filter,
+    ordered,
     ranker_from_json,
     ranker_to_json,
+    within_budget,
 )
 
 TODAY = date(2026, 11, 1)
@@ -59,7 +62,7 @@ FIT = VendorData(
     completeness=0.9,
     updated_on=date(2026, 10, 1),
     portfolio=(
-        PortfolioData(
+        HistoryItem(
             title="Fleet app",
             client="Spedition Nord",
             client_country="DE",
@@ -87,9 +90,9 @@ CANDIDATES = [
 def synthetic_training(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Pairs whose label follows the prior weights plus noise: a known right answer."""
     rng = np.random.default_rng(seed)
-    X = rng.random((600, len(FEATURES)))
+    X = rng.random((6000, len(FEATURES)))
     weights = PriorRanker().fit().coef_
-    y = (X @ weights + rng.normal(0, 0.05, 600) > np.median(X @ weights)).astype(int)
+    y = (X @ weights + rng.normal(0, 0.01, 6000) > np.median(X @ weights)).astype(int)
     return X, y
 
 
@@ -119,9 +122,20 @@ def test_the_firm_that_fits_on_every_count_ranks_first(ranker, features):
     assert ranked_ids(ranker, features)[0] == "fit"
 
 
-def test_missing_certifications_and_a_minimum_above_budget_are_filtered(features):
-    allowed = {c.id for c, ok in zip(CANDIDATES, hard_filter(features.matrix), strict=True) if ok}
-    assert allowed == {"fit", "wrong-stack", "night-shift", "pricey"}
+def test_a_minimum_above_budget_is_filtered_and_missing_requirements_rank_last(features):
+    allowed = {c.id for c, ok in zip(CANDIDATES, within_budget(features.matrix), strict=True) if ok}
+    assert allowed == {"fit", "no-cert", "wrong-stack", "night-shift", "pricey"}
+    assert [c.id for c, ok in zip(CANDIDATES, features.meets, strict=True) if not ok] == [
+        "no-cert",  # no ISO 27001
+        "night-shift",  # no German
+    ]
+    # However high its score, a firm lacking a requirement ranks below every firm that
+    # has them all; when none has them, the order is the score's.
+    scores = np.array([0.1, 9.0, 0.2, 0.3, 8.0, 0.4])
+    order = [CANDIDATES[i].id for i in ordered(scores, features.meets)]
+    assert order[-2:] == ["no-cert", "night-shift"]
+    nobody = np.zeros(len(CANDIDATES), dtype=bool)
+    assert [CANDIDATES[i].id for i in ordered(scores, nobody)][:2] == ["no-cert", "night-shift"]
 
 
 def test_weaker_fits_rank_below(ranker, features):
@@ -130,8 +144,13 @@ def test_weaker_fits_rank_below(ranker, features):
         assert order.index(weaker) > order.index("fit")
 
 
-@pytest.mark.parametrize("feature", FEATURES)
-def test_each_feature_moves_the_score_in_the_documented_direction(ranker, feature):
+def test_prior_weights_never_push_a_better_value_down():
+    assert set(PRIOR_WEIGHTS) == set(FEATURES)
+    assert all(weight >= 0 for weight in PRIOR_WEIGHTS.values())
+
+
+@pytest.mark.parametrize("feature", [f for f in FEATURES if PRIOR_WEIGHTS[f] > 0])
+def test_each_weighted_feature_moves_the_score_in_the_documented_direction(ranker, feature):
     base = np.full((1, len(FEATURES)), 0.5)
     better = base.copy()
     better[0, FEATURES.index(feature)] = 1.0
@@ -181,15 +200,15 @@ def test_learning_is_reproducible_for_a_seed():
 
 
 def test_a_brief_cannot_see_its_own_outcome_through_the_portfolio():
-    won = PortfolioData(
+    won = HistoryItem(
         title="Acme driver app",
         client="Acme GmbH",
         client_country="DE",
         industry="Logistics & Supply Chain",
-        year=2026,
+        year=2026,  # the brief's own year: it may be later than the brief
         text="driver app and dispatcher dashboard fleet",
     )
-    tagged = PortfolioData(
+    tagged = HistoryItem(
         title="Other",
         brief="b-1",
         industry="Logistics & Supply Chain",
@@ -200,8 +219,126 @@ def test_a_brief_cannot_see_its_own_outcome_through_the_portfolio():
     matrix = extract(BRIEF, [bare, leaky], [1.0, 1.0], today=TODAY).matrix
     assert np.array_equal(matrix[0], matrix[1])
     older = replace(won, year=2020)  # an earlier project for the same buyer is real experience
-    assert leaky.portfolio_for(BRIEF) == ()
-    assert replace(FIT, portfolio=(older,)).portfolio_for(BRIEF) == (older,)
+    assert leaky.history_for(BRIEF) == ()
+    assert replace(FIT, portfolio=(older,)).history_for(BRIEF) == (older,)
+
+
+def win(brief: str, text: str, day: date, buyer: str = "other.example", value=None) -> Win:
+    return Win(
+        brief=brief,
+        title=text,
+        text=text,
+        decided_on=day,
+        buyer_id=buyer,
+        buyer_name=buyer,
+        value_usd=value,
+    )
+
+
+def column(matrix: np.ndarray, name: str) -> list[float]:
+    return [round(v, 4) for v in matrix[:, FEATURES.index(name)].tolist()]
+
+
+def test_recorded_wins_count_only_when_decided_before_publication():
+    before = win("w1", "driver app for a fleet", date(2026, 2, 1), buyer="acme")
+    on_the_day = win("w2", "driver app for a fleet", date(2026, 3, 1), buyer="acme")
+    after = win("w3", "driver app for a fleet", date(2026, 5, 1), buyer="acme")
+    own = win("b-1", "driver app for a fleet", date(2026, 1, 1), buyer="acme")
+    vendors = [
+        replace(FIT, id="before", portfolio=(), wins=(before,)),
+        replace(FIT, id="later", portfolio=(), wins=(on_the_day, after, own)),
+    ]
+    matrix = extract(BRIEF, vendors, [1.0, 1.0], today=TODAY).matrix
+    assert column(matrix, "same_buyer") == [0.5, 0.0]
+    assert column(matrix, "win_count")[1] == 0.0
+    assert column(matrix, "history_best")[0] > 0 == column(matrix, "history_best")[1]
+
+
+def test_a_portfolio_project_that_is_a_recorded_win_takes_its_date_and_counts_once():
+    project = HistoryItem(title="Driver App", text="Driver App", year=2025, value_usd=90_000)
+    vendor = replace(FIT, portfolio=(project,), wins=(win("w1", "driver app", date(2026, 2, 1)),))
+    history = vendor.history_for(BRIEF)
+    assert len(history) == 1
+    assert history[0].decided_on == date(2026, 2, 1) and history[0].value_usd == 90_000
+    late = replace(vendor, wins=(win("w1", "driver app", date(2026, 6, 1)),))
+    assert late.history_for(BRIEF) == ()  # the project is that later win
+
+
+def test_similarity_to_earlier_wins_is_per_win_best_and_top_k():
+    noise = [
+        win(f"n{i}", f"payroll ledger reconciliation for accountants {i}", date(2025, 1, 1))
+        for i in range(6)
+    ]
+    close = win("c", "driver app and dispatcher dashboard for a fleet", date(2025, 6, 1))
+    one_close = replace(FIT, id="one", portfolio=(), wins=(close, *noise))
+    three_close = replace(
+        FIT,
+        id="three",
+        portfolio=(),
+        wins=(close, replace(close, brief="c2"), replace(close, brief="c3")),
+    )
+    unrelated = replace(FIT, id="none", portfolio=(), wins=tuple(noise))
+    matrix = extract(BRIEF, [one_close, three_close, unrelated], [1.0] * 3, today=TODAY).matrix
+    best, top = column(matrix, "history_best"), column(matrix, "history_topk")
+    # Six unrelated wins do not dilute the one close one (a concatenated text would).
+    assert best[0] == best[1] > 0.3 > best[2]
+    assert top[1] > top[0] > top[2]
+
+
+def test_same_buyer_and_organisation_family():
+    assert organisation_family("digital.cabinet-office.gov.uk") == "cabinet-office.gov.uk"
+    assert organisation_family("cabinet-office.gov.uk") == "cabinet-office.gov.uk"
+    assert organisation_family("acme") is None  # not a domain: family unknown
+    brief = replace(BRIEF, buyer_id="digital.cabinet-office.gov.uk", buyer_name="GDS")
+    day = date(2025, 1, 1)
+    vendors = [
+        replace(FIT, id="same", wins=(win("a", "x", day, buyer="digital.cabinet-office.gov.uk"),)),
+        replace(FIT, id="sibling", wins=(win("b", "x", day, buyer="cabinet-office.gov.uk"),)),
+        replace(
+            FIT, id="named", wins=(replace(win("c", "x", day, buyer="z.org"), buyer_name="gds"),)
+        ),
+        replace(FIT, id="stranger", wins=(win("d", "x", day, buyer="metoffice.gov.uk"),)),
+    ]
+    matrix = extract(brief, [replace(v, portfolio=()) for v in vendors], [1.0] * 4).matrix
+    assert column(matrix, "same_buyer") == [0.5, 0.0, 0.5, 0.0]
+    assert column(matrix, "same_buyer_family") == [0.5, 0.5, 0.0, 0.0]
+
+
+def test_win_count_and_recency_are_shrunk_and_decay():
+    def wins(n: int, day: date) -> tuple[Win, ...]:
+        return tuple(win(f"w{i}", "x", day) for i in range(n))
+
+    vendors = [
+        replace(FIT, id=str(n), portfolio=(), wins=wins(n, day))
+        for n, day in (
+            (0, date(2026, 2, 1)),
+            (1, date(2026, 2, 1)),
+            (3, date(2026, 2, 1)),
+            (3, date(2023, 3, 1)),
+        )
+    ]
+    matrix = extract(BRIEF, vendors, [1.0] * 4, today=TODAY).matrix
+    assert column(matrix, "win_count") == [0.0, 0.25, 0.5, 0.5]
+    recency = column(matrix, "win_recency")
+    assert recency[0] == 0.0 and recency[2] > 0.9 > 0.1 > recency[3] > 0
+
+
+def test_typical_contract_value_against_the_budget():
+    def valued(*values: int) -> VendorData:
+        return replace(
+            FIT,
+            portfolio=(),
+            wins=tuple(win(f"w{v}", "x", date(2025, 1, 1), value=v) for v in values),
+        )
+
+    vendors = [
+        valued(60_000),
+        valued(600_000, 600_000, 6_000),
+        valued(6_000),
+        replace(FIT, portfolio=()),
+    ]
+    matrix = extract(BRIEF, vendors, [1.0] * 4, today=TODAY).matrix
+    assert column(matrix, "value_fit") == [1.0, 0.0, 0.0, 0.5]  # unknown: neither way
 
 
 def test_only_a_relationship_before_the_brief_counts():
@@ -249,3 +386,25 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
     assert (counts.matrix(texts) != fresh).nnz == 0
     assert (counts.matrix(texts[::-1]) != fresh[::-1]).nnz == 0  # now from the memo
     assert len(counts.rows) == 2  # the least recently used text was dropped
+
+
+def test_reasons_are_honest_and_gaps_are_named(features):
+    prior = PriorRanker().fit()
+    contributions = prior.contributions(features.matrix)
+
+    def texts(vendor_id: str) -> tuple[list[str], list[str]]:
+        i = [c.id for c in CANDIDATES].index(vendor_id)
+        found = reasons(BRIEF, contributions[i], features.details[i], limit=20)
+        return [r["text"] for r in found], [g["text"] for g in gaps(BRIEF, features.details[i])]
+
+    fit_reasons, fit_gaps = texts("fit")
+    assert any(t.startswith("fits the budget (about $") for t in fit_reasons)
+    assert fit_gaps == []
+    pricey_reasons, pricey_gaps = texts("pricey")
+    # 117.5 $/h x 3 people x 12 weeks x 40 h = $169,200 against $60,000
+    assert not any("fits the budget" in t for t in pricey_reasons)
+    assert pricey_gaps == ["about 182 % over budget (estimate $169,200 for the team and timeline)"]
+    assert texts("no-cert")[1] == ["not ISO 27001 certified"]
+    assert texts("night-shift")[1][0] == "no German speakers"
+    assert "does not list Mobile App Development" in texts("wrong-stack")[1]
+    assert "works in English, German" in fit_reasons

@@ -245,3 +245,67 @@ def test_label_values_and_health(loaded):
 def test_an_empty_index_answers(backend):
     page = backend.search(VendorQuery(text="anything"))
     assert (page.total, page.hits) == (0, [])
+
+
+def test_candidates_filter_on_languages(loaded):
+    query = CandidateQuery(text="apps", languages=("ar",))
+    assert {c[0] for c in loaded.candidates(query)} == {"mobile"}
+
+
+def test_a_brief_s_requirements_put_firms_that_meet_them_first_on_every_backend(loaded):
+    """Stage 1 returns the firms that hold the required languages first, then the
+    closest of the rest; the ranker keeps that order whatever the scores."""
+    from buyers.models import Brief
+    from matchmaking.ranking.features import extract
+    from matchmaking.ranking.ranker import PriorRanker, ordered
+    from matchmaking.selectors import brief_data, vendor_data
+    from matchmaking.services import retrieve_candidates
+
+    brief = Brief(
+        external_id="b",
+        title="Websites and shops",
+        description="Laravel web development",
+        services=["Web Development"],
+        languages=["ar"],
+    )
+    found = retrieve_candidates(brief, loaded.candidates)
+    assert found[0][0] == "mobile"  # the only Arabic speaker, although a poor text match
+    assert "mentions" in [vendor for vendor, _ in found[1:]]
+    vendors = [vendor_data(row(vendor)) for vendor, _ in found]
+    features = extract(brief_data(brief), vendors, [score for _, score in found])
+    order = ordered(PriorRanker().fit().decision_function(features.matrix), features.meets)
+    assert vendors[order[0]].id == "mobile"
+    nobody = Brief(external_id="c", title="Websites", description="", languages=["sw"])
+    assert retrieve_candidates(nobody, loaded.candidates)  # none speaks it: still answers
+
+
+def row(vendor_id: str) -> dict[str, Any]:
+    """A ranker-ready vendor row for a catalogue document (what the database holds)."""
+    document = next(d for d in CATALOGUE if d["id"] == vendor_id)
+    return {
+        "external_id": vendor_id,
+        "name": document["name"],
+        "description": document["description"],
+        "city": document["city"],
+        "services": [{"name": name} for name in document["services"]],
+        "technologies": document["technologies"],
+        "industries": document["industries"],
+        "certifications": document["certifications"],
+        "languages": document["languages"],
+        "export_markets": document["export_markets"],
+        "portfolio": [],
+        "team_size": document["team_size"],
+        "hourly_rate_min_usd": document["rate_min"],
+        "hourly_rate_max_usd": document["rate_max"],
+        "min_project_usd": document["min_project_usd"],
+        "working_hours_start_utc": None,
+        "working_hours_end_utc": None,
+        "rating_average": None,
+        "rating_count": 0,
+        "updated_at": None,
+        "preferred_min_budget_usd": None,
+        "preferred_industries": [],
+        "preferred_countries": [],
+        "preferred_engagement_models": [],
+        **{name: None for name in ("country", "website", "founded_year", "registrations")},
+    }

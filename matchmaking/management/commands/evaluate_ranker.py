@@ -87,7 +87,7 @@ class Command(BaseCommand):
         )
         report = run_replay(replay, options)
         summary = report.summary()
-        print_report(self.stdout, summary)
+        print_report(self.stdout, report)
         self.stdout.write(json.dumps(summary))
         if options["json_out"]:
             Path(options["json_out"]).write_text(json.dumps(summary, indent=2))

@@ -55,8 +55,7 @@ class Command(BaseCommand):
         report = run_replay(
             replay, options, baselines={"current": current.ranker}, trained_name="candidate"
         )
-        summary = report.summary()
-        print_report(self.stdout, summary)
+        print_report(self.stdout, report)
         if not isinstance(report.trained, LearnedRanker):
             raise CommandError(f"nothing trained, {current.name} keeps serving matches")
         results = report.results
