@@ -218,20 +218,17 @@ def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
         relationships.append((brief, vendor, stage, decided_at))
         buyer_of[brief] = buyer
         if stage == Outcome.Stage.WON:
-            wins.setdefault(vendor, []).append(
-                Win(
-                    brief=brief,
-                    title=title,
-                    text=f"{title}. {text}",
-                    decided_on=decided_at,
-                    buyer_id=buyer,
-                    buyer_name=name or "",
-                    value_usd=value,
-                    industry=industry or None,
-                    buyer_country=country or None,
-                    published_on=day,
-                )
+            won = BriefData(
+                id=brief,
+                text=f"{title}. {text}",
+                title=title,
+                industry=industry or None,
+                buyer_id=buyer,
+                buyer_name=name or None,
+                buyer_country=country or None,
+                published_at=day,
             )
+            wins.setdefault(vendor, []).append(win_of(won, decided_at, value))
     found = past_relationships(relationships, buyer_of)
     return {
         key: replace(data, past_buyers=found.get(key, {}), wins=tuple(wins.get(key, ())))

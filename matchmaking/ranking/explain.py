@@ -69,7 +69,10 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
             family, count = record["family"]
             return f"has won {_wins(count)} with {family}"
         case "win_count" | "win_recency" if record.get("wins"):
-            return f"{record['wins']} earlier win{'s' if record['wins'] != 1 else ''} and projects"
+            count = record["wins"]
+            return (
+                "1 earlier win or project" if count == 1 else f"{count} earlier wins and projects"
+            )
         case "reputation" if detail.get("rating"):
             average, count = detail["rating"]
             return f"rated {average:.1f} from {count} review{'s' if count != 1 else ''}"

@@ -1,10 +1,14 @@
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from matchmaking.learning import split
 from matchmaking.models import Outcome, RankerModel
 from matchmaking.ranking.evaluation import mrr_at_k, ndcg_at_k, recall_at_k
 from matchmaking.ranking.features import FEATURES
@@ -424,3 +428,81 @@ def test_replay_shows_each_brief_only_what_was_decided_before_it():
     )
     assert data.X[0, FEATURES.index("history_best")] == 0.0
     assert data.X[0, FEATURES.index("same_buyer")] == 0.0
+
+
+STAGES = ["approved", "rejected", "introduced", "meeting", "proposal", "won", "lost", "suggested"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    outcomes=st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from(STAGES)), max_size=60
+    ),
+    objective=st.sampled_from(["pointwise", "pairwise", "boosted"]),
+)
+def test_any_mix_of_outcomes_trains_or_says_why_not(tmp_path, outcomes, objective):
+    from buyers.models import Brief, Buyer
+    from matchmaking.replay import Replay
+    from matchmaking.selectors import VENDOR_COLUMNS
+    from search.documents import DOCUMENT_COLUMNS
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    rows = []
+    for n in range(12):
+        values: dict[str, Any] = {name: [] for name in {*DOCUMENT_COLUMNS, *VENDOR_COLUMNS}}
+        values.update(
+            {
+                name: None
+                for name in (
+                    "team_size",
+                    "hourly_rate_min_usd",
+                    "hourly_rate_max_usd",
+                    "min_project_usd",
+                    "rating_average",
+                    "rating_count",
+                    "working_hours_start_utc",
+                    "working_hours_end_utc",
+                    "preferred_min_budget_usd",
+                    "website",
+                    "founded_year",
+                )
+            }
+        )
+        values.update(
+            external_id=f"v{n}",
+            name=f"Firm {n}",
+            description=f"apps and portals {n % 3}",
+            city="",
+            country="PK",
+            created_at=now,
+            updated_at=now,
+            version=1,
+            record_hash="",
+            services=[{"name": "Web Development"}],
+            registrations=[],
+        )
+        rows.append(values)
+    briefs = [
+        Brief(
+            external_id=f"b{n}",
+            title=f"portal {n % 3}",
+            description="",
+            published_at=date(2026, 1, 1) + timedelta(days=9 * n),
+            buyer=Buyer(external_id=f"buyer{n % 2}.example", name=f"Buyer {n % 2}"),
+        )
+        for n in range(12)
+    ]
+    history = [
+        (f"b{b}", f"v{v}", stage, date(2026, 1, 1) + timedelta(days=9 * b + 5), None, None)
+        for b, v, stage in outcomes
+    ]
+    replay = Replay(rows, briefs, history, progress=io.StringIO())
+    train, test = split(replay.labels, replay.briefs, None)
+    if not train or not test:
+        return  # the commands refuse this before replaying (tested above)
+    report = replay.run(None, objectives=[objective])
+    assert (report.trained is None) == (report.not_trained is not None)
+    assert {"bm25", "default"} <= set(report.results)

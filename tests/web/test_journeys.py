@@ -150,7 +150,10 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     first = buyer.locator(".result").first
     assert first.get_by_role("link").inner_text().startswith("1. ")
     assert first.locator(".reasons li").count() >= 1  # reasons in plain words
-    assert "Ravi Apps" not in buyer.locator(".results").inner_text()  # no ISO 27001: filtered
+    # Ravi Apps has no ISO 27001: shown last, the gap named.
+    last = buyer.locator(".result").last
+    expect(last).to_contain_text("Ravi Apps")
+    expect(last.locator(".gaps")).to_contain_text("not ISO 27001 certified")
     buyer.get_by_role("button", name="Add Chenab Fleet Apps to shortlist").click()
     expect(buyer.get_by_text("Chenab Fleet Apps added to your shortlist.")).to_be_visible()
     expect(buyer.get_by_role("list", name="Your shortlist")).to_contain_text("Chenab Fleet Apps")
