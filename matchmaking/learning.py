@@ -13,7 +13,7 @@ negatives* (``implicit_negatives``); explicit rejections and losses count as wel
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -122,7 +122,7 @@ class TrainingSet:
 
 def training_set(
     briefs: dict[str, BriefData],
-    vendors: dict[str, VendorData],
+    vendors: Mapping[str, VendorData],
     labels: list[Label],
     retrieve: Retrieve,
     train: set[str],
@@ -226,7 +226,10 @@ class Candidates:
     """A brief's retrieved firms with their features, computed once for every ranker."""
 
     def __init__(
-        self, brief: BriefData, vendors: dict[str, VendorData], retrieved: list[tuple[str, float]]
+        self,
+        brief: BriefData,
+        vendors: Mapping[str, VendorData],
+        retrieved: list[tuple[str, float]],
     ) -> None:
         known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
         self.ids = [vendor_id for vendor_id, _ in known]
@@ -246,7 +249,7 @@ class Candidates:
 def evaluate(
     rankers: dict[str, Ranker | None],
     briefs: dict[str, BriefData],
-    vendors: dict[str, VendorData],
+    vendors: Mapping[str, VendorData],
     labels: list[Label],
     retrieve: Retrieve,
     test: set[str],

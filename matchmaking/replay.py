@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from buyers.models import Brief
 from matchmaking import learning
 from matchmaking.ranking.data import BriefData, VendorData, past_relationships
-from matchmaking.ranking.history import Win, dated_portfolio, known_from
+from matchmaking.ranking.history import HistoryItem, Win, dated_portfolio
 from matchmaking.ranking.ranker import PriorRanker
 from matchmaking.selectors import brief_data, vendor_data, win_of
 from matchmaking.services import retrieve_candidates
@@ -65,6 +65,33 @@ class Report:
         }
 
 
+class Catalogue(Mapping[str, VendorData]):
+    """Each firm's ranker data, built the first time it is asked for: a replay over a
+    large catalogue touches the firms that were retrieved or judged, not all of them."""
+
+    def __init__(self, rows: dict[str, dict[str, Any]], make: Callable[[str], VendorData]):
+        self._rows = rows
+        self._make = make
+        self._built: dict[str, VendorData] = {}
+
+    def __getitem__(self, key: str) -> VendorData:
+        found = self._built.get(key)
+        if found is None:
+            if key not in self._rows:
+                raise KeyError(key)
+            found = self._built[key] = self._make(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 class Replay:
     def __init__(
         self,
@@ -92,14 +119,15 @@ class Replay:
         relationships = past_relationships(
             ((o[0], o[1], o[2], o[3]) for o in self.outcomes), buyer_of
         )
-        self.vendors: dict[str, VendorData] = {
-            key: replace(
-                vendor_data(row),
+        self.wins = {key: tuple(found) for key, found in wins.items()}
+        self.vendors = Catalogue(
+            self.rows,
+            lambda key: replace(
+                vendor_data(self.rows[key]),
                 past_buyers=relationships.get(key, {}),
-                wins=tuple(wins.get(key, ())),
-            )
-            for key, row in self.rows.items()
-        }
+                wins=self.wins.get(key, ()),
+            ),
+        )
         self.labels = learning.labels_from((o[0], o[1], o[2], o[3], o[4]) for o in self.outcomes)
         self._retrieved: dict[str, list[tuple[str, float]]] = {}
 
@@ -111,11 +139,15 @@ class Replay:
         order = sorted(brief_ids, key=lambda b: (self.briefs[b].published_at or date.max, b))
         # When each portfolio project enters the catalogue, earliest first.
         events = sorted(
-            (known_from(item), key, number)
-            for key, data in self.vendors.items()
-            for number, item in enumerate(dated_portfolio(data.portfolio, data.wins))
+            (item.known_from, key, number)
+            for key, row in self.rows.items()
+            for number, item in enumerate(
+                dated_portfolio(self.vendors[key].portfolio, self.wins[key])
+                if key in self.wins
+                else (HistoryItem(year=raw.get("year")) for raw in row["portfolio"])
+            )
         )
-        shown: dict[str, set[int]] = {key: set() for key in self.vendors}
+        shown: dict[str, set[int]] = {key: set() for key in self.rows}
         pending = 0
 
         def catch_up(day: date) -> set[str]:

@@ -231,6 +231,9 @@ def with_relationships(vendors: dict[str, VendorData]) -> dict[str, VendorData]:
             wins.setdefault(vendor, []).append(win_of(won, decided_at, value))
     found = past_relationships(relationships, buyer_of)
     return {
+        # Most firms have no outcomes: the cached object is kept (with its history).
         key: replace(data, past_buyers=found.get(key, {}), wins=tuple(wins.get(key, ())))
+        if key in found or key in wins or data.past_buyers or data.wins
+        else data
         for key, data in vendors.items()
     }

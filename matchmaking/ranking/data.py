@@ -52,6 +52,7 @@ def past_relationships(
     return found
 
 
+@functools.lru_cache(maxsize=512)
 def region_of(country: str | None) -> str | None:
     return next((name for name, members in REGIONS.items() if country in members), None)
 

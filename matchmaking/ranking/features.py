@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
 from matchmaking.ranking.history import HistoryItem, organisation_family
@@ -86,16 +86,38 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     if not brief_text.strip() or not any(t.strip() for t in texts):
         return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
-    idf = TfidfTransformer(sublinear_tf=True).fit(counts_of.matrix([brief_text, *texts]))
-    weighted = idf.transform(counts_of.matrix([brief_text, *texts]))
-    brief = weighted[0].T
-    similarities = [(weighted[1:] @ brief).toarray().ravel()]
+    fitted = counts_of.matrix([brief_text, *texts])
+    # Smooth IDF as scikit-learn's TfidfTransformer computes it, over every hashed
+    # column; done here in numpy because the transformer's input checks cost more than
+    # the arithmetic on a few hundred short texts.
+    document_frequency = np.bincount(fitted.indices, minlength=N_FEATURES)
+    idf = np.log((1 + fitted.shape[0]) / (1 + document_frequency)) + 1
+    rows = _unit_rows(fitted, idf)
+    brief = np.zeros(N_FEATURES)
+    brief[rows.indices[: rows.indptr[1]]] = rows.data[: rows.indptr[1]]
+    similarities = [_dot_rows(rows, brief)[1:]]
     for other in also:
-        if not other:
-            similarities.append(np.zeros(0))
-            continue
-        similarities.append((idf.transform(counts_of.matrix(other)) @ brief).toarray().ravel())
+        similarities.append(_dot_rows(_unit_rows(counts_of.matrix(other), idf), brief))
     return similarities
+
+
+def _row_ids(matrix: sparse.csr_matrix) -> np.ndarray:
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+
+
+def _unit_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf (1 + log count) times idf, each row scaled to unit length."""
+    data = (1 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.bincount(_row_ids(counts), weights=data**2, minlength=counts.shape[0]))
+    data /= norms[_row_ids(counts)]
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+
+def _dot_rows(rows: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
+    """Each row's dot product with a dense vector."""
+    return np.bincount(
+        _row_ids(rows), weights=rows.data * dense[rows.indices], minlength=rows.shape[0]
+    )
 
 
 class TermCounts:
@@ -152,14 +174,19 @@ def clear_caches() -> None:
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
     if not brief.buyer_timezone:
         return None
-    day = brief.published_at or date.today()
-    zone = ZoneInfo(brief.buyer_timezone)
+    return _business_hours_utc(brief.buyer_timezone, brief.published_at or date.today())
+
+
+@functools.lru_cache(maxsize=4096)  # asked once per candidate: a few zones and days
+def _business_hours_utc(timezone: str, day: date) -> tuple[int, int]:
+    zone = ZoneInfo(timezone)
     start = datetime(day.year, day.month, day.day, BUYER_DAY[0], tzinfo=zone)
     offset = start.utcoffset() or timedelta()
     begin = int((BUYER_DAY[0] - offset.total_seconds() / 3600) % 24)
     return begin, (begin + BUYER_DAY[1] - BUYER_DAY[0]) % 24
 
 
+@functools.lru_cache(maxsize=4096)  # 24 x 24 spans at most, per pair of spans
 def hours_in_common(a: tuple[int, int], b: tuple[int, int]) -> int:
     def hours(span: tuple[int, int]) -> set[int]:
         start, end = span

@@ -43,6 +43,16 @@ class HistoryItem:
     services: tuple[str, ...] = ()
     technologies: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def known_from(self) -> date:
+        """The first publication day whose briefs may see this item (the module's rule;
+        kept with the item: a firm's items are cached across matches)."""
+        if self.decided_on is not None:
+            return self.decided_on + timedelta(days=1)
+        if self.year is not None:
+            return date(min(self.year + 1, date.max.year), 1, 1)
+        return date.min
+
 
 @dataclass(frozen=True)
 class Win:
@@ -90,6 +100,8 @@ def merge(portfolio: tuple[HistoryItem, ...], wins: Iterable[Win]) -> tuple[Hist
     """One item per event: every recorded win, plus the portfolio projects that are not
     one of them (a project that is a win adds only its value)."""
     wins = list(wins)
+    if not wins:
+        return portfolio
     value_of: dict[str, int] = {}
     others: list[HistoryItem] = []
     for item, win in zip(portfolio, _linked(portfolio, wins), strict=True):
@@ -117,21 +129,12 @@ def merge(portfolio: tuple[HistoryItem, ...], wins: Iterable[Win]) -> tuple[Hist
     return (*recorded, *others)
 
 
-def known_from(item: HistoryItem) -> date:
-    """The first publication day whose briefs may see ``item`` (the module's rule)."""
-    if item.decided_on is not None:
-        return item.decided_on + timedelta(days=1)
-    if item.year is not None:
-        return date(min(item.year + 1, date.max.year), 1, 1)
-    return date.min
-
-
 def visible(item: HistoryItem, published_at: date | None, brief_id: str | None = None) -> bool:
     """May a brief published on ``published_at`` see ``item``? Never its own outcome; a
     brief with no date sees everything else."""
     if brief_id is not None and item.brief == brief_id:
         return False
-    return published_at is None or known_from(item) <= published_at
+    return published_at is None or item.known_from <= published_at
 
 
 @functools.cache

@@ -408,3 +408,15 @@ def test_reasons_are_honest_and_gaps_are_named(features):
     assert texts("night-shift")[1][0] == "no German speakers"
     assert "does not list Mobile App Development" in texts("wrong-stack")[1]
     assert "works in English, German" in fit_reasons
+
+
+def test_service_and_technology_match_count_the_brief_s_labels_the_firm_lists(features):
+    services, stack = (
+        column(features.matrix, "service_overlap"),
+        column(features.matrix, "technology_overlap"),
+    )
+    ids = [c.id for c in CANDIDATES]
+    assert services[ids.index("fit")] == 1.0 and services[ids.index("wrong-stack")] == 0.0
+    assert stack[ids.index("fit")] == 1.0 and stack[ids.index("wrong-stack")] == 0.0
+    unasked = extract(replace(BRIEF, services=()), [FIT], [1.0], today=TODAY).matrix
+    assert column(unasked, "service_overlap") == [0.5]  # nothing asked: neither way
