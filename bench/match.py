@@ -10,7 +10,8 @@ brief's candidates read and analysed afresh), then warm (after one untimed pass 
 the same briefs, as a server that has served them); and ``train_ranker --dry-run``
 (replaying every labelled brief against the catalogue of its day, features for the
 labelled pairs and the implicit negatives, fitting, evaluating). A benchmark, not a
-test. ``bench/train_dev.py`` times training on the UK development data.
+test. Then, unless ``--dev`` points nowhere, ``bench/train_dev.py`` times training on the
+UK development data.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from __future__ import annotations
 import io
 import resource
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import harness  # bench/harness.py (this script's own folder is on sys.path)
+
+DEV_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "uk-dos-2016-2017"
 
 
 def run_one(size: int, workdir: Path) -> dict:
@@ -75,7 +80,14 @@ def run_one(size: int, workdir: Path) -> dict:
 
 
 def main() -> None:
-    args = harness.parser(__doc__).parse_args()
+    parser = harness.parser(__doc__)
+    parser.add_argument(
+        "--dev",
+        type=Path,
+        default=DEV_DATA,
+        help="also time training on this development data (bench/train_dev.py)",
+    )
+    args = parser.parse_args()
     harness.dispatch(
         args,
         __file__,
@@ -87,6 +99,10 @@ def main() -> None:
             f"{f['training_s']:>8.1f} {f['evaluation_s']:>7.1f} {f['training_pairs']:>6,} {f['peak_rss_mb']:>7,.0f}"
         ),
     )
+
+    if not args.one and (args.dev / "outcomes.jsonl").exists():
+        script = Path(__file__).with_name("train_dev.py")
+        subprocess.run([sys.executable, str(script), "--data", str(args.dev)], check=True)
 
 
 if __name__ == "__main__":
