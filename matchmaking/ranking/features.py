@@ -87,36 +87,53 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
         return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
     fitted = counts_of.matrix([brief_text, *texts])
-    # Smooth IDF as scikit-learn's TfidfTransformer computes it, over every hashed
-    # column; done here in numpy because the transformer's input checks cost more than
-    # the arithmetic on a few hundred short texts.
-    document_frequency = np.bincount(fitted.indices, minlength=N_FEATURES)
-    idf = np.log((1 + fitted.shape[0]) / (1 + document_frequency)) + 1
-    rows = _unit_rows(fitted, idf)
-    brief = np.zeros(N_FEATURES)
-    brief[rows.indices[: rows.indptr[1]]] = rows.data[: rows.indptr[1]]
+    # Smooth IDF as scikit-learn's TfidfTransformer computes it, looked up only for the
+    # hashed columns that occur (done in numpy: the transformer's input checks, and an
+    # IDF over all 2^18 columns, cost more than the arithmetic on a few hundred texts).
+    columns, frequency = np.unique(fitted.indices, return_counts=True)
+    idf = Lookup(columns, np.log((1 + fitted.shape[0]) / (1 + frequency)) + 1)
+    unseen_idf = float(np.log(1 + fitted.shape[0]) + 1)  # a column no fitted text has
+    rows = _unit_rows(fitted, idf, unseen_idf)
+    first = slice(0, rows.indptr[1])
+    order = np.argsort(rows.indices[first])
+    brief = Lookup(rows.indices[first][order], rows.data[first][order])
     similarities = [_dot_rows(rows, brief)[1:]]
     for other in also:
-        similarities.append(_dot_rows(_unit_rows(counts_of.matrix(other), idf), brief))
+        similarities.append(_dot_rows(_unit_rows(counts_of.matrix(other), idf, unseen_idf), brief))
     return similarities
+
+
+class Lookup:
+    """Values for sorted integer keys, read for many keys at once (``default`` where a
+    key is absent): a sparse vector over the hashed columns."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        self.keys, self.values = keys, values
+
+    def get(self, wanted: np.ndarray, default: float = 0.0) -> np.ndarray:
+        if not len(self.keys):
+            return np.full(len(wanted), default)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return np.where(self.keys[at] == wanted, self.values[at], default)
 
 
 def _row_ids(matrix: sparse.csr_matrix) -> np.ndarray:
     return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
 
 
-def _unit_rows(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+def _unit_rows(counts: sparse.csr_matrix, idf: Lookup, unseen: float) -> sparse.csr_matrix:
     """Sublinear tf (1 + log count) times idf, each row scaled to unit length."""
-    data = (1 + np.log(counts.data)) * idf[counts.indices]
-    norms = np.sqrt(np.bincount(_row_ids(counts), weights=data**2, minlength=counts.shape[0]))
-    data /= norms[_row_ids(counts)]
+    data = (1 + np.log(counts.data)) * idf.get(counts.indices, unseen)
+    rows = _row_ids(counts)
+    norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=counts.shape[0]))
+    data /= norms[rows]
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
-def _dot_rows(rows: sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
-    """Each row's dot product with a dense vector."""
+def _dot_rows(rows: sparse.csr_matrix, vector: Lookup) -> np.ndarray:
+    """Each row's dot product with a sparse vector."""
     return np.bincount(
-        _row_ids(rows), weights=rows.data * dense[rows.indices], minlength=rows.shape[0]
+        _row_ids(rows), weights=rows.data * vector.get(rows.indices), minlength=rows.shape[0]
     )
 
 

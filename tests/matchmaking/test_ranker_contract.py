@@ -420,3 +420,26 @@ def test_service_and_technology_match_count_the_brief_s_labels_the_firm_lists(fe
     assert stack[ids.index("fit")] == 1.0 and stack[ids.index("wrong-stack")] == 0.0
     unasked = extract(replace(BRIEF, services=()), [FIT], [1.0], today=TODAY).matrix
     assert column(unasked, "service_overlap") == [0.5]  # nothing asked: neither way
+
+
+@pytest.mark.parametrize(
+    "options", [{"stop_words": "english"}, {"analyzer": "char_wb", "ngram_range": (3, 3)}]
+)
+def test_tfidf_similarities_equal_scikit_learn_s_transformer(options):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from matchmaking.ranking.features import _term_counts, _tfidf
+
+    brief = "Django bank portal with a Flutter app"
+    texts = ["Django portal for a bank", "Flutter app for banks", "", "bank bank portal django"]
+    also = ["bank portal", "", "zebra flutter"]
+    counts = _term_counts(**options)
+    fitted = TfidfTransformer(sublinear_tf=True).fit(counts.matrix([brief, *texts]))
+    weighted = fitted.transform(counts.matrix([brief, *texts]))
+    expected = [
+        (weighted[1:] @ weighted[0].T).toarray().ravel(),
+        (fitted.transform(counts.matrix(also)) @ weighted[0].T).toarray().ravel(),
+    ]
+    found = _tfidf(brief, texts, also, **options)
+    assert all(np.allclose(f, e) for f, e in zip(found, expected, strict=True))
+    assert found[0][0] > 0 and found[0][2] == 0.0
