@@ -3,7 +3,8 @@
 Countries are ISO 3166-1 alpha-2 (alpha-3 is accepted and converted), languages ISO
 639-1 (an English language name is accepted and converted), time zones IANA names.
 Each function returns the canonical code or raises ``ValueError`` with a message that
-names the bad value.
+names the bad value; ``country_name`` and ``language_name`` turn codes back into the
+names pages show.
 """
 
 from __future__ import annotations
@@ -58,3 +59,16 @@ def currency_code(value: str) -> str:
     if pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"unknown currency '{value}' (use ISO 4217, e.g. USD, EUR, AED)")
     return code
+
+
+@cache
+def country_name(code: str) -> str:
+    """``AE`` -> "United Arab Emirates" (the code itself when unknown)."""
+    return str(countries.name(code)) or code
+
+
+@cache
+def language_name(code: str) -> str:
+    """``de`` -> "German" (the code itself when unknown)."""
+    found = pycountry.languages.get(alpha_2=code)
+    return str(found.name) if found else code

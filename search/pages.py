@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.codes import country_name, language_name
 from search.query import MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
 
@@ -36,7 +37,10 @@ FACET_TITLES = {
     "team_band": "Team size",
     "rate_band": "Hourly rate (USD)",
     "export_markets": "Has clients in",
+    "languages": "Languages",
 }
+# Facets whose values are codes: the page shows names (the link keeps the code).
+FACET_NAMES = {"export_markets": country_name, "country": country_name, "languages": language_name}
 
 
 def highlighted(fragment: str) -> SafeString:
@@ -74,6 +78,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             {"value": v, "count": 0, "checked": True}
             for v in chosen - {x["value"] for x in values[:30]}
         ]
+        name = FACET_NAMES.get(field, str)
+        shown = [{**value, "label": name(value["value"])} for value in shown]
         if shown:
             facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
     results = []

@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_countries import countries
 
+from core.codes import country_name, language_name
 from vendors.models import Vendor
 from vendors.selectors import vendor_record
 
@@ -26,7 +26,8 @@ def _profile(vendor: Vendor) -> dict[str, Any]:
             VERIFIERS.get(key, f"{key.upper()} registered")
             for key in record.get("registrations", {})
         ],
-        "market_names": [countries.name(code) or code for code in record.get("export_markets", [])],
+        "market_names": [country_name(code) for code in record.get("export_markets", [])],
+        "language_names": [language_name(code) for code in record.get("languages", [])],
         "hours": record.get("working_hours_utc"),
     }
 
@@ -60,6 +61,7 @@ ROWS = (
     ("Industries", lambda v: ", ".join(v.get("industries", [])) or "—"),
     ("Certifications", lambda v: ", ".join(v.get("certifications", [])) or "—"),
     ("Clients in", lambda v: ", ".join(v["market_names"]) or "—"),
+    ("Languages", lambda v: ", ".join(v["language_names"]) or "—"),
     (
         "Working hours (UTC)",
         lambda v: (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pycountry
 
+from core.codes import language_name
 from matchmaking.ranking.features import FEATURES
 
 MIN_CONTRIBUTION = 1e-3
@@ -16,11 +16,6 @@ def _join(items: list[str], limit: int = 3) -> str:
     return ", ".join(items[:limit]) + (
         f" and {len(items) - limit} more" if len(items) > limit else ""
     )
-
-
-def _language(code: str) -> str:
-    found = pycountry.languages.get(alpha_2=code)
-    return str(found.name) if found else code
 
 
 def _wins(count: int) -> str:
@@ -51,7 +46,7 @@ def _reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
         case "value_fit" if detail.get("value"):
             return f"has won contracts of about ${detail['value']['typical']:,}"
         case "language_match" if detail.get("languages"):
-            return f"works in {_join([_language(code) for code in detail['languages']])}"
+            return f"works in {_join([language_name(code) for code in detail['languages']])}"
         case "industry_match" if brief.industry:
             return f"serves {brief.industry}"
         case "industry_experience" if detail.get("projects"):
@@ -90,7 +85,7 @@ def gaps(brief: Any, detail: dict[str, Any]) -> list[dict[str, str]]:
     reasons: a buyer should not discover a missing requirement at the first meeting)."""
     found: list[dict[str, str]] = []
     for code in detail.get("missing_languages", []):
-        found.append({"feature": "language_match", "text": f"no {_language(code)} speakers"})
+        found.append({"feature": "language_match", "text": f"no {language_name(code)} speakers"})
     for certification in detail.get("missing_certifications", []):
         found.append(
             {"feature": "certification_coverage", "text": f"not {certification} certified"}
