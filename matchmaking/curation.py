@@ -20,7 +20,9 @@ from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.outbox import outbox_claim, outbox_done, outbox_failed
 from matchmaking.models import Match, Outcome, RejectReason, Review
+from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.services import match_brief
+from search.cache import bump_generation
 from vendors.models import Vendor
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,11 @@ def match_state(match: Match) -> dict[str, Any]:
 
 
 def record_label(match: Match, stage: str, *, value_usd: int | None = None) -> None:
-    """The decision as a training label, with the rank and score the officer saw."""
+    """The decision as a training label, with the rank and score the officer saw. A
+    relationship (introduced or further) changes the firm's track record, so cached
+    matches are recomputed."""
+    if stage in RELATIONSHIP_STAGES:
+        transaction.on_commit(bump_generation)
     Outcome.objects.update_or_create(
         brief_id=match.brief_id,
         vendor_id=match.vendor_id,

@@ -7,7 +7,9 @@ from django.db import transaction
 from buyers.models import Brief
 from core.interchange import Outcome as WriteOutcome
 from matchmaking.models import Outcome
+from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.schema import OutcomeRecord
+from search.cache import bump_generation
 from vendors.models import Vendor
 
 
@@ -49,4 +51,6 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
         )
         created += was_created
         updated += not was_created
+    if any(record.outcome in RELATIONSHIP_STAGES for record in records):
+        transaction.on_commit(bump_generation)  # track records changed: recompute matches
     return WriteOutcome(created=created, updated=updated, unchanged=0)

@@ -120,3 +120,28 @@ def test_a_saved_model_for_other_features_falls_back_to_the_default(scene, clien
     assert (
         body["meta"]["ranker"] == "prior" and body["matches"][0]["vendor"]["external_id"] == "fit"
     )
+
+
+def test_a_new_relationship_recomputes_cached_matches(scene):
+    """Track-record features change when an outcome is recorded: cached matches (keyed
+    by the search generation) must not outlive that; a rejection changes nothing."""
+    from matchmaking.outcomes import outcomes_upsert
+    from matchmaking.schema import OutcomeRecord
+    from search.cache import generation
+
+    _, brief = scene
+
+    def record(stage: str) -> None:
+        outcomes_upsert(
+            [
+                OutcomeRecord.model_validate(
+                    {"brief": brief.external_id, "vendor": "fit", "outcome": stage}
+                )
+            ]
+        )
+
+    before = generation()
+    record("rejected")
+    assert generation() == before
+    record("won")
+    assert generation() > before
