@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 from pydantic import ValidationError
 
@@ -56,7 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rates = RateTable.load()
+        try:
+            rates = RateTable.load()
+        except DatabaseError:
+            raise CommandError(
+                "the database has no tables yet: run `manage.py migrate` first "
+                "(evaluate_ranker reads exchange rates from it and writes nothing)"
+            ) from None
         now = timezone.now()
         vendor_records, bad_vendors = records(options["vendors"], VendorRecord, rates)
         brief_records, bad_briefs = records(options["briefs"], BriefRecord, rates)
