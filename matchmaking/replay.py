@@ -8,8 +8,9 @@ updated as projects become known, so a replay costs one index write per change, 
 one index per brief.
 
 ``train_ranker`` (data from the database) and ``evaluate_ranker`` (data from
-interchange files) both run a ``Replay``; given the same data they print the same
-figures.
+interchange files) both run a ``Replay``: the same catalogue and outcomes give the same
+figures (a test checks it on demo data; importing may normalise labels, so files and
+the database they were imported into can differ slightly).
 """
 
 from __future__ import annotations
