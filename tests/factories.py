@@ -6,6 +6,7 @@ tests never create states the application could not.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import factory
@@ -17,7 +18,7 @@ from core.money import RateTable
 from core.schema import validate_record
 from vendors.models import Vendor
 from vendors.schema import VendorRecord
-from vendors.services import vendor_save
+from vendors.services import unsaved_row, vendor_save
 
 
 class VendorRecordFactory(factory.DictFactory):
@@ -64,3 +65,10 @@ def make_brief(buyer: Buyer | None = None, **fields: Any) -> Brief:
     if buyer is not None:
         data["buyer"] = {"external_id": buyer.external_id}
     return brief_save(record=validate_record(BriefRecord, data, rates=RateTable.load()))
+
+
+def vendor_row(**fields: Any) -> dict[str, Any]:
+    """An unsaved vendor as the ranker and the search documents read it (what
+    ``evaluate_ranker`` builds from a file line); no database needed (USD only)."""
+    record = validate_record(VendorRecord, VendorRecordFactory(**fields), rates=RateTable({}))
+    return unsaved_row(record, datetime(2026, 1, 1, tzinfo=UTC))

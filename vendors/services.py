@@ -7,6 +7,7 @@ at all (its ``version`` stays), which is what makes re-imports idempotent.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -76,6 +77,18 @@ def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, 
         else [],
         "portfolio": canonical.get("portfolio", []),
         "extra": record.extra_fields(),
+    }
+
+
+def unsaved_row(record: VendorRecord, now: datetime) -> dict[str, Any]:
+    """A vendor row as the ranker and the search documents read it, for a record that
+    is not stored (offline evaluation replays files without writing them)."""
+    return {
+        **vendor_fields(record, record.canonical()),
+        "external_id": record.external_id,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
     }
 
 

@@ -65,7 +65,7 @@ N_FEATURES = 2**18  # hashed term columns
 class PairFeatures:
     matrix: np.ndarray
     details: list[dict[str, Any]]
-    # Holds every certification and language the brief requires (``meets_requirements``).
+    # Holds every certification and speaks every language the brief requires.
     meets: np.ndarray
 
 
@@ -289,12 +289,6 @@ def _track_record(
     return values, details
 
 
-def meets_requirements(brief: BriefData, vendor: VendorData) -> bool:
-    """Holds every certification and speaks every language the brief requires."""
-    held = set(vendor.certifications) | set(vendor.languages)
-    return all(label in held for label in (*brief.required_certifications, *brief.languages))
-
-
 def _pair(
     brief: BriefData, vendor: VendorData, history: tuple[HistoryItem, ...], today: date
 ) -> tuple[dict[str, float], dict[str, Any]]:
@@ -420,5 +414,9 @@ def extract(
         rows.append([values[name] for name in FEATURES])
         details.append(detail)
     matrix = np.asarray(rows, dtype=float).reshape(len(vendors), len(FEATURES))
-    meets = np.fromiter((meets_requirements(brief, v) for v in vendors), bool, len(vendors))
+    meets = np.fromiter(
+        (not (d["missing_languages"] or d["missing_certifications"]) for d in details),
+        bool,
+        len(vendors),
+    )
     return PairFeatures(matrix=matrix, details=details, meets=meets)

@@ -96,6 +96,10 @@ def dated_portfolio(
     )
 
 
+def _year(day: date | None) -> int | None:
+    return day.year if day else None
+
+
 def merge(portfolio: tuple[HistoryItem, ...], wins: Iterable[Win]) -> tuple[HistoryItem, ...]:
     """One item per event: every recorded win, plus the portfolio projects that are not
     one of them (a project that is a win adds only its value)."""
@@ -117,9 +121,7 @@ def merge(portfolio: tuple[HistoryItem, ...], wins: Iterable[Win]) -> tuple[Hist
             buyer_id=win.buyer_id,
             value_usd=win.value_usd if win.value_usd is not None else value_of.get(win.brief),
             decided_on=win.decided_on,
-            year=(win.decided_on or win.published_on or date.max).year
-            if win.decided_on or win.published_on
-            else None,
+            year=_year(win.decided_on or win.published_on),
             brief=win.brief,
             industry=win.industry,
             client_country=win.buyer_country,

@@ -1,8 +1,7 @@
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +12,7 @@ from matchmaking.learning import split
 from matchmaking.models import Outcome, RankerModel
 from matchmaking.ranking.evaluation import mrr_at_k, ndcg_at_k, recall_at_k
 from matchmaking.ranking.features import FEATURES
+from tests.factories import vendor_row
 
 
 def test_metrics_on_a_known_ranking():
@@ -352,41 +352,18 @@ def test_replay_shows_each_brief_only_what_was_decided_before_it():
     published after that win does."""
     from buyers.models import Brief, Buyer
     from matchmaking.replay import Replay
-    from matchmaking.selectors import VENDOR_COLUMNS
-    from search.documents import DOCUMENT_COLUMNS
 
     def row(external_id: str, description: str, portfolio=()):
-        now = datetime(2026, 1, 1, tzinfo=UTC)
-        values: dict[str, Any] = {name: None for name in {*DOCUMENT_COLUMNS, *VENDOR_COLUMNS}}
-        values.update(
-            {
-                name: []
-                for name in (
-                    "services",
-                    "technologies",
-                    "industries",
-                    "certifications",
-                    "languages",
-                    "export_markets",
-                    "preferred_industries",
-                    "preferred_countries",
-                    "preferred_engagement_models",
-                )
-            }
-        )
-        values.update(
+        return vendor_row(
             external_id=external_id,
             name=external_id,
             description=description,
-            city="",
             country="GB",
-            created_at=now,
-            updated_at=now,
-            version=1,
-            record_hash="",
             portfolio=list(portfolio),
+            services=[],
+            technologies=[],
+            industries=[],
         )
-        return values
 
     def brief(external_id: str, title: str, day: date) -> Brief:
         return Brief(
@@ -454,45 +431,16 @@ STAGES = ["approved", "rejected", "introduced", "meeting", "proposal", "won", "l
 def test_any_mix_of_outcomes_trains_or_says_why_not(tmp_path, outcomes, objective):
     from buyers.models import Brief, Buyer
     from matchmaking.replay import Replay
-    from matchmaking.selectors import VENDOR_COLUMNS
-    from search.documents import DOCUMENT_COLUMNS
 
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    rows = []
-    for n in range(12):
-        values: dict[str, Any] = {name: [] for name in {*DOCUMENT_COLUMNS, *VENDOR_COLUMNS}}
-        values.update(
-            {
-                name: None
-                for name in (
-                    "team_size",
-                    "hourly_rate_min_usd",
-                    "hourly_rate_max_usd",
-                    "min_project_usd",
-                    "rating_average",
-                    "rating_count",
-                    "working_hours_start_utc",
-                    "working_hours_end_utc",
-                    "preferred_min_budget_usd",
-                    "website",
-                    "founded_year",
-                )
-            }
-        )
-        values.update(
+    rows = [
+        vendor_row(
             external_id=f"v{n}",
             name=f"Firm {n}",
             description=f"apps and portals {n % 3}",
-            city="",
-            country="PK",
-            created_at=now,
-            updated_at=now,
-            version=1,
-            record_hash="",
-            services=[{"name": "Web Development"}],
-            registrations=[],
+            services=["Web Development"],
         )
-        rows.append(values)
+        for n in range(12)
+    ]
     briefs = [
         Brief(
             external_id=f"b{n}",

@@ -9,6 +9,7 @@ import pytest
 
 from search.query import RATE_BANDS, TEAM_BANDS, CandidateQuery, VendorQuery, band
 from search.selectors import build_query
+from tests.factories import vendor_row
 from tests.search.conftest import xfail_on_stand_in
 
 
@@ -282,30 +283,13 @@ def test_a_brief_s_requirements_put_firms_that_meet_them_first_on_every_backend(
 def row(vendor_id: str) -> dict[str, Any]:
     """A ranker-ready vendor row for a catalogue document (what the database holds)."""
     document = next(d for d in CATALOGUE if d["id"] == vendor_id)
-    return {
-        "external_id": vendor_id,
-        "name": document["name"],
-        "description": document["description"],
-        "city": document["city"],
-        "services": [{"name": name} for name in document["services"]],
-        "technologies": document["technologies"],
-        "industries": document["industries"],
-        "certifications": document["certifications"],
-        "languages": document["languages"],
-        "export_markets": document["export_markets"],
-        "portfolio": [],
-        "team_size": document["team_size"],
-        "hourly_rate_min_usd": document["rate_min"],
-        "hourly_rate_max_usd": document["rate_max"],
-        "min_project_usd": document["min_project_usd"],
-        "working_hours_start_utc": None,
-        "working_hours_end_utc": None,
-        "rating_average": None,
-        "rating_count": 0,
-        "updated_at": None,
-        "preferred_min_budget_usd": None,
-        "preferred_industries": [],
-        "preferred_countries": [],
-        "preferred_engagement_models": [],
-        **{name: None for name in ("country", "website", "founded_year", "registrations")},
-    }
+    fields = ("name", "description", "city", "services", "technologies", "industries")
+    return vendor_row(
+        external_id=vendor_id,
+        **{name: document[name] for name in fields},
+        certifications=document["certifications"],
+        languages=document["languages"],
+        export_markets=document["export_markets"],
+        team_size=document["team_size"],
+        hourly_rate_usd=None,
+    )

@@ -22,7 +22,7 @@ from matchmaking.replay import Replay
 from matchmaking.reports import add_training_arguments, print_report, run_replay
 from matchmaking.schema import OutcomeRecord
 from vendors.schema import VendorRecord
-from vendors.services import vendor_fields
+from vendors.services import unsaved_row
 
 
 def records(path: str, model: Any, rates: RateTable) -> tuple[list[Any], int]:
@@ -73,16 +73,7 @@ class Command(BaseCommand):
             f"{len(outcome_records):,} outcomes "
             f"(skipped {bad_vendors + bad_briefs + bad_outcomes} bad lines)"
         )
-        rows = [
-            {
-                **vendor_fields(r, r.canonical()),
-                "external_id": r.external_id,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            for r in vendor_records
-        ]
+        rows = [unsaved_row(r, now) for r in vendor_records]
         replay = Replay(
             rows,
             (_brief(r) for r in brief_records),
