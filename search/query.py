@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.understanding import Understanding
+
 # Facets every backend computes, with the document field each counts.
 FACETS = (
     "services",
@@ -36,6 +38,29 @@ SORTS = {
 RATE_BANDS = ((25, "0-24"), (50, "25-49"), (100, "50-99"), (None, "100+"))
 TEAM_BANDS = ((10, "1-9"), (50, "10-49"), (250, "50-249"), (1000, "250-999"), (None, "1000+"))
 HIGHLIGHT_FIELDS = ("name", "description", "portfolio_text")
+
+# Relevance of directory searches, the same on every backend (docs/search.md,
+# "Relevance"). A query's words are matched in these fields, each word scored by its
+# best field (plus ``WORD_TIE_BREAKER`` of the others): what a firm offers and has
+# delivered outweighs what its description says, and the description is indexed
+# without term frequencies, so repeating a word there gains nothing.
+FIELD_WEIGHTS = {
+    "name": 0.5,
+    "services": 0.75,
+    "technologies": 0.75,
+    "industries": 0.5,
+    "certifications": 0.4,
+    "portfolio_text": 0.4,
+    "description": 0.25,
+}
+WORD_TIE_BREAKER = 0.3
+# A firm that lists a taxonomy label the query names gets this on top of its text match:
+# above what text alone can earn, so firms that offer what was asked come first.
+LABEL_SCORE = 10.0
+# A word matched only by a close spelling.
+FUZZY_SCORE = 0.25
+# What a recognised place, language or country adds (search/understanding.py).
+BOOST_SCORES = {"city": 4.0, "region": 3.0, "language": 4.0, "market": 2.5, "country": 2.5}
 # The deepest result a search may reach (offset + limit), as Elasticsearch's own
 # index.max_result_window: the embedded engine reserves memory for every position up to
 # it, so an unbounded page number would let one request exhaust the process.
@@ -44,6 +69,14 @@ MAX_RESULT_WINDOW = 10_000
 
 class ResultWindowTooLarge(ValueError):
     """A query asked for results beyond ``MAX_RESULT_WINDOW``."""
+
+
+def plain_words(document: dict[str, Any]) -> str:
+    """A document's text as spelling correction and close spellings see it: name,
+    description, portfolio and labels (backends index it unstemmed as ``words``)."""
+    parts = [document.get(name) or "" for name in ("name", "description", "portfolio_text")]
+    parts.extend(label for name in LABEL_FIELDS for label in document.get(name) or [])
+    return " ".join(parts)
 
 
 def band(value: int | None, bands: tuple[tuple[int | None, str], ...]) -> str | None:
@@ -67,8 +100,13 @@ class VendorQuery:
     limit: int = 20
     facets: bool = True
     highlight: bool = True
-    # Labels the taxonomy recognised in ``text`` (synonyms resolved), boosted.
-    labels: tuple[str, ...] = ()
+    # How ``text`` was understood (search/understanding.py); when None, every word of
+    # it is required as typed.
+    understanding: Understanding | None = None
+
+    @property
+    def plan(self) -> Understanding:
+        return self.understanding or Understanding.literal(self.text)
 
     def __post_init__(self) -> None:
         # Every backend gets the same bound, however the query was built.

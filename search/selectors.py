@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q
 
 from core import codes
 from core.db import json_list_has
-from search.backends.base import SearchUnavailable
-from search.cache import cached
+from search.backends.base import SearchBackend, SearchUnavailable
+from search.cache import cached, generation
 from search.loading import get_search_backend
 from search.query import ALL_OF, ANY_OF, CandidateQuery, Hit, Suggestion, VendorQuery
+from search.understanding import Interpreter, Understanding
 from vendors.models import Vendor
 from vendors.selectors import vendor_list, vendors_by_external_id
 from vendors.taxonomy import Kind, get_taxonomy
@@ -54,29 +56,95 @@ def _or_raw(normalise: Any, value: str) -> str:
 
 
 def build_query(
-    *, text: str = "", filters: dict[str, Iterable[str]] | None = None, **options: Any
+    *,
+    text: str = "",
+    filters: dict[str, Iterable[str]] | None = None,
+    as_typed: bool = False,
+    backend: SearchBackend | None = None,
+    **options: Any,
 ) -> VendorQuery:
-    """A backend query from user input: labels normalised, synonyms in the text found."""
+    """A backend query from user input: filter values normalised, the text understood
+    against ``backend``'s index (the configured one by default; ``as_typed``: without
+    spelling correction)."""
     cleaned = {
         field: _normalise_filter(field, values)
         for field, values in (filters or {}).items()
         if field in ALL_OF or field in ANY_OF
     }
-    labels = tuple(get_taxonomy().labels_in(text)) if text else ()
+    text = " ".join(text.split())
+    understanding = None
+    if text and backend is not None:
+        understanding = understand(text, as_typed=as_typed, backend=backend)
+    elif text:
+        understanding = cached(
+            "understanding",
+            {"text": text, "as_typed": as_typed},
+            lambda: understand(text, as_typed=as_typed),
+        )
     return VendorQuery(
-        text=text, filters={k: v for k, v in cleaned.items() if v}, labels=labels, **options
+        text=text,
+        filters={k: v for k, v in cleaned.items() if v},
+        understanding=understanding,
+        **options,
     )
+
+
+def understand(
+    text: str, *, as_typed: bool = False, backend: SearchBackend | None = None
+) -> Understanding:
+    """How a query is read (search/understanding.py) against what the configured index
+    holds, or ``backend``'s (then nothing is cached: tests and tools). If the index is
+    down, against the taxonomy and places alone."""
+    try:
+        if backend is None:
+            backend = get_search_backend()
+            interpreter = _interpreter(backend)
+        else:
+            interpreter = _interpreter_for(_index_places(backend))
+        return interpreter.understand(text, backend.word_counts, as_typed=as_typed)
+    except SearchUnavailable:
+        return _interpreter_for(((), ())).understand(text)
+
+
+# Per process: the interpreter for the configured index, checked once per index
+# generation and rebuilt only when the index's cities or countries changed.
+_current: dict[str, tuple[int, Interpreter]] = {}
+
+
+def _interpreter(backend: SearchBackend) -> Interpreter:
+    now = generation()
+    known = _current.get(backend.alias)
+    if known is None or known[0] != now:
+        known = (now, _interpreter_for(_index_places(backend)))
+        _current[backend.alias] = known
+    return known[1]
+
+
+def _index_places(backend: SearchBackend) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The cities firms are in and the countries they are based in."""
+    return (
+        tuple(sorted(backend.label_values("city"))),
+        tuple(sorted(backend.label_values("country"))),
+    )
+
+
+@lru_cache(maxsize=8)
+def _interpreter_for(places: tuple[tuple[str, ...], tuple[str, ...]]) -> Interpreter:
+    cities, countries = places
+    return Interpreter(get_taxonomy(), cities=cities, firm_countries=countries)
 
 
 def vendor_search(query: VendorQuery) -> dict[str, Any]:
     """One page of results with facets, each hit with the vendor's summary; cached until
     the index changes. If the search backend is down, a plain database search answers
     instead (no facets, no highlights, ``"degraded": true``) and is not cached."""
+    understood = query.understanding.as_dict() if query.understanding else None
     try:
-        return cached("vendors", query.__dict__, lambda: _search(query))  # type: ignore[no-any-return]
+        found = cached("vendors", query.__dict__, lambda: _search(query))
     except SearchUnavailable:
         log.warning("search backend unavailable; answering from the database", exc_info=True)
-        return _database_search(query)
+        found = _database_search(query)
+    return {**found, "understood": understood}
 
 
 def _database_search(query: VendorQuery) -> dict[str, Any]:

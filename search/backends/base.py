@@ -45,6 +45,12 @@ class SearchBackend(abc.ABC):
         """Firms whose name has a word starting with ``prefix``."""
 
     @abc.abstractmethod
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How many documents have each word (lower case, as written, not stemmed) in
+        their name, description, portfolio or labels: the index's vocabulary, for
+        spelling correction (search/understanding.py)."""
+
+    @abc.abstractmethod
     def label_values(self, field: str) -> dict[str, int]:
         """Every value of a label field with its document count (for suggestions)."""
 

@@ -21,19 +21,36 @@ from search.backends.base import SearchBackend, SearchUnavailable
 from search.query import (
     ALL_OF,
     ANY_OF,
+    BOOST_SCORES,
     FACETS,
+    FIELD_WEIGHTS,
+    FUZZY_SCORE,
     HIGHLIGHT_FIELDS,
     LABEL_FIELDS,
+    LABEL_SCORE,
     SORTS,
+    WORD_TIE_BREAKER,
     CandidateQuery,
     FacetValue,
     Hit,
     SearchPage,
     Suggestion,
     VendorQuery,
+    plain_words,
 )
-from vendors.taxonomy import KINDS, get_taxonomy
+from search.understanding import Concept, Understanding
 
+# Bumped whenever ``index_body`` changes in a way old indexes cannot serve; an index of
+# another version is reported by ``health`` and rebuilt by `rebuild_search_index
+# --if-needed`.
+SCHEMA_VERSION = 2
+# Directory search: FIELD_WEIGHTS on this mapping's fields.
+WEIGHTED_FIELDS = [
+    f"{name}.text^{weight}" if name in LABEL_FIELDS else f"{name}^{weight}"
+    for name, weight in FIELD_WEIGHTS.items()
+]
+# Stage-1 retrieval for matchmaking keeps the plain BM25 query the ranker was trained
+# and evaluated on (docs/ranking.md).
 TEXT_FIELDS = [
     "name^2",
     "services.text^3",
@@ -46,19 +63,9 @@ TEXT_FIELDS = [
 LABEL_BOOST = 4.0
 
 
-def synonym_rules() -> list[str]:
-    """Taxonomy synonyms as Solr rules (``rn, react native => react native``)."""
-    rules = []
-    for kind in KINDS:
-        for label, synonyms in get_taxonomy().entries[kind].items():
-            variants = [v for v in synonyms if v.replace(" ", "").isalnum() or " " in v]
-            if variants:
-                rules.append(f"{', '.join(v.lower() for v in variants)} => {label.lower()}")
-    return rules
-
-
 def index_body() -> dict[str, Any]:
-    text = {"type": "text", "analyzer": "raabta_text", "search_analyzer": "raabta_search"}
+    # Synonyms are resolved before the query reaches the index (search/understanding.py).
+    text = {"type": "text", "analyzer": "raabta_text"}
     keyword_with_text = {"type": "keyword", "fields": {"text": text}}
     return {
         "settings": {
@@ -68,11 +75,6 @@ def index_body() -> dict[str, Any]:
                     "english_stop": {"type": "stop", "stopwords": "_english_"},
                     "english_stemmer": {"type": "stemmer", "language": "english"},
                     "english_possessive": {"type": "stemmer", "language": "possessive_english"},
-                    "taxonomy_synonyms": {
-                        "type": "synonym_graph",
-                        "synonyms": synonym_rules(),
-                        "lenient": True,
-                    },
                 },
                 "analyzer": {
                     "raabta_text": {
@@ -84,20 +86,11 @@ def index_body() -> dict[str, Any]:
                             "english_stemmer",
                         ],
                     },
-                    "raabta_search": {
-                        "tokenizer": "standard",
-                        "filter": [
-                            "english_possessive",
-                            "lowercase",
-                            "taxonomy_synonyms",
-                            "english_stop",
-                            "english_stemmer",
-                        ],
-                    },
                 },
             },
         },
         "mappings": {
+            "_meta": {"raabta_schema": SCHEMA_VERSION},
             "dynamic": "strict",
             "properties": {
                 "id": {"type": "keyword"},
@@ -105,8 +98,11 @@ def index_body() -> dict[str, Any]:
                 "record_hash": {"type": "keyword", "index": False},
                 "name": {**text, "fields": {"suggest": {"type": "search_as_you_type"}}},
                 "name_sort": {"type": "keyword"},
-                "description": text,
+                # Without term frequencies: a word repeated in a description counts once.
+                "description": {**text, "index_options": "docs"},
                 "portfolio_text": text,
+                # Every word as written (lower case, not stemmed), for spelling.
+                "words": {"type": "text", "analyzer": "standard", "index_options": "docs"},
                 **{field: keyword_with_text for field in LABEL_FIELDS},
                 **{field: {"type": "keyword"} for field in FACETS if field not in LABEL_FIELDS},
                 **{
@@ -159,10 +155,11 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         physical = self._create_physical()
         count = self._bulk(({**_index_action(physical, d)} for d in documents), refresh=True)
-        old = list(
-            self._call(self.client.indices.get_alias, name=self.index, ignore_unavailable=True)
-            or {}
+        # A first build finds no alias: Elasticsearch answers 404 with an error body.
+        aliases = self._call(
+            self.client.options(ignore_status=404).indices.get_alias, name=self.index
         )
+        old = [name for name in aliases or {} if name not in ("error", "status")]
         actions = [{"remove": {"index": name, "alias": self.index}} for name in old]
         actions.append({"add": {"index": physical, "alias": self.index}})
         self._call(self.client.indices.update_aliases, actions=actions)  # atomic switch
@@ -195,17 +192,11 @@ class ElasticsearchBackend(SearchBackend):
         self._bulk(actions, refresh=self.refresh)
 
     # Reads ---------------------------------------------------------------------------------
-    def _text_query(self, text: str, labels: tuple[str, ...]) -> dict[str, Any] | None:
-        should: list[dict[str, Any]] = []
-        if text.strip():
-            should.append(
-                {"multi_match": {"query": text, "fields": TEXT_FIELDS, "type": "most_fields"}}
-            )
-        for label in labels:
-            should.extend(
-                {"term": {field: {"value": label, "boost": LABEL_BOOST}}} for field in LABEL_FIELDS
-            )
-        return {"bool": {"should": should, "minimum_should_match": 1}} if should else None
+    def _text_query(self, text: str) -> dict[str, Any] | None:
+        """Stage-1 retrieval's text clause: BM25 over ``TEXT_FIELDS``."""
+        if not text.strip():
+            return None
+        return {"multi_match": {"query": text, "fields": TEXT_FIELDS, "type": "most_fields"}}
 
     def _query(self, query: VendorQuery) -> dict[str, Any]:
         filters: list[dict[str, Any]] = []
@@ -226,8 +217,7 @@ class ElasticsearchBackend(SearchBackend):
                         }
                     }
                 )
-        text = self._text_query(query.text, query.labels)
-        return {"bool": {"must": [text or {"match_all": {}}], "filter": filters}}
+        return {"bool": {**_understood(query.plan), "filter": filters}}
 
     def search(self, query: VendorQuery) -> SearchPage:
         self._ensure_index()
@@ -243,12 +233,12 @@ class ElasticsearchBackend(SearchBackend):
             body["sort"] = [{sort[0]: {"order": sort[1], "missing": "_last"}}, {"id": "asc"}]
         if query.facets:
             body["aggs"] = {field: {"terms": {"field": field, "size": 50}} for field in FACETS}
-        if query.highlight and query.text.strip():
+        if query.highlight and _highlighted_words(query.plan):
             body["highlight"] = {
                 "pre_tags": ["<mark>"],
                 "post_tags": ["</mark>"],
                 "encoder": "html",
-                "highlight_query": self._text_query(query.text, ()),
+                "highlight_query": _highlighted_words(query.plan),
                 "fields": {
                     field: {"number_of_fragments": 1, "fragment_size": 200}
                     for field in HIGHLIGHT_FIELDS
@@ -281,7 +271,7 @@ class ElasticsearchBackend(SearchBackend):
             ("industries", query.industries, 1.5),
         ):
             should.extend({"term": {field: {"value": label, "boost": boost}}} for label in labels)
-        text = self._text_query(query.text, ())
+        text = self._text_query(query.text)
         if text:
             should.append(text)
         filters: list[dict[str, Any]] = [
@@ -330,6 +320,17 @@ class ElasticsearchBackend(SearchBackend):
             for hit in response["hits"]["hits"]
         ]
 
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        words = list(dict.fromkeys(words))
+        if not words:
+            return {}
+        self._ensure_index()
+        filters = {str(n): {"term": {"words": word}} for n, word in enumerate(words)}
+        body = {"size": 0, "aggs": {"words": {"filters": {"filters": filters}}}}
+        response = self._call(self.client.search, index=self.index, **body)
+        buckets = response["aggregations"]["words"]["buckets"]
+        return {word: int(buckets[str(n)]["doc_count"]) for n, word in enumerate(words)}
+
     def label_values(self, field: str) -> dict[str, int]:
         self._ensure_index()
         body = {"size": 0, "aggs": {"v": {"terms": {"field": field, "size": 10_000}}}}
@@ -358,20 +359,104 @@ class ElasticsearchBackend(SearchBackend):
         self._ensure_index()
         return int(self._call(self.client.count, index=self.index)["count"])
 
+    def schema_version(self) -> int | None:
+        """The ``SCHEMA_VERSION`` the live index was built with (None: before versions)."""
+        self._ensure_index()
+        mappings = self._call(self.client.indices.get_mapping, index=self.index)
+        meta = next(iter(mappings.values()))["mappings"].get("_meta") or {}
+        version = meta.get("raabta_schema")
+        return int(version) if version is not None else None
+
     def health(self) -> dict[str, Any]:
         try:
-            return {
-                "ok": True,
+            schema = self.schema_version()
+            found = {
+                "ok": schema == SCHEMA_VERSION,
                 "backend": "elasticsearch",
                 "documents": self.count(),
                 "index": self.index,
+                "schema": schema,
             }
+            if schema != SCHEMA_VERSION:
+                found["error"] = (
+                    f"the index was built for schema {schema}, this code needs "
+                    f"{SCHEMA_VERSION}: run `manage.py rebuild_search_index`"
+                )
+            return found
         except Exception as error:  # health never raises
             return {"ok": False, "backend": "elasticsearch", "error": str(error)}
 
 
+# Directory search: an Understanding in the query DSL --------------------------------------
+def _understood(plan: Understanding) -> dict[str, Any]:
+    """The scoring part of a directory search's ``bool`` query."""
+    must: list[dict[str, Any]] = []
+    concepts = [_concept(concept) for concept in plan.concepts]
+    if concepts:
+        must.append({"bool": {"should": concepts, "minimum_should_match": plan.minimum_match}})
+    boosts = [
+        {
+            "constant_score": {
+                "filter": _terms(chip.field, chip.values),
+                "boost": BOOST_SCORES[chip.kind],
+            }
+        }
+        for chip in plan.boosts
+    ]
+    should = [_word(word, 0) for word in plan.general]
+    if plan.boosts_required:
+        must.append({"bool": {"should": boosts, "minimum_should_match": 1}})
+    else:
+        should.extend(boosts)
+    return {"must": must or [{"match_all": {}}], "should": should}
+
+
+def _concept(concept: Concept) -> dict[str, Any]:
+    """Any of the concept's labels, or all of its words in the firm's text."""
+    edits = dict(concept.fuzzy)
+    should: list[dict[str, Any]] = [
+        {"constant_score": {"filter": {"term": {field: label}}, "boost": LABEL_SCORE}}
+        for field, label in concept.labels
+    ]
+    if concept.words:
+        should.append({"bool": {"must": [_word(w, edits.get(w, 0)) for w in concept.words]}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _word(word: str, edits: int) -> dict[str, Any]:
+    """One word in the firm's text: scored by its best field; with ``edits``, close
+    spellings match too (for a constant, low score)."""
+    exact = {
+        "multi_match": {
+            "query": word,
+            "fields": WEIGHTED_FIELDS,
+            "type": "best_fields",
+            "tie_breaker": WORD_TIE_BREAKER,
+            "operator": "and",
+        }
+    }
+    if not edits:
+        return exact
+    close = {
+        "constant_score": {
+            "filter": {"match": {"words": {"query": word, "fuzziness": edits}}},
+            "boost": FUZZY_SCORE,
+        }
+    }
+    return {"dis_max": {"queries": [exact, close]}}
+
+
+def _highlighted_words(plan: Understanding) -> dict[str, Any] | None:
+    """The query's words in the highlighted fields (snippets mark them)."""
+    words = [w for concept in plan.concepts for w in concept.words] + list(plan.general)
+    if not words:
+        return None
+    return {"multi_match": {"query": " ".join(words), "fields": list(HIGHLIGHT_FIELDS)}}
+
+
 def _index_action(index: str, document: dict[str, Any]) -> dict[str, Any]:
     source = {key: value for key, value in document.items() if value not in (None, "", [])}
+    source["words"] = plain_words(document)
     return {
         "_op_type": "index",
         "_index": index,

@@ -27,21 +27,40 @@ from search.backends.base import SearchBackend, SearchUnavailable
 from search.query import (
     ALL_OF,
     ANY_OF,
+    BOOST_SCORES,
     FACETS,
+    FIELD_WEIGHTS,
+    FUZZY_SCORE,
     HIGHLIGHT_FIELDS,
     LABEL_FIELDS,
+    LABEL_SCORE,
     SORTS,
+    WORD_TIE_BREAKER,
     CandidateQuery,
     FacetValue,
     Hit,
     SearchPage,
     Suggestion,
     VendorQuery,
+    plain_words,
 )
+from search.understanding import Concept, Understanding
 
 KEYWORD_FIELDS = (*FACETS,)
 INTEGER_FIELDS = ("team_size", "rate_min", "rate_max", "min_project_usd")
-# Where words count most: a firm that *offers* a service outranks one that mentions it.
+# The indexed field behind each of FIELD_WEIGHTS' names.
+TEXT_FIELDS = {name: f"{name}_text" if name in LABEL_FIELDS else name for name in FIELD_WEIGHTS}
+# What ``en_stem`` does to a field's text, done to a query's words.
+ANALYZER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(40))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+# Stage-1 retrieval for matchmaking keeps the plain BM25 query the ranker was trained
+# and evaluated on (docs/ranking.md): a firm that *offers* a service outranks one that
+# mentions it.
 TEXT_BOOSTS = {
     "name": 2.0,
     "services_text": 3.0,
@@ -73,8 +92,15 @@ def build_schema() -> tantivy.Schema:
     schema.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
     schema.add_unsigned_field("version", stored=True, fast=True, indexed=True)
     schema.add_text_field("record_hash", stored=True, tokenizer_name="raw")
-    for name in ("name", "description", "portfolio_text"):
+    for name in ("name", "portfolio_text"):
         schema.add_text_field(name, stored=True, tokenizer_name="en_stem")
+    # Without term frequencies: a word repeated in a description counts once.
+    schema.add_text_field(
+        "description", stored=True, tokenizer_name="en_stem", index_option="basic"
+    )
+    # Every word of the firm's text as written (lower case, not stemmed): what spelling
+    # correction asks about and close spellings are matched in.
+    schema.add_text_field("words", tokenizer_name="default", index_option="basic")
     schema.add_text_field("name_words", tokenizer_name="default")
     schema.add_text_field("name_sort", tokenizer_name="raw", fast=True)
     for name in LABEL_FIELDS:
@@ -109,6 +135,7 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
         if document.get(name) not in (None, "", []):
             values[name] = document[name]
     values["name_words"] = document["name"]
+    values["words"] = plain_words(document)
     values["sample"] = zlib.crc32(document["id"].encode()) % SAMPLE_SLOTS
     for name in LABEL_FIELDS:
         values[f"{name}_text"] = " . ".join(document.get(name) or [])
@@ -271,31 +298,17 @@ class EmbeddedBackend(SearchBackend):
                 shutil.rmtree(old, ignore_errors=True)
 
     # Reads ---------------------------------------------------------------------------
-    def _text_query(
-        self, index: tantivy.Index, text: str, labels: tuple[str, ...]
-    ) -> tantivy.Query | None:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        if text.strip():
-            parsed, _ = index.parse_query_lenient(
-                _plain(text), default_field_names=list(TEXT_BOOSTS), field_boosts=TEXT_BOOSTS
-            )
-            clauses.append((tantivy.Occur.Should, parsed))
-        for label in labels:
-            for field in LABEL_FIELDS:
-                clauses.append(
-                    (
-                        tantivy.Occur.Should,
-                        tantivy.Query.boost_query(_term(field, label), LABEL_BOOST),
-                    )
-                )
-        return tantivy.Query.boolean_query(clauses) if clauses else None
-
-    def _query(self, index: tantivy.Index, query: VendorQuery) -> tantivy.Query:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        text = self._text_query(index, query.text, query.labels)
-        clauses.append(
-            (tantivy.Occur.Must, text if text is not None else tantivy.Query.all_query())
+    def _text_query(self, index: tantivy.Index, text: str) -> tantivy.Query | None:
+        """Stage-1 retrieval's text clause: BM25 over ``TEXT_BOOSTS``."""
+        if not text.strip():
+            return None
+        parsed, _ = index.parse_query_lenient(
+            _plain(text), default_field_names=list(TEXT_BOOSTS), field_boosts=TEXT_BOOSTS
         )
+        return parsed
+
+    def _query(self, query: VendorQuery) -> tantivy.Query:
+        clauses = _understood(query.plan)
         for field in ALL_OF:
             clauses.extend(_filter(_term(field, value)) for value in query.filters.get(field, ()))
         for field in ANY_OF:
@@ -311,7 +324,7 @@ class EmbeddedBackend(SearchBackend):
     def search(self, query: VendorQuery) -> SearchPage:
         index = self._open()
         searcher = index.searcher()
-        tantivy_query = self._query(index, query)
+        tantivy_query = self._query(query)
         sort = SORTS.get(query.sort)
         if sort is None:
             result = searcher.search(tantivy_query, query.limit, count=True, offset=query.offset)
@@ -328,20 +341,18 @@ class EmbeddedBackend(SearchBackend):
             )
         total = int(result.count or 0)  # type: ignore[attr-defined]
         if not query.facets:
-            return SearchPage(total=total, hits=self._hits(searcher, index, query, result.hits))
+            return SearchPage(total=total, hits=self._hits(searcher, query, result.hits))
         counting = self._count_facets(searcher, tantivy_query, total)  # runs on the pool
-        hits = self._hits(searcher, index, query, result.hits)  # meanwhile, on this thread
+        hits = self._hits(searcher, query, result.hits)  # meanwhile, on this thread
         facets, exact = counting()
         return SearchPage(total=total, hits=hits, facets=facets, facets_exact=exact)
 
-    def _hits(
-        self, searcher: tantivy.Searcher, index: tantivy.Index, query: VendorQuery, hits: list[Any]
-    ) -> list[Hit]:
+    def _hits(self, searcher: tantivy.Searcher, query: VendorQuery, hits: list[Any]) -> list[Hit]:
         generators = {}
-        text_only = self._text_query(index, query.text, ()) if query.highlight else None
-        if text_only is not None:
+        words = _highlighted_words(query.plan) if query.highlight else None
+        if words is not None:
             generators = {
-                field: tantivy.SnippetGenerator.create(searcher, text_only, SCHEMA, field)
+                field: tantivy.SnippetGenerator.create(searcher, words, SCHEMA, field)
                 for field in HIGHLIGHT_FIELDS
             }
         found = []
@@ -413,7 +424,7 @@ class EmbeddedBackend(SearchBackend):
                 (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
                 for label in labels
             )
-        text = self._text_query(index, query.text, ())
+        text = self._text_query(index, query.text)
         if text is not None:
             should.append((tantivy.Occur.Should, text))
         clauses = [
@@ -465,6 +476,10 @@ class EmbeddedBackend(SearchBackend):
             found.append(Suggestion(kind="vendor", text=document["name"][0], id=document["id"][0]))
         return found
 
+    def word_counts(self, words: Iterable[str]) -> dict[str, int]:
+        searcher = self._open().searcher()
+        return {word: int(searcher.doc_freq("words", word)) for word in words}
+
     def label_values(self, field: str) -> dict[str, int]:
         searcher = self._open().searcher()
         result = searcher.aggregate(
@@ -500,6 +515,98 @@ class EmbeddedBackend(SearchBackend):
             }
         except Exception as error:  # health never raises
             return {"ok": False, "backend": "embedded", "error": str(error)}
+
+
+# Directory search: an Understanding as a tantivy query ------------------------------------
+def _understood(plan: Understanding) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    """The scoring clauses of a directory search (filters are added beside them)."""
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    concepts = [q for q in map(_concept, plan.concepts) if q is not None]
+    if concepts:
+        should = [(tantivy.Occur.Should, concept) for concept in concepts]
+        required = min(plan.minimum_match, len(concepts))
+        clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(should, required)))
+    boosts = [
+        tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(SCHEMA, chip.field, list(chip.values)),
+            BOOST_SCORES[chip.kind],
+        )
+        for chip in plan.boosts
+    ]
+    if plan.boosts_required:
+        either = [(tantivy.Occur.Should, boost) for boost in boosts]
+        clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(either)))
+    else:
+        clauses.extend((tantivy.Occur.Should, boost) for boost in boosts)
+    clauses.extend(
+        (tantivy.Occur.Should, query)
+        for query in (_word(word, 0) for word in plan.general)
+        if query is not None
+    )
+    if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    return clauses
+
+
+def _concept(concept: Concept) -> tantivy.Query | None:
+    """Any of the concept's labels, or all of its words in the firm's text."""
+    edits = dict(concept.fuzzy)
+    words = [_word(word, edits.get(word, 0)) for word in concept.words]
+    should = [
+        (
+            tantivy.Occur.Should,
+            tantivy.Query.const_score_query(_term(field, label), LABEL_SCORE),
+        )
+        for field, label in concept.labels
+    ]
+    if words and all(word is not None for word in words):
+        all_words = [(tantivy.Occur.Must, word) for word in words if word is not None]
+        should.append((tantivy.Occur.Should, tantivy.Query.boolean_query(all_words)))
+    return tantivy.Query.boolean_query(should) if should else None
+
+
+def _word(word: str, edits: int) -> tantivy.Query | None:
+    """One word in the firm's text: scored by its best field; with ``edits``, close
+    spellings match too (for a constant, low score)."""
+    terms = ANALYZER.analyze(word)
+    if not terms:
+        return None
+    exact = [
+        tantivy.Query.disjunction_max_query(
+            [
+                tantivy.Query.boost_query(_term(TEXT_FIELDS[name], term), weight)
+                for name, weight in FIELD_WEIGHTS.items()
+            ],
+            WORD_TIE_BREAKER,
+        )
+        for term in terms
+    ]
+    query = (
+        exact[0]
+        if len(exact) == 1
+        else tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in exact])
+    )
+    if not edits:
+        return query
+    close = tantivy.Query.const_score_query(
+        tantivy.Query.fuzzy_term_query(SCHEMA, "words", word, distance=edits), FUZZY_SCORE
+    )
+    return tantivy.Query.disjunction_max_query([query, close], 0.0)
+
+
+def _highlighted_words(plan: Understanding) -> tantivy.Query | None:
+    """The query's words in the highlighted fields (snippets mark them)."""
+    words = [w for concept in plan.concepts for w in concept.words] + list(plan.general)
+    terms = {term for word in words for term in ANALYZER.analyze(word)}
+    if not terms:
+        return None
+    return tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, _term(field, term))
+            for field in HIGHLIGHT_FIELDS
+            for term in sorted(terms)
+        ]
+    )
 
 
 def _plain(text: str) -> str:

@@ -18,7 +18,7 @@ def test_every_search_answers_while_the_index_is_rebuilt_repeatedly(backend):
         while not stop.is_set():
             try:
                 totals.append(
-                    backend.search(VendorQuery(text="apps cloud data", facets=False)).total
+                    backend.search(VendorQuery(text="fintech", facets=False)).total
                 )
             except BaseException as error:
                 failures.append(error)
@@ -33,5 +33,5 @@ def test_every_search_answers_while_the_index_is_rebuilt_repeatedly(backend):
         searcher.join(timeout=30)
     assert failures == []
     assert len(totals) > 5
-    assert set(totals) == {backend.search(VendorQuery(text="apps cloud data", facets=False)).total}
+    assert set(totals) == {backend.search(VendorQuery(text="fintech", facets=False)).total}
     assert min(totals) > 0
