@@ -25,6 +25,8 @@ class ListField(serializers.ListField):
 
 class VendorSearchParams(QueryParams):
     q = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    # Search the words as typed: no spelling correction.
+    as_typed = serializers.BooleanField(required=False, default=False)
     city = ListField(child=serializers.CharField(), required=False)
     country = ListField(child=serializers.CharField(), required=False)
     services = ListField(child=serializers.CharField(), required=False)
@@ -95,6 +97,7 @@ class VendorSearchView(APIView):
         page, size = data["page"], data["page_size"]
         query = build_query(
             text=data["q"],
+            as_typed=data["as_typed"],
             filters={field: data.get(field, []) for field in FILTER_FIELDS},
             min_rate=data.get("min_rate"),
             max_rate=data.get("max_rate"),

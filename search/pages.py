@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.codes import country_name, language_name
-from search.query import MAX_RESULT_WINDOW, SORTS
+from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
 
 PAGE_SIZE = 20
@@ -41,6 +42,18 @@ FACET_TITLES = {
 }
 # Facets whose values are codes: the page shows names (the link keeps the code).
 FACET_NAMES = {"export_markets": country_name, "country": country_name, "languages": language_name}
+# How the page names what a query was understood to ask for (search/understanding.py).
+CHIP_TITLES = {
+    "service": "Service: {}",
+    "technology": "Technology: {}",
+    "industry": "Industry: {}",
+    "certification": "Certification: {}",
+    "city": "In {}",
+    "region": "In {}",
+    "language": "Speaks {}",
+    "market": "Clients in {}",
+    "country": "Based in {}",
+}
 
 
 def highlighted(fragment: str) -> SafeString:
@@ -53,8 +66,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     """Anyone: search the directory. Filters are repeated query parameters, so every
     result page is a plain link (shareable, works without JavaScript)."""
     text = request.GET.get("q", "").strip()[:500]
+    as_typed = request.GET.get("as_typed") == "1"
     selected: dict[str, Iterable[str]] = {
-        field: request.GET.getlist(field) for field in FACET_TITLES
+        field: request.GET.getlist(field) for field in (*ALL_OF, *ANY_OF)
     }
     sort = request.GET.get("sort", "relevance")
     sort = sort if sort in SORTS else "relevance"
@@ -65,7 +79,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     if page * PAGE_SIZE > MAX_RESULT_WINDOW:
         raise BadRequest(f"page: only the first {MAX_RESULT_WINDOW:,} results can be paged to")
     query = build_query(
-        text=text, filters=selected, sort=sort, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        text=text,
+        filters=selected,
+        as_typed=as_typed,
+        sort=sort,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     found = vendor_search(query)
     applied = {field: set(values) for field, values in query.filters.items()}
@@ -106,5 +125,53 @@ def directory(request: HttpRequest) -> HttpResponse:
         "filters_applied": sum(len(v) for v in applied.values()),
         "base_query": base.urlencode(),
         "facets_exact": found.get("facets_exact", True),
+        "understood": _understood(request, found.get("understood")),
     }
     return render(request, "search/directory.html", context)
+
+
+def _understood(request: HttpRequest, understood: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What the page says about how the query was read: chips, each with a link that
+    turns it into a filter and one that removes it, and the spelling it corrected."""
+    if not understood:
+        return None
+    searched = understood["searched"]
+    chips = []
+    for chip in understood["chips"]:
+        rest = _without(searched, chip["text"])
+        as_filter = request.GET.copy()
+        for name in ("page", "as_typed"):
+            as_filter.pop(name, None)
+        as_filter["q"] = rest
+        current = as_filter.getlist(chip["field"])
+        as_filter.setlist(
+            chip["field"], [*current, *(v for v in chip["values"] if v not in current)]
+        )
+        removed = request.GET.copy()
+        for name in ("page", "as_typed"):
+            removed.pop(name, None)
+        removed["q"] = rest
+        chips.append(
+            {
+                "title": CHIP_TITLES.get(chip["kind"], "{}").format(chip["label"]),
+                "text": chip["text"],
+                "filter_query": as_filter.urlencode(),
+                "remove_query": removed.urlencode(),
+            }
+        )
+    as_typed = request.GET.copy()
+    as_typed.pop("page", None)
+    as_typed["as_typed"] = "1"
+    return {
+        "chips": chips,
+        "searched": searched if understood["corrections"] else None,
+        "typed": understood["text"],
+        "as_typed_query": as_typed.urlencode(),
+        "close_spellings_of": understood["close_spellings_of"],
+    }
+
+
+def _without(text: str, phrase: str) -> str:
+    """``text`` with ``phrase`` taken out once (any case), spaces tidied."""
+    pattern = rf"(?<![\w#+]){re.escape(phrase)}(?![\w#+])"
+    return " ".join(re.sub(pattern, " ", text, count=1, flags=re.IGNORECASE).split())

@@ -79,6 +79,13 @@ def plain_words(document: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def best_first(hit: tuple[str, float]) -> tuple[float, str]:
+    """Candidates with equal scores in id order: the same list in the same order however
+    the index was filled (descriptions are indexed without term frequencies, so equal
+    scores are common)."""
+    return -hit[1], hit[0]
+
+
 def band(value: int | None, bands: tuple[tuple[int | None, str], ...]) -> str | None:
     if value is None:
         return None

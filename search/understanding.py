@@ -34,7 +34,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -260,7 +260,7 @@ class Interpreter:
         self.firm_countries = frozenset(firm_countries)
         self.phrases: dict[str, list[_Entity]] = {}
         self.stemmed: dict[str, list[_Entity]] = {}
-        self._phrase_words: dict[str, tuple[str, ...]] = {}
+        self._words: set[str] = set()  # every word of every phrase
         for kind in KINDS:
             for label, synonyms in taxonomy.entries[kind].items():
                 entity = _Entity(kind, KIND_FIELDS[kind], (label,), label)
@@ -291,8 +291,8 @@ class Interpreter:
         for city, code in places["foreign_cities"].items():
             self._add(city, self._country(code))
         # The spelling vocabulary: every word of every phrase above.
-        self._known = frozenset(w for words in self._phrase_words.values() for w in words)
-        self.vocabulary = sorted(w for w in self._known if len(w) >= 4 and w.isalpha())
+        self._known = frozenset(self._words | {_uninflected(word) for word in self._words})
+        self.vocabulary = sorted(w for w in self._words if len(w) >= 4 and w.isalpha())
 
     def _add(self, phrase: str, entity: _Entity) -> None:
         key = label_key(phrase)
@@ -302,7 +302,7 @@ class Interpreter:
             entities = index.setdefault(found, [])
             if entity not in entities:
                 entities.append(entity)
-        self._phrase_words[key] = tuple(words_of(phrase))
+        self._words.update(words_of(phrase))
 
     def _country(self, code: str) -> _Entity:
         country = pycountry.countries.get(alpha_2=code)
@@ -351,7 +351,10 @@ class Interpreter:
             dict.fromkeys(
                 t.word
                 for t in tokens
-                if t.word and t.word not in FILLER and t.word not in self._known
+                if t.word
+                and t.word not in FILLER
+                and t.word not in self._known
+                and _uninflected(t.word) not in self._known
             )
         )
 
@@ -379,15 +382,27 @@ class Interpreter:
         boosts: list[Chip] = []
         general: list[str] = []
         position = 0
+        previous: tuple[list[_Entity], int, int] | None = None  # entities, chips, start
         while position < len(tokens):
             size, entities = self._longest(tokens, position)
             span = tokens[position : position + size]
+            if entities and previous and previous[0] == entities:
+                # "UI/UX": both halves name the same label; one chip for the whole
+                _, merged, start = previous
+                phrase = text[start : span[-1].end]
+                chips[-merged:] = [replace(chip, text=phrase) for chip in chips[-merged:]]
+                if concepts and concepts[-1].labels:
+                    concepts[-1] = replace(concepts[-1], words=tuple(words_of(phrase)))
+                position += size
+                continue
+            previous = None
             if entities:
                 phrase = text[span[0].start : span[-1].end]
                 found = [
                     Chip(e.kind, e.field, e.values, e.label, phrase) for e in _merged(entities)
                 ]
                 chips.extend(found)
+                previous = (entities, len(found), span[0].start)
                 labels = tuple(
                     (chip.field, chip.values[0]) for chip in found if chip.kind in KIND_FIELDS
                 )

@@ -36,6 +36,7 @@ from search.query import (
     SearchPage,
     Suggestion,
     VendorQuery,
+    best_first,
     plain_words,
 )
 from search.understanding import Concept, Understanding
@@ -301,9 +302,10 @@ class ElasticsearchBackend(SearchBackend):
             "_source": ["id"],
         }
         response = self._call(self.client.search, index=self.index, **body)
-        return [
+        found = [
             (hit["_source"]["id"], float(hit["_score"] or 0.0)) for hit in response["hits"]["hits"]
         ]
+        return sorted(found, key=best_first)
 
     def autocomplete_names(self, prefix: str, limit: int) -> list[Suggestion]:
         self._ensure_index()

@@ -42,6 +42,7 @@ from search.query import (
     SearchPage,
     Suggestion,
     VendorQuery,
+    best_first,
     plain_words,
 )
 from search.understanding import Concept, Understanding
@@ -458,7 +459,8 @@ class EmbeddedBackend(SearchBackend):
                 )
             )
         hits = searcher.search(tantivy.Query.boolean_query(clauses), query.limit, count=False).hits
-        return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+        found = [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+        return sorted(found, key=best_first)
 
     def autocomplete_names(self, prefix: str, limit: int) -> list[Suggestion]:
         words = re.findall(r"\w+", prefix.lower())

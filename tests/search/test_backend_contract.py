@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from search.backends.elasticsearch import ElasticsearchBackend
 from search.query import RATE_BANDS, TEAM_BANDS, CandidateQuery, VendorQuery, band
 from search.selectors import build_query
 from tests.factories import vendor_row
-from tests.search.conftest import xfail_on_stand_in
+from tests.search.conftest import drop, make_backend, xfail_on_stand_in
 
 
 def doc(id: str, version: int = 1, **fields: Any) -> dict[str, Any]:
@@ -293,3 +294,49 @@ def row(vendor_id: str) -> dict[str, Any]:
         team_size=document["team_size"],
         hourly_rate_usd=None,
     )
+
+
+def test_a_first_rebuild_creates_the_index(backend):
+    """A fresh cluster or directory has no index or alias yet: rebuild makes one."""
+    assert backend.rebuild(CATALOGUE) == len(CATALOGUE)
+    assert backend.count() == len(CATALOGUE)
+    assert backend.health()["ok"]
+
+
+def test_word_counts_are_over_the_words_as_written(loaded):
+    counts = loaded.word_counts(["wallets", "wallet", "margalla", "spark", "nhs", "zzz"])
+    # Unstemmed: "wallets" is written, "wallet" is not; names and labels count too.
+    assert counts == {"wallets": 1, "wallet": 0, "margalla": 1, "spark": 1, "nhs": 1, "zzz": 0}
+
+
+def test_a_word_nobody_writes_matches_close_spellings_only_when_it_is_unknown(loaded):
+    # No vocabulary word is close to "walets": the index's close spellings answer.
+    assert ids(search(loaded, "walets")) == ["mobile"]
+    assert search(loaded, "wallets").total == 1
+
+
+def test_every_concept_or_most_must_match_so_counts_stay_honest(loaded):
+    # "fintech" alone: two firms; with "ISO 27001" both still; with "HIPAA" only one.
+    assert set(ids(search(loaded, "fintech"))) == {"mobile", "data"}
+    assert set(ids(search(loaded, "fintech HIPAA"))) == {"data"}
+
+
+def test_places_and_languages_lift_the_firms_that_fit_without_hiding_others(loaded):
+    assert ids(search(loaded, "fintech Islamabad")) == ["data", "mobile"]
+    assert ids(search(loaded, "fintech Arabic speaking")) == ["mobile", "data"]
+    # Alone, a place is what is asked for.
+    assert ids(search(loaded, "Peshawar")) == ["cloud"]
+
+
+def test_an_elasticsearch_index_of_an_older_schema_is_reported_until_rebuilt(tmp_path, elastic):
+    backend = make_backend("elasticsearch", tmp_path, elastic)
+    assert isinstance(backend, ElasticsearchBackend)
+    try:
+        backend.index_documents(CATALOGUE)
+        backend.client.indices.put_mapping(index=backend.index, meta={"raabta_schema": 1})
+        health = backend.health()
+        assert not health["ok"] and "rebuild_search_index" in health["error"]
+        backend.rebuild(CATALOGUE)
+        assert backend.health()["ok"]
+    finally:
+        drop(backend)

@@ -38,3 +38,33 @@ def test_the_directory_filters_by_language_and_names_codes(client):
     assert "English, Urdu" in profile
     compared = client.get("/compare/", {"v": ["gulf", "home"]}).content.decode()
     assert "Arabic" in compared and "United Arab Emirates, Qatar" in compared
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_directory_shows_how_the_query_was_understood_as_chips(client):
+    """Chips for what was recognised, each a link that makes it a filter or removes it;
+    a corrected spelling is said, with a way back to the words as typed."""
+    make_vendor(external_id="lhr", name="Ravi Django House", technologies=["Django"], city="Lahore")
+    make_vendor(
+        external_id="khi", name="Clifton Django Co", technologies=["Django"], city="Karachi"
+    )
+    page = client.get("/firms/", {"q": "djnago developers Lahore"}).content.decode()
+    assert "Showing results for <strong>django developers Lahore</strong>" in page
+    assert "Search instead for djnago developers Lahore" in page
+    chips = dict(re.findall(r'<li class="chip"><a href="\?([^"]+)"[^>]*>([^<]+)</a>', page))
+    by_title = {title: query for query, title in chips.items()}
+    assert set(by_title) == {"Technology: Django", "In Lahore"}
+    # The city chip as a filter: Lahore firms only, and the word leaves the text.
+    narrowed = client.get("/firms/?" + by_title["In Lahore"].replace("&amp;", "&"))
+    body = narrowed.content.decode()
+    assert "Ravi Django House" in body and "Clifton Django Co" not in body
+    assert 'value="django developers"' in body
+    removed = re.search(r'href="\?([^"]+)" aria-label="Remove “Lahore”', page)
+    assert removed is not None
+    everywhere = client.get("/firms/?" + removed.group(1).replace("&amp;", "&")).content.decode()
+    assert "Ravi Django House" in everywhere and "Clifton Django Co" in everywhere
+    # As typed: nothing corrected, but a word no firm uses still finds close spellings.
+    literal = client.get("/firms/", {"q": "djnago", "as_typed": "1"}).content.decode()
+    assert "Showing results for" not in literal
+    assert "Also matching close spellings of djnago" in literal
+    assert "Ravi Django House" in literal

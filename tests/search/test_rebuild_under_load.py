@@ -17,9 +17,7 @@ def test_every_search_answers_while_the_index_is_rebuilt_repeatedly(backend):
     def search_continuously() -> None:
         while not stop.is_set():
             try:
-                totals.append(
-                    backend.search(VendorQuery(text="fintech", facets=False)).total
-                )
+                totals.append(backend.search(VendorQuery(text="fintech", facets=False)).total)
             except BaseException as error:
                 failures.append(error)
 

@@ -79,9 +79,11 @@ def test_a_multi_word_query_reports_the_firms_that_answer_it_not_the_catalogue(i
 
 def test_typos_are_corrected_and_said(indexed):
     query = build_query(text="pyhton django", backend=indexed)
+    assert query.understanding is not None
     assert query.understanding.corrected == "python django"
     assert found(indexed, "wordpres").total == sum(
         1 for firm in FIRMS if "WordPress" in firm["technologies"]
     )
     as_typed = build_query(text="pyhton django", backend=indexed, as_typed=True)
+    assert as_typed.understanding is not None
     assert as_typed.understanding.corrected is None
