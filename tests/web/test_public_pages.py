@@ -79,6 +79,24 @@ def test_a_buyer_searches_with_two_facets_and_compares_two_firms(firms, open_pag
     assert page.get_by_role("row", name=re.compile("^City")).inner_text().count("Multan") == 2
 
 
+def test_a_buyer_sees_how_the_search_was_read_and_turns_a_chip_into_a_filter(firms, open_page):
+    page = open_page().tab
+    page.goto("/firms/?q=fluter+developers+Multan")
+    expect(page.get_by_text("Showing results for flutter developers Multan")).to_be_visible()
+    # Multan lifts its firms; the Lahore one still answers "Flutter".
+    expect(page.get_by_role("heading", name="3 firms")).to_be_visible()
+    chips = page.get_by_role("group", name="How your search was understood")
+    expect(chips.get_by_role("link", name="Technology: Flutter")).to_be_visible()
+    chips.get_by_role("link", name="In Multan").click()
+    page.wait_for_url(re.compile("city=Multan"))
+    expect(page.get_by_role("heading", name="2 firms")).to_be_visible()
+    expect(page.locator("#q")).to_have_value("flutter developers")
+    # Removing the technology chip leaves the city filter and no words: every Multan firm.
+    page.get_by_role("link", name="Remove “flutter”").click()
+    expect(page.get_by_role("heading", name="2 firms")).to_be_visible()
+    assert "Ravi Apps" not in page.locator(".results").inner_text()
+
+
 def test_autocomplete_suggests_and_the_keyboard_chooses(firms, open_page):
     page = open_page().tab
     page.goto("/firms/")
@@ -120,6 +138,7 @@ def test_a_vendor_signs_up_and_is_signed_in(open_page, transactional_db):
 MAIN_PAGES = [
     "/",
     "/firms/?q=flutter",
+    "/firms/?q=fluter+developers+Multan",  # chips and a corrected spelling
     "/firms/chenab/",
     "/compare/?v=chenab&v=ravi",
     "/accounts/signup/",
