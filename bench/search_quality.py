@@ -18,6 +18,7 @@ import statistics
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import harness  # bench/harness.py (this script's own folder is on sys.path)
 
@@ -62,7 +63,7 @@ def main() -> None:
             backend.index_documents(documents)
             scores = []
             for case in CASES:
-                options = {"backend": backend} if takes_backend else {}
+                options: dict[str, Any] = {"backend": backend} if takes_backend else {}
                 query = build_query(text=case.query, limit=10, **options)
                 page = backend.search(query)
                 score = ndcg_at_10([hit.id for hit in page.hits], grades_of(case, firms))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -139,36 +139,36 @@ def _understood(request: HttpRequest, understood: dict[str, Any] | None) -> dict
     chips = []
     for chip in understood["chips"]:
         rest = _without(searched, chip["text"])
-        as_filter = request.GET.copy()
-        for name in ("page", "as_typed"):
-            as_filter.pop(name, None)
-        as_filter["q"] = rest
+        as_filter = _query_string(request, q=rest)
         current = as_filter.getlist(chip["field"])
-        as_filter.setlist(
-            chip["field"], [*current, *(v for v in chip["values"] if v not in current)]
-        )
-        removed = request.GET.copy()
-        for name in ("page", "as_typed"):
-            removed.pop(name, None)
-        removed["q"] = rest
+        added = [value for value in chip["values"] if value not in current]
+        as_filter.setlist(chip["field"], [*current, *added])
         chips.append(
             {
                 "title": CHIP_TITLES.get(chip["kind"], "{}").format(chip["label"]),
                 "text": chip["text"],
                 "filter_query": as_filter.urlencode(),
-                "remove_query": removed.urlencode(),
+                "remove_query": _query_string(request, q=rest).urlencode(),
             }
         )
-    as_typed = request.GET.copy()
-    as_typed.pop("page", None)
-    as_typed["as_typed"] = "1"
     return {
         "chips": chips,
         "searched": searched if understood["corrections"] else None,
         "typed": understood["text"],
-        "as_typed_query": as_typed.urlencode(),
+        "as_typed_query": _query_string(request, as_typed="1").urlencode(),
         "close_spellings_of": understood["close_spellings_of"],
     }
+
+
+def _query_string(request: HttpRequest, **changes: str) -> QueryDict:
+    """This page's parameters, back to the first page and spelling correction on, with
+    ``changes`` applied."""
+    params = request.GET.copy()
+    for name in ("page", "as_typed"):
+        params.pop(name, None)
+    for name, value in changes.items():
+        params[name] = value
+    return params
 
 
 def _without(text: str, phrase: str) -> str:

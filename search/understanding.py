@@ -56,13 +56,15 @@ KIND_FIELDS = {
 }
 
 
-# Words that say nothing about which firm fits: dropped, never required.
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Words that say nothing about which firm fits: dropped, never required. Elasticsearch's
+# English stop words are among them, so no backend requires a word another ignores.
 FILLER = _word_set(
     """a an the and or of for in on at to with from by near who that which our we i me my
+    are as be but if into is no not such their then there these they this was will
     need needs needed want wanted looking seek seeking find hire hiring best top good great
     experienced experience expert experts specialist specialists specialised specialized
     firm firms company companies agency agencies vendor vendors provider providers

@@ -340,3 +340,9 @@ def test_an_elasticsearch_index_of_an_older_schema_is_reported_until_rebuilt(tmp
         assert backend.health()["ok"]
     finally:
         drop(backend)
+
+
+def test_stop_words_are_never_required(loaded):
+    """Elasticsearch drops English stop words from text; neither backend may then
+    require them, or a query with "will" would find nothing there."""
+    assert ids(search(loaded, "firms that will build wallets")) == ["mobile"]
