@@ -30,7 +30,7 @@ SIZES: dict[str, Any] = {
 # (file name, user or None, path)
 PAGES = [
     ("home", None, "/"),
-    ("directory", None, "/firms/?q=flutter&city=Lahore"),
+    ("directory", None, "/firms/?q=fluter+developers+Lahore"),
     ("profile", None, "/firms/{vendor}/"),
     ("compare", None, "/compare/?v={vendor}&v={other}"),
     ("signup", None, "/accounts/signup/"),
