@@ -1,11 +1,16 @@
-"""The health endpoint. It composes every app's parts (database, search, cache), so it
-lives with the URL configuration, above the apps, not in ``core``."""
+"""Health, liveness, readiness and metrics. They compose every app's parts (database,
+search, cache), so they live with the URL configuration, above the apps, not in
+``core``."""
 
+import hmac
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -13,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import is_officer
+from core.metrics import exposition
 from core.models import OutboxEvent
 from search.loading import get_search_backend
 
@@ -62,3 +68,70 @@ class HealthView(APIView):
         if not is_officer(request.user):
             parts = {name: {"ok": part["ok"]} for name, part in parts.items()}
         return Response(parts, status=200 if parts["database"]["ok"] else 503)
+
+
+class LiveView(APIView):
+    """Anyone (the orchestrator's liveness probe): the process answers requests. It
+    touches nothing else, so a database or Redis outage never gets a healthy process
+    restarted."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+    authentication_classes: list[Any] = []
+
+    @extend_schema(tags=["ops"], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+_migrated = False  # once true, stays true for this process (its code does not change)
+
+
+def _ready() -> dict[str, Any]:
+    global _migrated
+    database = _database()
+    if not database["ok"]:
+        return {"ok": False, "database": database}
+    if not _migrated:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            return {"ok": False, "unapplied_migrations": len(pending)}
+        _migrated = True
+    return {"ok": True}
+
+
+class ReadyView(APIView):
+    """Anyone (the load balancer's readiness probe): may this process be sent traffic?
+    Yes when the database answers and every migration is applied (200), otherwise 503.
+    Search and Redis outages do not make it unready: the service degrades instead
+    (docs/operations.md). Only officers see why it is not ready."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+
+    @extend_schema(tags=["ops"], responses={200: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        found = _ready()
+        if not found["ok"]:
+            log.error("not ready: %s", found)
+        body = found if is_officer(request.user) else {"ok": found["ok"]}
+        return Response(body, status=200 if found["ok"] else 503)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus (``Authorization: Bearer`` with ``RAABTA_METRICS_TOKEN``) and signed-in
+    officers: every metric in the text exposition format. Anyone else: 403 — request
+    counts and queue depths are operational detail."""
+    token = settings.RAABTA_METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    allowed = bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    if not (allowed or is_officer(request.user)):
+        return HttpResponse(
+            "metrics: a scrape token or an officer's session is required\n",
+            status=403,
+            content_type="text/plain",
+        )
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.pages import SignInView, SignOutView, sign_up
-from config.health import HealthView
+from config.health import HealthView, LiveView, ReadyView, metrics
 from core.pages import home
 from matchmaking import pages as matchmaking_pages
 from search.pages import directory
@@ -17,6 +17,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("search.urls")),
     path("", include("matchmaking.urls")),
     path("health/", HealthView.as_view(), name="health"),
+    path("health/live/", LiveView.as_view(), name="health-live"),
+    path("health/ready/", ReadyView.as_view(), name="health-ready"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
@@ -72,6 +74,7 @@ pages: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include(api_v1)),
     *pages,
 ]

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.metrics import EMAIL_FAILURES
 from core.models import Email
 from core.tasks import enqueue
 
@@ -55,6 +56,7 @@ def send_email(email_id: int) -> bool:
     try:
         send_mail(email.subject, email.body, None, email.to, fail_silently=False)
     except Exception as error:
+        EMAIL_FAILURES.inc()
         status = Email.Status.FAILED if email.attempts >= MAX_ATTEMPTS else Email.Status.PENDING
         Email.objects.filter(pk=email_id).update(status=status, last_error=str(error)[:2000])
         raise

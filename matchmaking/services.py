@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from buyers.models import Brief
+from core.metrics import MATCH_SECONDS
 from matchmaking.models import RankerModel
 from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.features import FEATURES, extract
@@ -92,13 +93,18 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         "ranker": active.name,
     }
     try:
-        return cached("match", key, lambda: _match(brief, limit, active))  # type: ignore[no-any-return]
+        return cached("match", key, lambda: _timed_match(brief, limit, active))  # type: ignore[no-any-return]
     except SearchUnavailable:
         # Degraded like search: the database retrieves, the ranker still ranks and
         # explains; not cached, and marked so pages can say so.
         log.warning("search backend unavailable; matching from the database", exc_info=True)
         found = _match(brief, limit, active, retrieve=candidates_from_database)
         return {**found, "meta": {**found["meta"], "degraded": True}}
+
+
+def _timed_match(brief: Brief, limit: int, active: ActiveRanker) -> dict[str, Any]:
+    with MATCH_SECONDS.time():
+        return _match(brief, limit, active)
 
 
 def _match(

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from core import codes
 from core.db import json_list_has
+from core.metrics import SEARCH_SECONDS
 from search.backends.base import SearchBackend, SearchUnavailable
 from search.cache import cached, generation
 from search.loading import get_search_backend
@@ -164,7 +165,9 @@ def _database_search(query: VendorQuery) -> dict[str, Any]:
 
 
 def _search(query: VendorQuery) -> dict[str, Any]:
-    page = get_search_backend().search(query)
+    backend = get_search_backend()
+    with SEARCH_SECONDS.labels(backend=type(backend).__name__).time():
+        page = backend.search(query)
     facets = {name: [value.__dict__ for value in values] for name, values in page.facets.items()}
     vendors = vendors_by_external_id([hit.id for hit in page.hits])
     return {"count": page.total, "results": _results(page.hits, vendors), "facets": facets}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
+    "django_prometheus",
+    "django_guid",
     "core",
     "accounts",
     "vendors",
@@ -64,6 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request latency per view, status and method (Prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id for every log line (X-Request-ID in, or a new one; sent back).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,8 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last, as django-axes asks: turns a locked-out sign-in into its 429 answer.
+    # Last but one, as django-axes asks: turns a locked-out sign-in into its 429 answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -342,11 +350,40 @@ RAABTA_DEMO_ACCOUNTS = True
 # used; rates live in the core.CurrencyRate table (admin-editable, seeded by migration).
 RAABTA_BASE_CURRENCY = "USD"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-}
+# Logs: one line per record on stderr, with the request id (django-guid). JSON
+# (python-json-logger) when RAABTA_LOG_FORMAT=json — the production profile's default —
+# for a log shipper; plain text otherwise.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": True}
+
+
+def logging_config(log_format: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.logs.RequestId"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": "json" if log_format == "json" else "text",
+            }
+        },
+        "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    }
+
+
+RAABTA_LOG_FORMAT = env("RAABTA_LOG_FORMAT", "text")
+LOGGING = logging_config(RAABTA_LOG_FORMAT)
+# Prometheus scrapes /metrics with "Authorization: Bearer <this>" (officers may look
+# too); unset, only officers can.
+RAABTA_METRICS_TOKEN = env("RAABTA_METRICS_TOKEN")
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

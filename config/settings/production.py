@@ -7,9 +7,11 @@ without ``DJANGO_SECRET_KEY``; everything else still comes from the environment.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import *  # noqa: F403
-from config.settings import env, env_bool
+from config.settings import env, env_bool, logging_config
 
 DEBUG = False
+RAABTA_LOG_FORMAT = env("RAABTA_LOG_FORMAT", "json")
+LOGGING = logging_config(RAABTA_LOG_FORMAT)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
