@@ -105,7 +105,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/health/": {"GET": ANYONE},
     "api/v1/health/live/": {"GET": ANYONE},
     "api/v1/health/ready/": {"GET": ANYONE},
-    "metrics": {"GET": OFFICERS},  # and Prometheus with its token (tests/core/test_observability.py)
+    "metrics": {"GET": OFFICERS},  # and Prometheus's token: tests/core/test_observability.py
     "api/v1/schema/": {"GET": ANYONE},
     "api/v1/docs/": {"GET": ANYONE},
     "": {"GET": ANYONE},
