@@ -114,6 +114,21 @@ def repair_drift(drift: Drift, backend: SearchBackend | None = None) -> None:
     bump_generation()
 
 
+def reconcile_search_index() -> int:
+    """The nightly task: find drift between the database and the index and repair it;
+    returns how many documents were repaired."""
+    drift = find_drift()
+    if drift.total:
+        log.warning(
+            "index drift repaired: %d missing, %d stale, %d orphaned",
+            len(drift.missing),
+            len(drift.stale),
+            len(drift.orphaned),
+        )
+        repair_drift(drift)
+    return drift.total
+
+
 # How far before a rebuild starts its replay looks: a write stamps ``updated_at`` before
 # it commits, so one that committed (and was indexed into the old index) just after the
 # build began may carry a slightly earlier time; transactions are far shorter than this.

@@ -203,6 +203,16 @@ RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
 # after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
 RAABTA_TASKS_INLINE = env_bool("RAABTA_TASKS_INLINE", not REDIS_URL)
 RAABTA_TASK_QUEUE = env("RAABTA_TASK_QUEUE", "raabta")
+# The periodic jobs (manage.py run_scheduler; core/schedule.py): each task is idempotent.
+RAABTA_SCHEDULE: list[dict[str, Any]] = [
+    # Safety nets for work whose job was lost: index changes, e-mail retries, suggestions.
+    {"task": "search.sync.sync_search_index", "interval": 300},
+    {"task": "core.mail.send_pending_emails", "interval": 300},
+    {"task": "matchmaking.curation.suggest_for_changed_briefs", "interval": 300},
+    # Nightly: repair drift between database and index; retrain when enough new outcomes.
+    {"task": "search.sync.reconcile_search_index", "cron": "30 2 * * *", "timeout": 3600},
+    {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
+]
 
 # Curation: an introduction whose stage has not moved for this many days is flagged
 # stale; won export value is measured against a yearly target (US dollars).
@@ -377,6 +387,8 @@ def logging_config(log_format: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+        # The Elasticsearch client logs every request at INFO; failures still show.
+        "loggers": {"elastic_transport": {"level": "WARNING"}},
     }
 
 

@@ -21,8 +21,10 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies only over HTTPS. bin/stack turns this off when it serves plain HTTP on this
+# machine (127.0.0.1); a public deployment keeps it on behind its TLS proxy.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 WHITENOISE_USE_FINDERS = False
 # Demo accounts have a published password: load_demo refuses them here.
 RAABTA_DEMO_ACCOUNTS = False
