@@ -15,155 +15,32 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import psycopg
-import pytest
 import redis
 import requests
 from rq import Worker
 from rq.worker import BaseWorker
 
 from matchmaking.demo import DemoCatalogue
+from tests.e2e.conftest import REDIS_URL, ROOT, Stack, free_port, login, token, until
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/11"
 FIRMS = 2000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Stack:
-    url: str
-    env: dict[str, str]
-    log: Path
-    queue: str
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run(
-            [str(ROOT / ".venv/bin/python"), "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
-
-    def shell(self, code: str) -> str:
-        return self.manage("shell", "-c", code)
-
-
-def _until(check: Callable[[], Any], seconds: float, what: str, stack: Stack) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.3)
-    raise AssertionError(
-        f"{what} within {seconds:.0f} s; stack log:\n{stack.log.read_text()[-4000:]}"
-    )
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data = tmp_path_factory.mktemp("stack")
-    database = f"raabta_e2e_{uuid.uuid4().hex[:8]}"
-    port = _free_port()
-    queue = f"raabta-e2e-{uuid.uuid4().hex[:8]}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "RAABTA_", "PROMETHEUS_")) and key != "DATABASE_URL"
-    }
-    env.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-        REDIS_URL=REDIS_URL,
-        RAABTA_DATA_DIR=str(data),
-        RAABTA_ADDRESS=f"127.0.0.1:{port}",
-        RAABTA_NOIDA_PORT=str(_free_port()),
-        RAABTA_WEB_WORKERS="2",
-        RAABTA_TASK_QUEUE=queue,
-        RAABTA_METRICS_TOKEN="e2e-scrape",
-    )
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    log = data / "stack.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(ROOT / "bin/stack")], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    running = Stack(url=f"http://127.0.0.1:{port}", env=env, log=log, queue=queue)
-
-    def ready() -> bool:
-        assert process.poll() is None, f"bin/stack exited:\n{log.read_text()[-4000:]}"
-        try:
-            return requests.get(f"{running.url}/api/v1/health/ready/", timeout=2).ok
-        except requests.ConnectionError:
-            return False
-
-    try:
-        _until(ready, 240, "the stack did not become ready", running)
-        secret = (data / "secret-key").read_text().strip()
-        running.env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.production",
-            DJANGO_SECRET_KEY=secret,
-            ELASTICSEARCH_URL=env.get("ELASTICSEARCH_URL")
-            or f"http://127.0.0.1:{env['RAABTA_NOIDA_PORT']}",
-            DJANGO_SECURE_SSL_REDIRECT="false",
-            PROMETHEUS_MULTIPROC_DIR=str(data / "metrics"),
-        )
-        yield running
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        with psycopg.connect(dbname="postgres", host="127.0.0.1", user="postgres",
-                             autocommit=True) as connection:  # fmt: skip
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        redis.Redis.from_url(REDIS_URL).flushdb()
-
-
-def _token(stack: Stack, username: str) -> dict[str, str]:
-    response = requests.post(
-        f"{stack.url}/api/v1/auth/token/",
-        data={"username": username, "password": "e2e-password-1"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Token {response.json()['token']}"}
-
-
 def _count(stack: Stack) -> int:
-    response = requests.get(f"{stack.url}/api/v1/search/vendors", {"page_size": 1}, timeout=10)
-    return (
-        int(response.json()["count"]) if response.ok and "degraded" not in response.json() else -1
-    )
+    """Firms the index holds, as anyone searching sees them (-1: not answering now)."""
+    try:
+        response = requests.get(f"{stack.url}/api/v1/search/vendors", {"page_size": 1}, timeout=10)
+    except requests.RequestException:
+        return -1
+    found = response.json() if response.ok else {}
+    return int(found["count"]) if found and "degraded" not in found else -1
 
 
 def test_the_production_profile_end_to_end(stack: Stack) -> None:
-    stack.shell(
-        "from accounts.services import user_create;"
-        "user_create(username='e2e-officer', password='e2e-password-1', role='officer')"
-    )
-    officer = _token(stack, "e2e-officer")
+    officer = token(stack, "e2e-officer")
 
     # 2,000 firms through the API; the worker is killed while it indexes them.
     lines = "".join(json.dumps(r) + "\n" for r in DemoCatalogue(vendors=FIRMS, seed=5).vendors())
@@ -180,11 +57,11 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
     def busy_worker() -> BaseWorker | None:
         return next((w for w in Worker.all(connection) if w.get_state() == "busy"), None)
 
-    worker = _until(busy_worker, 30, "no worker picked up the indexing job", stack)
+    worker = until(busy_worker, 30, "no worker picked up the indexing job", stack)
     os.kill(worker.pid, signal.SIGKILL)
     assert _count(stack) < FIRMS  # killed mid-job: not everything is indexed yet
     # The stack starts the worker again; it replays the outbox: nothing is lost.
-    _until(lambda: _count(stack) == FIRMS, 180, "the index did not catch up", stack)
+    until(lambda: _count(stack) == FIRMS, 180, "the index did not catch up", stack)
     health = requests.get(f"{stack.url}/api/v1/health/", headers=officer, timeout=10).json()
     assert health["database"]["pending_index_changes"] == 0
     assert "The index matches the database." in stack.manage("reconcile_search_index", "--dry-run")
@@ -216,7 +93,7 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
         "u = user_create(username='e2e-buyer', password='e2e-password-1', role='buyer')\n"
         f"BuyerMember.objects.create(user=u, buyer=Buyer.objects.get(external_id='{buyer_id}'))"
     )
-    buyer = _token(stack, "e2e-buyer")
+    buyer = login(stack, "e2e-buyer")
     brief = requests.post(
         f"{stack.url}/api/v1/briefs/",
         json={
@@ -244,7 +121,7 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
             (e for e in entries if e["brief"]["external_id"] == brief_id and e["matches"]), None
         )
 
-    entry = _until(queued, 60, "the worker did not suggest matches for the brief", stack)
+    entry = until(queued, 60, "the worker did not suggest matches for the brief", stack)
     match = entry["matches"][0]
     approved = requests.post(
         f"{stack.url}/api/v1/curation/matches/{match['id']}/approve",
@@ -260,7 +137,7 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
         "u = user_create(username='e2e-vendor', password='e2e-password-1', role='vendor')\n"
         f"VendorMember.objects.create(user=u, vendor=Vendor.objects.get(external_id='{firm}'))"
     )
-    vendor = _token(stack, "e2e-vendor")
+    vendor = login(stack, "e2e-vendor")
     [invite] = requests.get(
         f"{stack.url}/api/v1/introductions/", headers=vendor, timeout=10
     ).json()["results"]
@@ -299,3 +176,64 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
     assert "raabta_match_seconds_count" in metrics.text
     assert 'raabta_search_seconds_count{backend="ElasticsearchBackend"}' in metrics.text
     assert requests.get(f"{stack.url}/metrics", timeout=10).status_code == 403
+
+    _a_restored_backup_serves_the_same_answers(stack, officer, brief_id)
+
+
+def _a_restored_backup_serves_the_same_answers(
+    stack: Stack, officer: dict[str, str], brief_id: str
+) -> None:
+    """Acceptance 6, as docs/operations.md "Backups" says to do it: pg_dump, restore
+    into a fresh database, `rebuild_search_index --if-needed` into a fresh index, and a
+    web process on the restored copy answers searches and matches as the original."""
+    dump = stack.log.parent / "raabta.dump"
+    restored = f"{stack.database}_restored"
+    postgres = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["pg_dump", *postgres, "-Fc", "-f", str(dump), stack.database], check=True)
+    subprocess.run(["createdb", *postgres, restored], check=True)
+    web = None
+    try:
+        subprocess.run(["pg_restore", *postgres, "-d", restored, str(dump)], check=True)
+        env = {
+            **stack.env,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{restored}",
+            "RAABTA_SEARCH_INDEX": "raabta-restored",
+        }
+        copy = Stack(stack.url, env, stack.log, stack.queue, restored)
+        assert "Indexed 2,000 vendors" in copy.manage("rebuild_search_index", "--if-needed")
+        address = f"127.0.0.1:{free_port()}"
+        web = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", address],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        copy.url = f"http://{address}"
+        until(lambda: _count(copy) == FIRMS, 60, "the restored copy did not answer", stack)
+        for query in ("pyhton django Lahore", "ISO 27001 fintech Karachi", "German speaking"):
+            answers = [
+                [
+                    hit["external_id"]
+                    for hit in requests.get(
+                        f"{url}/api/v1/search/vendors", {"q": query}, headers=officer, timeout=30
+                    ).json()["results"]
+                ]
+                for url in (stack.url, copy.url)
+            ]
+            assert answers[0] == answers[1], query
+        shortlists = [
+            [
+                match["vendor"]["external_id"]
+                for match in requests.get(
+                    f"{url}/api/v1/briefs/{brief_id}/matches", headers=officer, timeout=30
+                ).json()["matches"]
+            ]
+            for url in (stack.url, copy.url)
+        ]
+        assert shortlists[0] and shortlists[0] == shortlists[1]
+    finally:
+        if web is not None:
+            web.terminate()
+            web.wait(timeout=30)
+        subprocess.run(["dropdb", *postgres, "--force", restored], check=False)
