@@ -135,3 +135,29 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from prometheus_client import CONTENT_TYPE_LATEST
 
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+class ApiRootView(APIView):
+    """Anyone: where the API's parts are (instead of a bare 404 at /api/v1/)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["ops"], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        def url(path: str) -> str:
+            return request.build_absolute_uri(f"/api/v1/{path}")
+
+        return Response(
+            {
+                "docs": url("docs/"),
+                "schema": url("schema/"),
+                "health": url("health/"),
+                "search": url("search/vendors"),
+                "vendors": url("vendors/"),
+                "buyers": url("buyers/"),
+                "briefs": url("briefs/"),
+                "introductions": url("introductions/"),
+                "curation": url("curation/queue/"),
+                "token": url("auth/token/"),
+            }
+        )

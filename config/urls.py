@@ -3,7 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.pages import SignInView, SignOutView, sign_up
-from config.health import HealthView, LiveView, ReadyView, metrics
+from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
 from matchmaking import pages as matchmaking_pages
 from search.pages import directory
@@ -11,6 +11,7 @@ from vendors.pages import compare, vendor_profile
 from vendors.workspace import firm_profile
 
 api_v1: list[URLPattern | URLResolver] = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("", include("accounts.urls")),
     path("", include("vendors.urls")),
     path("", include("buyers.urls")),

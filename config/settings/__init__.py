@@ -387,8 +387,12 @@ def logging_config(log_format: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-        # The Elasticsearch client logs every request at INFO; failures still show.
-        "loggers": {"elastic_transport": {"level": "WARNING"}},
+        "loggers": {
+            # Django's own console handler would print its records a second time.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            # The Elasticsearch client logs every request at INFO; failures still show.
+            "elastic_transport": {"level": "WARNING"},
+        },
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.config
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,23 @@ def test_liveness_touches_nothing_and_readiness_needs_the_database(client, monke
     monkeypatch.setattr(health, "_database", lambda: {"ok": False, "error": "db down"})
     assert client.get("/api/v1/health/ready/").status_code == 503
     assert client.get("/api/v1/health/live/").status_code == 200
+
+
+def test_a_django_log_record_is_printed_once(capsys):
+    """Django's own console handler is off: its records reach the root handler only."""
+    logging.config.dictConfig(logging_config("text"))
+    try:
+        logging.getLogger("django.request").warning("Not Found: /nowhere")
+        printed = capsys.readouterr().err
+    finally:
+        from django.conf import settings
+
+        logging.config.dictConfig(settings.LOGGING)
+    assert printed.count("Not Found: /nowhere") == 1
+    assert "WARNING [-] django.request: Not Found: /nowhere" in printed
+
+
+def test_the_api_root_points_to_its_parts(client):
+    body = client.get("/api/v1/").json()
+    assert body["docs"].endswith("/api/v1/docs/") and body["search"].endswith("/search/vendors")
+    assert client.get(body["health"]).status_code == 200

@@ -102,6 +102,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/^introductions/(?P<pk>[^/.]+)/respond/?$": {"POST": {VENDOR, BUYER}},
     "api/v1/^audit/?$": {"GET": OFFICERS},
     "api/v1/^audit/(?P<pk>[^/.]+)/?$": {"GET": OFFICERS},
+    "api/v1/": {"GET": ANYONE},
     "api/v1/health/": {"GET": ANYONE},
     "api/v1/health/live/": {"GET": ANYONE},
     "api/v1/health/ready/": {"GET": ANYONE},
