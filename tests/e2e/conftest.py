@@ -80,6 +80,14 @@ def login(stack: Stack, username: str) -> dict[str, str]:
     return {"Authorization": f"Token {response.json()['token']}"}
 
 
+def is_ready(url: str) -> bool:
+    """Whether the web process at ``url`` says it may be sent traffic."""
+    try:
+        return requests.get(f"{url}/api/v1/health/ready/", timeout=2).ok
+    except requests.RequestException:  # not listening yet, or busy starting
+        return False
+
+
 def until(check: Callable[[], Any], seconds: float, what: str, stack: Stack) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -128,10 +136,7 @@ def running_stack(data: Path, **settings: str) -> Iterator[Stack]:
 
     def ready() -> bool:
         assert process.poll() is None, f"bin/stack exited:\n{log.read_text()[-4000:]}"
-        try:
-            return requests.get(f"{running.url}/api/v1/health/ready/", timeout=2).ok
-        except requests.RequestException:  # not listening yet, or busy starting
-            return False
+        return is_ready(running.url)
 
     try:
         until(ready, 240, "the stack did not become ready", running)

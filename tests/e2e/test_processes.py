@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from matchmaking.demo import DemoCatalogue
-from tests.e2e.conftest import ROOT, Stack, free_port, running_stack, token, until
+from tests.e2e.conftest import ROOT, Stack, free_port, is_ready, running_stack, token, until
 
 ANON_LIMIT = 20
 
@@ -51,14 +51,8 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]
         ]
         b = f"http://{other}"
 
-        def answers() -> bool:
-            try:
-                return requests.get(f"{b}/api/v1/health/ready/", timeout=2).ok
-            except requests.RequestException:  # not listening yet, or busy starting
-                return False
-
         try:
-            until(answers, 60, "the second web process did not start", stack)
+            until(lambda: is_ready(b), 60, "the second web process did not start", stack)
             yield stack, b
         finally:
             for process in extra:
