@@ -85,6 +85,7 @@ GENERAL = _word_set(
 # How many firms must contain a word before close spellings stop being tried for it.
 FEW_EXACT = 3
 MAX_PHRASE = 6  # tokens
+MAX_WORD = 40  # characters: tantivy drops longer tokens (``remove_long``)
 
 
 # Phrases are also known without their inflections ("penetration tests", "pentest" →
@@ -416,9 +417,10 @@ class Interpreter:
                 continue
             token = tokens[position]
             position += 1
-            if len(token.word) < 2 or token.word in FILLER:
+            if not _searchable(token.word) or token.word in FILLER:
                 continue
-            if token.word in GENERAL:
+            if token.word in GENERAL or token.word.isdigit():
+                # a lone number ("2022" of "ISO 27001:2022") scores, never excludes
                 general.append(token.word)
                 continue
             count = counts.get(token.word)
@@ -444,6 +446,12 @@ class Interpreter:
             if entities:
                 return size, entities
         return 1, []
+
+
+def _searchable(word: str) -> bool:
+    """Whether the index can match the word at all: two characters or more, a letter or
+    digit among them, and not longer than the indexes keep a word (40)."""
+    return 2 <= len(word) <= MAX_WORD and any(c.isalnum() for c in word)
 
 
 def _merged(entities: list[_Entity]) -> list[_Entity]:

@@ -346,3 +346,18 @@ def test_stop_words_are_never_required(loaded):
     """Elasticsearch drops English stop words from text; neither backend may then
     require them, or a query with "will" would find nothing there."""
     assert ids(search(loaded, "firms that will build wallets")) == ["mobile"]
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("+++", 4),  # nothing any index can match: a query of nothing
+        ("a" * 60, 4),
+        ("Ü ñ", 4),
+        ("zzzzzzzz yyyyyyy", 0),  # words nobody uses, nothing close
+        ("ISO/IEC 27001:2022", 2),  # the certification; the year only scores
+        ('"react native" -php', 1),  # quotes and minus are no syntax: PHP is asked for too
+    ],
+)
+def test_odd_queries_answer_the_same_on_every_backend(loaded, text, total):
+    assert search(loaded, text).total == total

@@ -120,3 +120,15 @@ def test_the_api_says_how_it_read_the_query(interpreter):
     assert data["corrections"] == [{"typed": "pyhton", "searched": "python"}]
     assert [chip["field"] for chip in data["chips"]] == ["technologies", "city"]
     assert data["minimum_match"] == 1
+
+
+@pytest.mark.parametrize("text", ["+++", "a" * 60, "R&D", "Ü ñ"])
+def test_what_no_index_can_match_is_not_required(interpreter, text):
+    understood = read(interpreter, text)
+    assert understood.concepts == () and understood.general == ()
+
+
+def test_a_lone_number_scores_but_never_excludes(interpreter):
+    understood = read(interpreter, "ISO/IEC 27001:2022")
+    assert [c.labels for c in understood.concepts] == [(("certifications", "ISO 27001"),)]
+    assert understood.general == ("2022",)
