@@ -7,7 +7,10 @@ in a temporary directory; gunicorn (``--preload``, sync workers) serves it on
 127.0.0.1; 20 client threads in this process send requests back to back for a fixed
 time — first directory searches (``/api/v1/search/vendors`` with the demo's vocabulary
 and one or two filters), then match requests (``/api/v1/briefs/{id}/matches`` as an
-officer, each brief asked for once, so results come from the ranker, not the cache).
+officer) for the demo's open briefs (``--open-briefs``, published now and never matched
+before), each asked for once, so results come from the ranker, not the cache. The
+server starts as in production: firms read ahead before the workers fork
+(``RAABTA_PREWARM_FIRMS``, core/runtime.py).
 With ``--pool N`` the match requests are drawn from N briefs and the workers share
 Redis (db 14, their own key prefix) as the result cache, as in production: people
 coming back to the same briefs.
@@ -111,7 +114,13 @@ def load(
 
 
 def run_one(
-    size: int, workdir: Path, workers: int, clients: int, seconds: float, pool: int
+    size: int,
+    workdir: Path,
+    workers: int,
+    clients: int,
+    seconds: float,
+    pool: int,
+    open_briefs: int,
 ) -> dict:
     env = {
         **os.environ,
@@ -122,12 +131,16 @@ def run_one(
         "RAABTA_THROTTLE_ANON": "1000000/min",
         "RAABTA_THROTTLE_USER": "1000000/min",
     }
+    if open_briefs < 200 * seconds and not pool:
+        sys.exit(
+            f"--open-briefs {open_briefs}: fewer than 200/s x {seconds:g} s would repeat briefs"
+        )
     if pool:  # the production cache: Redis shared by the workers (its own prefix)
         env.update(
             REDIS_URL=REDIS, RAABTA_CACHE_PREFIX=f"bench-{os.getpid()}", RAABTA_TASKS_INLINE="true"
         )
     manage(env, "migrate", "--verbosity", "0")
-    manage(env, *harness.demo_args(size), "--open-briefs", "0")
+    manage(env, *harness.demo_args(size), "--open-briefs", str(open_briefs))
     token = (
         manage(
             env,
@@ -147,8 +160,9 @@ def run_one(
             "shell",
             "-c",
             (
-                "import json; from buyers.models import Brief; "
-                "print(json.dumps(list(Brief.objects.order_by('?').values_list('external_id', flat=True))))"
+                "import json; from buyers.models import Brief; from matchmaking.demo import OPEN_BRIEFS_FROM; "
+                "print(json.dumps(list(Brief.objects.filter(published_at__gte=OPEN_BRIEFS_FROM)"
+                ".order_by('?').values_list('external_id', flat=True))))"
             ),
         )
         .strip()
@@ -227,12 +241,19 @@ def main() -> None:
         help="match requests drawn from this many briefs, with Redis as the shared cache "
         "(default 0: every brief once, local caches)",
     )
+    parser.add_argument(
+        "--open-briefs",
+        type=int,
+        default=5000,
+        help="new briefs (published now, never matched) the match phase asks for, each "
+        "once: at least 200 per second of --seconds (default 5000)",
+    )
     args = parser.parse_args()
     harness.dispatch(
         args,
         __file__,
         lambda size, workdir: run_one(
-            size, workdir, args.workers, args.clients, args.seconds, args.pool
+            size, workdir, args.workers, args.clients, args.seconds, args.pool, args.open_briefs
         ),
         [
             "--workers",
@@ -243,6 +264,8 @@ def main() -> None:
             str(args.seconds),
             "--pool",
             str(args.pool),
+            "--open-briefs",
+            str(args.open_briefs),
         ],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}",
         lambda f: (

@@ -46,7 +46,7 @@ def run_one(size: int, workdir: Path) -> dict:
         latencies = []
         for brief in briefs[20:]:
             if clear:
-                selectors._cache.clear()
+                selectors.clear_caches()
                 features.clear_caches()
             start = time.perf_counter()
             services._match(brief, 20)

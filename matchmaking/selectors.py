@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -19,8 +21,10 @@ from matchmaking.ranking.data import (
     VendorData,
     past_relationships,
 )
+from matchmaking.ranking.features import analyse
 from matchmaking.ranking.history import HistoryItem, Win
 from matchmaking.ranking.memo import LRU
+from search.cache import known_generation
 from vendors.models import Vendor
 from vendors.selectors import COMPLETENESS_FIELDS
 
@@ -50,6 +54,12 @@ def brief_data(brief: Brief) -> BriefData:
     )
 
 
+def _labels(values: Iterable[str]) -> tuple[str, ...]:
+    """Labels as one shared string each: thousands of firms in memory name the same
+    few hundred services, technologies and countries."""
+    return tuple(sys.intern(value) for value in values)
+
+
 def _portfolio(items: list[dict[str, Any]]) -> tuple[HistoryItem, ...]:
     return tuple(
         HistoryItem(
@@ -58,8 +68,8 @@ def _portfolio(items: list[dict[str, Any]]) -> tuple[HistoryItem, ...]:
             client=item.get("client") or "",
             client_country=item.get("client_country"),
             industry=item.get("industry"),
-            services=tuple(item.get("services", [])),
-            technologies=tuple(item.get("technologies", [])),
+            services=_labels(item.get("services", [])),
+            technologies=_labels(item.get("technologies", [])),
             year=item.get("year"),
             value_usd=item.get("value_usd"),
             brief=item.get("brief"),
@@ -100,12 +110,12 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
         name=row["name"],
         text=f"{row['name']}. {row['description']}",
         city=row["city"] or None,
-        services=tuple(service["name"] for service in row["services"]),
-        technologies=tuple(row["technologies"]),
-        industries=tuple(row["industries"]),
-        certifications=tuple(row["certifications"]),
-        languages=tuple(row["languages"]),
-        export_markets=tuple(row["export_markets"]),
+        services=_labels(service["name"] for service in row["services"]),
+        technologies=_labels(row["technologies"]),
+        industries=_labels(row["industries"]),
+        certifications=_labels(row["certifications"]),
+        languages=_labels(row["languages"]),
+        export_markets=_labels(row["export_markets"]),
         team_size=row["team_size"],
         rate_min=row["hourly_rate_min_usd"],
         rate_max=row["hourly_rate_max_usd"],
@@ -117,9 +127,9 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
         updated_on=row["updated_at"].date() if row["updated_at"] else None,
         completeness=filled / len(COMPLETENESS_FIELDS),
         preferred_min_budget_usd=row["preferred_min_budget_usd"],
-        preferred_industries=tuple(row["preferred_industries"]),
-        preferred_countries=tuple(row["preferred_countries"]),
-        preferred_engagement_models=tuple(row["preferred_engagement_models"]),
+        preferred_industries=_labels(row["preferred_industries"]),
+        preferred_countries=_labels(row["preferred_countries"]),
+        preferred_engagement_models=_labels(row["preferred_engagement_models"]),
     )
 
 
@@ -147,8 +157,72 @@ def _vendor_rows(external_ids: list[str]) -> Iterable[dict[str, Any]]:
         yield row
 
 
+class _Verified:
+    """``VendorData`` with relationships as of one search generation (``search.cache``).
+
+    Every write that can change what the ranker reads of a firm — its profile (once
+    indexed), an outcome, a curation decision — bumps the generation, so while it stands
+    a firm read before is still right: no query at all. This is how matches read
+    firms at the same moment as the index they were retrieved from (a profile edit
+    waiting in the outbox shows in neither yet). When the generation moves on, or the
+    shared cache cannot tell it, firms are read again (``_vendors_data``), each cached
+    by its row version."""
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.vendors: LRU[str, VendorData] = LRU(size=_cache.size)
+        self._lock = threading.Lock()
+
+    def at(self, generation: int | None) -> LRU[str, VendorData] | None:
+        if generation is None:
+            return None
+        with self._lock:
+            if generation != self.generation:
+                self.generation, self.vendors = generation, LRU(size=_cache.size)
+            return self.vendors
+
+    def clear(self) -> None:
+        with self._lock:
+            self.generation, self.vendors = None, LRU(size=_cache.size)
+
+
+_verified = _Verified()
+
+
 def vendors_data(external_ids: Iterable[str]) -> dict[str, VendorData]:
-    wanted = Vendor.objects.filter(external_id__in=list(external_ids))
+    """The ranker's view of these firms (with past relationships and recorded wins);
+    firms that are gone are left out."""
+    wanted = list(external_ids)
+    held = _verified.at(known_generation())  # read before the rows, never after
+    if held is None:
+        return _vendors_data(wanted)
+    found = held.get_many(wanted)
+    if len(found) < len(set(wanted)):
+        read = _vendors_data([external_id for external_id in wanted if external_id not in found])
+        held.put_many(read)
+        found |= read
+    return found
+
+
+def prewarm(limit: int, *, batch: int = 1_000) -> int:
+    """Read up to ``limit`` firms, the most recently updated first, into this process's
+    caches as their first match would, texts analysed; returns how many. A server does
+    it before forking its workers (``core.runtime``): they share what was read, and no
+    worker pays for meeting a firm the first time."""
+    ids = list(Vendor.objects.order_by("-updated_at").values_list("external_id", flat=True)[:limit])
+    for start in range(0, len(ids), batch):
+        analyse(list(vendors_data(ids[start : start + batch]).values()))
+    return len(ids)
+
+
+def clear_caches() -> None:
+    """Forget every firm read (benchmarks measure a freshly started process)."""
+    _cache.clear()
+    _verified.clear()
+
+
+def _vendors_data(external_ids: list[str]) -> dict[str, VendorData]:
+    wanted = Vendor.objects.filter(external_id__in=external_ids)
     keys = {
         external_id: (external_id, version, created.isoformat())
         for external_id, version, created in wanted.values_list(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +21,20 @@ from django.core.cache import cache, caches
 GENERATION_KEY = "search:generation"
 
 
+def known_generation() -> int | None:
+    """The current generation; ``None`` when the shared cache cannot tell (it is down).
+    A generation that is not set yet starts at a random number, so an emptied cache
+    never repeats a number that a process may still hold results for."""
+    shared = caches["shared"]
+    value = shared.get(GENERATION_KEY)
+    if value is None:
+        shared.add(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
+        value = shared.get(GENERATION_KEY)
+    return int(value) if value is not None else None
+
+
 def generation() -> int:
-    value = caches["shared"].get(GENERATION_KEY)
-    return int(value) if value is not None else 0
+    return known_generation() or 0
 
 
 def bump_generation() -> None:
@@ -30,7 +42,7 @@ def bump_generation() -> None:
     try:
         shared.incr(GENERATION_KEY)
     except ValueError:  # not set yet (or evicted)
-        shared.set(GENERATION_KEY, 1, timeout=None)
+        shared.set(GENERATION_KEY, secrets.randbelow(2**40), timeout=None)
 
 
 def cached(namespace: str, params: dict[str, Any], compute: Callable[[], Any]) -> Any:

@@ -198,6 +198,10 @@ RAABTA_SEARCH_CACHE_SECONDS = int(env("RAABTA_SEARCH_CACHE_SECONDS", "300"))
 # Matchmaking: the least share of each shortlist given to small firms (≤ 20 people) and
 # firms outside Lahore, Karachi and Islamabad, when qualified candidates exist.
 RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
+# Firms a server process reads into memory before its workers fork (core.runtime), so
+# no worker pays for meeting a firm the first time; about 10 KB each, shared by the
+# workers. 0 turns it off (a faster start, slower first matches).
+RAABTA_PREWARM_FIRMS = int(env("RAABTA_PREWARM_FIRMS", "50000"))
 
 # Background work: an RQ queue on Redis when REDIS_URL is set, else run inline right
 # after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
@@ -392,6 +396,9 @@ def logging_config(log_format: str) -> dict[str, Any]:
             "django": {"handlers": [], "level": "INFO", "propagate": True},
             # The Elasticsearch client logs every request at INFO; failures still show.
             "elastic_transport": {"level": "WARNING"},
+            # django-guid says at INFO, for every request without an X-Request-ID, that
+            # it made one: a line per request that tells nothing.
+            "django_guid": {"level": "WARNING"},
         },
     }
 

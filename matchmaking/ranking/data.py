@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from matchmaking.ranking.history import HistoryItem, Win, merge, visible
+from matchmaking.ranking.history import HistoryItem, Record, Win, merge, visible
 
 REGIONS = {
     "north_america": {"US", "CA"},
@@ -118,6 +118,17 @@ class VendorData:
         return since is not None and (brief.published_at is None or since < brief.published_at)
 
     @functools.cached_property
+    def label_text(self) -> str:
+        """Its services, technologies and industries: what character n-grams compare."""
+        return " ".join((*self.services, *self.technologies, *self.industries))
+
+    @functools.cached_property
+    def profile_text(self) -> str:
+        """Name, description and labels: what word TF-IDF compares with a brief (kept: a
+        firm meets many briefs, and its analysed terms are memoised by this text)."""
+        return f"{self.text} {self.label_text}"
+
+    @functools.cached_property
     def history(self) -> tuple[HistoryItem, ...]:
         return merge(self.portfolio, self.wins)
 
@@ -125,3 +136,32 @@ class VendorData:
         """The track record as ``brief`` may see it (``history.visible``): nothing
         decided on or after its publication, never its own outcome."""
         return tuple(item for item in self.history if visible(item, brief.published_at, brief.id))
+
+    @functools.cached_property
+    def record(self) -> Record:
+        return Record.of(self.history)
+
+    @functools.cached_property
+    def _known_from(self) -> tuple[date, frozenset[str | None]]:
+        """The first publication day that sees every item, and the items' briefs."""
+        return (
+            max((item.known_from for item in self.history), default=date.min),
+            frozenset(item.brief for item in self.history),
+        )
+
+    @functools.cached_property
+    def _records(self) -> dict[tuple[int, ...], Record]:
+        return {}
+
+    def record_for(self, brief: BriefData) -> Record:
+        """``Record`` of ``history_for(brief)``, kept with the firm: a firm meets many
+        briefs, and most see its whole history (always so for new briefs)."""
+        since, briefs = self._known_from
+        if (brief.published_at is None or since <= brief.published_at) and brief.id not in briefs:
+            return self.record
+        seen = tuple(
+            i for i, item in enumerate(self.history) if visible(item, brief.published_at, brief.id)
+        )
+        if seen not in self._records:  # a race only computes one twice
+            self._records[seen] = Record.of(tuple(self.history[i] for i in seen))
+        return self._records[seen]

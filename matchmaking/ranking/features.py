@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import math
-import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
-from matchmaking.ranking.history import HistoryItem, organisation_family
+from matchmaking.ranking.history import HistoryItem, Record, client_key, organisation_family
 from matchmaking.ranking.memo import LRU
 
 FEATURES = (
@@ -57,14 +57,16 @@ HISTORY_TOP_K = 3
 COUNT_PRIOR = 3.0  # win_count = n / (n + COUNT_PRIOR): three wins make it half-way
 BUYER_PRIOR = 1.0  # same_buyer = n / (n + BUYER_PRIOR)
 RECENCY_DAYS = 365.0  # win_recency = exp(-days since the latest win / RECENCY_DAYS)
-ANALYSED_TEXTS = 60_000  # texts memoised per analyzer (3 analyzers)
+ANALYSED_TEXTS = 250_000  # texts memoised per analyzer (a firm has 1 + its history's)
 N_FEATURES = 2**18  # hashed term columns
+WORDS: dict[str, Any] = {"stop_words": "english"}  # profile and history texts
+CHARACTERS: dict[str, Any] = {"analyzer": "char_wb", "ngram_range": (3, 3)}  # labels
 
 
 @dataclass
 class PairFeatures:
     matrix: np.ndarray
-    details: list[dict[str, Any]]
+    details: Sequence[dict[str, Any]]
     # Holds every certification and speaks every language the brief requires.
     meets: np.ndarray
 
@@ -72,7 +74,7 @@ class PairFeatures:
 def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, list[str]]:
     if not wanted:
         return UNKNOWN, []
-    matched = [label for label in wanted if label in set(offered)]
+    matched = [label for label in wanted if label in offered]
     return len(matched) / len(wanted), matched
 
 
@@ -87,19 +89,25 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
         return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
     fitted = counts_of.matrix([brief_text, *texts])
-    # Smooth IDF as scikit-learn's TfidfTransformer computes it, looked up only for the
-    # hashed columns that occur (done in numpy: the transformer's input checks, and an
-    # IDF over all 2^18 columns, cost more than the arithmetic on a few hundred texts).
-    columns, frequency = np.unique(fitted.indices, return_counts=True)
-    idf = Lookup(columns, np.log((1 + fitted.shape[0]) / (1 + frequency)) + 1)
+    # Smooth IDF as scikit-learn's TfidfTransformer computes it, for the hashed columns
+    # that occur (done in numpy: the transformer's input checks, and an IDF over all
+    # 2^18 columns, cost more than the arithmetic on a few hundred texts). ``inverse``
+    # numbers each stored value's column among them: no lookups for the fitted texts.
+    columns, inverse, frequency = np.unique(fitted.indices, return_inverse=True, return_counts=True)
+    idf_of_column = np.log((1 + fitted.shape[0]) / (1 + frequency)) + 1
+    rows = _row_ids(fitted)
+    weights = _unit_weights(fitted, rows, idf_of_column[inverse])
+    brief_end = fitted.indptr[1]
+    brief_of_column = np.zeros(len(columns))
+    brief_of_column[inverse[:brief_end]] = weights[:brief_end]
+    similarities = [_row_sums(rows, weights * brief_of_column[inverse], fitted.shape[0])[1:]]
+    idf, brief = Lookup(columns, idf_of_column), Lookup(columns, brief_of_column)
     unseen_idf = float(np.log(1 + fitted.shape[0]) + 1)  # a column no fitted text has
-    rows = _unit_rows(fitted, idf, unseen_idf)
-    first = slice(0, rows.indptr[1])
-    order = np.argsort(rows.indices[first])
-    brief = Lookup(rows.indices[first][order], rows.data[first][order])
-    similarities = [_dot_rows(rows, brief)[1:]]
     for other in also:
-        similarities.append(_dot_rows(_unit_rows(counts_of.matrix(other), idf, unseen_idf), brief))
+        counts = counts_of.matrix(other)
+        rows = _row_ids(counts)
+        weights = _unit_weights(counts, rows, idf.get(counts.indices, unseen_idf))
+        similarities.append(_row_sums(rows, weights * brief.get(counts.indices), len(other)))
     return similarities
 
 
@@ -121,20 +129,17 @@ def _row_ids(matrix: sparse.csr_matrix) -> np.ndarray:
     return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
 
 
-def _unit_rows(counts: sparse.csr_matrix, idf: Lookup, unseen: float) -> sparse.csr_matrix:
-    """Sublinear tf (1 + log count) times idf, each row scaled to unit length."""
-    data = (1 + np.log(counts.data)) * idf.get(counts.indices, unseen)
-    rows = _row_ids(counts)
+def _unit_weights(counts: sparse.csr_matrix, rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Sublinear tf (1 + log count) times idf, each row scaled to unit length: the
+    stored values' weights (``rows`` gives each value's row)."""
+    data = (1 + np.log(counts.data)) * idf
     norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=counts.shape[0]))
-    data /= norms[rows]
-    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+    return data / norms[rows]
 
 
-def _dot_rows(rows: sparse.csr_matrix, vector: Lookup) -> np.ndarray:
-    """Each row's dot product with a sparse vector."""
-    return np.bincount(
-        _row_ids(rows), weights=rows.data * vector.get(rows.indices), minlength=rows.shape[0]
-    )
+def _row_sums(rows: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """The sum of each row's values (a dot product when they are products)."""
+    return np.bincount(rows, weights=values, minlength=count)
 
 
 class TermCounts:
@@ -183,6 +188,18 @@ def _term_counts(**options: Any) -> TermCounts:
     return TermCounts(ANALYSED_TEXTS, **options)
 
 
+def analyse(vendors: list[VendorData]) -> None:
+    """Do now, for these firms, what their first match would: analyse their texts and
+    summarise their track records (``core.runtime`` does it before a server forks its
+    workers, which then share the result)."""
+    _term_counts(**WORDS).matrix(
+        [text for v in vendors for text in (v.profile_text, *(item.text for item in v.history))]
+    )
+    _term_counts(**CHARACTERS).matrix([v.label_text for v in vendors])
+    for vendor in vendors:
+        vendor.record  # noqa: B018 — a cached property
+
+
 def clear_caches() -> None:
     """Forget every memoised analysis (benchmarks measure a freshly started process)."""
     _term_counts.cache_clear()
@@ -229,14 +246,13 @@ def _budget_fit(brief: BriefData, vendor: VendorData) -> tuple[float, dict[str, 
     return fit, {"estimate": round(estimate), "budget": budget}
 
 
-def _value_fit(brief: BriefData, history: tuple[HistoryItem, ...]) -> tuple[float, dict[str, Any]]:
+def _value_fit(brief: BriefData, record: Record) -> tuple[float, dict[str, Any]]:
     """The median value of earlier contracts against the budget: 1 when equal, 0 when
     ten times apart either way (firms that win £10k jobs rarely win £1m ones)."""
     budget = brief.budget_max_usd or brief.budget_min_usd
-    values = [item.value_usd for item in history if item.value_usd]
-    if not budget or not values:
+    typical = record.typical_value
+    if not budget or typical is None:
         return UNKNOWN, {}
-    typical = float(statistics.median(values))  # numpy's costs more on a few values
     fit = max(0.0, 1.0 - abs(math.log10(typical / budget)))
     return fit, {"typical": round(typical), "budget": budget}
 
@@ -257,40 +273,28 @@ def _reciprocal(brief: BriefData, vendor: VendorData) -> tuple[float, list[str]]
     return sum(ok for ok, _ in checks) / len(checks), [name for ok, name in checks if ok]
 
 
-def _when(item: HistoryItem) -> date | None:
-    """The day an item was decided, or the middle of its year when only that is known."""
-    return item.decided_on or (date(item.year, 7, 1) if item.year else None)
-
-
 def _track_record(
-    brief: BriefData, history: tuple[HistoryItem, ...], day: date
+    brief: BriefData, record: Record, day: date
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Same buyer, same organisation family, count and recency of earlier wins."""
-    name = (brief.buyer_name or "").casefold().strip()
-    same = [
-        item
-        for item in history
-        if (brief.buyer_id and item.buyer_id == brief.buyer_id)
-        or (name and item.client.casefold().strip() == name)
-    ]
+    same = record.with_buyer(brief.buyer_id, client_key(brief.buyer_name or ""))
     family = organisation_family(brief.buyer_id)
-    kin = [item for item in history if family and organisation_family(item.buyer_id) == family]
-    dates = [when for when in map(_when, history) if when is not None]
-    latest = max(dates, default=None)
+    kin = record.families[family] if family else 0
+    count = len(record.items)
     values = {
-        "same_buyer": len(same) / (len(same) + BUYER_PRIOR),
-        "same_buyer_family": UNKNOWN if family is None else len(kin) / (len(kin) + BUYER_PRIOR),
-        "win_count": len(history) / (len(history) + COUNT_PRIOR),
+        "same_buyer": same / (same + BUYER_PRIOR),
+        "same_buyer_family": UNKNOWN if family is None else kin / (kin + BUYER_PRIOR),
+        "win_count": count / (count + COUNT_PRIOR),
         "win_recency": 0.0
-        if latest is None
-        else math.exp(-max((day - latest).days, 0) / RECENCY_DAYS),
+        if record.latest is None
+        else math.exp(-max((day - record.latest).days, 0) / RECENCY_DAYS),
     }
-    details = {"same_buyer": len(same), "family": (family, len(kin)), "wins": len(history)}
+    details = {"same_buyer": same, "family": (family, kin), "wins": count}
     return values, details
 
 
 def _pair(
-    brief: BriefData, vendor: VendorData, history: tuple[HistoryItem, ...], today: date
+    brief: BriefData, vendor: VendorData, record: Record, today: date
 ) -> tuple[dict[str, float], dict[str, Any]]:
     values: dict[str, float] = {}
     details: dict[str, Any] = {}
@@ -298,12 +302,13 @@ def _pair(
     values["technology_overlap"], details["technologies"] = _overlap(
         brief.technologies, vendor.technologies
     )
-    industries = set(vendor.industries) | {item.industry for item in history if item.industry}
     values["industry_match"] = (
-        UNKNOWN if not brief.industry else float(brief.industry in industries)
+        UNKNOWN
+        if not brief.industry
+        else float(brief.industry in vendor.industries or brief.industry in record.industries)
     )
     values["budget_fit"], details["budget"] = _budget_fit(brief, vendor)
-    values["value_fit"], details["value"] = _value_fit(brief, history)
+    values["value_fit"], details["value"] = _value_fit(brief, record)
     buyer_hours = buyer_hours_utc(brief)
     if buyer_hours and vendor.hours_utc:
         common = hours_in_common(buyer_hours, vendor.hours_utc)
@@ -320,9 +325,7 @@ def _pair(
         x for x in brief.required_certifications if x not in vendor.certifications
     ]
     values["certification_coverage"] = 1.0 if not brief.required_certifications else coverage
-    countries = set(vendor.export_markets) | {
-        item.client_country for item in history if item.client_country
-    }
+    countries = record.countries.union(vendor.export_markets)
     if not brief.buyer_country:
         values["country_experience"] = UNKNOWN
     elif brief.buyer_country in countries:
@@ -333,10 +336,10 @@ def _pair(
         values["country_experience"], details["region"] = 0.5, region_of(brief.buyer_country)
     else:
         values["country_experience"] = 0.0
-    projects = sum(1 for item in history if brief.industry and item.industry == brief.industry)
+    projects = record.projects.get(brief.industry, 0) if brief.industry else 0
     values["industry_experience"], details["projects"] = 1 - math.exp(-projects), projects
-    record, details["record"] = _track_record(brief, history, brief.published_at or today)
-    values.update(record)
+    track, details["record"] = _track_record(brief, record, brief.published_at or today)
+    values.update(track)
     values["past_relationship"] = float(vendor.worked_with(brief))
     if vendor.rating_average is not None and vendor.rating_count:
         shrunk = (
@@ -372,6 +375,189 @@ def _per_item(
     return best, top, closest
 
 
+def _coverage(wanted: tuple[str, ...], offered: list[tuple[str, ...]]) -> np.ndarray:
+    """``_overlap``'s value for each candidate at once."""
+    if not wanted:
+        return np.full(len(offered), UNKNOWN)
+    held = sum(
+        np.fromiter((label in labels for labels in offered), float, len(offered))
+        for label in wanted
+    )
+    return np.asarray(held) / len(wanted)
+
+
+def _numbers(values: list[Any]) -> np.ndarray:
+    """A column of optional numbers (``None`` as NaN)."""
+    return np.array([np.nan if value is None else value for value in values], dtype=float)
+
+
+def _columns(
+    brief: BriefData, vendors: list[VendorData], records: list[Record], today: date
+) -> dict[str, np.ndarray]:
+    """What ``_pair`` computes for one candidate, for all of them at once (numpy and
+    comprehensions instead of a function, a dict and a dozen calls per pair: this was
+    most of a match). ``tests/matchmaking/test_features_vectorised.py`` holds the two to
+    the same values."""
+    n = len(vendors)
+    columns: dict[str, np.ndarray] = {}
+    columns["service_overlap"] = _coverage(brief.services, [v.services for v in vendors])
+    columns["technology_overlap"] = _coverage(brief.technologies, [v.technologies for v in vendors])
+    columns["language_match"] = _coverage(brief.languages, [v.languages for v in vendors])
+    certified = [v.certifications for v in vendors]
+    columns["certification_coverage"] = (
+        _coverage(brief.required_certifications, certified)
+        if brief.required_certifications
+        else np.ones(n)
+    )
+    industry = brief.industry
+    columns["industry_match"] = (
+        np.fromiter(
+            (
+                industry in v.industries or industry in r.industries
+                for v, r in zip(vendors, records, strict=True)
+            ),
+            float,
+            n,
+        )
+        if industry
+        else np.full(n, UNKNOWN)
+    )
+    budget = brief.budget_max_usd or brief.budget_min_usd
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if budget is None:
+            columns["budget_fit"] = np.full(n, UNKNOWN)
+        else:
+            rate_min = _numbers([v.rate_min for v in vendors])
+            rate_max = _numbers([v.rate_max or v.rate_min for v in vendors])
+            minimum = _numbers([v.min_project_usd for v in vendors])
+            estimate = (
+                (rate_min + rate_max)
+                / 2
+                * (brief.team_size or 2)
+                * (brief.timeline_weeks or 0)
+                * HOURS_PER_WEEK
+            )
+            ratio = estimate / budget
+            fit = np.where(ratio <= 1, 1.0, 1 / (1 + np.log2(ratio)))
+            unrated = np.isnan(rate_min) | (not brief.timeline_weeks)
+            columns["budget_fit"] = np.where(
+                minimum > budget,
+                0.0,
+                np.where(unrated, np.where(np.isnan(minimum), UNKNOWN, 0.75), fit),
+            )
+        typical = _numbers([r.typical_value for r in records])
+        columns["value_fit"] = (
+            np.where(
+                np.isnan(typical),
+                UNKNOWN,
+                np.maximum(0.0, 1.0 - np.abs(np.log10(typical / budget))),
+            )
+            if budget
+            else np.full(n, UNKNOWN)
+        )
+    buyer_hours = buyer_hours_utc(brief)
+    common = _numbers(
+        [
+            hours_in_common(buyer_hours, v.hours_utc) if buyer_hours and v.hours_utc else None
+            for v in vendors
+        ]
+    )
+    needed = max(brief.min_overlap_hours or 3, 1)
+    columns["hours_overlap"] = np.where(np.isnan(common), UNKNOWN, np.minimum(1.0, common / needed))
+    country = brief.buyer_country
+    if not country:
+        columns["country_experience"] = np.full(n, UNKNOWN)
+    else:
+        region = region_of(country)
+        columns["country_experience"] = np.fromiter(
+            (
+                1.0
+                if country in v.export_markets or country in r.countries
+                else 0.5
+                if region and any(region_of(c) == region for c in (*v.export_markets, *r.countries))
+                else 0.0
+                for v, r in zip(vendors, records, strict=True)
+            ),
+            float,
+            n,
+        )
+    projects = np.fromiter(
+        (r.projects.get(industry, 0) if industry else 0 for r in records), float, n
+    )
+    columns["industry_experience"] = 1 - np.exp(-projects)
+    name = client_key(brief.buyer_name or "")
+    same = np.fromiter(
+        (r.with_buyer(brief.buyer_id, name) if r.clients else 0 for r in records), float, n
+    )
+    columns["same_buyer"] = same / (same + BUYER_PRIOR)
+    family = organisation_family(brief.buyer_id)
+    if family is None:
+        columns["same_buyer_family"] = np.full(n, UNKNOWN)
+    else:
+        kin = np.fromiter((r.families[family] if r.families else 0 for r in records), float, n)
+        columns["same_buyer_family"] = kin / (kin + BUYER_PRIOR)
+    count = np.fromiter((len(r.items) for r in records), float, n)
+    columns["win_count"] = count / (count + COUNT_PRIOR)
+    day = (brief.published_at or today).toordinal()
+    latest = _numbers([r.latest.toordinal() if r.latest else None for r in records])
+    columns["win_recency"] = np.where(
+        np.isnan(latest), 0.0, np.exp(-np.maximum(day - latest, 0) / RECENCY_DAYS)
+    )
+    columns["past_relationship"] = np.fromiter(
+        (bool(v.past_buyers) and v.worked_with(brief) for v in vendors), float, n
+    )
+    average = _numbers([v.rating_average if v.rating_count else None for v in vendors])
+    reviews = np.fromiter((v.rating_count for v in vendors), float, n)
+    shrunk = (average * reviews + RATING_PRIOR_MEAN * RATING_PRIOR_COUNT) / (
+        reviews + RATING_PRIOR_COUNT
+    )
+    columns["reputation"] = np.where(
+        np.isnan(average), UNKNOWN, np.maximum(0.0, (shrunk - 3.0) / 2.0)
+    )
+    columns["completeness"] = np.fromiter((v.completeness for v in vendors), float, n)
+    updated = _numbers([v.updated_on.toordinal() if v.updated_on else None for v in vendors])
+    age = np.where(np.isnan(updated), 365, today.toordinal() - updated)
+    columns["freshness"] = np.exp(-np.maximum(age, 0) / 365)
+    columns["reciprocal_fit"] = np.fromiter((_reciprocal(brief, v)[0] for v in vendors), float, n)
+    return columns
+
+
+class Details(Sequence[dict[str, Any]]):
+    """What each candidate's values were computed from (``_pair``'s details), built
+    when asked: a page explains twenty candidates of the three hundred it ranks."""
+
+    def __init__(
+        self,
+        brief: BriefData,
+        vendors: list[VendorData],
+        records: list[Record],
+        closest: list[HistoryItem | None],
+        today: date,
+    ) -> None:
+        self._args = brief, vendors, records, closest, today
+        self._built: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._args[1])
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]  # negative indices, and IndexError past the end
+        if index not in self._built:
+            brief, vendors, records, closest, today = self._args
+            _, detail = _pair(brief, vendors[index], records[index], today)
+            item = closest[index]
+            if item is not None:
+                detail["closest"] = item.title or item.text[:80]
+            self._built[index] = detail
+        return self._built[index]
+
+
 def extract(
     brief: BriefData,
     vendors: list[VendorData],
@@ -383,40 +569,32 @@ def extract(
     today = today or date.today()
     brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
     brief_text = f"{brief.text} {brief_labels}"
-    profile_texts = [
-        f"{v.text} {' '.join((*v.services, *v.technologies, *v.industries))}" for v in vendors
-    ]
-    label_texts = [" ".join((*v.services, *v.technologies, *v.industries)) for v in vendors]
-    histories = [v.history_for(brief) for v in vendors]
-    item_texts = [item.text for history in histories for item in history]
-    owners = np.repeat(np.arange(len(vendors)), [len(history) for history in histories])
+    profile_texts = [v.profile_text for v in vendors]
+    label_texts = [v.label_text for v in vendors]
+    records = [v.record_for(brief) for v in vendors]
+    item_texts = [item.text for record in records for item in record.items]
+    owners = np.repeat(np.arange(len(vendors)), [len(record.items) for record in records])
     # One vocabulary for profile and history words (fitted on the candidates once).
-    word, per_item = _tfidf(brief_text, profile_texts, item_texts, stop_words="english")
-    (char,) = _tfidf(
-        brief_labels or brief.text, label_texts, analyzer="char_wb", ngram_range=(3, 3)
+    word, per_item = _tfidf(brief_text, profile_texts, item_texts, **WORDS)
+    (char,) = _tfidf(brief_labels or brief.text, label_texts, **CHARACTERS)
+    best, top, nearest = _per_item(per_item, owners, len(vendors))
+    items = [item for record in records for item in record.items]
+    columns = _columns(brief, vendors, records, today)
+    columns.update(
+        {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
     )
-    best, top, closest = _per_item(per_item, owners, len(vendors))
-    items = [item for history in histories for item in history]
-    columns = {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
     scores = np.asarray(
         retrieval_scores if retrieval_scores is not None else [0.0] * len(vendors), dtype=float
     )
     columns["retrieval"] = (
         scores / scores.max() if len(scores) and scores.max() > 0 else np.zeros(len(vendors))
     )
-    rows, details = [], []
-    for index, vendor in enumerate(vendors):
-        values, detail = _pair(brief, vendor, histories[index], today)
-        if closest[index] >= 0:
-            item = items[closest[index]]
-            detail["closest"] = item.title or item.text[:80]
-        values.update({name: float(column[index]) for name, column in columns.items()})
-        rows.append([values[name] for name in FEATURES])
-        details.append(detail)
-    matrix = np.asarray(rows, dtype=float).reshape(len(vendors), len(FEATURES))
-    meets = np.fromiter(
-        (not (d["missing_languages"] or d["missing_certifications"]) for d in details),
-        bool,
-        len(vendors),
+    matrix = np.column_stack([columns[name] for name in FEATURES]).reshape(
+        len(vendors), len(FEATURES)
     )
-    return PairFeatures(matrix=matrix, details=details, meets=meets)
+    meets = (matrix[:, FEATURES.index("language_match")] == 1.0) | (not brief.languages)
+    meets &= matrix[:, FEATURES.index("certification_coverage")] == 1.0
+    closest = [items[i] if i >= 0 else None for i in nearest]
+    return PairFeatures(
+        matrix=matrix, details=Details(brief, vendors, records, closest, today), meets=meets
+    )

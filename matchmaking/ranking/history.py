@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import re
+import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -137,6 +139,59 @@ def visible(item: HistoryItem, published_at: date | None, brief_id: str | None =
     if brief_id is not None and item.brief == brief_id:
         return False
     return published_at is None or item.known_from <= published_at
+
+
+def client_key(name: str) -> str:
+    """A client's name as ``same buyer`` compares it."""
+    return name.casefold().strip()
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the features read from the items of a track record that one brief may see:
+    sets and counts computed once. Most briefs see a firm's whole history (it was all
+    decided before they were published), so that summary is kept with the firm
+    (``VendorData.record_for``) instead of being recomputed for every brief."""
+
+    items: tuple[HistoryItem, ...]
+    industries: frozenset[str]  # the items' industries
+    countries: frozenset[str]  # the items' client countries
+    typical_value: float | None  # median contract value
+    latest: date | None  # the day of the latest dated item
+    projects: dict[str, int]  # items per industry
+    clients: Counter[tuple[str | None, str]]  # items per (buyer id, client key)
+    families: Counter[str]  # items per buyer organisation family
+
+    @classmethod
+    def of(cls, items: tuple[HistoryItem, ...]) -> Record:
+        values = [item.value_usd for item in items if item.value_usd]
+        dates = [when for when in map(_when, items) if when is not None]
+        return cls(
+            items=items,
+            industries=frozenset(item.industry for item in items if item.industry),
+            countries=frozenset(item.client_country for item in items if item.client_country),
+            # statistics' median: numpy's costs more on a few values
+            typical_value=float(statistics.median(values)) if values else None,
+            latest=max(dates, default=None),
+            projects=Counter(item.industry for item in items if item.industry),
+            clients=Counter((item.buyer_id, client_key(item.client)) for item in items),
+            families=Counter(
+                family for item in items if (family := organisation_family(item.buyer_id))
+            ),
+        )
+
+    def with_buyer(self, buyer_id: str | None, name: str) -> int:
+        """Items for this buyer: its id, or its name as the client's (counted once)."""
+        return sum(
+            count
+            for (item_buyer, client), count in self.clients.items()
+            if (buyer_id and item_buyer == buyer_id) or (name and client == name)
+        )
+
+
+def _when(item: HistoryItem) -> date | None:
+    """The day an item was decided, or the middle of its year when only that is known."""
+    return item.decided_on or (date(item.year, 7, 1) if item.year else None)
 
 
 @functools.cache

@@ -44,9 +44,9 @@ def _discounted(score: float, times: int) -> float:
 def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> list[Ranked]:
     """Greedy: take the best remaining firm, its score discounted once per firm already
     taken that it looks almost identical to. O(limit x candidates)."""
-    labels = [_labels(v) for v in vendors]
     # Only the best few times the page size can reach the page, even after discounts.
     best_first = sorted(range(len(vendors)), key=lambda i: (-scores[i], i))[: limit * POOL_FACTOR]
+    labels = {i: _labels(vendors[i]) for i in best_first}
     alike = dict.fromkeys(best_first, 0)  # remaining -> look-alikes already taken
     picked: list[Ranked] = []
     while alike and len(picked) < limit:

@@ -140,6 +140,19 @@ def test_a_django_log_record_is_printed_once(capsys):
     assert "WARNING [-] django.request: Not Found: /nowhere" in printed
 
 
+def test_a_request_without_an_id_logs_nothing_about_it(client, capsys):
+    """django-guid says at INFO that it made an id for every such request: silenced."""
+    logging.config.dictConfig(logging_config("text"))
+    try:
+        client.get("/api/v1/health/live/")
+        printed = capsys.readouterr().err
+    finally:
+        from django.conf import settings
+
+        logging.config.dictConfig(settings.LOGGING)
+    assert "django_guid" not in printed
+
+
 def test_the_api_root_points_to_its_parts(client):
     body = client.get("/api/v1/").json()
     assert body["docs"].endswith("/api/v1/docs/") and body["search"].endswith("/search/vendors")

@@ -1,0 +1,139 @@
+"""``extract`` computes each feature for all candidates at once; ``_pair`` computes one
+pair and explains it. Both must give the same values, for any brief and any firms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchmaking.ranking.data import BriefData, VendorData
+from matchmaking.ranking.features import FEATURES, _pair, extract
+from matchmaking.ranking.history import HistoryItem, Win
+
+TODAY = date(2026, 11, 1)
+SERVICES = ("Mobile App Development", "Web Development", "QA & Testing")
+TECHNOLOGIES = ("Flutter", "Django", "React")
+INDUSTRIES = ("Fintech", "Healthcare", "Logistics & Supply Chain")
+CERTIFICATIONS = ("ISO 27001", "CMMI Level 3")
+LANGUAGES = ("en", "de", "ar")
+COUNTRIES = ("DE", "GB", "AE", "SA", "US", "PK", "JP")
+BUYERS = ("acme.com", "shop.acme.com", "beta.org", "gamma", None)
+ZONES = ("Europe/Berlin", "Asia/Dubai", "America/New_York", None)
+
+labels = st.lists(st.sampled_from(SERVICES), max_size=3, unique=True).map(tuple)
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 10, 31))
+money = st.one_of(st.none(), st.integers(0, 400_000))
+hours = st.one_of(st.none(), st.tuples(st.integers(0, 23), st.integers(0, 23)))
+
+items = st.builds(
+    HistoryItem,
+    title=st.sampled_from(("Fleet app", "Shop", "")),
+    text=st.sampled_from(("fleet app for drivers", "online shop", "")),
+    client=st.sampled_from(("Acme GmbH", "acme gmbh ", "Beta", "")),
+    buyer_id=st.sampled_from(BUYERS),
+    value_usd=money,
+    decided_on=st.one_of(st.none(), days),
+    year=st.one_of(st.none(), st.integers(2018, 2026)),
+    brief=st.sampled_from((None, "b-1", "b-2")),
+    industry=st.one_of(st.none(), st.sampled_from(INDUSTRIES)),
+    client_country=st.one_of(st.none(), st.sampled_from(COUNTRIES)),
+)
+wins = st.builds(
+    Win,
+    brief=st.sampled_from(("b-1", "b-2", "b-3")),
+    title=st.sampled_from(("Fleet app", "Payments")),
+    text=st.just("payments platform"),
+    decided_on=st.one_of(st.none(), days),
+    buyer_id=st.sampled_from(BUYERS),
+    buyer_name=st.sampled_from(("Acme GmbH", "Beta")),
+    value_usd=money,
+    industry=st.one_of(st.none(), st.sampled_from(INDUSTRIES)),
+    buyer_country=st.one_of(st.none(), st.sampled_from(COUNTRIES)),
+)
+vendors = st.builds(
+    VendorData,
+    id=st.text("abc", min_size=1, max_size=4),
+    name=st.just("Firm"),
+    text=st.sampled_from(("Flutter apps for fleets", "Payments and online shops")),
+    services=labels,
+    technologies=st.lists(st.sampled_from(TECHNOLOGIES), max_size=3, unique=True).map(tuple),
+    industries=st.lists(st.sampled_from(INDUSTRIES), max_size=2, unique=True).map(tuple),
+    certifications=st.lists(st.sampled_from(CERTIFICATIONS), max_size=2).map(tuple),
+    languages=st.lists(st.sampled_from(LANGUAGES), max_size=3).map(tuple),
+    export_markets=st.lists(st.sampled_from(COUNTRIES), max_size=3).map(tuple),
+    rate_min=st.one_of(st.none(), st.integers(0, 150)),
+    rate_max=st.one_of(st.none(), st.integers(0, 200)),
+    min_project_usd=money,
+    hours_utc=hours,
+    rating_average=st.one_of(st.none(), st.floats(1, 5)),
+    rating_count=st.integers(0, 40),
+    portfolio=st.lists(items, max_size=3).map(tuple),
+    updated_on=st.one_of(st.none(), days),
+    completeness=st.floats(0, 1),
+    preferred_min_budget_usd=money,
+    preferred_industries=st.lists(st.sampled_from(INDUSTRIES), max_size=2).map(tuple),
+    preferred_countries=st.lists(st.sampled_from(COUNTRIES), max_size=2).map(tuple),
+    past_buyers=st.dictionaries(st.sampled_from(("acme.com", "beta.org")), days, max_size=2),
+    wins=st.lists(wins, max_size=3).map(tuple),
+)
+briefs = st.builds(
+    BriefData,
+    id=st.sampled_from(("b-1", "b-9")),
+    text=st.sampled_from(("Driver app for our fleet", "")),
+    services=labels,
+    technologies=st.lists(st.sampled_from(TECHNOLOGIES), max_size=2).map(tuple),
+    industry=st.one_of(st.none(), st.sampled_from(INDUSTRIES)),
+    budget_min_usd=money,
+    budget_max_usd=st.one_of(st.none(), st.integers(1, 500_000)),
+    timeline_weeks=st.one_of(st.none(), st.integers(0, 52)),
+    team_size=st.one_of(st.none(), st.integers(1, 12)),
+    required_certifications=st.lists(st.sampled_from(CERTIFICATIONS), max_size=2).map(tuple),
+    languages=st.lists(st.sampled_from(LANGUAGES), max_size=2).map(tuple),
+    min_overlap_hours=st.one_of(st.none(), st.integers(0, 8)),
+    buyer_id=st.sampled_from(BUYERS),
+    buyer_name=st.sampled_from(("Acme GmbH", "Beta", None)),
+    buyer_country=st.one_of(st.none(), st.sampled_from(COUNTRIES)),
+    buyer_timezone=st.sampled_from(ZONES),
+    published_at=st.one_of(st.none(), days),
+)
+# The text features (TF-IDF, retrieval) are computed only once, over the whole list.
+PAIR_FEATURES = [
+    name
+    for name in FEATURES
+    if name not in {"retrieval", "text_word", "text_char", "history_best", "history_topk"}
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(brief=briefs, candidates=st.lists(vendors, min_size=1, max_size=6))
+def test_every_feature_equals_the_one_pair_computation(brief, candidates):
+    # A budget of 0 is refused by the forms; the arithmetic would divide by it.
+    if (brief.budget_max_usd or brief.budget_min_usd) == 0:
+        brief = BriefData(**{**brief.__dict__, "budget_min_usd": None})
+    features = extract(brief, candidates, [1.0] * len(candidates), today=TODAY)
+    for row, vendor in enumerate(candidates):
+        values, details = _pair(brief, vendor, vendor.record_for(brief), TODAY)
+        for column, name in enumerate(FEATURES):
+            if name in PAIR_FEATURES:
+                assert np.isclose(features.matrix[row, column], values[name], rtol=1e-12), name
+        assert features.meets[row] == (
+            not (details["missing_languages"] or details["missing_certifications"])
+        )
+        assert features.details[row]["services"] == details["services"]
+        assert features.details[row]["record"] == details["record"]
+
+
+def test_details_are_built_for_the_candidates_asked_for_and_index_like_a_list():
+    brief = BriefData(id="b-1", text="fleet app", services=SERVICES[:1], languages=("de",))
+    firms = [
+        VendorData(id="a", name="A", text="fleet app", services=SERVICES[:1], languages=("de",)),
+        VendorData(id="b", name="B", text="shop", languages=("en",)),
+    ]
+    details = extract(brief, firms, [2.0, 1.0], today=TODAY).details
+    assert len(details) == 2
+    assert details[-1]["missing_languages"] == ["de"]
+    assert [d["services"] for d in details[:]] == [list(SERVICES[:1]), []]
+    assert details[0] is details[0]  # built once
