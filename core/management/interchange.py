@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -36,6 +37,11 @@ class ImportCommand(BaseCommand):
         self._print(report)
         if options["report"]:
             Path(options["report"]).write_text(json.dumps(report.as_dict(), indent=2))
+        if report.error_count:  # scripts and CI must not take a partial import for a whole one
+            raise CommandError(
+                f"{report.error_count:,} line{'s' if report.error_count != 1 else ''} "
+                f"rejected (the others were imported; the report above names them)"
+            )
 
     def _progress(self) -> Callable[[ImportReport], None]:
         last = [time.perf_counter()]
@@ -73,10 +79,17 @@ class ExportCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = 0
-        with _open_output(options["file"]) as out:
-            for record in self.records():
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
+        try:
+            with _open_output(options["file"]) as out:
+                for record in self.records():
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    count += 1
+                out.flush()  # here, where a closed pipe is handled, not at exit
+        except BrokenPipeError:  # ``export_vendors - | head``: the reader has had enough
+            # Python flushes standard output again at exit, which would fail the same
+            # way; point it at /dev/null (the recipe in the signal module's docs).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
         if options["file"] != "-":
             self.stdout.write(f"Exported {count:,} {self.noun} to {options['file']}")
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,7 +104,8 @@ def test_outcomes_for_unknown_briefs_or_vendors_are_rejected_by_line(tmp_path, c
     bad.write_text(
         '{"brief": "nope", "vendor": "x", "outcome": "won"}\n{"brief": "b", "vendor": "v", "outcome": "maybe"}\n'
     )
-    call_command("import_outcomes", str(bad), "--quiet")
+    with pytest.raises(CommandError, match="2 lines rejected"):
+        call_command("import_outcomes", str(bad), "--quiet")
     printed = capsys.readouterr().out
     assert "line 1" in printed and "unknown brief 'nope'" in printed
     assert "line 2" in printed and "outcome" in printed

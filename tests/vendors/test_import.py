@@ -1,10 +1,13 @@
 import json
+import os
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from core.interchange import JsonLinesImporter
 from core.models import CurrencyRate
@@ -162,10 +165,28 @@ def test_import_command_reports_bad_lines_by_number(tmp_path, capsys):
     bad.write_text(
         '{"external_id": "a", "name": "A"}\n{"external_id": "b", "name": "B", "website": "nope"}\n'
     )
-    call_command("import_vendors", str(bad), "--quiet")
+    report = tmp_path / "report.json"
+    with pytest.raises(CommandError, match="1 line rejected") as failed:
+        call_command("import_vendors", str(bad), "--quiet", "--report", str(report))
+    assert failed.value.returncode == 1  # the shell sees a failure
     printed = capsys.readouterr().out
     assert "1 created" in printed and "1 rejected" in printed
     assert "line 2 (b): website: not a valid http(s) URL: 'nope'" in printed
+    assert json.loads(report.read_text())["errors"][0]["line"] == 2  # written all the same
+    assert Vendor.objects.filter(external_id="a").exists()
+
+
+def test_exporting_into_a_pipe_that_closes_early_ends_quietly(tmp_path, monkeypatch, capsys):
+    """``export_vendors - | head -1``: no traceback, no error once the reader is gone."""
+    call_command("import_vendors", str(DATA / "vendors.jsonl"), "--quiet")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone (head exited)
+    with open(write_end, "w", encoding="utf-8") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        call_command("export_vendors", "-")  # must not raise BrokenPipeError
+        closed_pipe.write("flushed at exit\n")
+        closed_pipe.flush()  # what the interpreter does last: now into /dev/null
+    assert capsys.readouterr().err == ""
 
 
 def test_an_update_stores_every_field_as_a_fresh_import_would():
