@@ -19,7 +19,7 @@ from buyers.services import BRIEF_TOPIC
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.outbox import outbox_claim, outbox_done, outbox_failed
-from matchmaking.models import Match, Outcome, RejectReason, Review
+from matchmaking.models import Introduction, Match, Outcome, RejectReason, Review
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.services import match_brief
 from search.cache import bump_generation
@@ -237,11 +237,36 @@ def match_pin(*, match: Match, actor: User, version: int, pinned: bool) -> Match
     )
 
 
+def requests_closed(brief: Brief) -> dict[str, str]:
+    """Firms the brief's buyer cannot ask for again, by external id, each with why in
+    the buyer's words: the officers turned the match down, or one side declined the
+    introduction."""
+    closed = {
+        vendor: "The trade officers decided not to introduce this firm for this brief."
+        for vendor in Match.objects.filter(brief=brief, state=Match.State.REJECTED).values_list(
+            "vendor__external_id", flat=True
+        )
+    }
+    declined = Introduction.objects.filter(
+        match__brief=brief, stage=Introduction.Stage.DECLINED
+    ).values_list("match__vendor__external_id", "declined_by")
+    for vendor, side in declined:
+        closed[vendor] = (
+            "You declined this introduction."
+            if side == "buyer"
+            else "This firm declined the introduction for this brief."
+        )
+    return closed
+
+
 @transaction.atomic
 def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> Match:
     """An officer adds a firm the ranker did not suggest (pinned, awaiting decision),
-    or the brief's buyer asks to be introduced to one (``actor`` is then a buyer)."""
+    or the brief's buyer asks to be introduced to one (``actor`` is then a buyer) —
+    never again to a firm turned down or declined for this brief."""
     by_buyer = actor.role == User.Role.BUYER
+    if by_buyer and (why := requests_closed(brief).get(vendor.external_id)):
+        raise Refused("vendor", why)
     existing = Match.objects.filter(brief=brief, vendor=vendor).first()
     if existing is not None and not (by_buyer and existing.state == Match.State.SUGGESTED):
         raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")

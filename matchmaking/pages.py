@@ -89,6 +89,19 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     buyer members: their briefs' introductions; officers: all. Each answers in turn."""
     user: Any = request.user
     rows = introductions.introductions_visible_to(user).order_by("-stage_changed_at")[:200]
+    # A buyer's requests the officers have not decided yet: no introduction exists, but
+    # the buyer asked and should see that it is on its way.
+    pending = (
+        Match.objects.filter(
+            brief__in=briefs_visible_to(user),
+            source=Match.Source.BUYER,
+            state=Match.State.SUGGESTED,
+        )
+        .select_related("brief", "vendor")
+        .order_by("-created_at")[:200]
+        if user.role == "buyer"
+        else []
+    )
     items = []
     for intro in rows:
         buyer = intro.match.brief.buyer
@@ -107,7 +120,7 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
                 "stale": introductions.is_stale(intro),
             }
         )
-    return render(request, "matchmaking/introductions.html", {"items": items})
+    return render(request, "matchmaking/introductions.html", {"items": items, "pending": pending})
 
 
 @require_POST
@@ -277,6 +290,7 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     }
     intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
     saved = list(Shortlisted.objects.filter(brief=brief).select_related("vendor"))
+    closed = curation.requests_closed(brief) if user.role == "buyer" else {}
     return render(
         request,
         "matchmaking/brief_detail.html",
@@ -284,6 +298,7 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
             "brief": brief,
             "result": result,
             "requested": requested,
+            "closed": closed,
             "introductions": intros,
             "saved": saved,
             "saved_ids": {s.vendor.external_id for s in saved},

@@ -102,6 +102,19 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         return {**found, "meta": {**found["meta"], "degraded": True}}
 
 
+def without_scores(result: dict[str, Any]) -> dict[str, Any]:
+    """A shortlist as buyers see it: ranks, reasons and gaps, but no raw scores or
+    feature values (numbers only officers can read, and a buyer would over-read)."""
+    hidden = {"score", "features"}
+    return {
+        **result,
+        "matches": [
+            {key: value for key, value in match.items() if key not in hidden}
+            for match in result["matches"]
+        ],
+    }
+
+
 def _timed_match(brief: Brief, limit: int, active: ActiveRanker) -> dict[str, Any]:
     with MATCH_SECONDS.time():
         return _match(brief, limit, active)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from buyers.api import BriefAccess
 from buyers.selectors import briefs_visible_to
 from core.api.params import QueryParams
-from matchmaking.services import match_brief
+from matchmaking.services import match_brief, without_scores
 
 
 class MatchParams(QueryParams):
@@ -19,8 +19,9 @@ class MatchParams(QueryParams):
 
 class BriefMatchesView(APIView):
     """Officers (any brief) and the brief's own buyer members: the ranked shortlist of
-    vendors for a brief, each with its score, rank, reasons and gaps (what it lacks that
-    the brief asks for). Others get 404/403."""
+    vendors for a brief, each with its rank, reasons and gaps (what it lacks that the
+    brief asks for); officers also see each score and its features. Others get
+    404/403."""
 
     permission_classes = [BriefAccess]
 
@@ -33,4 +34,6 @@ class BriefMatchesView(APIView):
             raise Http404
         self.check_object_permissions(request, brief)
         result: dict[str, Any] = match_brief(brief, limit=params.validated_data["limit"])
+        if getattr(request.user, "role", None) != "officer":
+            result = without_scores(result)
         return Response(result)

@@ -45,12 +45,19 @@ def scene(transactional_db):
 
 def test_officers_and_the_briefs_buyer_get_ranked_explained_matches(scene, client_for):
     buyer, brief = scene
-    for client in (client_for("officer"), client_for("buyer", buyer=buyer)):
+    for role, client in (
+        ("officer", client_for("officer")),
+        ("buyer", client_for("buyer", buyer=buyer)),
+    ):
         body = client.get(f"/api/v1/briefs/{brief.external_id}/matches", {"limit": 5}).json()
         ids = [m["vendor"]["external_id"] for m in body["matches"]]
         assert ids[0] == "fit"
         top = body["matches"][0]
-        assert top["rank"] == 1 and top["score"] > 0
+        assert top["rank"] == 1
+        if role == "officer":
+            assert top["score"] > 0 and len(top["features"]) == 24
+        else:  # buyers read reasons and gaps, never raw scores
+            assert all("score" not in m and "features" not in m for m in body["matches"])
         assert "offers Mobile App Development" in [r["text"] for r in top["reasons"]]
         assert body["meta"]["ranker"] == "prior"
         # The firm without the required certification is shown, below every firm that

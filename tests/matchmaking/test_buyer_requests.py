@@ -1,0 +1,77 @@
+"""A buyer's introduction requests: never again for a firm turned down or declined, the
+pending ones listed on the introductions page, and no raw scores on the buyer's pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchmaking import curation, introductions
+from matchmaking.models import Match, RejectReason
+from tests.factories import make_brief, make_buyer, make_vendor
+
+pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit
+
+
+@pytest.fixture
+def scene(user_factory, client):
+    buyer = make_buyer(external_id="acme")
+    brief = make_brief(
+        buyer,
+        external_id="b-fleet",
+        title="Fleet tracking app",
+        services=["Mobile App Development"],
+        technologies=["Flutter"],
+    )
+    for external_id, name in (("turned", "Turned Down Apps"), ("declined", "Busy Apps")):
+        make_vendor(
+            external_id=external_id,
+            name=name,
+            services=["Mobile App Development"],
+            technologies=["Flutter"],
+        )
+    member = user_factory("buyer", buyer=buyer)
+    client.force_login(member)
+    return brief, member, user_factory("officer"), client
+
+
+def _ask(client, brief, vendor: str):
+    return client.post(
+        f"/workspace/briefs/{brief.external_id}/request/", {"vendor": vendor}, follow=True
+    )
+
+
+def test_a_firm_turned_down_or_declined_cannot_be_asked_for_again(scene, user_factory):
+    brief, _, officer, client = scene
+    _ask(client, brief, "turned")
+    _ask(client, brief, "declined")
+    turned, declined = (Match.objects.get(vendor__external_id=v) for v in ("turned", "declined"))
+    curation.match_reject(
+        match=turned, actor=officer, version=turned.version, reason=RejectReason.values[0]
+    )
+    approved = curation.match_approve(match=declined, actor=officer, version=declined.version)
+    firm = user_factory("vendor", vendor=approved.vendor)
+    introductions.introduction_vendor_answer(
+        introduction=approved.introduction, actor=firm, version=1, accept=False
+    )
+
+    page = client.get(f"/workspace/briefs/{brief.external_id}/").content.decode()
+    assert "The trade officers decided not to introduce this firm for this brief." in page
+    assert "This firm declined the introduction for this brief." in page
+    assert "Ask for an introduction to Turned Down Apps" not in page
+    assert "Ask for an introduction to Busy Apps" not in page
+    assert "score " not in page  # officers' numbers stay on the console
+
+    answer = _ask(client, brief, "turned").content.decode()
+    assert "vendor: The trade officers decided not to introduce this firm" in answer
+    turned.refresh_from_db()
+    assert turned.state == Match.State.REJECTED  # nothing reopened
+
+
+def test_pending_requests_show_on_the_buyers_introductions_page(scene, user_factory, client):
+    brief, _, _, client = scene
+    _ask(client, brief, "turned")
+    page = client.get("/workspace/introductions/").content.decode()
+    assert "Waiting for the trade officers" in page and "Turned Down Apps" in page
+    # Another buyer sees nothing of it.
+    client.force_login(user_factory("buyer", buyer=make_buyer()))
+    assert "Turned Down Apps" not in client.get("/workspace/introductions/").content.decode()
