@@ -23,6 +23,7 @@ from core.schema import (
     KeyedRecord,
     Languages,
     Money,
+    RangeOrder,
     ShortText,
     Text,
     TimeZone,
@@ -78,7 +79,7 @@ class Budget(BaseModel):
         if self.min is None and self.max is None:
             raise ValueError("give at least one of min and max")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise RangeOrder(self.min, self.max)
         return self
 
     def in_usd(self, info: ValidationInfo) -> Budget:

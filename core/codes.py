@@ -18,9 +18,20 @@ from django_countries import countries
 
 @cache
 def country_code(value: str) -> str:
-    code = countries.alpha2(value.strip().upper()) if value.strip() else ""
+    """An ISO 3166-1 alpha-2 code from a code (``DE``, ``DEU``) or an English name
+    (``Germany``, ``united arab emirates``), as the forms' help text promises."""
+    text = value.strip()
+    code = countries.alpha2(text.upper()) if text else ""
+    if not code and text:
+        try:
+            code = pycountry.countries.lookup(text).alpha_2
+        except LookupError:
+            code = ""
     if not code:
-        raise ValueError(f"unknown country '{value}' (use ISO 3166-1 alpha-2, e.g. PK, GB, AE)")
+        raise ValueError(
+            f"unknown country '{value}' (a name such as Germany, or ISO 3166-1 alpha-2 "
+            "such as PK, GB, AE)"
+        )
     return str(code)
 
 
@@ -48,10 +59,60 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+@cache
+def _zones_by_city() -> dict[str, list[str]]:
+    """``berlin`` -> ``["Europe/Berlin"]``: the last part of each region's zone names."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(_time_zones()):
+        region, _, city = name.rpartition("/")
+        if region and region.split("/")[0] in ZONE_REGIONS:
+            found.setdefault(city.replace("_", " ").casefold(), []).append(name)
+    return found
+
+
+ZONE_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+def city_time_zones() -> list[str]:
+    """The cities that name exactly one time zone, as a form offers them."""
+    return sorted(
+        name.rpartition("/")[2].replace("_", " ")
+        for names in _zones_by_city().values()
+        if len(names) == 1
+        for name in names
+    )
+
+
 def time_zone(value: str) -> str:
-    if value not in _time_zones():
-        raise ValueError(f"unknown time zone '{value}' (use an IANA name, e.g. Europe/Berlin)")
-    return value
+    """An IANA time zone from its name (``Europe/Berlin``, any case) or its city
+    (``Berlin``, ``new york``) when only one zone has that city."""
+    text = value.strip()
+    if text in _time_zones():
+        return text
+    by_case = {name.casefold(): name for name in _time_zones()}
+    if text.casefold() in by_case:
+        return by_case[text.casefold()]
+    cities = _zones_by_city().get(text.replace("_", " ").casefold(), [])
+    if len(cities) == 1:
+        return cities[0]
+    if cities:
+        raise ValueError(f"'{value}' is in several time zones: {', '.join(cities)}; name one")
+    raise ValueError(
+        f"unknown time zone '{value}' (a city such as Berlin, or an IANA name such as "
+        "Europe/Berlin)"
+    )
 
 
 def currency_code(value: str) -> str:

@@ -262,6 +262,14 @@ class KeyedRecord(Record):
         return {}
 
 
+class RangeOrder(ValueError):
+    """A range whose ``min`` is above its ``max``: both ends are at fault, so
+    ``field_errors`` names both (a form shows the message at both inputs)."""
+
+    def __init__(self, low: Any, high: Any) -> None:
+        super().__init__(f"min ({low}) is greater than max ({high})")
+
+
 class Band(BaseModel):
     """A ``{"min": a, "max": b}`` range of non-negative whole numbers, min ≤ max."""
 
@@ -273,7 +281,7 @@ class Band(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Band:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+            raise RangeOrder(self.min, self.max)
         return self
 
 
@@ -354,7 +362,12 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
     for item in error.errors(include_url=False):
         path = field_path(item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        errors.setdefault(path or "non_field_errors", []).append(message)
+        if isinstance(item.get("ctx", {}).get("error"), RangeOrder):
+            paths = [f"{path}.min", f"{path}.max"] if path else ["min", "max"]
+        else:
+            paths = [path or "non_field_errors"]
+        for where in paths:
+            errors.setdefault(where, []).append(message)
     return errors
 
 

@@ -31,6 +31,7 @@ from buyers.models import Brief
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
+from core.codes import city_time_zones
 from core.errors import Conflict, Refused
 from core.forms import error_field, form_number, split_list, whole_number
 from core.jobs import job_kinds, job_start
@@ -270,6 +271,9 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         "currencies": sorted(RateTable.load().currencies() | {"USD"}),
         "engagements": EngagementModel.choices,
         "taxonomy": {k: get_taxonomy().labels(k) for k in ("service", "technology", "industry")},
+        # Chosen by name: the browser offers these as the buyer types.
+        "country_names": [str(name) for _, name in countries] if organisation is None else [],
+        "zone_cities": city_time_zones() if organisation is None else [],
     }
     return render(request, "matchmaking/brief_form.html", context)
 

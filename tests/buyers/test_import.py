@@ -93,7 +93,8 @@ def test_bad_brief_lines_are_reported_and_good_ones_kept():
     report = run_import(lines)
     assert {(e.line, e.field) for e in report.errors} == {
         (1, "budget.min"),
-        (2, "budget"),
+        (2, "budget.min"),  # min above max: both ends named
+        (2, "budget.max"),
         (3, "buyer.timezone"),
         (4, "engagement_model"),
         (4, "timeline_weeks"),

@@ -4,7 +4,15 @@ from core import codes
 
 
 @pytest.mark.parametrize(
-    ("given", "expected"), [("PK", "PK"), ("pk", "PK"), ("DEU", "DE"), (" us ", "US")]
+    ("given", "expected"),
+    [
+        ("PK", "PK"),
+        ("pk", "PK"),
+        ("DEU", "DE"),
+        (" us ", "US"),
+        ("Germany", "DE"),
+        ("united arab emirates", "AE"),
+    ],
 )
 def test_countries_are_normalised_to_alpha_2(given, expected):
     assert codes.country_code(given) == expected
@@ -26,9 +34,22 @@ def test_languages_are_iso_639_1(given, expected):
 def test_unknown_language_and_time_zone_are_refused():
     with pytest.raises(ValueError, match="unknown language 'xx'"):
         codes.language_code("xx")
-    with pytest.raises(ValueError, match="unknown time zone 'Berlin'"):
-        codes.time_zone("Berlin")
+    with pytest.raises(ValueError, match="unknown time zone 'Atlantis'"):
+        codes.time_zone("Atlantis")
     assert codes.time_zone("Asia/Karachi") == "Asia/Karachi"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("asia/dubai", "Asia/Dubai")],
+)
+def test_time_zones_are_named_by_city_or_iana_name_in_any_case(given, expected):
+    assert codes.time_zone(given) == expected
+
+
+def test_a_city_in_several_zones_must_be_named_in_full():
+    with pytest.raises(ValueError, match="several time zones: America/Argentina/Cordoba"):
+        codes.time_zone("Cordoba")
 
 
 def test_currency_codes_are_iso_4217():

@@ -82,3 +82,56 @@ def test_a_firm_profile_with_bad_portfolio_year_keeps_everything_typed(client, u
     vendor = Vendor.objects.get()
     assert vendor.name == "Chenab Apps" and vendor.portfolio[0]["year"] == 2016
     assert vendor.members.get().user.role == "vendor"
+
+
+def test_a_budget_range_the_wrong_way_round_is_shown_at_both_ends(client, user_factory):
+    client.force_login(user_factory("buyer"))
+    body = {
+        "org.name": "Hafen GmbH",
+        "org.country": "DE",
+        "title": "Fleet app",
+        "budget.min": "90000",
+        "budget.max": "60000",
+        "budget.currency": "EUR",
+    }
+    response = client.post("/workspace/briefs/new/", body)
+    assert set(response.context["errors"]) == {"budget.min", "budget.max"}
+    page = response.content.decode()
+    assert 'id="e-budgetmin"' in page and 'id="e-budgetmax"' in page
+    assert "min (90000) is greater than max (60000)" in page
+    assert not Brief.objects.exists()
+
+
+def test_a_rate_range_the_wrong_way_round_is_shown_at_both_ends(client, user_factory):
+    client.force_login(user_factory("vendor"))
+    body = {
+        "name": "Chenab Apps",
+        "services": "Mobile App Development",
+        "hourly_rate_usd.min": "50",
+        "hourly_rate_usd.max": "20",
+    }
+    response = client.post("/workspace/firm/", body)
+    assert set(response.context["errors"]) == {"hourly_rate_usd.min", "hourly_rate_usd.max"}
+    assert b'id="e-hourly_rate_usdmin"' in response.content
+    assert not Vendor.objects.exists()
+
+
+def test_the_buyers_country_and_time_zone_are_chosen_by_name(client, user_factory):
+    client.force_login(user_factory("buyer"))
+    form = client.get("/workspace/briefs/new/").content.decode()
+    assert '<option value="Germany">' in form and '<option value="Berlin">' in form
+    body = {
+        "org.name": "Hafen GmbH",
+        "org.country": "Germany",
+        "org.timezone": "berlin",
+        "title": "Fleet app",
+        "budget.max": "60000",
+        "budget.currency": "EUR",
+    }
+    assert client.post("/workspace/briefs/new/", body).status_code == 302
+    assert (Buyer.objects.get().country, Buyer.objects.get().timezone) == ("DE", "Europe/Berlin")
+    client.force_login(user_factory("buyer"))  # no organisation yet: names one
+    ambiguous = client.post(
+        "/workspace/briefs/new/", {**body, "org.name": "Other", "org.timezone": "Cordoba"}
+    )
+    assert "several time zones" in " ".join(ambiguous.context["errors"]["org.timezone"])
