@@ -22,6 +22,8 @@ class Buyer(models.Model):
     industry = models.CharField(max_length=100, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     website = models.URLField(max_length=500, blank=True)
+    # Person, e-mail, phone: shown to a firm only once both sides opted in.
+    contact = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)
     extra = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -17,6 +17,7 @@ from pydantic import (
 
 from core.money import USD, UnknownCurrency, json_number
 from core.schema import (
+    Contact,
     Country,
     Currency,
     Day,
@@ -46,6 +47,7 @@ class BuyerRecord(KeyedRecord):
     industry: Industry | None = None
     timezone: TimeZone | None = None
     website: Url | None = None
+    contact: Contact | None = None
     description: Text | None = None
 
     def canonical(self) -> dict[str, Any]:

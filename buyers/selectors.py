@@ -43,6 +43,7 @@ def buyer_record(buyer: Buyer) -> dict[str, Any]:
             "industry": buyer.industry,
             "timezone": buyer.timezone,
             "website": buyer.website,
+            "contact": buyer.contact,
             "description": buyer.description,
             **buyer.extra,
         }

@@ -38,8 +38,11 @@ _BRIEF_KNOWN_KEYS = {*_BRIEF_COPIED, "external_id", "buyer", "budget"}
 def _buyer_row(external_id: str, canonical: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {name: canonical.get(name, "") for name in BUYER_FIELDS}
     row["name"] = row["name"] or external_id
+    row["contact"] = canonical.get("contact") or {}
     row["extra"] = {
-        key: value for key, value in canonical.items() if key not in {*BUYER_FIELDS, "external_id"}
+        key: value
+        for key, value in canonical.items()
+        if key not in {*BUYER_FIELDS, "contact", "external_id"}
     }
     return {**row, "external_id": external_id, "record_hash": record_hash(canonical)}
 

@@ -109,6 +109,37 @@ def _check_url(value: str) -> str:
 Url = Annotated[str, Field(max_length=500), AfterValidator(_check_url)]
 
 
+def _check_email(value: str) -> str:
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError(f"not an e-mail address: '{value}'") from None
+    return value
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,30}$")
+
+
+def _check_phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise ValueError(f"not a phone number: '{value}' (digits, spaces, + ( ) - . /)")
+    return value
+
+
+class Contact(BaseModel):
+    """Whom to talk to: shared with the other side of an introduction only once both
+    have opted in (never on public pages, in search or in exports for others)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    email: Annotated[str, Field(max_length=254), AfterValidator(_check_email)] | None = None
+    phone: Annotated[str, Field(max_length=32), AfterValidator(_check_phone)] | None = None
+
+
 def _rates(info: ValidationInfo) -> RateTable:
     context = info.context or {}
     rates = context.get("rates")

@@ -26,6 +26,7 @@ from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.mail import email_queue
 from core.money import RateTable, UnknownCurrency
+from core.schema import compact
 from matchmaking.curation import record_label
 from matchmaking.models import Introduction, Match
 
@@ -44,6 +45,27 @@ STAGE_DATES = {
     Stage.WON: "closed_at",
     Stage.LOST: "closed_at",
 }
+
+
+def contact_cards(introduction: Introduction) -> dict[str, dict[str, str]] | None:
+    """Whom each side talks to — organisation, person, e-mail, phone, website — once
+    both opted in (the firm accepted, the buyer confirmed); ``None`` before."""
+    if introduction.stage not in REVEALED_STAGES:
+        return None
+    vendor, buyer = introduction.match.vendor, introduction.match.brief.buyer
+
+    def card(organisation: Any) -> dict[str, str]:
+        if organisation is None:
+            return {}
+        return compact(
+            {
+                "organisation": organisation.name,
+                **(organisation.contact or {}),
+                "website": organisation.website,
+            }
+        )
+
+    return {"firm": card(vendor), "buyer": card(buyer)}
 
 
 def introduction_state(introduction: Introduction) -> dict[str, Any]:

@@ -119,6 +119,7 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
                 else "",
                 "turn": turn,
                 "stale": introductions.is_stale(intro),
+                "contacts": introductions.contact_cards(intro),
             }
         )
     return render(request, "matchmaking/introductions.html", {"items": items, "pending": pending})
@@ -231,6 +232,12 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
                     "name": request.POST.get("org.name", "").strip() or None,
                     "country": request.POST.get("org.country", "").strip() or None,
                     "timezone": request.POST.get("org.timezone", "").strip() or None,
+                    "contact": {
+                        key: value
+                        for key in ("name", "email", "phone")
+                        if (value := request.POST.get(f"org.contact.{key}", "").strip())
+                    }
+                    or None,
                 }
                 organisation_record = validate_record(
                     BuyerRecord, {k: v for k, v in org.items() if v}, rates=rates

@@ -35,6 +35,8 @@ class Vendor(models.Model):
     city = models.CharField(max_length=100, blank=True, db_index=True)
     description = models.TextField(blank=True)
     website = models.URLField(max_length=500, blank=True)
+    # Person, e-mail, phone: shown to a buyer only once both sides opted in.
+    contact = models.JSONField(default=dict, blank=True)
     founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
     team_size = models.PositiveIntegerField(null=True, blank=True)
     hourly_rate_min_usd = models.PositiveIntegerField(null=True, blank=True)

@@ -24,6 +24,7 @@ from pydantic import (
 from core.schema import (
     MAX_LABELS,
     Band,
+    Contact,
     Countries,
     Country,
     KeyedRecord,
@@ -136,6 +137,7 @@ class VendorRecord(KeyedRecord):
     city: Annotated[str, Field(max_length=100)] | None = None
     description: Text | None = None
     website: Url | None = None
+    contact: Contact | None = None
     founded_year: Year | None = None
     team_size: Whole | None = Field(default=None, ge=1, le=1_000_000)
     hourly_rate_usd: Band | None = None

@@ -68,7 +68,8 @@ def _band(low: Any, high: Any) -> dict[str, Any] | None:
 def vendor_record(vendor: Vendor, *, public: bool = False) -> dict[str, Any]:
     """The vendor as one interchange record (what ``export_vendors`` writes). The
     ``public`` record, for anyone but officers and the firm's members, leaves out the
-    unknown keys kept in ``extra``: they were never validated as profile content."""
+    unknown keys kept in ``extra`` (never validated as profile content) and the contact
+    (shared through introductions only)."""
     hours = vendor.working_hours_start_utc, vendor.working_hours_end_utc
     data = {
         "external_id": vendor.external_id,
@@ -77,6 +78,7 @@ def vendor_record(vendor: Vendor, *, public: bool = False) -> dict[str, Any]:
         "city": vendor.city,
         "description": vendor.description,
         "website": vendor.website,
+        "contact": None if public else vendor.contact,
         "founded_year": vendor.founded_year,
         "team_size": vendor.team_size,
         "hourly_rate_usd": _band(vendor.hourly_rate_min_usd, vendor.hourly_rate_max_usd),

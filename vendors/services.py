@@ -76,6 +76,7 @@ def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, 
         if preferences
         else [],
         "portfolio": canonical.get("portfolio", []),
+        "contact": canonical.get("contact") or {},
         "extra": record.extra_fields(),
     }
 

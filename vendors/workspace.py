@@ -23,6 +23,7 @@ from vendors.taxonomy import get_taxonomy
 
 TEXT = ("name", "city", "description", "website")
 NUMBERS = ("founded_year", "team_size", "min_project_usd")
+CONTACT = ("name", "email", "phone")
 LISTS = ("services", "technologies", "industries", "certifications", "languages", "export_markets")
 PORTFOLIO = (
     "title",
@@ -46,6 +47,8 @@ def record_from_form(post: QueryDict, external_id: str, kept: dict[str, Any]) ->
     data.update({name: post.get(name, "").strip() or None for name in TEXT})
     data.update({name: form_number(post.get(name, "")) for name in NUMBERS})
     data.update({name: split_list(post.get(name, "")) for name in LISTS})
+    contact = {key: post.get(f"contact.{key}", "").strip() for key in CONTACT}
+    data["contact"] = {key: value for key, value in contact.items() if value} or None
     for band, (low, high) in (
         ("hourly_rate_usd", ("min", "max")),
         ("working_hours_utc", ("start", "end")),
@@ -75,6 +78,8 @@ def _form_values(record: dict[str, Any]) -> dict[str, Any]:
     ):
         for key in keys:
             values[f"{band}.{key}"] = (record.get(band) or {}).get(key, "")
+    for key in CONTACT:
+        values[f"contact.{key}"] = (record.get("contact") or {}).get(key, "")
     rows = [
         {**item, "technologies": ", ".join(item.get("technologies", []))}
         for item in record.get("portfolio", [])

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.models import AuditEntry
-from matchmaking.introductions import REVEALED_STAGES, is_stale
+from matchmaking.introductions import REVEALED_STAGES, contact_cards, is_stale
 from matchmaking.models import Introduction, Match, RejectReason, Review
 
 
@@ -124,6 +124,7 @@ class IntroductionOut(serializers.ModelSerializer):
     brief = serializers.SerializerMethodField()
     buyer = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
+    contacts = serializers.SerializerMethodField()
     moved_by = UsernameField()
 
     class Meta:
@@ -135,6 +136,7 @@ class IntroductionOut(serializers.ModelSerializer):
             "vendor",
             "brief",
             "buyer",
+            "contacts",
             "stale",
             "stage_changed_at",
             "moved_by",
@@ -165,6 +167,10 @@ class IntroductionOut(serializers.ModelSerializer):
             "budget_max_usd": brief.budget_max_usd,
             "timeline_weeks": brief.timeline_weeks,
         }
+
+    def get_contacts(self, introduction: Introduction) -> dict[str, dict[str, str]] | None:
+        """Both sides' contact cards once both opted in, else null."""
+        return contact_cards(introduction)
 
     def get_buyer(self, introduction: Introduction) -> dict[str, Any] | None:
         buyer = introduction.match.brief.buyer

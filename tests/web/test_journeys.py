@@ -94,6 +94,7 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     vendor.get_by_label("Technologies", exact=True).fill("Flutter, Firebase")
     vendor.get_by_label("Industries", exact=True).fill("Logistics")
     vendor.get_by_label("Certifications").fill("ISO 27001")
+    vendor.get_by_label("Contact e-mail").fill("sales@chenab.example")
     vendor.get_by_label("Founded (year)").fill("1850")  # too early: refused next to the field
     vendor.get_by_role("button", name="Save profile").click()
     expect(vendor.get_by_text("Please correct the fields marked below")).to_be_visible()
@@ -134,7 +135,8 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     buyer.goto("/workspace/briefs/new/")
     buyer.get_by_label("Organisation name").fill("Hafen Logistik GmbH")
     buyer.get_by_label("Country").fill("DE")
-    buyer.get_by_label("Time zone").fill("Europe/Berlin")
+    buyer.get_by_label("Time zone").fill("Berlin")  # a city names the zone
+    buyer.get_by_label("Contact person").fill("Jonas Weber")
     buyer.get_by_label("Title").fill("Fleet tracking app for our trucks")
     buyer.get_by_label("Description").fill(
         "A Flutter app with live truck positions for our logistics business."
@@ -177,7 +179,12 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     buyer.goto("/workspace/introductions/")
     buyer.get_by_role("button", name="Confirm introduction").click()
     vendor.goto("/workspace/introductions/")
-    expect(vendor.get_by_text("Hafen Logistik GmbH")).to_be_visible()
+    expect(vendor.get_by_text("Buyer: Hafen Logistik GmbH")).to_be_visible()
+    # Both opted in: each side now sees whom to talk to.
+    expect(vendor.get_by_role("heading", name="Contact at Hafen Logistik GmbH")).to_be_visible()
+    expect(vendor.get_by_text("Jonas Weber")).to_be_visible()
+    buyer.goto("/workspace/introductions/")
+    expect(buyer.get_by_role("link", name="sales@chenab.example")).to_be_visible()
 
     officer.goto("/console/pipeline/")
     for stage, amount in (("meeting", ""), ("proposal", ""), ("won", "48000")):
