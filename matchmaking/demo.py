@@ -208,6 +208,26 @@ def _sample(rng: random.Random, pool: tuple[str, ...], low: int, high: int) -> l
 OPEN_BRIEFS_FROM = date(2026, 10, 25)  # after the last historical brief (2026-10-23)
 
 
+# Contact people: from the record's number, not the random stream (which would change
+# every firm generated after it).
+CONTACT_NAMES = (
+    "Ayesha Khan", "Bilal Ahmed", "Fatima Malik", "Hamza Qureshi", "Mahnoor Siddiqui",
+    "Usman Tariq", "Zainab Raza", "Omar Farooq", "Sana Javed", "Ali Hassan", "Hira Shah",
+)  # fmt: skip
+
+
+def _domain(name: str) -> str:
+    return "".join(c for c in name.lower().replace("(pvt) ltd", "") if c.isalnum())
+
+
+def _contact(number: int, domain: str, phone_prefix: str | None) -> dict[str, str]:
+    person = CONTACT_NAMES[number % len(CONTACT_NAMES)]
+    contact = {"name": person, "email": f"{person.split()[0].lower()}@{domain}"}
+    if phone_prefix:
+        contact["phone"] = f"{phone_prefix}{number % 100:02d} {1000000 + number * 7919 % 9000000}"
+    return contact
+
+
 class DemoCatalogue:
     """``vendors()`` and ``briefs()`` yield interchange records for one seed and size."""
 
@@ -262,6 +282,7 @@ class DemoCatalogue:
             "city": city,
             "description": self._description(rng, name, city, services, stack, industries),
             "website": f"https://{name.lower().replace(' ', '').replace('(pvt)ltd', '')}.example.pk",
+            "contact": _contact(number, f"{_domain(name)}.example.pk", "+92 3"),
             "founded_year": rng.randint(1998, 2024),
             "team_size": team,
             "hourly_rate_usd": {"min": rate_min, "max": rate_min + rng.randint(8, 30)},
@@ -383,9 +404,11 @@ class DemoCatalogue:
         _, zones, _ = COUNTRY_PROFILE[country]
         industry = rng.choice([i for spec in SPECIALISATIONS.values() for i in spec.industries])
         words = rng.sample(BUYER_WORDS, 2)
+        name = f"{words[0]} {words[1]} {BUYER_SUFFIX[country]}"
         return {
             "external_id": f"buyer-{number:05d}",
-            "name": f"{words[0]} {words[1]} {BUYER_SUFFIX[country]}",
+            "name": name,
+            "contact": _contact(number + 7, f"{_domain(name)}.example.com", None),
             "country": country,
             "industry": industry,
             "timezone": rng.choice(zones),

@@ -109,7 +109,12 @@ class Command(BaseCommand):
         ]
         for username, role in accounts:
             if not User.objects.filter(username=username).exists():
-                user_create(username=username, password=DEMO_PASSWORD, role=role)
+                user_create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    email=f"{username}@demo.raabta.example",  # e-mails are queued for them
+                )
         vendor, buyer = (
             Vendor.objects.order_by("external_id").first(),
             Buyer.objects.order_by("external_id").first(),
