@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -444,6 +445,7 @@ def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("console-review", match.brief.external_id)
 
 
+PIPELINE_PAGE = 25  # cards per column and page
 PIPELINE_COLUMNS = (
     "awaiting_vendor",
     "awaiting_buyer",
@@ -457,30 +459,28 @@ PIPELINE_COLUMNS = (
 
 @officers_only
 def console_pipeline(request: HttpRequest) -> HttpResponse:
-    """Officers: every introduction by stage; move one on (won needs a deal value)."""
+    """Officers: every introduction by stage, newest first, each column paged on its own
+    (``?won=2``) so closed deals never crowd out open ones; move one on (won needs a
+    deal value)."""
     rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor").order_by(
-        "stage_changed_at"
+        "-stage_changed_at", "-id"
     )
-    columns = {stage: [] for stage in PIPELINE_COLUMNS}  # type: dict[str, list[Any]]
-    for intro in rows[:500]:
-        if intro.stage in columns:
-            columns[intro.stage].append(
-                {
-                    "intro": intro,
-                    "stale": introductions.is_stale(intro),
-                    "moves": introductions.PIPELINE.get(intro.stage, ()),
-                }
-            )
+    columns = []
+    for stage in PIPELINE_COLUMNS:
+        page = Paginator(rows.filter(stage=stage), PIPELINE_PAGE).get_page(request.GET.get(stage))
+        cards = [
+            {
+                "intro": intro,
+                "stale": introductions.is_stale(intro),
+                "moves": introductions.PIPELINE.get(intro.stage, ()),
+            }
+            for intro in page
+        ]
+        columns.append((stage, Introduction.Stage(stage).label, cards, page))
     return render(
         request,
         "matchmaking/console_pipeline.html",
-        {
-            "columns": [
-                (stage, Introduction.Stage(stage).label, columns[stage])
-                for stage in PIPELINE_COLUMNS
-            ],
-            "currencies": sorted(RateTable.load().currencies() | {"USD"}),
-        },
+        {"columns": columns, "currencies": sorted(RateTable.load().currencies() | {"USD"})},
     )
 
 
