@@ -32,7 +32,7 @@ from buyers.models import Brief
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save
-from core.codes import city_time_zones
+from core.codes import city_time_zones, language_name
 from core.errors import Conflict, Refused
 from core.forms import error_field, form_number, split_list, whole_number
 from core.jobs import job_kinds, job_start
@@ -408,6 +408,7 @@ def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
             "matches": matches,
             "reasons": RejectReason.choices,
             "review": Review.objects.filter(brief=brief).first(),
+            "languages": [language_name(code) for code in brief.languages],
         },
     )
 

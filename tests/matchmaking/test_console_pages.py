@@ -1,0 +1,71 @@
+"""The officers' console pages: the review page shows the brief itself; the pipeline
+board pages each stage, newest first."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchmaking.models import Match
+from tests.factories import make_brief, make_buyer, make_vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_review_page_shows_the_brief_itself(user_factory, client):
+    buyer = make_buyer(external_id="hafen", name="Hafen GmbH", timezone="Europe/Berlin")
+    make_brief(
+        buyer,
+        external_id="b-review",
+        title="Fleet app",
+        description="Drivers scan parcels offline; dispatchers see them live.",
+        technologies=["Flutter", "Firebase"],
+        required_certifications=["ISO 27001"],
+        languages=["de"],
+        budget={"min": 40000, "max": 60000, "currency": "EUR"},
+        timeline_weeks=12,
+        min_overlap_hours=3,
+    )
+    client.force_login(user_factory("officer"))
+    page = client.get("/console/briefs/b-review/").content.decode()
+    for shown in (
+        "Drivers scan parcels offline",
+        "Flutter, Firebase",
+        "ISO 27001",
+        "German",
+        "EUR 40,000–60,000",
+        "12 weeks",
+        "Europe/Berlin",
+        "wants 3 h overlap",
+    ):
+        assert shown in page, shown
+
+
+def test_the_pipeline_board_pages_each_column_newest_first(user_factory, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matchmaking.models import Introduction
+    from matchmaking.pages import PIPELINE_PAGE
+
+    brief = make_brief(make_buyer(), external_id="b-board", title="Board brief")
+    now = timezone.now()
+    for number in range(PIPELINE_PAGE + 2):
+        vendor = make_vendor(external_id=f"won-{number:02d}", name=f"Winner {number:02d}")
+        match = Match.objects.create(brief=brief, vendor=vendor, state=Match.State.APPROVED)
+        Introduction.objects.create(
+            match=match, stage="won", stage_changed_at=now - timedelta(days=number)
+        )
+    fresh = Match.objects.create(
+        brief=brief,
+        vendor=make_vendor(external_id="fresh", name="Fresh Invite"),
+        state=Match.State.APPROVED,
+    )
+    Introduction.objects.create(match=fresh, stage="awaiting_vendor", stage_changed_at=now)
+    client.force_login(user_factory("officer"))
+    first = client.get("/console/pipeline/").content.decode()
+    assert "Fresh Invite" in first  # closed deals do not crowd out the open column
+    assert f"({PIPELINE_PAGE + 2})" in first and "Winner 00" in first and "Winner 26" not in first
+    assert first.index("Winner 00") < first.index("Winner 01")  # newest first
+    older = client.get("/console/pipeline/", {"won": 2}).content.decode()
+    assert "Winner 26" in older and "Winner 25" in older and "Winner 00" not in older
