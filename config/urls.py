@@ -62,6 +62,9 @@ pages: list[URLPattern | URLResolver] = [
         "console/briefs/<str:external_id>/", matchmaking_pages.console_review, name="console-review"
     ),
     path(
+        "console/briefs/<str:external_id>/act/", matchmaking_pages.console_act, name="console-act"
+    ),
+    path(
         "console/matches/<int:pk>/decide/", matchmaking_pages.console_decide, name="console-decide"
     ),
     path("console/pipeline/", matchmaking_pages.console_pipeline, name="console-pipeline"),

@@ -446,6 +446,41 @@ def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("console-review", match.brief.external_id)
 
 
+@require_POST
+@officers_only
+def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Officers, on a brief's review: take it (it shows as theirs in the queue), close
+    the review, or hand-add a firm the ranker did not suggest (by id or exact name)."""
+    brief = get_object_or_404(Brief, external_id=external_id)
+    user: Any = request.user
+    action = request.POST.get("action")
+    if action == "take":
+        curation.review_take(brief=brief, actor=user)
+        messages.success(request, "The brief is yours: it shows under your name in the queue.")
+    elif action == "close":
+        curation.review_close(brief=brief, actor=user)
+        messages.success(request, "Review closed.")
+    elif action == "add":
+        wanted = request.POST.get("vendor", "").strip()
+        found = list(Vendor.objects.filter(Q(external_id=wanted) | Q(name__iexact=wanted))[:2])
+        if len(found) != 1:
+            messages.error(
+                request,
+                f"vendor: {'several firms are' if found else 'no firm is'} called "
+                f"'{wanted}'; give the firm's id (pk-…)",
+            )
+        elif _decided(
+            request,
+            lambda: curation.match_add(
+                brief=brief, vendor=found[0], actor=user, note=request.POST.get("note", "")
+            ),
+        ):
+            messages.success(request, f"{found[0].name} added, pinned, awaiting your decision.")
+    else:
+        messages.error(request, "action: one of take, close, add")
+    return redirect("console-review", brief.external_id)
+
+
 PIPELINE_PAGE = 25  # cards per column and page
 PIPELINE_COLUMNS = (
     "awaiting_vendor",

@@ -69,3 +69,36 @@ def test_the_pipeline_board_pages_each_column_newest_first(user_factory, client)
     assert first.index("Winner 00") < first.index("Winner 01")  # newest first
     older = client.get("/console/pipeline/", {"won": 2}).content.decode()
     assert "Winner 26" in older and "Winner 25" in older and "Winner 00" not in older
+
+
+def test_officers_take_close_and_hand_add_from_the_review_page(user_factory, client):
+    from core.models import AuditEntry
+    from matchmaking.models import Review
+
+    brief = make_brief(make_buyer(), external_id="b-act", title="Fleet app")
+    make_vendor(external_id="pk-ravi", name="Ravi Apps")
+    make_vendor(external_id="pk-twin-1", name="Twin Apps")
+    make_vendor(external_id="pk-twin-2", name="Twin Apps")
+    officer = user_factory("officer")
+    client.force_login(officer)
+    url = "/console/briefs/b-act/act/"
+
+    assert client.post(url, {"action": "take"}).status_code == 302
+    assert Review.objects.get(brief=brief).officer == officer
+    page = client.get("/console/briefs/b-act/").content.decode()
+    assert f"Taken by {officer.username}" in page and "Take this brief" not in page
+
+    answer = client.post(url, {"action": "add", "vendor": "ravi apps"}, follow=True)
+    assert "Ravi Apps added, pinned" in answer.content.decode()
+    added = Match.objects.get(brief=brief, vendor__external_id="pk-ravi")
+    assert added.pinned and added.source == Match.Source.OFFICER
+    again = client.post(url, {"action": "add", "vendor": "pk-ravi"}, follow=True)
+    assert "already matched" in again.content.decode()  # refused, nothing doubled
+    twins = client.post(url, {"action": "add", "vendor": "Twin Apps"}, follow=True)
+    assert "several firms are called" in twins.content.decode()
+    assert not Match.objects.filter(vendor__name="Twin Apps").exists()
+
+    client.post(url, {"action": "close"})
+    assert Review.objects.get(brief=brief).closed_at is not None
+    actions = set(AuditEntry.objects.filter(brief="b-act").values_list("action", flat=True))
+    assert {"review.take", "match.add", "review.close"} <= actions

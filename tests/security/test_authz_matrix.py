@@ -127,6 +127,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "workspace/briefs/<str:external_id>/shortlist/": {"POST": {BUYER}},
     "console/": {"GET": OFFICERS},
     "console/briefs/<str:external_id>/": {"GET": OFFICERS},
+    "console/briefs/<str:external_id>/act/": {"POST": OFFICERS},
     "console/matches/<int:pk>/decide/": {"POST": OFFICERS},
     "console/pipeline/": {"GET": OFFICERS},
     "console/introductions/<int:pk>/move/": {"POST": OFFICERS},
