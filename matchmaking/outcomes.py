@@ -31,26 +31,33 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
             "external_id", "id"
         )
     )
-    created = updated = 0
+    created = updated = unchanged = 0
+    changed_relationships = False
     for record in records:
         if record.brief not in briefs or record.vendor not in vendors:
             from django.db import IntegrityError
 
             missing = "brief" if record.brief not in briefs else "vendor"
             raise IntegrityError(f"{missing}: unknown {missing} '{getattr(record, missing)}'")
-        _, was_created = Outcome.objects.update_or_create(
-            brief_id=briefs[record.brief],
-            vendor_id=vendors[record.vendor],
-            outcome=record.outcome,
-            defaults={
-                "value_usd": record.value_usd,
-                "decided_at": record.decided_at,
-                "rank": record.rank,
-                "score": record.score,
-            },
-        )
-        created += was_created
-        updated += not was_created
-    if any(record.outcome in RELATIONSHIP_STAGES for record in records):
+        key = {
+            "brief_id": briefs[record.brief],
+            "vendor_id": vendors[record.vendor],
+            "outcome": record.outcome,
+        }
+        values = {
+            "value_usd": record.value_usd,
+            "decided_at": record.decided_at,
+            "rank": record.rank,
+            "score": record.score,
+        }
+        stored = Outcome.objects.filter(**key).values(*values).first()
+        if stored == values:  # a re-import: nothing to write, no cache to invalidate
+            unchanged += 1
+            continue
+        Outcome.objects.update_or_create(**key, defaults=values)
+        created += stored is None
+        updated += stored is not None
+        changed_relationships |= record.outcome in RELATIONSHIP_STAGES
+    if changed_relationships:
         transaction.on_commit(bump_generation)  # track records changed: recompute matches
-    return WriteOutcome(created=created, updated=updated, unchanged=0)
+    return WriteOutcome(created=created, updated=updated, unchanged=unchanged)

@@ -99,3 +99,20 @@ def test_a_server_reads_firms_ahead_and_starts_even_when_it_cannot(settings, mon
     caplog.clear()
     prepare_process()  # logs, does not raise
     assert "first matches will read them" in caplog.text
+
+
+def test_reimporting_the_same_outcomes_writes_nothing_and_keeps_the_firms():
+    buyer = make_buyer(external_id="acme")
+    make_brief(buyer, external_id="b-1", title="Fleet app")
+    make_vendor(external_id="a", name="Chenab Mobile")
+
+    def upsert(value: int):
+        record = {"brief": "b-1", "vendor": "a", "outcome": "won", "value_usd": value}
+        return outcomes_upsert([OutcomeRecord.model_validate(record)])
+
+    assert upsert(50_000).created == 1
+    held = generation()
+    again = upsert(50_000)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert generation() == held  # nothing changed: every process keeps its firms
+    assert upsert(60_000).updated == 1 and generation() > held
