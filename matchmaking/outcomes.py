@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from buyers.models import Brief
@@ -39,12 +41,12 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
 
             missing = "brief" if record.brief not in briefs else "vendor"
             raise IntegrityError(f"{missing}: unknown {missing} '{getattr(record, missing)}'")
-        key = {
+        key: dict[str, Any] = {
             "brief_id": briefs[record.brief],
             "vendor_id": vendors[record.vendor],
             "outcome": record.outcome,
         }
-        values = {
+        values: dict[str, Any] = {
             "value_usd": record.value_usd,
             "decided_at": record.decided_at,
             "rank": record.rank,
