@@ -85,6 +85,12 @@ ZONE_REGIONS = frozenset(
 )
 
 
+@cache
+def _zones_by_casefold() -> dict[str, str]:
+    return {name.casefold(): name for name in _time_zones()}
+
+
+@cache
 def city_time_zones() -> list[str]:
     """The cities that name exactly one time zone, as a form offers them."""
     return sorted(
@@ -101,7 +107,7 @@ def time_zone(value: str) -> str:
     text = value.strip()
     if text in _time_zones():
         return text
-    by_case = {name.casefold(): name for name in _time_zones()}
+    by_case = _zones_by_casefold()
     if text.casefold() in by_case:
         return by_case[text.casefold()]
     cities = _zones_by_city().get(text.replace("_", " ").casefold(), [])
