@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.outbox import outbox_claim, outbox_done, outbox_failed
@@ -37,10 +38,14 @@ class DrainReport:
     error: str = ""
 
 
-def drain_outbox(*, backend: SearchBackend | None = None, batch_size: int = 2500) -> DrainReport:
-    """Index every pending vendor change; stops at the first backend failure, leaving the
-    failed batch in the outbox with its attempt count and error."""
+def drain_outbox(
+    *, backend: SearchBackend | None = None, batch_size: int | None = None
+) -> DrainReport:
+    """Index every pending vendor change, ``batch_size`` (default RAABTA_INDEX_BATCH) at a
+    time; stops at the first backend failure, leaving the failed batch in the outbox with
+    its attempt count and error."""
     backend = backend or get_search_backend()
+    batch_size = batch_size or settings.RAABTA_INDEX_BATCH
     report = DrainReport()
     while True:
         events = outbox_claim(VENDOR_TOPIC, batch_size)

@@ -194,6 +194,9 @@ else:
 # Seconds a search result may be served from the cache (it is also invalidated by
 # every index change).
 RAABTA_SEARCH_CACHE_SECONDS = int(env("RAABTA_SEARCH_CACHE_SECONDS", "300"))
+# Vendor changes indexed per round trip by the worker; each round's events leave the
+# outbox once the search engine has them, so a killed worker repeats one round at most.
+RAABTA_INDEX_BATCH = int(env("RAABTA_INDEX_BATCH", "2500"))
 
 # Matchmaking: the least share of each shortlist given to small firms (≤ 20 people) and
 # firms outside Lahore, Karachi and Islamabad, when qualified candidates exist.

@@ -121,6 +121,8 @@ def running_stack(data: Path, **settings: str) -> Iterator[Stack]:
         RAABTA_WEB_WORKERS="2",
         RAABTA_TASK_QUEUE=queue,
         RAABTA_METRICS_TOKEN="e2e-scrape",
+        # small indexing rounds: a worker killed while it indexes is caught mid-job
+        RAABTA_INDEX_BATCH="100",
         **settings,
     )
     redis.Redis.from_url(REDIS_URL).flushdb()
