@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
-from matchmaking import pages as matchmaking_pages
+from matchmaking.pages import briefs, console, dashboard, introductions
 from search.pages import directory
 from vendors.pages import compare, vendor_profile
 from vendors.workspace import firm_profile
@@ -33,47 +33,35 @@ pages: list[URLPattern | URLResolver] = [
     path("accounts/signin/", SignInView.as_view(), name="signin"),
     path("accounts/signout/", SignOutView.as_view(), name="signout"),
     path("workspace/firm/", firm_profile, name="firm-workspace"),
-    path("workspace/introductions/", matchmaking_pages.introductions_page, name="introductions"),
+    path("workspace/introductions/", introductions.introductions_page, name="introductions"),
     path(
         "workspace/introductions/<int:pk>/respond/",
-        matchmaking_pages.introduction_respond,
+        introductions.introduction_respond,
         name="introduction-respond",
     ),
-    path("workspace/briefs/", matchmaking_pages.briefs_page, name="briefs"),
-    path("workspace/briefs/new/", matchmaking_pages.brief_edit, name="brief-new"),
-    path(
-        "workspace/briefs/<str:external_id>/", matchmaking_pages.brief_detail, name="brief-detail"
-    ),
-    path(
-        "workspace/briefs/<str:external_id>/edit/", matchmaking_pages.brief_edit, name="brief-edit"
-    ),
+    path("workspace/briefs/", briefs.briefs_page, name="briefs"),
+    path("workspace/briefs/new/", briefs.brief_edit, name="brief-new"),
+    path("workspace/briefs/<str:external_id>/", briefs.brief_detail, name="brief-detail"),
+    path("workspace/briefs/<str:external_id>/edit/", briefs.brief_edit, name="brief-edit"),
     path(
         "workspace/briefs/<str:external_id>/request/",
-        matchmaking_pages.brief_request,
+        briefs.brief_request,
         name="brief-request",
     ),
     path(
         "workspace/briefs/<str:external_id>/shortlist/",
-        matchmaking_pages.brief_shortlist,
+        briefs.brief_shortlist,
         name="brief-shortlist",
     ),
-    path("console/", matchmaking_pages.console_queue, name="console"),
-    path(
-        "console/briefs/<str:external_id>/", matchmaking_pages.console_review, name="console-review"
-    ),
-    path(
-        "console/briefs/<str:external_id>/act/", matchmaking_pages.console_act, name="console-act"
-    ),
-    path(
-        "console/matches/<int:pk>/decide/", matchmaking_pages.console_decide, name="console-decide"
-    ),
-    path("console/pipeline/", matchmaking_pages.console_pipeline, name="console-pipeline"),
-    path(
-        "console/introductions/<int:pk>/move/", matchmaking_pages.console_move, name="console-move"
-    ),
-    path("console/analytics/", matchmaking_pages.console_analytics, name="console-analytics"),
-    path("console/operations/", matchmaking_pages.console_operations, name="console-operations"),
-    path("console/operations/<int:pk>/", matchmaking_pages.console_job, name="console-job"),
+    path("console/", console.console_queue, name="console"),
+    path("console/briefs/<str:external_id>/", console.console_review, name="console-review"),
+    path("console/briefs/<str:external_id>/act/", console.console_act, name="console-act"),
+    path("console/matches/<int:pk>/decide/", console.console_decide, name="console-decide"),
+    path("console/pipeline/", console.console_pipeline, name="console-pipeline"),
+    path("console/introductions/<int:pk>/move/", console.console_move, name="console-move"),
+    path("console/analytics/", dashboard.console_analytics, name="console-analytics"),
+    path("console/operations/", dashboard.console_operations, name="console-operations"),
+    path("console/operations/<int:pk>/", dashboard.console_job, name="console-job"),
 ]
 
 urlpatterns = [

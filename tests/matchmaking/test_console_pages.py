@@ -46,7 +46,7 @@ def test_the_pipeline_board_pages_each_column_newest_first(user_factory, client)
     from django.utils import timezone
 
     from matchmaking.models import Introduction
-    from matchmaking.pages import PIPELINE_PAGE
+    from matchmaking.pages.console import PIPELINE_PAGE
 
     brief = make_brief(make_buyer(), external_id="b-board", title="Board brief")
     now = timezone.now()

@@ -1,0 +1,51 @@
+"""Shared by every matchmaking page: who may open the console, and a service call whose
+refusal or conflict becomes a message on the page."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from core.errors import Conflict, Refused
+from core.forms import whole_number
+
+
+def officers_only(view: Any) -> Any:
+    """Officers and admins; anyone else signed in gets 403, others sign in first."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_officer:  # type: ignore[union-attr]
+            raise PermissionDenied("Only trade officers may open the console.")
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return guarded
+
+
+def _decided(request: HttpRequest, action: Any) -> bool:
+    """Run a service call; a refusal or a conflict becomes a message, not an error page."""
+    try:
+        action()
+    except Refused as error:
+        messages.error(request, f"{error.field}: {error.message}")
+    except Conflict as error:
+        messages.error(
+            request,
+            f"Someone else got there first — {error.message}. The page shows the current state.",
+        )
+    else:
+        return True
+    return False
+
+
+def _version(request: HttpRequest) -> int:
+    """The version the page showed (0 if missing or garbled: the service then answers
+    with a conflict and the current state)."""
+    value = request.POST.get("version", "")
+    return whole_number(value) or 0

@@ -1,0 +1,225 @@
+"""The officers' console: the review queue, a brief's review (decide, take, close,
+hand-add) and the pipeline board."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from buyers.models import Brief
+from core.codes import language_name
+from core.money import RateTable
+from matchmaking import curation, introductions
+from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.pages.common import _decided, _version, officers_only
+from matchmaking.ranking.features import FEATURES
+from vendors.models import Vendor
+
+
+@officers_only
+def console_queue(request: HttpRequest) -> HttpResponse:
+    """Officers: briefs awaiting review, oldest first; filters sector, country, officer."""
+    reviews = Review.objects.filter(closed_at__isnull=True).select_related(
+        "brief__buyer", "officer"
+    )
+    sector, country, officer = (
+        request.GET.get(k, "").strip() for k in ("sector", "country", "officer")
+    )
+    if sector:
+        reviews = reviews.filter(brief__industry=sector)
+    if country:
+        reviews = reviews.filter(brief__buyer__country=country.upper())
+    if officer == "me":
+        reviews = reviews.filter(officer_id=request.user.pk)
+    elif officer == "none":
+        reviews = reviews.filter(officer__isnull=True)
+    waiting = Count("brief__matches", filter=Q(brief__matches__state=Match.State.SUGGESTED))
+    reviews = reviews.annotate(waiting=waiting).order_by("brief__published_at", "opened_at", "id")[
+        :100
+    ]
+    rows = [{"review": r, "waiting": r.waiting} for r in reviews]
+    sectors = sorted(
+        set(Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True))
+        - {""}
+    )
+    return render(
+        request,
+        "matchmaking/console_queue.html",
+        {
+            "rows": rows,
+            "sector": sector,
+            "country": country,
+            "officer": officer,
+            "sectors": sectors,
+        },
+    )
+
+
+@officers_only
+def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Officers: one brief's matches with their reasons and every feature's contribution;
+    approve (a) or reject (r) with one key."""
+    brief = get_object_or_404(Brief.objects.select_related("buyer"), external_id=external_id)
+    matches = list(Match.objects.filter(brief=brief).select_related("vendor", "decided_by"))
+    for match in matches:
+        match.feature_rows = sorted(  # type: ignore[attr-defined]
+            ((name, *match.features[name]) for name in FEATURES if name in match.features),
+            key=lambda row: -abs(row[2]),
+        )
+    return render(
+        request,
+        "matchmaking/console_review.html",
+        {
+            "brief": brief,
+            "matches": matches,
+            "reasons": RejectReason.choices,
+            "review": Review.objects.filter(brief=brief).first(),
+            "languages": [language_name(code) for code in brief.languages],
+        },
+    )
+
+
+@require_POST
+@officers_only
+def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(Match.objects.select_related("brief", "vendor"), pk=pk)
+    version = _version(request)
+    user: Any = request.user
+    decision = request.POST.get("decision")
+    if decision == "approve":
+        done = _decided(
+            request, lambda: curation.match_approve(match=match, actor=user, version=version)
+        )
+    elif decision == "reject":
+        done = _decided(
+            request,
+            lambda: curation.match_reject(
+                match=match,
+                actor=user,
+                version=version,
+                reason=request.POST.get("reason", ""),
+                note=request.POST.get("note", ""),
+            ),
+        )
+    else:
+        raise Http404("unknown decision")
+    if done:
+        messages.success(
+            request,
+            f"{match.vendor.name}: "
+            f"{'approved, the firm is invited' if decision == 'approve' else 'rejected'}.",
+        )
+    return redirect("console-review", match.brief.external_id)
+
+
+@require_POST
+@officers_only
+def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Officers, on a brief's review: take it (it shows as theirs in the queue), close
+    the review, or hand-add a firm the ranker did not suggest (by id or exact name)."""
+    brief = get_object_or_404(Brief, external_id=external_id)
+    user: Any = request.user
+    action = request.POST.get("action")
+    if action == "take":
+        curation.review_take(brief=brief, actor=user)
+        messages.success(request, "The brief is yours: it shows under your name in the queue.")
+    elif action == "close":
+        curation.review_close(brief=brief, actor=user)
+        messages.success(request, "Review closed.")
+    elif action == "add":
+        wanted = request.POST.get("vendor", "").strip()
+        found = list(Vendor.objects.filter(Q(external_id=wanted) | Q(name__iexact=wanted))[:2])
+        if len(found) != 1:
+            messages.error(
+                request,
+                f"vendor: {'several firms are' if found else 'no firm is'} called "
+                f"'{wanted}'; give the firm's id (pk-…)",
+            )
+        elif _decided(
+            request,
+            lambda: curation.match_add(
+                brief=brief, vendor=found[0], actor=user, note=request.POST.get("note", "")
+            ),
+        ):
+            messages.success(request, f"{found[0].name} added, pinned, awaiting your decision.")
+    else:
+        messages.error(request, "action: one of take, close, add")
+    return redirect("console-review", brief.external_id)
+
+
+PIPELINE_PAGE = 25  # cards per column and page
+PIPELINE_COLUMNS = (
+    "awaiting_vendor",
+    "awaiting_buyer",
+    "introduced",
+    "meeting",
+    "proposal",
+    "won",
+    "lost",
+)
+
+
+@officers_only
+def console_pipeline(request: HttpRequest) -> HttpResponse:
+    """Officers: every introduction by stage, newest first, each column paged on its own
+    (``?won=2``) so closed deals never crowd out open ones; move one on (won needs a
+    deal value)."""
+    rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor").order_by(
+        "-stage_changed_at", "-id"
+    )
+    columns = []
+    for stage in PIPELINE_COLUMNS:
+        page = Paginator(rows.filter(stage=stage), PIPELINE_PAGE).get_page(request.GET.get(stage))
+        cards = [
+            {
+                "intro": intro,
+                "stale": introductions.is_stale(intro),
+                "moves": introductions.PIPELINE.get(intro.stage, ()),
+            }
+            for intro in page
+        ]
+        columns.append((stage, Introduction.Stage(stage).label, cards, page))
+    return render(
+        request,
+        "matchmaking/console_pipeline.html",
+        {"columns": columns, "currencies": sorted(RateTable.load().currencies() | {"USD"})},
+    )
+
+
+@require_POST
+@officers_only
+def console_move(request: HttpRequest, pk: int) -> HttpResponse:
+    intro = get_object_or_404(
+        Introduction.objects.select_related("match__brief", "match__vendor"), pk=pk
+    )
+    amount_text = request.POST.get("amount", "").strip().replace(",", "")
+    try:
+        amount = Decimal(amount_text) if amount_text else None
+    except InvalidOperation:
+        messages.error(request, "deal_value.amount: not a number")
+        return redirect("console-pipeline")
+    user: Any = request.user
+    stage = request.POST.get("stage", "")
+    if _decided(
+        request,
+        lambda: introductions.introduction_move(
+            introduction=intro,
+            actor=user,
+            version=_version(request),
+            stage=stage,
+            deal_value=amount,
+            currency=request.POST.get("currency", ""),
+            note=request.POST.get("note", ""),
+        ),
+    ):
+        messages.success(
+            request, f"{intro.match.vendor.name} × {intro.match.brief.title}: moved to {stage}."
+        )
+    return redirect("console-pipeline")

@@ -1,0 +1,88 @@
+"""Introductions for the vendor and the buyer (and officers): answering in turn, the
+contact cards once both opted in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_countries import countries
+
+from buyers.selectors import briefs_visible_to
+from matchmaking import introductions
+from matchmaking.models import Introduction, Match
+from matchmaking.pages.common import _decided, _version
+
+
+@login_required
+def introductions_page(request: HttpRequest) -> HttpResponse:
+    """Vendor members: their firm's introductions (buyer anonymous until both opted in);
+    buyer members: their briefs' introductions; officers: all. Each answers in turn."""
+    user: Any = request.user
+    rows = introductions.introductions_visible_to(user).order_by("-stage_changed_at")[:200]
+    # A buyer's requests the officers have not decided yet: no introduction exists, but
+    # the buyer asked and should see that it is on its way.
+    pending = (
+        Match.objects.filter(
+            brief__in=briefs_visible_to(user),
+            source=Match.Source.BUYER,
+            state=Match.State.SUGGESTED,
+        )
+        .select_related("brief", "vendor")
+        .order_by("-created_at")[:200]
+        if user.role == "buyer"
+        else []
+    )
+    items = []
+    for intro in rows:
+        buyer = intro.match.brief.buyer
+        revealed = intro.stage in introductions.REVEALED_STAGES or user.role != "vendor"
+        turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
+            user.role == "buyer" and intro.stage == Introduction.Stage.AWAITING_BUYER
+        )
+        items.append(
+            {
+                "intro": intro,
+                "buyer_name": buyer.name if buyer and revealed else None,
+                "buyer_country": countries.name(str(buyer.country))
+                if buyer and buyer.country
+                else "",
+                "turn": turn,
+                "stale": introductions.is_stale(intro),
+                "contacts": introductions.contact_cards(intro),
+            }
+        )
+    return render(request, "matchmaking/introductions.html", {"items": items, "pending": pending})
+
+
+@require_POST
+@login_required
+def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    accept = request.POST.get("accept") == "yes"
+    version = _version(request)
+    if user.role == "vendor":
+        done = _decided(
+            request,
+            lambda: introductions.introduction_vendor_answer(
+                introduction=intro, actor=user, version=version, accept=accept
+            ),
+        )
+    elif user.role == "buyer":
+        done = _decided(
+            request,
+            lambda: introductions.introduction_buyer_answer(
+                introduction=intro, actor=user, version=version, confirm=accept
+            ),
+        )
+    else:
+        raise PermissionDenied("Only the vendor and the buyer answer an introduction.")
+    if done:
+        messages.success(request, "Thank you — your answer is recorded." if accept else "Declined.")
+    return redirect("introductions")
