@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
-from matchmaking.pages import briefs, console, dashboard, introductions
+from matchmaking.pages import briefs, console, conversations, dashboard, introductions
 from search.pages import directory
 from vendors.pages import compare, vendor_profile
 from vendors.workspace import firm_profile
@@ -38,6 +38,17 @@ pages: list[URLPattern | URLResolver] = [
         "workspace/introductions/<int:pk>/respond/",
         introductions.introduction_respond,
         name="introduction-respond",
+    ),
+    path(
+        "workspace/introductions/<int:pk>/conversation/",
+        conversations.conversation,
+        name="conversation",
+    ),
+    path("workspace/notifications/", conversations.notifications_page, name="notifications"),
+    path(
+        "workspace/notifications/read/",
+        conversations.notifications_mark,
+        name="notifications-read",
     ),
     path("workspace/briefs/", briefs.briefs_page, name="briefs"),
     path("workspace/briefs/new/", briefs.brief_edit, name="brief-new"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,7 +20,8 @@ from buyers.services import BRIEF_TOPIC
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.outbox import outbox_claim, outbox_done, outbox_failed
-from matchmaking.models import Introduction, Match, Outcome, RejectReason, Review
+from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
+from matchmaking.notifications import Event, buyer_members, notify, officers
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.services import match_brief
 from search.cache import bump_generation
@@ -75,6 +77,7 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
     with transaction.atomic():
         existing = {m.vendor_id: m for m in Match.objects.select_for_update().filter(brief=brief)}
         kept = set()
+        created: list[Match] = []
         for suggestion in result["matches"]:
             vendor_pk = vendor_pks.get(suggestion["vendor"]["external_id"])
             if vendor_pk is None:
@@ -90,17 +93,34 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
             }
             match = existing.get(vendor_pk)
             if match is None:
-                Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields)
+                created.append(Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields))
             elif match.state == Match.State.SUGGESTED and match.source != Match.Source.OFFICER:
                 Match.objects.filter(pk=match.pk).update(version=F("version") + 1, **fields)
         Match.objects.filter(
             brief=brief, state=Match.State.SUGGESTED, source=Match.Source.RANKER, pinned=False
         ).exclude(vendor_id__in=kept).delete()
+        if created:
+            _tell_buyer_of_suggestions(brief, created)
         review, _ = Review.objects.get_or_create(brief=brief)
         if review.closed_at is not None:
             review.closed_at = None
             review.save(update_fields=["closed_at"])
     return review
+
+
+def _tell_buyer_of_suggestions(brief: Brief, new: list[Match]) -> None:
+    """In the app only: suggestions change with every edit of a brief, and an e-mail
+    each time would be noise; what the buyer acts on (introductions) is e-mailed."""
+    firms = "a new firm" if len(new) == 1 else f"{len(new)} new firms"
+    notify(
+        buyer_members(new[0]),
+        Event(
+            kind=Notification.Kind.MATCHES,
+            key=f"brief-{brief.pk}-suggested-{new[-1].pk}",
+            text=f"{firms} suggested for {brief.title}",
+            url=reverse("brief-detail", args=[brief.external_id]),
+        ),
+    )
 
 
 def _decided_elsewhere(brief: Brief) -> bool:
@@ -271,6 +291,7 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     if existing is not None and not (by_buyer and existing.state == Match.State.SUGGESTED):
         raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")
     if existing is not None:  # the buyer asks for a suggested firm: pin it for the officers
+        _tell_officers_of_request(existing, actor)
         return _decide(
             existing,
             actor=actor,
@@ -302,7 +323,26 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     review, _ = Review.objects.get_or_create(brief=brief)
     if review.closed_at is not None:
         Review.objects.filter(pk=review.pk).update(closed_at=None)
+    if by_buyer:
+        _tell_officers_of_request(match, actor)
     return match
+
+
+def _tell_officers_of_request(match: Match, buyer: User) -> None:
+    brief, vendor = match.brief, match.vendor
+    organisation = brief.buyer.name if brief.buyer else buyer.username
+    notify(
+        officers(),
+        Event(
+            kind=Notification.Kind.REQUESTED,
+            key=f"match-{match.pk}-requested",
+            text=f"{organisation} asked to meet {vendor.name} for {brief.title}",
+            url=reverse("console-review", args=[brief.external_id]),
+            subject=f"Raabta: {organisation} asked to meet {vendor.name}",
+            body=f"{organisation} asked for an introduction to {vendor.name} for the brief "
+            f'"{brief.title}". Approve or reject it on the brief\'s review.',
+        ),
+    )
 
 
 # The queue ---------------------------------------------------------------------------

@@ -6,7 +6,8 @@
     from any open stage, are allowed; nothing moves back)
 
 Every move checks the introduction's version (409 if someone moved it first), is
-audited, becomes an ``Outcome`` label, and queues the e-mails it implies.
+audited, becomes an ``Outcome`` label, and tells the people it concerns
+(``matchmaking.notifications``: in the app and by e-mail).
 """
 
 from __future__ import annotations
@@ -18,17 +19,18 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
 from accounts.models import User
 from core.audit import audit_record
 from core.errors import Conflict, Refused
-from core.mail import email_queue
 from core.money import RateTable, UnknownCurrency
 from core.schema import compact
 from matchmaking.curation import record_label
-from matchmaking.models import Introduction, Match
+from matchmaking.models import Introduction, Match, Notification
+from matchmaking.notifications import Event, buyer_members, curating_officer, firm_members, notify
 
 Stage = Introduction.Stage
 PIPELINE: dict[str, tuple[str, ...]] = {
@@ -103,19 +105,12 @@ def introductions_visible_to(user: Any) -> QuerySet[Introduction]:
     return rows.none()
 
 
-def _emails(users: QuerySet[User]) -> list[str]:
-    return list(users.exclude(email="").values_list("email", flat=True))
+def _addresses(users: QuerySet[User]) -> str:
+    return ", ".join(users.exclude(email="").values_list("email", flat=True)) or "through Raabta"
 
 
-def _vendor_emails(match: Match) -> list[str]:
-    return _emails(User.objects.filter(vendor_membership__vendor_id=match.vendor_id))
-
-
-def _buyer_emails(match: Match) -> list[str]:
-    buyer_id = match.brief.buyer_id
-    if buyer_id is None:
-        return []
-    return _emails(User.objects.filter(buyer_membership__buyer_id=buyer_id))
+def _page(introduction: Introduction) -> str:
+    return f"{reverse('introductions')}#intro-{introduction.pk}"
 
 
 def _country(buyer: Any) -> str:
@@ -137,17 +132,35 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
     )
     brief = match.brief
     country = _country(brief.buyer) or "abroad"
-    email_queue(
-        key=f"introduction-{introduction.pk}-invited",
-        to=_vendor_emails(match),
-        subject=f"Raabta: a buyer in {country} is looking for {brief.title}",
-        body=(
-            f"A buyer in {country} has posted a brief that trade officers matched to "
-            f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
-            "Accept or decline the introduction in Raabta. The buyer's name is shared once "
-            "you accept and the buyer confirms."
+    notify(
+        firm_members(match),
+        Event(
+            kind=Notification.Kind.INVITED,
+            key=f"introduction-{introduction.pk}-invited",
+            text=f"A buyer in {country} would like to meet {match.vendor.name}: {brief.title}",
+            url=_page(introduction),
+            subject=f"Raabta: a buyer in {country} is looking for {brief.title}",
+            body=(
+                f"A buyer in {country} has posted a brief that trade officers matched to "
+                f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
+                "Accept or decline the introduction in Raabta. The buyer's name is shared "
+                "once you accept and the buyer confirms."
+            ),
         ),
     )
+    if match.source == Match.Source.BUYER:
+        notify(
+            buyer_members(match),
+            Event(
+                kind=Notification.Kind.INVITED,
+                key=f"introduction-{introduction.pk}-request-approved",
+                text=f"Your request to meet {match.vendor.name} was approved; the firm is asked",
+                url=_page(introduction),
+                subject=f"Raabta: your request to meet {match.vendor.name} was approved",
+                body=f"Trade officers approved your request for {brief.title}; "
+                f"{match.vendor.name} is now asked to accept.",
+            ),
+        )
     return introduction
 
 
@@ -221,17 +234,35 @@ def introduction_vendor_answer(
 ) -> Introduction:
     """The invited vendor accepts (the buyer is asked to confirm) or declines."""
     introduction = _answer(introduction, side="vendor", actor=actor, version=version, yes=accept)
+    match = introduction.match
     if accept:
-        match = introduction.match
-        email_queue(
-            key=f"introduction-{introduction.pk}-vendor-accepted",
-            to=_buyer_emails(match),
-            subject=f"Raabta: {match.vendor.name} would like to meet about {match.brief.title}",
-            body=(
-                f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for your "
-                f'brief "{match.brief.title}". Confirm in Raabta to share your contact '
-                "details with them."
+        notify(
+            [*buyer_members(match), *curating_officer(match)],
+            Event(
+                kind=Notification.Kind.ANSWERED,
+                key=f"introduction-{introduction.pk}-vendor-accepted",
+                text=f"{match.vendor.name} accepted the introduction for {match.brief.title}",
+                url=_page(introduction),
+                subject=f"Raabta: {match.vendor.name} would like to meet about {match.brief.title}",
+                body=f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for "
+                f'the brief "{match.brief.title}". The buyer confirms in Raabta to share '
+                "contact details.",
             ),
+            actor=actor,
+        )
+    else:
+        requested = match.source == Match.Source.BUYER
+        notify(
+            [*curating_officer(match), *(buyer_members(match) if requested else [])],
+            Event(
+                kind=Notification.Kind.ANSWERED,
+                key=f"introduction-{introduction.pk}-vendor-declined",
+                text=f"{match.vendor.name} declined the introduction for {match.brief.title}",
+                url=_page(introduction),
+                subject=f"Raabta: {match.vendor.name} declined an introduction",
+                body=f"{match.vendor.name} declined the introduction for {match.brief.title}.",
+            ),
+            actor=actor,
         )
     return introduction
 
@@ -242,27 +273,49 @@ def introduction_buyer_answer(
 ) -> Introduction:
     """The buyer confirms (both sides now see each other) or declines."""
     introduction = _answer(introduction, side="buyer", actor=actor, version=version, yes=confirm)
-    if confirm:
-        match = introduction.match
-        record_label(match, Stage.INTRODUCED)
-        buyer = match.brief.buyer
-        buyer_contacts = ", ".join(_buyer_emails(match)) or "through Raabta"
-        vendor_contacts = ", ".join(_vendor_emails(match)) or "through Raabta"
-        email_queue(
-            key=f"introduction-{introduction.pk}-introduced-vendor",
-            to=_vendor_emails(match),
-            subject=f"Raabta: introduced to {buyer.name if buyer else 'the buyer'}",
-            body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: "
-            f"{buyer.name if buyer else ''} ({_country(buyer)})\n"
-            f"Contact: {buyer_contacts}",
+    match = introduction.match
+    buyer_name = match.brief.buyer.name if match.brief.buyer else "the buyer"
+    if not confirm:
+        notify(
+            [*firm_members(match), *curating_officer(match)],
+            Event(
+                kind=Notification.Kind.ANSWERED,
+                key=f"introduction-{introduction.pk}-buyer-declined",
+                text=f"The buyer declined the introduction for {match.brief.title}",
+                url=_page(introduction),
+                subject="Raabta: the buyer declined an introduction",
+                body=f"The buyer of {match.brief.title} declined the introduction to "
+                f"{match.vendor.name}.",
+            ),
+            actor=actor,
         )
-        email_queue(
+        return introduction
+    record_label(match, Stage.INTRODUCED)
+    thread = reverse("conversation", args=[introduction.pk])
+    notify(
+        firm_members(match),
+        Event(
+            kind=Notification.Kind.ANSWERED,
+            key=f"introduction-{introduction.pk}-introduced-vendor",
+            text=f"Introduced to {buyer_name} for {match.brief.title}",
+            url=thread,
+            subject=f"Raabta: introduced to {buyer_name}",
+            body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: {buyer_name} "
+            f"({_country(match.brief.buyer)})\nContact: {_addresses(buyer_members(match))}",
+        ),
+    )
+    notify(
+        [*buyer_members(match), *curating_officer(match)],
+        Event(
+            kind=Notification.Kind.ANSWERED,
             key=f"introduction-{introduction.pk}-introduced-buyer",
-            to=_buyer_emails(match),
+            text=f"Introduced to {match.vendor.name} for {match.brief.title}",
+            url=thread,
             subject=f"Raabta: introduced to {match.vendor.name}",
             body=f"You are introduced to {match.vendor.name} ({match.vendor.city}).\n"
-            f"Contact: {vendor_contacts}",
-        )
+            f"Contact: {_addresses(firm_members(match))}",
+        ),  # the buyer who confirmed is told too: this is where the firm's contact arrives
+    )
     return introduction
 
 
@@ -314,9 +367,22 @@ def introduction_move(
         expected=(introduction.stage,),
         action=f"introduction.{stage}",
     )
+    match = introduction.match
     record_label(
-        introduction.match,
-        stage,
-        value_usd=introduction.deal_value_usd if stage == Stage.WON else None,
+        match, stage, value_usd=introduction.deal_value_usd if stage == Stage.WON else None
+    )
+    label = Stage(stage).label.lower()
+    notify(
+        [*firm_members(match), *buyer_members(match)],
+        Event(
+            kind=Notification.Kind.MOVED,
+            key=f"introduction-{introduction.pk}-{stage}",
+            text=f"{match.vendor.name} × {match.brief.title}: now {label}",
+            url=_page(introduction),
+            subject=f"Raabta: {match.brief.title} — {label}",
+            body=f"The introduction of {match.vendor.name} for {match.brief.title} moved to "
+            f"{label}.",
+        ),
+        actor=actor,
     )
     return introduction

@@ -203,3 +203,70 @@ class Shortlisted(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor_id} on the shortlist of {self.brief_id}"
+
+
+class Message(models.Model):
+    """One message in an introduction's conversation: both parties' members and the
+    officers post; nobody else reads it (``matchmaking.conversations``)."""
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on introduction {self.introduction_id}"
+
+
+class ThreadRead(models.Model):
+    """How far one user has read one conversation: the last message id they saw."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    last_read = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "user"], name="one_read_mark")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.introduction_id} to {self.last_read}"
+
+
+class Notification(models.Model):
+    """An event a user should know of, in their in-app list until they mark it read.
+    ``key`` makes each event once per user, so a retried task never repeats it."""
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", "Introduction requested"
+        INVITED = "invited", "Introduction offered"
+        ANSWERED = "answered", "Introduction answered"
+        MOVED = "moved", "Stage moved"
+        MESSAGE = "message", "New message"
+        MATCHES = "matches", "New matches"
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user_id}: {self.text}"

@@ -9,12 +9,14 @@ from matchmaking.api.curation import (
     MatchDecisionViewSet,
 )
 from matchmaking.api.matches import BriefMatchesView
+from matchmaking.api.notifications import NotificationViewSet
 
 router = OptionalSlashRouter()
 router.register("curation/queue", CurationViewSet, basename="curation")
 router.register("curation/matches", MatchDecisionViewSet, basename="curation-match")
 router.register("introductions", IntroductionViewSet, basename="introduction")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     re_path(

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "matchmaking.context_processors.notifications",
             ],
         },
     },
@@ -237,6 +238,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Raabta <no-reply@raabta.example>")
+# The address e-mails link back to (notifications end with the page to open).
+RAABTA_SITE_URL = env("RAABTA_SITE_URL", "http://127.0.0.1:8000")
+# A conversation e-mails each participant at most once per this many minutes (and not
+# again while they leave the first one unread).
+RAABTA_MESSAGE_QUIET_MINUTES = int(env("RAABTA_MESSAGE_QUIET_MINUTES", "30"))
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before the password is checked.

@@ -22,6 +22,7 @@ from buyers.models import Brief
 from core.api.permissions import IsOfficer
 from core.models import AuditEntry
 from matchmaking import curation, introductions
+from matchmaking.api.conversations import ConversationActions
 from matchmaking.api.serializers import (
     AddIn,
     ApproveIn,
@@ -34,6 +35,7 @@ from matchmaking.api.serializers import (
     RespondIn,
     ReviewOut,
 )
+from matchmaking.conversations import with_unread
 from matchmaking.models import Introduction, Match, Review
 from vendors.models import Vendor
 
@@ -178,12 +180,13 @@ class IntroductionFilter(filters.FilterSet):
 
 @extend_schema(tags=["introductions"])
 class IntroductionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConversationActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Officers see every introduction and move the pipeline; a vendor member sees and
     answers only its firm's introductions (the buyer stays anonymous until both opted
     in); a buyer member sees and confirms only its own briefs' introductions. Others
-    get 404 for introductions that are not theirs. Filters: stage, stale, brief."""
+    get 404 for introductions that are not theirs. Filters: stage, stale, brief. Each
+    carries ``unread_messages``; its conversation is at ``{id}/messages``."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = IntroductionOut
@@ -192,7 +195,8 @@ class IntroductionViewSet(
     def get_queryset(self) -> QuerySet[Introduction]:
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
             return Introduction.objects.none()
-        return introductions.introductions_visible_to(self.request.user)
+        user: Any = self.request.user
+        return with_unread(introductions.introductions_visible_to(user), user)
 
     @extend_schema(request=RespondIn, responses=IntroductionOut)
     @action(detail=True, methods=["post"])

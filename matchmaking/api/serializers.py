@@ -7,8 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 from core.models import AuditEntry
+from matchmaking.conversations import MAX_BODY, author_label
 from matchmaking.introductions import REVEALED_STAGES, contact_cards, is_stale
-from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.models import Introduction, Match, Message, Notification, RejectReason, Review
 
 
 class UsernameField(serializers.SlugRelatedField):  # type: ignore[type-arg]
@@ -125,6 +126,9 @@ class IntroductionOut(serializers.ModelSerializer):
     buyer = serializers.SerializerMethodField()
     stale = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
+    unread_messages = serializers.IntegerField(
+        read_only=True, default=0, help_text="messages by others you have not read"
+    )
     moved_by = UsernameField()
 
     class Meta:
@@ -137,6 +141,7 @@ class IntroductionOut(serializers.ModelSerializer):
             "brief",
             "buyer",
             "contacts",
+            "unread_messages",
             "stale",
             "stage_changed_at",
             "moved_by",
@@ -212,3 +217,47 @@ class AuditOut(serializers.ModelSerializer):
             "before",
             "after",
         ]
+
+
+class MessageOut(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    mine = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "mine", "body", "created_at"]
+
+    def get_author(self, message: Message) -> str:
+        """The person and their side: "Ayesha Khan (Indus Code)"."""
+        return author_label(message)
+
+    def get_mine(self, message: Message) -> bool:
+        return bool(message.author_id == self.context["request"].user.pk)
+
+
+class MessageIn(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_BODY, trim_whitespace=True)
+
+
+class ReadOut(serializers.Serializer):
+    last_read = serializers.IntegerField(help_text="the newest message id you have read")
+
+
+class NotificationOut(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "created_at", "read"]
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationsReadIn(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=500,
+        help_text="these notifications; all of yours when left out",
+    )

@@ -1,5 +1,6 @@
-"""Introductions for the vendor and the buyer (and officers): answering in turn, the
-contact cards once both opted in."""
+"""Introductions for the vendor and the buyer (and officers), newest first and paged:
+answering in turn, the contact cards once both opted in, each conversation's unread
+count."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,8 +17,11 @@ from django_countries import countries
 
 from buyers.selectors import briefs_visible_to
 from matchmaking import introductions
+from matchmaking.conversations import with_unread
 from matchmaking.models import Introduction, Match
 from matchmaking.pages.common import _decided, _version
+
+INTRODUCTIONS_PAGE = 25
 
 
 @login_required
@@ -24,7 +29,10 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     """Vendor members: their firm's introductions (buyer anonymous until both opted in);
     buyer members: their briefs' introductions; officers: all. Each answers in turn."""
     user: Any = request.user
-    rows = introductions.introductions_visible_to(user).order_by("-stage_changed_at")[:200]
+    rows = with_unread(introductions.introductions_visible_to(user), user).order_by(
+        "-stage_changed_at", "-id"
+    )
+    page = Paginator(rows, INTRODUCTIONS_PAGE).get_page(request.GET.get("page"))
     # A buyer's requests the officers have not decided yet: no introduction exists, but
     # the buyer asked and should see that it is on its way.
     pending = (
@@ -39,7 +47,7 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
         else []
     )
     items = []
-    for intro in rows:
+    for intro in page:
         buyer = intro.match.brief.buyer
         revealed = intro.stage in introductions.REVEALED_STAGES or user.role != "vendor"
         turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
@@ -57,7 +65,11 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
                 "contacts": introductions.contact_cards(intro),
             }
         )
-    return render(request, "matchmaking/introductions.html", {"items": items, "pending": pending})
+    return render(
+        request,
+        "matchmaking/introductions.html",
+        {"items": items, "pending": pending, "page": page},
+    )
 
 
 @require_POST

@@ -244,12 +244,14 @@ def test_a_brief_goes_from_suggestions_to_a_won_deal_counted_in_usd(people):
     assert labels[("chenab", "won")].value_usd == expected_usd
     assert labels[("chenab", "approved")].score == matches["chenab"]["score"]
 
-    # E-mails: invitations to both approved vendors, the buyer's prompt, both introductions.
+    # E-mails, one recipient each: invitations to both approved vendors, the buyer's
+    # prompt, both introductions (the approving officer hears of both), and each stage
+    # move (meeting, proposal, won) to both sides.
+    assert all(len(m.to) == 1 for m in mail.outbox)
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "buyer@example.com",
-        "buyer@example.com",
-        "chenab@example.com",
-        "chenab@example.com",
+        *["buyer@example.com"] * 5,
+        *["chenab@example.com"] * 5,
+        *["officer@example.com"] * 2,
         "thar@example.com",
     ]
     assert "Hafen" not in f"{mail.outbox[0].body} {mail.outbox[0].subject}"

@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_issue
 from core.audit import audit_record
 from core.models import Job
-from matchmaking.models import Introduction, Match, Review
+from matchmaking.models import Introduction, Match, Notification, Review
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +100,11 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/^introductions/(?P<pk>[^/.]+)/?$": {"GET": PARTIES},
     "api/v1/^introductions/(?P<pk>[^/.]+)/move/?$": {"POST": OFFICERS},
     "api/v1/^introductions/(?P<pk>[^/.]+)/respond/?$": {"POST": {VENDOR, BUYER}},
+    "api/v1/^introductions/(?P<pk>[^/.]+)/messages/?$": {"GET": PARTIES, "POST": PARTIES},
+    "api/v1/^introductions/(?P<pk>[^/.]+)/messages/read/?$": {"POST": PARTIES},
+    "api/v1/^notifications/?$": {"GET": SIGNED_IN},  # each their own
+    "api/v1/^notifications/read/?$": {"POST": SIGNED_IN},  # each their own
+    "api/v1/^notifications/(?P<pk>[^/.]+)/read/?$": {"POST": {VENDOR}},  # the vendor's
     "api/v1/^audit/?$": {"GET": OFFICERS},
     "api/v1/^audit/(?P<pk>[^/.]+)/?$": {"GET": OFFICERS},
     "api/v1/": {"GET": ANYONE},
@@ -119,6 +124,9 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "workspace/firm/": {"GET": VENDORS},
     "workspace/introductions/": {"GET": SIGNED_IN},  # scoped to the caller's own
     "workspace/introductions/<int:pk>/respond/": {"POST": {VENDOR, BUYER}},
+    "workspace/introductions/<int:pk>/conversation/": {"GET": PARTIES},
+    "workspace/notifications/": {"GET": SIGNED_IN},  # each their own
+    "workspace/notifications/read/": {"POST": SIGNED_IN},  # each their own
     "workspace/briefs/": {"GET": {BUYER, OTHER_BUYER}},
     "workspace/briefs/new/": {"GET": {BUYER, OTHER_BUYER}},
     "workspace/briefs/<str:external_id>/": {"GET": THE_BUYER},
@@ -177,8 +185,10 @@ def world(user_factory):
         actor=users[OFFICER], action="test.check", subject=match, before=None, after={}
     )
     job = Job.objects.create(kind="rebuild_search_index", started_by=users[OFFICER])
+    note = Notification.objects.create(user=users[VENDOR], kind="invited", key="k", text="t")
     values = {"external_id": "pk-firm", "table": "funnel", "brief": "b-own", "pk": str(match.pk)}
-    return users, values, {"introduction": introduction.pk, "audit": entry.pk, "job": job.pk}
+    ids = {"introduction": introduction.pk, "audit": entry.pk, "job": job.pk, "note": note.pk}
+    return users, values, ids
 
 
 def _url(route: str, values: dict[str, str], ids: dict[str, int]) -> str:
@@ -191,6 +201,8 @@ def _url(route: str, values: dict[str, str], ids: dict[str, int]) -> str:
         values = {**values, "pk": str(ids["introduction"])}
     if "audit/" in path:
         values = {**values, "pk": str(ids["audit"])}
+    if "notifications/" in path:
+        values = {**values, "pk": str(ids["note"])}
     if "operations/" in path:
         values = {**values, "pk": str(ids["job"])}
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], path)

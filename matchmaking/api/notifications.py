@@ -1,0 +1,73 @@
+"""A user's notifications: ``GET /notifications/`` (newest first, ``?unread=true``,
+with the unread count), ``POST /notifications/{id}/read`` and ``POST
+/notifications/read`` (these ``ids``, or all). Any signed-in user, for their own
+notifications only; another user's id is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from matchmaking import notifications
+from matchmaking.api.serializers import NotificationOut, NotificationsReadIn
+from matchmaking.models import Notification
+
+Marked = inline_serializer(
+    "Marked", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()}
+)
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull")
+    kind = filters.ChoiceFilter(choices=Notification.Kind.choices)
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+    permission_classes = [IsAuthenticated]
+    serializer_class = NotificationOut
+    filterset_class = NotificationFilter
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
+            return Notification.objects.none()
+        return notifications.notifications_of(self.request.user)  # type: ignore[arg-type]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Your notifications, newest first; ``unread`` counts all you have not read."""
+        response = super().list(request, *args, **kwargs)
+        response.data["unread"] = notifications.unread_count(request.user)  # type: ignore[arg-type]
+        return response
+
+    @extend_schema(request=None, responses=Marked)
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        """Mark one of your notifications read."""
+        return self._marked(request, [self.get_object().pk])
+
+    @extend_schema(
+        request=NotificationsReadIn, responses=Marked, operation_id="notifications_read_all"
+    )
+    @action(detail=False, methods=["post"], url_path="read")
+    def read_all(self, request: Request) -> Response:
+        """Mark these notifications (``ids``), or all of yours, read."""
+        data = NotificationsReadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._marked(request, data.validated_data.get("ids"))
+
+    def _marked(self, request: Request, ids: Iterable[int] | None) -> Response:
+        user: Any = request.user
+        marked = notifications.notifications_read(user=user, ids=ids)
+        return Response({"marked": marked, "unread": notifications.unread_count(user)})
