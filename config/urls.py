@@ -70,6 +70,7 @@ pages: list[URLPattern | URLResolver] = [
     path("console/matches/<int:pk>/decide/", console.console_decide, name="console-decide"),
     path("console/pipeline/", console.console_pipeline, name="console-pipeline"),
     path("console/introductions/<int:pk>/move/", console.console_move, name="console-move"),
+    path("console/audit/", console.console_audit, name="console-audit"),
     path("console/analytics/", dashboard.console_analytics, name="console-analytics"),
     path("console/operations/", dashboard.console_operations, name="console-operations"),
     path("console/operations/<int:pk>/", dashboard.console_job, name="console-job"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_filters import rest_framework as filters
+
 from core.models import AuditEntry
 
 
@@ -29,3 +31,29 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+class AuditFilter(filters.FilterSet):
+    """The API's and the console page's filters (one definition for both)."""
+
+    brief = filters.CharFilter()
+    action = filters.CharFilter(lookup_expr="startswith", help_text="e.g. match or match.reject")
+    actor = filters.CharFilter(field_name="actor__username")
+    subject_type = filters.CharFilter()
+    subject_id = filters.CharFilter()
+    since = filters.DateFilter(field_name="at", lookup_expr="date__gte", help_text="YYYY-MM-DD")
+    until = filters.DateFilter(field_name="at", lookup_expr="date__lte", help_text="YYYY-MM-DD")
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []
+
+
+def audit_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """What the entry changed: ``(field, before, after)`` for each field that differs."""
+    before, after = entry.before or {}, entry.after or {}
+    return [
+        (name, before.get(name), after.get(name))
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    ]

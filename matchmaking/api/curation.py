@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from buyers.models import Brief
 from core.api.permissions import IsOfficer
+from core.audit import AuditFilter
 from core.models import AuditEntry
 from matchmaking import curation, introductions
 from matchmaking.api.conversations import ConversationActions
@@ -239,18 +240,6 @@ class IntroductionViewSet(
             note=data["note"],
         )
         return Response(IntroductionOut(introduction, context={"request": request}).data)
-
-
-class AuditFilter(filters.FilterSet):
-    brief = filters.CharFilter()
-    action = filters.CharFilter(lookup_expr="startswith")
-    actor = filters.CharFilter(field_name="actor__username")
-    subject_type = filters.CharFilter()
-    subject_id = filters.CharFilter()
-
-    class Meta:
-        model = AuditEntry
-        fields: list[str] = []
 
 
 @extend_schema(tags=["curation"])

@@ -1,5 +1,5 @@
 """The officers' console: the review queue, a brief's review (decide, take, close,
-hand-add) and the pipeline board."""
+hand-add), the pipeline board and the audit log."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from buyers.models import Brief
+from core.audit import AuditFilter, audit_changes
 from core.codes import language_name
+from core.models import AuditEntry
 from core.money import RateTable
 from matchmaking import curation, introductions
 from matchmaking.models import Introduction, Match, RejectReason, Review
@@ -155,15 +157,9 @@ def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
 
 
 PIPELINE_PAGE = 25  # cards per column and page
-PIPELINE_COLUMNS = (
-    "awaiting_vendor",
-    "awaiting_buyer",
-    "introduced",
-    "meeting",
-    "proposal",
-    "won",
-    "lost",
-)
+OPEN_COLUMNS = ("awaiting_vendor", "awaiting_buyer", "introduced", "meeting", "proposal")
+CLOSED_COLUMNS = ("won", "lost")  # a board of their own, below: in view at 1280 px
+PIPELINE_COLUMNS = OPEN_COLUMNS + CLOSED_COLUMNS
 
 
 @officers_only
@@ -189,7 +185,13 @@ def console_pipeline(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matchmaking/console_pipeline.html",
-        {"columns": columns, "currencies": sorted(RateTable.load().currencies() | {"USD"})},
+        {
+            "boards": [
+                ("Open", columns[: len(OPEN_COLUMNS)]),
+                ("Closed", columns[len(OPEN_COLUMNS) :]),
+            ],
+            "currencies": sorted(RateTable.load().currencies() | {"USD"}),
+        },
     )
 
 
@@ -223,3 +225,31 @@ def console_move(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{intro.match.vendor.name} × {intro.match.brief.title}: moved to {stage}."
         )
     return redirect("console-pipeline")
+
+
+AUDIT_PAGE = 50
+
+
+@officers_only
+def console_audit(request: HttpRequest) -> HttpResponse:
+    """Officers: the audit log, newest first, filtered as the API filters it (action,
+    actor, brief, subject, dates); a filter that does not parse is shown at its field."""
+    entries = AuditEntry.objects.select_related("actor").order_by("-id")
+    found = AuditFilter(request.GET, queryset=entries)
+    rows = found.qs if found.is_valid() else entries.none()
+    page = Paginator(rows, AUDIT_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matchmaking/console_audit.html",
+        {
+            "page": page,
+            "filters": found.form,
+            "query": query.urlencode(),
+            "changes": {entry.pk: audit_changes(entry) for entry in page},
+            "actions": AuditEntry.objects.order_by("action")
+            .values_list("action", flat=True)
+            .distinct(),
+        },
+    )

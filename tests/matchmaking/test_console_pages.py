@@ -102,3 +102,42 @@ def test_officers_take_close_and_hand_add_from_the_review_page(user_factory, cli
     assert Review.objects.get(brief=brief).closed_at is not None
     actions = set(AuditEntry.objects.filter(brief="b-act").values_list("action", flat=True))
     assert {"review.take", "match.add", "review.close"} <= actions
+
+
+def test_the_audit_log_page_filters_as_the_api_does(user_factory, client):
+    from core.audit import audit_record
+
+    officer, other = user_factory("officer"), user_factory("officer")
+    brief = make_brief(make_buyer(), external_id="b-audit", title="Audited")
+    vendor = make_vendor(external_id="audited")
+    match = Match.objects.create(brief=brief, vendor=vendor)
+    audit_record(
+        actor=officer,
+        action="match.approve",
+        subject=match,
+        before={"state": "suggested", "note": ""},
+        after={"state": "approved", "note": ""},
+        brief="b-audit",
+    )
+    audit_record(
+        actor=other, action="match.reject", subject=match, before=None, after={}, brief="b-x"
+    )
+    client.force_login(officer)
+    page = client.get("/console/audit/").content.decode()
+    assert "2 entries" in page
+    assert page.index("<code>match.reject") < page.index("<code>match.approve")
+    assert "<code>state</code>: suggested → approved" in page
+    assert "<code>note</code>" not in page  # unchanged fields are not listed
+    for query, shown, hidden in (
+        ({"action": "match.approve"}, "match.approve", "match.reject"),
+        ({"actor": other.username}, "match.reject", "match.approve"),
+        ({"brief": "b-audit"}, "match.approve", "match.reject"),
+    ):
+        page = client.get("/console/audit/", query).content.decode()
+        assert "1 entry" in page and shown in page and f"<code>{hidden}" not in page, query
+    later = client.get("/console/audit/", {"since": "2999-01-01"}).content.decode()
+    assert "No entries match these filters." in later
+    garbled = client.get("/console/audit/", {"since": "yesterday"}).content.decode()
+    assert 'id="e-since"' in garbled and "No entries match" in garbled
+    api = client.get("/api/v1/audit/", {"since": "2999-01-01"}).json()
+    assert api["count"] == 0

@@ -137,13 +137,13 @@ def test_the_navigation_counts_unread_and_the_page_marks_read(scene, client):
     _journey(brief, vendor, people)
     client.force_login(people["firm"])
     home = client.get("/firms/").content.decode()
-    assert 'aria-label="3 unread"' in home
+    assert 'Notifications <span class="pill">3<' in home
     page = client.get("/workspace/notifications/").content.decode()
     assert "Chenab Mobile × Fleet app: now meeting" in page
     note = Notification.objects.filter(user=people["firm"], kind="moved").get()
     opened = client.post("/workspace/notifications/read/", {"id": note.pk, "next": note.url})
     assert opened.status_code == 302 and opened["Location"] == note.url
-    assert 'aria-label="2 unread"' in client.get("/firms/").content.decode()
+    assert 'Notifications <span class="pill">2<' in client.get("/firms/").content.decode()
     elsewhere = client.post("/workspace/notifications/read/", {"next": "https://evil.example/"})
     assert elsewhere["Location"] == "/workspace/notifications/"  # and all are read now
     assert "unread" not in client.get("/firms/").content.decode().split("<main")[0]

@@ -139,6 +139,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "console/matches/<int:pk>/decide/": {"POST": OFFICERS},
     "console/pipeline/": {"GET": OFFICERS},
     "console/introductions/<int:pk>/move/": {"POST": OFFICERS},
+    "console/audit/": {"GET": OFFICERS},
     "console/analytics/": {"GET": OFFICERS},
     "console/operations/": {"GET": OFFICERS},
     "console/operations/<int:pk>/": {"GET": OFFICERS},

@@ -186,7 +186,27 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     buyer.goto("/workspace/introductions/")
     expect(buyer.get_by_role("link", name="sales@chenab.example")).to_be_visible()
 
+    # They talk: the firm writes, the buyer is told (navigation count) and answers.
+    vendor.get_by_role("link", name="Conversation").click()
+    vendor.get_by_label("Your message").fill("Hello Jonas — shall we talk on Tuesday?")
+    vendor.get_by_role("button", name="Send").click()
+    expect(vendor.locator(".thread")).to_contain_text("shall we talk on Tuesday?")
+    buyer.goto("/workspace/briefs/")
+    expect(buyer.get_by_role("link", name=re.compile(r"Notifications \d+ unread"))).to_be_visible()
+    buyer.get_by_role("link", name=re.compile("^Notifications")).click()
+    buyer.get_by_role("button", name=re.compile("wrote about Fleet tracking app")).click()
+    expect(buyer.locator(".thread")).to_contain_text("chenab-sales (Chenab Fleet Apps)")
+    buyer.get_by_label("Your message").fill("Tuesday 10:00 CET works.")
+    buyer.get_by_role("button", name="Send").click()
+    vendor.goto("/workspace/introductions/")
+    expect(vendor.get_by_role("link", name="Conversation 1 unread")).to_be_visible()
+
     officer.goto("/console/pipeline/")
+    # At 1280 px the closed stages are in view without scrolling sideways.
+    won = officer.locator("#col-won").bounding_box()
+    assert won is not None and won["x"] + won["width"] <= 1280
+    lost = officer.locator("#col-lost").bounding_box()
+    assert lost is not None and lost["x"] + lost["width"] <= 1280
     for stage, amount in (("meeting", ""), ("proposal", ""), ("won", "48000")):
         card = officer.locator("article", has_text="Chenab Fleet Apps")
         card.get_by_label("Move to").select_option(stage)
@@ -244,7 +264,7 @@ def test_officers_approve_with_one_key_and_others_cannot_open_the_console(
 
 
 SIGNED_IN_PAGES = {
-    "vendor": ["/workspace/firm/", "/workspace/introductions/"],
+    "vendor": ["/workspace/firm/", "/workspace/introductions/", "/workspace/notifications/"],
     "buyer": [
         "/workspace/briefs/",
         "/workspace/briefs/new/",
@@ -257,6 +277,8 @@ SIGNED_IN_PAGES = {
         "/console/pipeline/",
         "/console/analytics/",
         "/console/operations/",
+        "/console/audit/",
+        "/workspace/notifications/",
     ],
 }
 
