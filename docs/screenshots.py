@@ -3,9 +3,9 @@
     .venv/bin/python docs/screenshots.py [--out docs/screenshots]
 
 Builds a fresh demo (``load_demo``, seed 7) in a temporary data directory, plays one
-introduction through to a won deal so the console and dashboard have something to
-show, serves it with ``runserver`` and photographs each page with Playwright driving
-Debian's Chromium (bin/browser installs it).
+introduction through a short conversation to a won deal so the console and dashboard
+have something to show, serves it with ``runserver`` and photographs each page with
+Playwright driving Debian's Chromium (bin/browser installs it).
 """
 
 from __future__ import annotations
@@ -36,12 +36,15 @@ PAGES = [
     ("signup", None, "/accounts/signup/"),
     ("firm-workspace", "vendor", "/workspace/firm/"),
     ("introductions", "vendor", "/workspace/introductions/"),
+    ("notifications", "vendor", "/workspace/notifications/"),
+    ("conversation", "buyer", "/workspace/introductions/{intro}/conversation/"),
     ("brief-shortlist", "buyer", "/workspace/briefs/{brief}/"),
     ("brief-form", "buyer", "/workspace/briefs/new/"),
     ("console-queue", "officer", "/console/"),
     ("console-review", "officer", "/console/briefs/{open_brief}/"),
     ("console-pipeline", "officer", "/console/pipeline/"),
     ("dashboard", "officer", "/console/analytics/"),
+    ("console-audit", "officer", "/console/audit/"),
     ("operations", "officer", "/console/operations/"),
 ]
 
@@ -57,7 +60,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
 
     from accounts.models import User
     from buyers.models import BuyerMember
-    from matchmaking import curation, introductions
+    from matchmaking import conversations, curation, introductions
     from matchmaking.models import Match, Review
     from vendors.models import VendorMember
 
@@ -85,6 +88,12 @@ def prepare(data_dir: Path) -> dict[str, str]:
     intro = introductions.introduction_buyer_answer(
         introduction=intro, actor=buyer_user, version=intro.version, confirm=True
     )
+    for author, text in (
+        (vendor_user, "Thank you for the introduction. Could we show you a similar app on a call?"),
+        (buyer_user, "Gladly — Tuesday 10:00 CET works for us. Please bring your QA lead."),
+        (vendor_user, "Confirmed. The invitation is on its way."),
+    ):
+        conversations.message_post(introduction=intro, author=author, body=text)
     for stage, value in (("meeting", None), ("proposal", None), ("won", Decimal("48000"))):
         intro = introductions.introduction_move(
             introduction=intro,
@@ -113,6 +122,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
         "vendor": match.vendor.external_id,
         "other": second.vendor.external_id if second else match.vendor.external_id,
         "brief": brief.external_id,
+        "intro": str(intro.pk),
         "open_brief": (other or review).brief.external_id,
     }
 

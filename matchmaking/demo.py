@@ -216,6 +216,19 @@ CONTACT_NAMES = (
 )  # fmt: skip
 
 
+ACRONYMS = {"ERP", "CRM", "IT", "API", "UI/UX", "QA", "AI", "SEO", "BPO", "IOT", "AR/VR"}
+
+
+def _in_prose(label: str) -> str:
+    """A taxonomy label inside a sentence: "ERP Implementation" → "ERP implementation"."""
+    return " ".join(w if w.upper() in ACRONYMS else w.lower() for w in label.split())
+
+
+def _prose(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _domain(name: str) -> str:
     return "".join(c for c in name.lower().replace("(pvt) ltd", "") if c.isalnum())
 
@@ -349,14 +362,22 @@ class DemoCatalogue:
     @staticmethod
     def _description(rng: random.Random, name: str, city: str, services: list[str], stack: list[str],
                      industries: list[str]) -> str:  # fmt: skip
-        opener = rng.choice(
-            ["is a", "is an export-focused", "is a founder-led", "is an award-winning"]
-        )
-        return (
-            f"{name} {opener} firm based in {city}, delivering {', '.join(services)} "
-            f"for clients in {', '.join(industries)}. Our engineers work with {', '.join(stack[:4])}"
-            f"{' and more' if len(stack) > 4 else ''}, with overlap to our clients' working hours."
-        )
+        """A firm's own words: one of four voices (one draw, as before, so the rest of
+        the catalogue is unchanged), services and stack named as people write them."""
+        what = _prose([_in_prose(service) for service in services[:3]])
+        who = _prose(industries[:3])
+        tools = _prose(stack[:4]) + (", among others" if len(stack) > 4 else "")
+        voices = [
+            f"We are a team in {city} doing {what} for {who} clients. Day to day we work in "
+            f"{tools}, and we keep several hours of overlap with our clients' working day.",
+            f"{name} is an export-focused studio in {city}. We take on {what}, mostly for "
+            f"{who} companies abroad, and our engineers are at home in {tools}.",
+            f"Founder-led and based in {city}, {name} delivers {what}. Recent work spans "
+            f"{who}; our stack is {tools}. Fixed-price or dedicated team, as you prefer.",
+            f"From {city}, {name} has shipped {what} for {who} businesses in Europe, the Gulf "
+            f"and North America. We build with {tools}. Weekly reports, in English.",
+        ]
+        return rng.choice(voices)
 
     @staticmethod
     def _portfolio_item(rng: random.Random, specs: list[Specialisation], markets: list[str],
@@ -430,9 +451,11 @@ class DemoCatalogue:
             "buyer": buyer,
             "title": f"{noun.capitalize()} for our {industry.lower()} business",
             "description": (
-                f"We are looking for a partner to build a {noun} using "
-                f"{', '.join(_sample(rng, spec.stack, 1, 3))}. "
-                f"Scope covers {', '.join(services)}."
+                f"We are looking for a partner to build a {noun} for our "
+                f"{industry.lower()} business. Our in-house team knows "
+                f"{_prose(_sample(rng, spec.stack, 1, 3))}, so we would like to stay with that. "
+                f"The work covers {_prose([_in_prose(s) for s in services])}; please tell "
+                "us about similar projects and how you would staff this one."
             ),
             "services": services,
             "technologies": _sample(rng, spec.stack, 1, 4),

@@ -1,14 +1,17 @@
-"""Recording outcomes (the ranker's labels)."""
+"""Recording outcomes (the ranker's labels), and the pipeline records (matches,
+introductions) that recorded history implies."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
 
 from buyers.models import Brief
 from core.interchange import Outcome as WriteOutcome
-from matchmaking.models import Outcome
+from matchmaking.models import Introduction, Match, Outcome
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.schema import OutcomeRecord
 from search.cache import bump_generation
@@ -63,3 +66,85 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
     if changed_relationships:
         transaction.on_commit(bump_generation)  # track records changed: recompute matches
     return WriteOutcome(created=created, updated=updated, unchanged=unchanged)
+
+
+# How far a pair got, in order; the stages a pair passed on its way to each; and, when
+# the history dates only the furthest stage, where the earlier ones fall between the
+# brief's publication and that date.
+REACHED = ("approved", "introduced", "meeting", "proposal", "lost", "won")
+STAGES_BEFORE = {
+    "approved": (),
+    "introduced": (),
+    "meeting": ("introduced",),
+    "proposal": ("introduced", "meeting"),
+    "lost": ("introduced", "meeting"),
+    "won": ("introduced", "meeting", "proposal"),
+}
+SHARE_OF_THE_WAY = {"approved": 0.15, "introduced": 0.3, "meeting": 0.5, "proposal": 0.75}
+
+
+@transaction.atomic
+def pipeline_from_outcomes() -> int:
+    """Matches and introductions for recorded history, so the pipeline board and the
+    dashboard show it: every (brief, vendor) whose outcomes reached ``approved`` or
+    beyond and that has no match yet gets an approved match and, past approval, an
+    introduction at the furthest stage, dated from the outcomes (earlier stages the
+    history does not date fall between the brief's publication and the furthest stage,
+    ``SHARE_OF_THE_WAY`` along). Returns the introductions
+    created; running it again creates nothing."""
+    pairs: dict[tuple[int, int], dict[str, dict[str, Any]]] = defaultdict(dict)
+    rows = Outcome.objects.filter(outcome__in=REACHED, decided_at__isnull=False)
+    fields = ("brief_id", "vendor_id", "outcome", "decided_at", "value_usd", "rank")
+    for row in rows.values(*fields, "brief__published_at"):
+        pairs[(row["brief_id"], row["vendor_id"])][row["outcome"]] = dict(row)
+    matched = set(Match.objects.values_list("brief_id", "vendor_id"))
+    matches, introductions = [], []
+    for (brief_id, vendor_id), stages in pairs.items():
+        if (brief_id, vendor_id) in matched:
+            continue
+        reached = max(stages, key=REACHED.index)
+        last = stages[reached]
+        when = {name: _noon(row["decided_at"]) for name, row in stages.items()}
+        start = _noon(last["brief__published_at"] or last["decided_at"] - timedelta(days=60))
+        for name in ("approved", *STAGES_BEFORE[reached]):
+            when.setdefault(name, start + (when[reached] - start) * SHARE_OF_THE_WAY[name])
+        approved = when["approved"]
+        match = Match(
+            brief_id=brief_id,
+            vendor_id=vendor_id,
+            state=Match.State.APPROVED,
+            rank=last["rank"],
+            ranker="history",
+            decided_at=approved,
+        )
+        matches.append(match)
+        if reached != "approved":
+            introductions.append((match, reached, when, last["value_usd"]))
+    Match.objects.bulk_create(matches, batch_size=1000)
+    Introduction.objects.bulk_create(
+        [_introduction(match, stage, when, value) for match, stage, when, value in introductions],
+        batch_size=1000,
+    )
+    return len(introductions)
+
+
+def _introduction(
+    match: Match, stage: str, when: dict[str, datetime], value_usd: int | None
+) -> Introduction:
+    closed = when[stage] if stage in ("won", "lost") else None
+    return Introduction(
+        match=match,
+        stage=stage,
+        stage_changed_at=when[stage],
+        introduced_at=when.get("introduced"),
+        meeting_at=when.get("meeting"),
+        proposal_at=when.get("proposal"),
+        closed_at=closed,
+        deal_value=value_usd if stage == "won" else None,
+        deal_currency="USD" if stage == "won" and value_usd else "",
+        deal_value_usd=value_usd if stage == "won" else None,
+    )
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)

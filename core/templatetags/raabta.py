@@ -22,9 +22,33 @@ def field_name(prefix: str, index: int, key: str) -> str:
 
 
 @register.filter
-def usd(value: Any) -> str:
-    """Whole US dollars with thousands separators: 48000 → US$48,000."""
+def number(value: Any, digits: int = 0) -> str:
+    """The one way the pages show a number: thousands separated, ``digits`` decimals
+    (1234567 → 1,234,567; 0.71234 with 2 → 0.71); "—" for nothing."""
+    if value is None or value == "":
+        return "—"
     try:
-        return f"US${int(value):,}"
+        return f"{float(value):,.{int(digits)}f}" if digits else f"{round(float(value)):,}"
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def usd(value: Any) -> str:
+    """Whole US dollars: 48000 → US$48,000."""
+    shown = number(value)
+    return shown if shown == "—" else f"US${shown}"
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    """An amount in its own currency: 60000, "EUR" → EUR 60,000."""
+    shown = number(value)
+    return shown if shown == "—" else f"{currency} {shown}"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share as a whole percentage: 0.234 → 23%."""
+    shown = number(None if value is None else float(value) * 100)
+    return shown if shown == "—" else f"{shown}%"

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.body import BoundedJSONParser
 from matchmaking import notifications
 from matchmaking.api.serializers import NotificationOut, NotificationsReadIn
 from matchmaking.models import Notification
@@ -37,6 +38,7 @@ class NotificationFilter(filters.FilterSet):
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = [IsAuthenticated]
+    parser_classes = [BoundedJSONParser]  # a form body cannot mean "mark all read"
     serializer_class = NotificationOut
     filterset_class = NotificationFilter
 

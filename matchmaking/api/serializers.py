@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.fields import StrictCharField
 from core.models import AuditEntry
 from matchmaking.conversations import MAX_BODY, author_label
 from matchmaking.introductions import REVEALED_STAGES, contact_cards, is_stale
@@ -236,7 +237,7 @@ class MessageOut(serializers.ModelSerializer):
 
 
 class MessageIn(serializers.Serializer):
-    body = serializers.CharField(max_length=MAX_BODY, trim_whitespace=True)
+    body = StrictCharField(max_length=MAX_BODY, trim_whitespace=True)
 
 
 class ReadOut(serializers.Serializer):

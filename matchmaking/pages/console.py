@@ -23,6 +23,7 @@ from matchmaking.models import Introduction, Match, RejectReason, Review
 from matchmaking.pages.common import _decided, _version, officers_only
 from matchmaking.ranking.features import FEATURES
 from vendors.models import Vendor
+from vendors.taxonomy import get_taxonomy
 
 
 @officers_only
@@ -47,10 +48,12 @@ def console_queue(request: HttpRequest) -> HttpResponse:
         :100
     ]
     rows = [{"review": r, "waiting": r.waiting} for r in reviews]
-    sectors = sorted(
-        set(Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True))
-        - {""}
+    # Curated sectors only: a free-text industry nobody mapped to the taxonomy is not
+    # a filter value (it would be one option per typo).
+    waiting_sectors = set(
+        Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True)
     )
+    sectors = [s for s in get_taxonomy().labels("industry") if s in waiting_sectors]
     return render(
         request,
         "matchmaking/console_queue.html",

@@ -16,30 +16,57 @@ from django.utils import timezone
 from core.jobs import job_kinds, job_start
 from core.models import Job
 from matchmaking import analytics
+from matchmaking.pages.charts import MonthChart, last_months
 from matchmaking.pages.common import officers_only
 
 
 def _bars(rows: list[dict[str, Any]], label: str, value: str) -> list[dict[str, Any]]:
-    """Rows with each value's share of the largest, for CSS bar charts."""
+    """Rows with each value's share of the largest, for CSS bar charts (and, for the
+    funnel, the share of the stage before)."""
     top = max((row[value] for row in rows), default=0) or 1
     return [
-        {"label": row[label], "value": row[value], "pct": round(100 * row[value] / top, 1)}
+        {
+            "label": row[label],
+            "value": row[value],
+            "pct": round(100 * row[value] / top, 1),
+            "share": row.get("share_of_previous"),
+        }
         for row in rows
     ]
 
 
+CHART_MONTHS = 18
+FUNNEL_LABELS = {
+    "suggested": "Suggested",
+    "approved": "Approved by officers",
+    "vendor_accepted": "Accepted by the firm",
+    "introduced": "Introduced (buyer confirmed)",
+    "meeting": "Met",
+    "proposal": "Proposal made",
+    "won": "Won",
+}
+
+
 @officers_only
 def console_analytics(request: HttpRequest) -> HttpResponse:
-    """Officers: the analytics tables as charts, each with its CSV download."""
-    year = timezone.localdate().year
-    by_month = analytics.value_by("month")
+    """Officers: won and pipeline value over the last 18 months, the funnel and the
+    analytics tables as charts, each with its CSV download."""
+    today = timezone.localdate()
+    year = today.year
+    by_month = {row["month"]: row for row in analytics.value_by("month")}
     context = {
-        "won_by_month": _bars(by_month, "month", "won_usd"),
-        "pipeline_by_month": _bars(by_month, "month", "pipeline_usd"),
+        "months": MonthChart(
+            months=last_months(today, CHART_MONTHS),
+            series={"won_usd": "won", "pipeline_usd": "in the pipeline"},
+            rows=by_month,
+        ),
         "by_sector": _bars(analytics.value_by("sector"), "sector", "won_usd"),
         "by_country": _bars(analytics.value_by("buyer_country"), "buyer_country", "won_usd"),
         "by_city": _bars(analytics.value_by("vendor_city"), "vendor_city", "won_usd"),
-        "funnel": _bars(analytics.funnel(), "stage", "count"),
+        "funnel": [
+            {**row, "label": FUNNEL_LABELS.get(row["label"], row["label"])}
+            for row in _bars(analytics.funnel(), "stage", "count")
+        ],
         "unmet": analytics.unmet_demand(since=date(year - 1, 1, 1))[:15],
         "exposure": analytics.exposure(),
         "target": analytics.target_progress(year)[0],

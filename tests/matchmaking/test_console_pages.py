@@ -141,3 +141,15 @@ def test_the_audit_log_page_filters_as_the_api_does(user_factory, client):
     assert 'id="e-since"' in garbled and "No entries match" in garbled
     api = client.get("/api/v1/audit/", {"since": "2999-01-01"}).json()
     assert api["count"] == 0
+
+
+def test_the_queue_filters_by_curated_sectors_only(user_factory, client):
+    from matchmaking.models import Review
+
+    buyer = make_buyer()
+    for external_id, industry in (("b-fin", "Fintech"), ("b-odd", "fish farming ltd")):
+        Review.objects.create(brief=make_brief(buyer, external_id=external_id, industry=industry))
+    client.force_login(user_factory("officer"))
+    page = client.get("/console/").content.decode()
+    assert "<option>Fintech</option>" in page
+    assert "fish farming" not in page.split('name="sector"')[1].split("</select>")[0]

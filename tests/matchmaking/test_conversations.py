@@ -129,6 +129,11 @@ def test_a_bad_message_is_refused_at_its_field(scene):
     for body in ("", "   ", "x" * 5001):
         answer = _post(people["firm"], intro, body)
         assert answer.status_code == 400 and "body" in answer.json(), body
+    for not_text in (0, True, ["hi"]):  # text arrives as text, or not at all
+        answer = api(people["firm"]).post(
+            f"/api/v1/introductions/{intro.pk}/messages", {"body": not_text}, format="json"
+        )
+        assert answer.status_code == 400 and "body" in answer.json(), repr(not_text)
     assert not Message.objects.exists()
 
 

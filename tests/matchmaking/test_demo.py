@@ -81,3 +81,45 @@ def test_only_the_open_demo_briefs_await_curation():
     queued = set(Review.objects.values_list("brief__external_id", flat=True))
     assert queued == {f"b-{n:05d}" for n in range(41, 46)}
     assert Match.objects.filter(brief__external_id="b-00041").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_history_fills_the_pipeline_and_the_dashboard_over_18_months(client):
+
+    from accounts.models import User
+    from matchmaking.models import Introduction
+    from matchmaking.outcomes import pipeline_from_outcomes
+
+    call_command("load_demo", "--size", "200", "--briefs", "60", "--open-briefs", "2")
+    intros = Introduction.objects.select_related("match__brief")
+    assert intros.count() > 20
+    assert pipeline_from_outcomes() == 0  # once only: the pairs have matches now
+    stages = Counter(intros.values_list("stage", flat=True))
+    assert stages["won"] and stages["lost"] and stages["meeting"] and stages["proposal"]
+    for intro in intros:  # each stage after the one before, none before publication
+        dates = [intro.introduced_at, intro.meeting_at, intro.proposal_at, intro.closed_at]
+        known = [d for d in dates if d is not None]
+        assert known == sorted(known), intro.pk
+        decided = intro.match.decided_at
+        assert decided is not None and decided <= known[0]
+        published = intro.match.brief.published_at
+        assert published is not None and known[0].date() >= published
+    won = intros.filter(stage="won")
+    assert all(i.deal_value_usd and i.deal_currency == "USD" for i in won)
+    months = {f"{i.closed_at:%Y-%m}" for i in won}
+    assert len(months) >= 12  # trends, not a single month
+    assert min(months) <= "2025-07" and max(months) >= "2026-09"
+
+    client.force_login(User.objects.get(username="officer"))
+    page = client.get("/console/analytics/").content.decode()
+    assert page.count('<rect class="bar-won_usd"') == 18  # every month on the axis
+    assert "Accepted by the firm" in page  # the funnel in words, not keys
+
+
+def test_demo_copy_reads_like_a_firm_wrote_it():
+    for vendor in DemoCatalogue(vendors=40).vendors():
+        text = vendor["description"]
+        assert "Development," not in text and " erp " not in text and " api " not in text
+        assert vendor["city"] in text and ", ," not in text
+    for brief in list(DemoCatalogue(vendors=40).briefs())[:20]:
+        assert brief["description"].startswith("We are looking for a partner to build a")

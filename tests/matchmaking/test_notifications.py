@@ -127,6 +127,9 @@ def test_the_api_lists_counts_and_marks_only_ones_own(scene):
     assert (
         buyer.post("/api/v1/notifications/read", {"ids": ["x"]}, format="json").status_code == 400
     )
+    form = buyer.post("/api/v1/notifications/read", {"x": "1"}, format="multipart")
+    assert form.status_code == 415  # a stray form post does not mark everything read
+    assert buyer.post("/api/v1/notifications/read", 7, format="json").status_code == 400
     assert buyer.post("/api/v1/notifications/read", {}, format="json").json()["unread"] == 0
     assert api(people["firm"]).get("/api/v1/notifications/").json()["unread"] == 3
     assert APIClient().get("/api/v1/notifications/").status_code == 401

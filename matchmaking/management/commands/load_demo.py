@@ -15,7 +15,7 @@ from buyers.schema import BriefRecord
 from buyers.services import briefs_upsert
 from core.interchange import ImportReport, JsonLinesImporter
 from matchmaking.demo import DemoCatalogue
-from matchmaking.outcomes import outcomes_upsert
+from matchmaking.outcomes import outcomes_upsert, pipeline_from_outcomes
 from matchmaking.schema import OutcomeRecord
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
@@ -69,6 +69,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._import("briefs", BriefRecord, briefs_upsert, catalogue.briefs())
             self._import("outcomes", OutcomeRecord, outcomes_upsert, catalogue.outcomes())
+            created = pipeline_from_outcomes()
+            self.stdout.write(f"Demo pipeline: {created:,} introductions from the outcomes")
         self._import(
             "open briefs", BriefRecord, briefs_upsert, catalogue.open_briefs(options["open_briefs"])
         )
