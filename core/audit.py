@@ -36,13 +36,19 @@ def audit_record(
 class AuditFilter(filters.FilterSet):
     """The API's and the console page's filters (one definition for both)."""
 
-    brief = filters.CharFilter()
-    action = filters.CharFilter(lookup_expr="startswith", help_text="e.g. match or match.reject")
-    actor = filters.CharFilter(field_name="actor__username")
-    subject_type = filters.CharFilter()
-    subject_id = filters.CharFilter()
-    since = filters.DateFilter(field_name="at", lookup_expr="date__gte", help_text="YYYY-MM-DD")
-    until = filters.DateFilter(field_name="at", lookup_expr="date__lte", help_text="YYYY-MM-DD")
+    brief = filters.CharFilter(label="Brief (id)")
+    action = filters.CharFilter(
+        lookup_expr="startswith", label="Action", help_text="e.g. match or match.reject"
+    )
+    actor = filters.CharFilter(field_name="actor__username", label="Who (username)")
+    subject_type = filters.CharFilter(label="Subject type")
+    subject_id = filters.CharFilter(label="Subject id")
+    since = filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label="On or after", help_text="YYYY-MM-DD"
+    )
+    until = filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label="On or before", help_text="YYYY-MM-DD"
+    )
 
     class Meta:
         model = AuditEntry
@@ -50,10 +56,16 @@ class AuditFilter(filters.FilterSet):
 
 
 def audit_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """What the entry changed: ``(field, before, after)`` for each field that differs."""
+    """What the entry changed: ``(field, before, after)`` for each field that differs
+    (empty and missing count as the same: a new object's blank fields are not changes)."""
     before, after = entry.before or {}, entry.after or {}
+
+    def value(state: dict[str, Any], name: str) -> Any:
+        found = state.get(name)
+        return None if found == "" else found
+
     return [
-        (name, before.get(name), after.get(name))
+        (name, value(before, name), value(after, name))
         for name in sorted(before.keys() | after.keys())
-        if before.get(name) != after.get(name)
+        if value(before, name) != value(after, name)
     ]

@@ -159,7 +159,7 @@ def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
     return redirect("console-review", brief.external_id)
 
 
-PIPELINE_PAGE = 25  # cards per column and page
+PIPELINE_PAGE = 10  # cards per column and page: the closed board stays a scroll away
 OPEN_COLUMNS = ("awaiting_vendor", "awaiting_buyer", "introduced", "meeting", "proposal")
 CLOSED_COLUMNS = ("won", "lost")  # a board of their own, below: in view at 1280 px
 PIPELINE_COLUMNS = OPEN_COLUMNS + CLOSED_COLUMNS

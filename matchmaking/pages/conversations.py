@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +52,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": conversations.conversation_refusal(intro),
             "draft": request.POST.get("body", "") if request.method == "POST" else "",
             "max_body": conversations.MAX_BODY,
+            "quiet_minutes": settings.RAABTA_MESSAGE_QUIET_MINUTES,
         },
     )
 
