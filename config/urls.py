@@ -7,6 +7,7 @@ from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
 from matchmaking.pages import briefs, console, conversations, dashboard, introductions
 from search.pages import directory
+from vendors import console as vendor_console
 from vendors.pages import compare, vendor_profile
 from vendors.workspace import firm_profile
 
@@ -71,6 +72,12 @@ pages: list[URLPattern | URLResolver] = [
     path("console/pipeline/", console.console_pipeline, name="console-pipeline"),
     path("console/introductions/<int:pk>/move/", console.console_move, name="console-move"),
     path("console/audit/", console.console_audit, name="console-audit"),
+    path("console/verifications/", vendor_console.verification_queue, name="verification-queue"),
+    path(
+        "console/verifications/<str:external_id>/decide/",
+        vendor_console.verification_decide,
+        name="verification-decide",
+    ),
     path("console/analytics/", dashboard.console_analytics, name="console-analytics"),
     path("console/operations/", dashboard.console_operations, name="console-operations"),
     path("console/operations/<int:pk>/", dashboard.console_job, name="console-job"),

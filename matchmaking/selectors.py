@@ -27,6 +27,7 @@ from matchmaking.ranking.memo import LRU
 from search.cache import known_generation
 from vendors.models import Vendor
 from vendors.selectors import COMPLETENESS_FIELDS
+from vendors.verification import verified_certifications
 
 
 def brief_data(brief: Brief) -> BriefData:
@@ -87,6 +88,7 @@ VENDOR_COLUMNS = (
     "working_hours_end_utc",
     "rating_average",
     "rating_count",
+    "verified",
     "updated_at",
     "preferred_min_budget_usd",
     "preferred_industries",
@@ -105,6 +107,7 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
     filled = sum(1 for name in COMPLETENESS_FIELDS if row[name] not in (None, "", [], {}))
     hours = row["working_hours_start_utc"], row["working_hours_end_utc"]
     rating = row["rating_average"]
+    verified = verified_certifications(row)
     return VendorData(
         id=row["external_id"],
         name=row["name"],
@@ -113,7 +116,8 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
         services=_labels(service["name"] for service in row["services"]),
         technologies=_labels(row["technologies"]),
         industries=_labels(row["industries"]),
-        certifications=_labels(row["certifications"]),
+        certifications=_labels(verified),
+        claimed_certifications=_labels(c for c in row["certifications"] if c not in verified),
         languages=_labels(row["languages"]),
         export_markets=_labels(row["export_markets"]),
         team_size=row["team_size"],

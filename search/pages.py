@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from core.codes import country_name, language_name
 from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
+from vendors.models import Vendor
+from vendors.verification import verified_certifications
 
 PAGE_SIZE = 20
 SORT_LABELS = {
@@ -62,6 +64,15 @@ def highlighted(fragment: str) -> SafeString:
     return mark_safe(text.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
+def _verified_certifications(external_ids: list[str]) -> dict[str, list[str]]:
+    """Which of the shown firms' certifications an officer verified (one query for the
+    page; the rest are claims and shown as such)."""
+    rows = Vendor.objects.filter(external_id__in=external_ids).values(
+        "external_id", "certifications", "verified"
+    )
+    return {row["external_id"]: verified_certifications(dict(row)) for row in rows}
+
+
 def directory(request: HttpRequest) -> HttpResponse:
     """Anyone: search the directory. Filters are repeated query parameters, so every
     result page is a plain link (shareable, works without JavaScript)."""
@@ -102,13 +113,20 @@ def directory(request: HttpRequest) -> HttpResponse:
         if shown:
             facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
     results = []
+    verified = _verified_certifications([hit["external_id"] for hit in found["results"]])
     for hit in found["results"]:
         snippets = [
             highlighted(hit["highlights"][key])
             for key in ("description", "portfolio_text")
             if hit.get("highlights", {}).get(key)
         ]
-        results.append({**hit, "snippet": snippets[0] if snippets else None})
+        results.append(
+            {
+                **hit,
+                "snippet": snippets[0] if snippets else None,
+                "verified": verified.get(hit["external_id"], []),
+            }
+        )
     pages = max(1, math.ceil(found["count"] / PAGE_SIZE))
     base = request.GET.copy()
     base.pop("page", None)

@@ -2,12 +2,18 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from core.api.permissions import OrganisationAccess, has_role, is_officer
+from core.api.fields import StrictCharField
+from core.api.permissions import IsOfficer, OrganisationAccess, has_role, is_officer
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
 from core.interchange import JsonLinesImporter
-from vendors import selectors, services
+from vendors import selectors, services, verification
 from vendors.filters import VendorFilter
 from vendors.models import Vendor
 from vendors.schema import VendorRecord
@@ -59,7 +65,14 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
     def save_record(self, record: VendorRecord, *, creating: bool) -> Vendor:
         request: Request = self.request
         member = request.user if creating and has_role(request.user, "vendor") else None
-        return services.vendor_save(record=record, member=member, create_only=creating)  # type: ignore[arg-type]
+        officer = is_officer(request.user)
+        return services.vendor_save(
+            record=record,
+            member=member,  # type: ignore[arg-type]
+            create_only=creating,
+            by_firm=not officer,  # a member's write states claims; an officer's records facts
+            source=f"officer {request.user.username}" if officer else "",
+        )
 
     def delete_object(self, obj: Vendor) -> None:
         services.vendor_archive(vendor=obj, actor=self.request.user)  # type: ignore[arg-type]
@@ -69,3 +82,84 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
 
     def export_records(self) -> Any:
         return selectors.vendor_records()
+
+
+class FactOut(serializers.Serializer):
+    fact = serializers.CharField(source="key", help_text="registration:pseb, certification:…")
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    badge = serializers.CharField(source="label", help_text="PSEB registered, ISO 27001 certified")
+    reference = serializers.CharField()
+    verified = serializers.SerializerMethodField()
+
+    def get_verified(self, fact: verification.Fact) -> dict[str, Any] | None:
+        """Who verified it, when, with what evidence and until when; null: a claim."""
+        return fact.verified
+
+
+class FirmFactsOut(serializers.Serializer):
+    external_id = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.CharField()
+    version = serializers.IntegerField()
+    unverified_claims = serializers.IntegerField()
+    facts = serializers.SerializerMethodField()
+
+    def get_facts(self, vendor: Vendor) -> list[dict[str, Any]]:
+        return FactOut(verification.facts(vendor), many=True).data  # type: ignore[return-value]
+
+
+class VerifyIn(serializers.Serializer):
+    fact = StrictCharField(max_length=200)
+    version = serializers.IntegerField(min_value=1)
+    evidence = StrictCharField(max_length=500)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RevokeIn(serializers.Serializer):
+    fact = StrictCharField(max_length=200)
+    version = serializers.IntegerField(min_value=1)
+    reason = StrictCharField(max_length=500)
+
+
+@extend_schema(tags=["verification"])
+class VerificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Vendor]
+):
+    """Officers only: the firms with claims waiting (oldest change first; ``?all=true``
+    for every firm with facts), each firm's facts, and verify / revoke one fact (with
+    the version seen: 409 if the firm changed meanwhile). Both are audited."""
+
+    permission_classes = [IsOfficer]
+    serializer_class = FirmFactsOut
+    lookup_field = "external_id"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self) -> QuerySet[Vendor]:
+        rows = selectors.vendor_list().order_by("updated_at", "id")
+        if self.action == "list" and self.request.query_params.get("all") != "true":
+            rows = rows.filter(unverified_claims__gt=0)
+        return rows
+
+    @extend_schema(request=VerifyIn, responses=FirmFactsOut)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, external_id: str) -> Response:
+        """Verify one fact the firm states: evidence required; a certification may
+        carry its expiry date."""
+        return self._decided(request, VerifyIn, verification.fact_verify)
+
+    @extend_schema(request=RevokeIn, responses=FirmFactsOut)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, external_id: str) -> Response:
+        """Withdraw a verification, saying why; the fact is a claim again."""
+        return self._decided(request, RevokeIn, verification.fact_revoke)
+
+    def _decided(
+        self, request: Request, form: type[serializers.Serializer], decide: Any
+    ) -> Response:
+        vendor = self.get_object()  # who may decide is settled before the body
+        data = form(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        vendor = decide(vendor=vendor, key=values.pop("fact"), actor=request.user, **values)
+        return Response(FirmFactsOut(vendor).data)

@@ -15,6 +15,9 @@ from django_countries.fields import CountryField
 
 from core.models import CurrentManager
 
+# Outbox topic for vendor profile changes (consumed by the search index).
+VENDOR_TOPIC = "vendor"
+
 
 class EngagementModel(models.TextChoices):
     FIXED_PRICE = "fixed_price", "Fixed price"
@@ -55,7 +58,13 @@ class Vendor(models.Model):
     # industry, services, technologies, year, value_usd, description, unknown keys).
     # Always read and written with the profile, so stored with it.
     portfolio = models.JSONField(default=list, blank=True)
+    # Stated by the firm (claims) or recorded by officers; what is verified, by whom,
+    # with what evidence and until when is in ``verified`` (vendors.verification).
     registrations = models.JSONField(default=dict, blank=True)
+    verified = models.JSONField(default=dict, blank=True)
+    unverified_claims = models.PositiveSmallIntegerField(
+        default=0, db_index=True, help_text="claims waiting for an officer"
+    )
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(null=True, blank=True)
     # The reciprocal side: which buyers the firm wants.

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from core.codes import country_name, language_name
 from vendors.models import Vendor
 from vendors.selectors import vendor_record
+from vendors.verification import facts
 
 MAX_COMPARED = 4
-VERIFIERS = {"pseb": "PSEB registered", "secp": "SECP registered", "ntn": "Tax registered (NTN)"}
 
 
 def _profile(vendor: Vendor) -> dict[str, Any]:
@@ -22,10 +22,10 @@ def _profile(vendor: Vendor) -> dict[str, Any]:
     return {
         **record,
         "services": services,
-        "verified": [
-            VERIFIERS.get(key, f"{key.upper()} registered")
-            for key in record.get("registrations", {})
-        ],
+        # Badges only for what an officer verified; what the firm states alone is
+        # shown as a claim.
+        "verified": [fact.label for fact in facts(vendor) if fact.verified],
+        "claims": [fact.label for fact in facts(vendor) if not fact.verified],
         "market_names": [country_name(code) for code in record.get("export_markets", [])],
         "language_names": [language_name(code) for code in record.get("languages", [])],
         "hours": record.get("working_hours_utc"),

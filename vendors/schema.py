@@ -128,9 +128,9 @@ class PortfolioRecord(Record):
 
 
 class VendorRecord(KeyedRecord):
-    # A rating is computed from reviews and a registration is verified by an officer:
-    # a firm cannot award them to itself.
-    officer_fields = frozenset({"rating", "registrations"})
+    # A rating comes from reviews of deals (or an officer's import): a firm cannot award
+    # one to itself. Registrations it states are claims until an officer verifies them.
+    officer_fields = frozenset({"rating"})
 
     name: ShortText
     country: Country | None = None

@@ -12,17 +12,17 @@ from typing import Any
 
 import orjson
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core.interchange import Outcome
 from core.outbox import outbox_record
 from core.upsert import archive_row, upsert_rows
-from vendors.models import Vendor, VendorMember
+from vendors import verification
+from vendors.models import VENDOR_TOPIC, Vendor, VendorMember
 from vendors.schema import VendorRecord
 from vendors.selectors import vendor_record
 
-# Outbox topic for vendor profile changes (consumed by the search index).
-VENDOR_TOPIC = "vendor"
 _COPIED = (
     "name",
     "city",
@@ -84,39 +84,65 @@ def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, 
 def unsaved_row(record: VendorRecord, now: datetime) -> dict[str, Any]:
     """A vendor row as the ranker and the search documents read it, for a record that
     is not stored (offline evaluation replays files without writing them)."""
+    stated = verification.claimed(record.registrations, record.certifications)
     return {
         **vendor_fields(record, record.canonical()),
         "external_id": record.external_id,
         "created_at": now,
         "updated_at": now,
         "version": 1,
+        # a file of records, like an import: what it states is recorded, not claimed
+        "verified": verification.recorded_by("file", stated, now.date()),
     }
 
 
 @transaction.atomic
-def vendors_upsert(records: list[VendorRecord], *, create_only: bool = False) -> Outcome:
+def vendors_upsert(
+    records: list[VendorRecord], *, create_only: bool = False, source: str = "import"
+) -> Outcome:
     """Create or update vendors by ``external_id`` (``core.upsert``); with
-    ``create_only`` a taken id raises ``AlreadyExists`` and nothing is written."""
-    rows = []
+    ``create_only`` a taken id raises ``AlreadyExists`` and nothing is written.
+
+    Imports and officers' writes are records, not claims: their registrations and
+    certifications are verified with ``source`` as the evidence. A firm's own writes
+    go through ``vendor_save(by_firm=True)``, where they are claims."""
+    rows, today = [], timezone.localdate()
     for record in records:
         canonical = record.canonical()
+        stated = verification.claimed(record.registrations, record.certifications)
         rows.append(
             {
                 **vendor_fields(record, canonical),
                 "external_id": record.external_id,
                 "record_hash": record_hash(canonical),
+                **({"verified": verification.recorded_by(source, stated, today)} if source else {}),
+                "unverified_claims": 0 if source else len(stated),
             }
         )
     return upsert_rows(Vendor, rows, create_only=create_only).announce(VENDOR_TOPIC)
 
 
 def vendor_save(
-    *, record: VendorRecord, member: User | None = None, create_only: bool = False
+    *,
+    record: VendorRecord,
+    member: User | None = None,
+    create_only: bool = False,
+    by_firm: bool = False,
+    source: str = "officer",
 ) -> Vendor:
-    """Create or update one vendor; ``member`` (a vendor-role user) joins the firm."""
+    """Create or update one vendor; ``member`` (a vendor-role user) joins the firm.
+    ``by_firm``: the firm speaks for itself, so what it states is a claim (verifications
+    of facts it still states, with the same reference, are kept)."""
     with transaction.atomic():
-        vendors_upsert([record], create_only=create_only)
+        vendors_upsert([record], create_only=create_only, source="" if by_firm else source)
         vendor = Vendor.objects.get(external_id=record.external_id)
+        if by_firm:
+            stated = verification.claimed(vendor.registrations, vendor.certifications)
+            still = verification.kept(vendor.verified or {}, stated)
+            Vendor.objects.filter(pk=vendor.pk).update(
+                verified=still, unverified_claims=verification.open_claims(still, stated)
+            )
+            vendor.refresh_from_db()
         if member is not None:
             VendorMember.objects.get_or_create(user=member, defaults={"vendor": vendor})
     return vendor

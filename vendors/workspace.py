@@ -20,6 +20,7 @@ from vendors.schema import PORTFOLIO_LIMIT, VendorRecord
 from vendors.selectors import profile_completeness, vendor_of_member, vendor_record
 from vendors.services import vendor_save
 from vendors.taxonomy import get_taxonomy
+from vendors.verification import REGISTRARS
 
 TEXT = ("name", "city", "description", "website")
 NUMBERS = ("founded_year", "team_size", "min_project_usd")
@@ -42,13 +43,16 @@ MAX_PORTFOLIO_ROWS = PORTFOLIO_LIMIT + EMPTY_PORTFOLIO_ROWS
 
 def record_from_form(post: QueryDict, external_id: str, kept: dict[str, Any]) -> dict[str, Any]:
     """The interchange record a submitted profile form describes. Fields this form does
-    not edit (registrations, rating, preferences) are kept from the stored record."""
+    not edit (rating, preferences) are kept from the stored record."""
     data: dict[str, Any] = {"external_id": external_id, "country": "PK", **kept}
     data.update({name: post.get(name, "").strip() or None for name in TEXT})
     data.update({name: form_number(post.get(name, "")) for name in NUMBERS})
     data.update({name: split_list(post.get(name, "")) for name in LISTS})
     contact = {key: post.get(f"contact.{key}", "").strip() for key in CONTACT}
     data["contact"] = {key: value for key, value in contact.items() if value} or None
+    # Registration numbers the firm states: claims until an officer verifies them.
+    registrations = {key: post.get(f"registrations.{key}", "").strip() for key in REGISTRARS}
+    data["registrations"] = {key: value for key, value in registrations.items() if value}
     for band, (low, high) in (
         ("hourly_rate_usd", ("min", "max")),
         ("working_hours_utc", ("start", "end")),
@@ -80,6 +84,8 @@ def _form_values(record: dict[str, Any]) -> dict[str, Any]:
             values[f"{band}.{key}"] = (record.get(band) or {}).get(key, "")
     for key in CONTACT:
         values[f"contact.{key}"] = (record.get("contact") or {}).get(key, "")
+    for key in REGISTRARS:
+        values[f"registrations.{key}"] = (record.get("registrations") or {}).get(key, "")
     rows = [
         {**item, "technologies": ", ".join(item.get("technologies", []))}
         for item in record.get("portfolio", [])
@@ -112,7 +118,7 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         kept: dict[str, Any] = {
-            key: stored[key] for key in ("registrations", "rating", "preferences") if key in stored
+            key: stored[key] for key in ("rating", "preferences") if key in stored
         }
         external_id = (
             vendor.external_id
@@ -126,7 +132,9 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
             for path, reasons in field_errors(error).items():
                 errors.setdefault(error_field(path), []).extend(reasons)
         else:
-            vendor = vendor_save(record=record, member=user, create_only=vendor is None)
+            vendor = vendor_save(
+                record=record, member=user, create_only=vendor is None, by_firm=True
+            )
             messages.success(
                 request, "Profile saved. Buyers see the changes in search within seconds."
             )

@@ -89,7 +89,8 @@ class VendorData:
     services: tuple[str, ...] = ()
     technologies: tuple[str, ...] = ()
     industries: tuple[str, ...] = ()
-    certifications: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()  # verified: they meet a requirement
+    claimed_certifications: tuple[str, ...] = ()  # stated, not verified: half credit
     languages: tuple[str, ...] = ()
     export_markets: tuple[str, ...] = ()
     team_size: int | None = None

@@ -90,6 +90,13 @@ def gaps(brief: Any, detail: dict[str, Any]) -> list[dict[str, str]]:
         found.append(
             {"feature": "certification_coverage", "text": f"not {certification} certified"}
         )
+    for certification in detail.get("claimed_certifications", []):
+        found.append(
+            {
+                "feature": "certification_coverage",
+                "text": f"claims {certification}, not verified",
+            }
+        )
     missing = [s for s in brief.services if s not in detail.get("services", [])]
     if brief.services and missing:
         found.append({"feature": "service_overlap", "text": f"does not list {_join(missing)}"})

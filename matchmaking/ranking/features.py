@@ -50,6 +50,9 @@ FEATURES = (
     "reciprocal_fit",
 )
 UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
+# A certification the firm states but no officer verified counts for half: it may well
+# be true, but it does not meet a requirement (see vendors.verification).
+CLAIM_CREDIT = 0.5
 RATING_PRIOR_MEAN, RATING_PRIOR_COUNT = 4.2, 5.0
 BUYER_DAY = (9, 17)  # the buyer's business hours, local time
 HOURS_PER_WEEK = 40
@@ -321,10 +324,17 @@ def _pair(
     coverage, details["certifications"] = _overlap(
         brief.required_certifications, vendor.certifications
     )
+    claimed, details["claimed_certifications"] = _overlap(
+        brief.required_certifications, vendor.claimed_certifications
+    )
     details["missing_certifications"] = [
-        x for x in brief.required_certifications if x not in vendor.certifications
+        x
+        for x in brief.required_certifications
+        if x not in vendor.certifications and x not in vendor.claimed_certifications
     ]
-    values["certification_coverage"] = 1.0 if not brief.required_certifications else coverage
+    values["certification_coverage"] = (
+        1.0 if not brief.required_certifications else coverage + CLAIM_CREDIT * claimed
+    )
     countries = record.countries.union(vendor.export_markets)
     if not brief.buyer_country:
         values["country_experience"] = UNKNOWN
@@ -403,10 +413,11 @@ def _columns(
     columns["service_overlap"] = _coverage(brief.services, [v.services for v in vendors])
     columns["technology_overlap"] = _coverage(brief.technologies, [v.technologies for v in vendors])
     columns["language_match"] = _coverage(brief.languages, [v.languages for v in vendors])
-    certified = [v.certifications for v in vendors]
+    wanted = brief.required_certifications
     columns["certification_coverage"] = (
-        _coverage(brief.required_certifications, certified)
-        if brief.required_certifications
+        _coverage(wanted, [v.certifications for v in vendors])
+        + CLAIM_CREDIT * _coverage(wanted, [v.claimed_certifications for v in vendors])
+        if wanted
         else np.ones(n)
     )
     industry = brief.industry

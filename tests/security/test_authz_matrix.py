@@ -65,6 +65,10 @@ RULES: dict[str, dict[str, Collection[str]]] = {
         "PATCH": THE_FIRM,
         "DELETE": OFFICERS,
     },
+    "api/v1/^verifications/?$": {"GET": OFFICERS},
+    "api/v1/^verifications/(?P<external_id>[^/]+)/?$": {"GET": OFFICERS},
+    "api/v1/^verifications/(?P<external_id>[^/]+)/verify/?$": {"POST": OFFICERS},
+    "api/v1/^verifications/(?P<external_id>[^/]+)/revoke/?$": {"POST": OFFICERS},
     "api/v1/^buyers/?$": {"GET": BUYERS, "POST": OFFICERS},  # the list is scoped
     "api/v1/^buyers/(?P<external_id>[^/]+)/?$": {
         "GET": THE_BUYER,
@@ -140,6 +144,8 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "console/pipeline/": {"GET": OFFICERS},
     "console/introductions/<int:pk>/move/": {"POST": OFFICERS},
     "console/audit/": {"GET": OFFICERS},
+    "console/verifications/": {"GET": OFFICERS},
+    "console/verifications/<str:external_id>/decide/": {"POST": OFFICERS},
     "console/analytics/": {"GET": OFFICERS},
     "console/operations/": {"GET": OFFICERS},
     "console/operations/<int:pk>/": {"GET": OFFICERS},

@@ -14,33 +14,38 @@ pytestmark = pytest.mark.django_db
 
 
 # 10. Officer-only fields and unknown keys --------------------------------------------------
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("rating", {"average": 5.0, "count": 100000}),
-        ("registrations", {"pseb": "PSEB-FAKE-1"}),
-    ],
-)
-def test_a_firm_cannot_award_itself_ratings_or_registrations(client_for, field, value):
+def test_a_firm_cannot_award_itself_a_rating(client_for):
     vendor = make_vendor(name="Indus Code")
     client = client_for("vendor", vendor=vendor)
     url = f"/api/v1/vendors/{vendor.external_id}"
     for method in (client.patch, client.put):
-        body = {"external_id": vendor.external_id, "name": "Indus Code", field: value}
+        body = {"external_id": vendor.external_id, "name": "Indus Code", "rating": {"average": 5}}
         response = method(url, body, format="json")
         assert response.status_code == 400
-        assert response.json() == {field: ["only trade officers may set this"]}
+        assert response.json() == {"rating": ["only trade officers may set this"]}
     vendor.refresh_from_db()
-    assert vendor.rating_average is None and vendor.registrations == {}
+    assert vendor.rating_average is None
+
+
+def test_a_registration_a_firm_states_is_a_claim_not_a_badge(client_for, client):
+    vendor = make_vendor(name="Indus Code")
+    member = client_for("vendor", vendor=vendor)
+    url = f"/api/v1/vendors/{vendor.external_id}"
+    response = member.patch(url, {"registrations": {"pseb": "PSEB-FAKE-1"}}, format="json")
+    assert response.status_code == 200
+    vendor.refresh_from_db()
+    assert vendor.registrations == {"pseb": "PSEB-FAKE-1"} and vendor.verified == {}
+    assert vendor.unverified_claims == 1
+    assert "✓ PSEB registered" not in client.get(f"/firms/{vendor.external_id}/").content.decode()
 
 
 def test_a_members_put_keeps_what_officers_set(client_for):
-    vendor = make_vendor(name="Indus Code", registrations={"pseb": "PSEB-1"})
+    vendor = make_vendor(name="Indus Code", rating={"average": 4.5, "count": 3})
     client = client_for("vendor", vendor=vendor)
     url = f"/api/v1/vendors/{vendor.external_id}"
     response = client.put(url, {"external_id": vendor.external_id, "name": "Indus"}, format="json")
     assert response.status_code == 200
-    assert response.json()["registrations"] == {"pseb": "PSEB-1"}
+    assert response.json()["rating"] == {"average": 4.5, "count": 3}
 
 
 def test_officers_set_ratings_and_registrations(client_for):
@@ -76,7 +81,8 @@ def test_the_workspace_form_cannot_set_officer_fields(client, user_factory):
     }
     client.post("/workspace/firm/", body)
     vendor.refresh_from_db()
-    assert vendor.rating_average is None and vendor.registrations == {}
+    assert vendor.rating_average is None
+    assert vendor.registrations == {"pseb": "X"} and vendor.verified == {}  # a claim
 
 
 def test_unknown_keys_are_not_part_of_the_public_record(client_for, api, client):

@@ -1,0 +1,201 @@
+"""Claimed versus verified: registrations (PSEB, SECP, NTN) and certifications.
+
+What a firm types about itself is a *claim*. A fact becomes *verified* when an officer
+verifies it (with an evidence note and, for a certification, its expiry date) or when
+an officer's own write records it (an import from a registry, an officer's edit: the
+source is named as the evidence). Verifications live on the firm's row (``verified``:
+fact → who, when, evidence, reference, expiry); a verified registration holds for the
+reference it was verified with, so a firm that changes its PSEB number is back to a
+claim. Verify and revoke are audited; ``unverified_claims`` counts the firm's open
+claims, which is what the officers' verification queue lists.
+
+Facts are named ``registration:pseb`` and ``certification:ISO 27001``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.errors import Conflict, Refused
+from core.outbox import outbox_record
+from vendors.models import VENDOR_TOPIC, Vendor
+
+REGISTRATION, CERTIFICATION = "registration", "certification"
+REGISTRARS = {"pseb": "PSEB registered", "secp": "SECP registered", "ntn": "Tax registered (NTN)"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a firm says about itself, and what is known of it."""
+
+    key: str  # "registration:pseb"
+    kind: str
+    name: str  # "pseb", "ISO 27001"
+    reference: str  # the registration number ("" for certifications)
+    verified: dict[str, Any] | None  # who, when, evidence, expiry — None while claimed
+
+    @property
+    def label(self) -> str:
+        if self.kind == REGISTRATION:
+            return REGISTRARS.get(self.name, f"{self.name.upper()} registered")
+        return f"{self.name} certified"
+
+
+def claimed(registrations: dict[str, str], certifications: list[str]) -> dict[str, str]:
+    """Fact key → reference for everything a profile states."""
+    return {
+        **{f"{REGISTRATION}:{key}": str(value) for key, value in registrations.items()},
+        **{f"{CERTIFICATION}:{label}": "" for label in certifications},
+    }
+
+
+def _holds(entry: dict[str, Any], reference: str, today: date) -> bool:
+    expires = entry.get("expires_on")
+    return entry.get("reference", "") == reference and (
+        not expires or date.fromisoformat(expires) >= today
+    )
+
+
+def facts(vendor: Vendor, today: date | None = None) -> list[Fact]:
+    """The firm's facts, each with its current verification (``None`` when only
+    claimed, revoked, expired, or verified for another reference)."""
+    today = today or timezone.localdate()
+    stated = claimed(vendor.registrations, vendor.certifications)
+    found = []
+    for key, reference in stated.items():
+        kind, name = key.split(":", 1)
+        entry = (vendor.verified or {}).get(key)
+        holds = entry is not None and _holds(entry, reference, today)
+        found.append(Fact(key, kind, name, reference, entry if holds else None))
+    return found
+
+
+def verified_certifications(vendor_row: dict[str, Any], today: date | None = None) -> list[str]:
+    """The certifications a firm's row holds verified now (for the ranker)."""
+    today = today or timezone.localdate()
+    verified = vendor_row.get("verified") or {}
+    return [
+        label
+        for label in vendor_row.get("certifications") or []
+        if (entry := verified.get(f"{CERTIFICATION}:{label}")) and _holds(entry, "", today)
+    ]
+
+
+def recorded_by(source: str, stated: dict[str, str], today: date) -> dict[str, Any]:
+    """Every stated fact verified by an officer's write (``source`` names it)."""
+    return {
+        key: {"by": source, "at": today.isoformat(), "evidence": source, "reference": reference}
+        for key, reference in stated.items()
+    }
+
+
+def kept(verified: dict[str, Any], stated: dict[str, str]) -> dict[str, Any]:
+    """The verifications still about what the profile states (a fact the firm removed,
+    or a registration number it changed, loses its verification)."""
+    return {
+        key: entry
+        for key, entry in verified.items()
+        if key in stated and entry.get("reference", "") == stated[key]
+    }
+
+
+def open_claims(verified: dict[str, Any], stated: dict[str, str]) -> int:
+    today = timezone.localdate()
+    return sum(
+        1
+        for key, ref in stated.items()
+        if not (key in verified and _holds(verified[key], ref, today))
+    )
+
+
+def _decide(
+    vendor: Vendor,
+    *,
+    actor: Any,
+    version: int,
+    action: str,
+    verified: dict[str, Any],
+    key: str,
+    note: str = "",
+) -> Vendor:
+    stated = claimed(vendor.registrations, vendor.certifications)
+    before = (vendor.verified or {}).get(key)
+    updated = Vendor.objects.filter(pk=vendor.pk, version=version).update(
+        verified=verified,
+        unverified_claims=open_claims(verified, stated),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    vendor.refresh_from_db()
+    if not updated:
+        raise Conflict(
+            f"{vendor.external_id} changed since version {version}",
+            current={"version": vendor.version},
+        )
+    after = {key: verified.get(key), **({"reason": note} if note else {})}
+    audit_record(actor=actor, action=action, subject=vendor, before={key: before}, after=after)
+    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version, False)])
+    return vendor
+
+
+@transaction.atomic
+def fact_verify(
+    *,
+    vendor: Vendor,
+    key: str,
+    actor: Any,
+    version: int,
+    evidence: str,
+    expires_on: date | None = None,
+) -> Vendor:
+    """An officer verifies one of the firm's stated facts, naming the evidence (a
+    registry entry, a certificate seen); a certification may carry its expiry."""
+    stated = claimed(vendor.registrations, vendor.certifications)
+    if key not in stated:
+        raise Refused("fact", f"{vendor.name} does not state {key!r}")
+    if not evidence.strip():
+        raise Refused("evidence", "say what you checked (a registry entry, a certificate)")
+    if expires_on is not None and expires_on < timezone.localdate():
+        raise Refused("expires_on", "already expired")
+    entry = {
+        "by": actor.username,
+        "at": timezone.localdate().isoformat(),
+        "evidence": evidence.strip()[:500],
+        "reference": stated[key],
+        **({"expires_on": expires_on.isoformat()} if expires_on else {}),
+    }
+    verified = {**(vendor.verified or {}), key: entry}
+    return _decide(
+        vendor,
+        actor=actor,
+        version=version,
+        action="verification.verify",
+        verified=verified,
+        key=key,
+    )
+
+
+@transaction.atomic
+def fact_revoke(*, vendor: Vendor, key: str, actor: Any, version: int, reason: str) -> Vendor:
+    """An officer withdraws a verification (the fact is a claim again)."""
+    if key not in (vendor.verified or {}):
+        raise Refused("fact", f"{key!r} is not verified")
+    if not reason.strip():
+        raise Refused("reason", "say why the verification is withdrawn")
+    verified = {k: v for k, v in vendor.verified.items() if k != key}
+    return _decide(
+        vendor,
+        actor=actor,
+        version=version,
+        action="verification.revoke",
+        verified=verified,
+        key=key,
+        note=reason.strip()[:500],
+    )
