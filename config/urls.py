@@ -41,6 +41,11 @@ pages: list[URLPattern | URLResolver] = [
         name="introduction-respond",
     ),
     path(
+        "workspace/introductions/<int:pk>/review/",
+        introductions.introduction_review,
+        name="introduction-review",
+    ),
+    path(
         "workspace/introductions/<int:pk>/conversation/",
         conversations.conversation,
         name="conversation",

@@ -250,6 +250,7 @@ class Notification(models.Model):
         MOVED = "moved", "Stage moved"
         MESSAGE = "message", "New message"
         MATCHES = "matches", "New matches"
+        REVIEWED = "reviewed", "Review"
 
     user = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="notifications"
@@ -270,3 +271,43 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}: {self.text}"
+
+
+class DealReview(models.Model):
+    """A buyer's review of a firm after a deal introduced through Raabta (won or lost):
+    three scores and a text, once per introduction; the firm may answer once. The
+    firm's rating is computed from these (``matchmaking.reviews``)."""
+
+    introduction = models.OneToOneField(
+        Introduction, on_delete=models.PROTECT, related_name="review"
+    )
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    quality = models.PositiveSmallIntegerField()
+    communication = models.PositiveSmallIntegerField()
+    delivery = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    reply = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quality__range=(1, 5))
+                & models.Q(communication__range=(1, 5))
+                & models.Q(delivery__range=(1, 5)),
+                name="review_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"review of {self.vendor_id} for introduction {self.introduction_id}"
+
+    @property
+    def average(self) -> float:
+        return (self.quality + self.communication + self.delivery) / 3

@@ -88,6 +88,8 @@ VENDOR_COLUMNS = (
     "working_hours_end_utc",
     "rating_average",
     "rating_count",
+    "review_average",
+    "review_count",
     "verified",
     "updated_at",
     "preferred_min_budget_usd",
@@ -106,7 +108,9 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
     )
     filled = sum(1 for name in COMPLETENESS_FIELDS if row[name] not in (None, "", [], {}))
     hours = row["working_hours_start_utc"], row["working_hours_end_utc"]
-    rating = row["rating_average"]
+    # Reviews of deals through Raabta win over an imported rating.
+    reviewed = bool(row["review_count"])
+    rating = row["review_average"] if reviewed else row["rating_average"]
     verified = verified_certifications(row)
     return VendorData(
         id=row["external_id"],
@@ -126,7 +130,7 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
         min_project_usd=row["min_project_usd"],
         hours_utc=None if hours[0] is None or hours[1] is None else (hours[0], hours[1]),
         rating_average=float(rating) if rating is not None else None,
-        rating_count=row["rating_count"] or 0,
+        rating_count=(row["review_count"] if reviewed else row["rating_count"]) or 0,
         portfolio=_portfolio(row["portfolio"]),
         updated_on=row["updated_at"].date() if row["updated_at"] else None,
         completeness=filled / len(COMPLETENESS_FIELDS),

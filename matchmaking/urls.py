@@ -10,6 +10,7 @@ from matchmaking.api.curation import (
 )
 from matchmaking.api.matches import BriefMatchesView
 from matchmaking.api.notifications import NotificationViewSet
+from matchmaking.api.reviews import FirmReviewsView
 
 router = OptionalSlashRouter()
 router.register("curation/queue", CurationViewSet, basename="curation")
@@ -23,6 +24,11 @@ urlpatterns = [
         r"^briefs/(?P<external_id>[^/]+)/matches/?$",
         BriefMatchesView.as_view(),
         name="brief-matches",
+    ),
+    re_path(
+        r"^vendors/(?P<external_id>[^/]+)/reviews/?$",
+        FirmReviewsView.as_view(),
+        name="vendor-reviews",
     ),
     re_path(
         rf"^analytics/(?P<table>{'|'.join(TABLES)})/?$", AnalyticsView.as_view(), name="analytics"

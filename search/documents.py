@@ -54,6 +54,8 @@ DOCUMENT_COLUMNS = (
     "hourly_rate_max_usd",
     "min_project_usd",
     "rating_average",
+    "review_average",
+    "review_count",
 )
 
 
@@ -64,7 +66,9 @@ def vendor_document(vendor: Vendor | dict[str, Any]) -> dict[str, Any]:
         if isinstance(vendor, dict)
         else {name: getattr(vendor, name) for name in DOCUMENT_COLUMNS}
     )
-    rating = row["rating_average"]
+    # Reviews of deals through Raabta win over an imported rating (a row from a file
+    # has neither review column).
+    rating = row["review_average"] if row.get("review_count") else row["rating_average"]
     return {
         "id": row["external_id"],
         "version": index_version(row),

@@ -65,8 +65,13 @@ class Vendor(models.Model):
     unverified_claims = models.PositiveSmallIntegerField(
         default=0, db_index=True, help_text="claims waiting for an officer"
     )
+    # An imported rating (from elsewhere; shown as such) ...
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(null=True, blank=True)
+    # ... and the one computed from buyers' reviews of deals through Raabta, shrunk
+    # towards the mean of all reviews (matchmaking.reviews); it wins where both exist.
+    review_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(default=0)
     # The reciprocal side: which buyers the firm wants.
     preferred_min_budget_usd = models.PositiveBigIntegerField(null=True, blank=True)
     preferred_industries = models.JSONField(default=list, blank=True)

@@ -93,6 +93,8 @@ def unsaved_row(record: VendorRecord, now: datetime) -> dict[str, Any]:
         "version": 1,
         # a file of records, like an import: what it states is recorded, not claimed
         "verified": verification.recorded_by("file", stated, now.date()),
+        "review_average": None,  # reviews exist only for deals through Raabta
+        "review_count": 0,
     }
 
 

@@ -24,6 +24,7 @@ from core.audit import AuditFilter
 from core.models import AuditEntry
 from matchmaking import curation, introductions
 from matchmaking.api.conversations import ConversationActions
+from matchmaking.api.reviews import ReviewActions
 from matchmaking.api.serializers import (
     AddIn,
     ApproveIn,
@@ -181,7 +182,11 @@ class IntroductionFilter(filters.FilterSet):
 
 @extend_schema(tags=["introductions"])
 class IntroductionViewSet(
-    ConversationActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ConversationActions,
+    ReviewActions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Officers see every introduction and move the pipeline; a vendor member sees and
     answers only its firm's introductions (the buyer stays anonymous until both opted

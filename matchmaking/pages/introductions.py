@@ -12,13 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from buyers.selectors import briefs_visible_to
-from matchmaking import introductions
+from core.forms import whole_number
+from matchmaking import introductions, reviews
 from matchmaking.conversations import with_unread
-from matchmaking.models import Introduction, Match
+from matchmaking.models import DealReview, Introduction, Match
 from matchmaking.pages.common import _decided, _version
 
 INTRODUCTIONS_PAGE = 25
@@ -29,8 +31,10 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     """Vendor members: their firm's introductions (buyer anonymous until both opted in);
     buyer members: their briefs' introductions; officers: all. Each answers in turn."""
     user: Any = request.user
-    rows = with_unread(introductions.introductions_visible_to(user), user).order_by(
-        "-stage_changed_at", "-id"
+    rows = (
+        with_unread(introductions.introductions_visible_to(user), user)
+        .select_related("review")
+        .order_by("-stage_changed_at", "-id")
     )
     page = Paginator(rows, INTRODUCTIONS_PAGE).get_page(request.GET.get("page"))
     # A buyer's requests the officers have not decided yet: no introduction exists, but
@@ -63,12 +67,23 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
                 "turn": turn,
                 "stale": introductions.is_stale(intro),
                 "contacts": introductions.contact_cards(intro),
+                "review": getattr(intro, "review", None),
+                "reviewable": user.role == "buyer" and intro.stage in reviews.REVIEWABLE,
             }
         )
     return render(
         request,
         "matchmaking/introductions.html",
-        {"items": items, "pending": pending, "page": page},
+        {
+            "items": items,
+            "pending": pending,
+            "page": page,
+            "review_scores": [
+                ("quality", "Quality"),
+                ("communication", "Communication"),
+                ("delivery", "Delivery"),
+            ],
+        },
     )
 
 
@@ -98,3 +113,26 @@ def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if done:
         messages.success(request, "Thank you — your answer is recorded." if accept else "Declined.")
     return redirect("introductions")
+
+
+@require_POST
+@login_required
+def introduction_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brief's buyer reviews the firm of a won or lost deal; the firm replies."""
+    user: Any = request.user
+    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    text = request.POST.get("text", "")
+    if user.role == "buyer":
+        scores = {name: whole_number(request.POST.get(name, "")) for name in reviews.SCORES}
+        if _decided(
+            request,
+            lambda: reviews.review_post(introduction=intro, author=user, text=text, **scores),
+        ):
+            messages.success(request, "Thank you — your review is on the firm's profile.")
+    elif user.role == "vendor":
+        review = get_object_or_404(DealReview, introduction=intro)
+        if _decided(request, lambda: reviews.review_reply(review=review, author=user, text=text)):
+            messages.success(request, "Your reply is shown with the review.")
+    else:
+        raise PermissionDenied("Only the buyer reviews, and only the firm replies.")
+    return redirect(f"{reverse('introductions')}#intro-{intro.pk}")

@@ -26,7 +26,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_issue
 from core.audit import audit_record
 from core.models import Job
-from matchmaking.models import Introduction, Match, Notification, Review
+from matchmaking.models import DealReview, Introduction, Match, Notification, Review
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +106,9 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/^introductions/(?P<pk>[^/.]+)/respond/?$": {"POST": {VENDOR, BUYER}},
     "api/v1/^introductions/(?P<pk>[^/.]+)/messages/?$": {"GET": PARTIES, "POST": PARTIES},
     "api/v1/^introductions/(?P<pk>[^/.]+)/messages/read/?$": {"POST": PARTIES},
+    "api/v1/^introductions/(?P<pk>[^/.]+)/review/?$": {"POST": {BUYER}},
+    "api/v1/^introductions/(?P<pk>[^/.]+)/review/reply/?$": {"POST": {VENDOR}},
+    "api/v1/^vendors/(?P<external_id>[^/]+)/reviews/?$": {"GET": ANYONE},
     "api/v1/^notifications/?$": {"GET": SIGNED_IN},  # each their own
     "api/v1/^notifications/read/?$": {"POST": SIGNED_IN},  # each their own
     "api/v1/^notifications/(?P<pk>[^/.]+)/read/?$": {"POST": {VENDOR}},  # the vendor's
@@ -129,6 +132,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "workspace/introductions/": {"GET": SIGNED_IN},  # scoped to the caller's own
     "workspace/introductions/<int:pk>/respond/": {"POST": {VENDOR, BUYER}},
     "workspace/introductions/<int:pk>/conversation/": {"GET": PARTIES},
+    "workspace/introductions/<int:pk>/review/": {"POST": {VENDOR, BUYER}},
     "workspace/notifications/": {"GET": SIGNED_IN},  # each their own
     "workspace/notifications/read/": {"POST": SIGNED_IN},  # each their own
     "workspace/briefs/": {"GET": {BUYER, OTHER_BUYER}},
@@ -193,6 +197,10 @@ def world(user_factory):
     )
     job = Job.objects.create(kind="rebuild_search_index", started_by=users[OFFICER])
     note = Notification.objects.create(user=users[VENDOR], kind="invited", key="k", text="t")
+    DealReview.objects.create(  # so a reply has something to answer
+        introduction=introduction, vendor=firm, author=users[BUYER], quality=4,
+        communication=4, delivery=4, text="Good work",
+    )  # fmt: skip
     values = {"external_id": "pk-firm", "table": "funnel", "brief": "b-own", "pk": str(match.pk)}
     ids = {"introduction": introduction.pk, "audit": entry.pk, "job": job.pk, "note": note.pk}
     return users, values, ids

@@ -1,0 +1,32 @@
+"""What deals through Raabta add to a firm's public profile: its reviews and the trust
+summary. A tag, so the profile page (``vendors``, below matchmaking) shows them without
+importing matchmaking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from matchmaking.models import Introduction
+from matchmaking.reviews import reviews_of
+from vendors.models import Vendor
+from vendors.verification import facts
+
+register = template.Library()
+
+
+@register.inclusion_tag("matchmaking/firm_trust.html")
+def firm_trust(external_id: str) -> dict[str, Any]:
+    """Verified facts, reviews from deals (with the firm's replies), deals won through
+    Raabta, and an imported rating labelled as imported."""
+    vendor = Vendor.objects.filter(external_id=external_id).first()
+    if vendor is None:
+        return {"vendor": None}
+    won = Introduction.objects.filter(match__vendor=vendor, stage=Introduction.Stage.WON)
+    return {
+        "vendor": vendor,
+        "verified": [fact for fact in facts(vendor) if fact.verified],
+        "reviews": list(reviews_of(vendor)[:20]),
+        "deals_won": won.count(),
+    }
