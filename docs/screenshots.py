@@ -45,6 +45,7 @@ PAGES = [
     ("console-pipeline", "officer", "/console/pipeline/"),
     ("dashboard", "officer", "/console/analytics/"),
     ("console-audit", "officer", "/console/audit/"),
+    ("console-verification", "officer", "/console/verifications/"),
     ("operations", "officer", "/console/operations/"),
 ]
 
@@ -60,9 +61,14 @@ def prepare(data_dir: Path) -> dict[str, str]:
 
     from accounts.models import User
     from buyers.models import BuyerMember
-    from matchmaking import conversations, curation, introductions
+    from core.money import RateTable
+    from core.schema import validate_record
+    from matchmaking import conversations, curation, introductions, reviews
     from matchmaking.models import Match, Review
     from vendors.models import VendorMember
+    from vendors.schema import VendorRecord
+    from vendors.selectors import vendor_record
+    from vendors.services import vendor_save
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -103,6 +109,19 @@ def prepare(data_dir: Path) -> dict[str, str]:
             deal_value=value,
             currency="EUR" if value else "",
         )
+    reviews.review_post(
+        introduction=intro,
+        author=buyer_user,
+        quality=5,
+        communication=4,
+        delivery=5,
+        text="A careful team: weekly demos, no surprises, delivered a week early.",
+    )
+    claimed = match.vendor  # the firm states a PSEB number and SOC 2 itself: claims
+    record = vendor_record(claimed)
+    record.update(registrations={"pseb": "PSEB/2021/0456"})
+    record["certifications"] = [*record.get("certifications", []), "SOC 2"]
+    vendor_save(record=validate_record(VendorRecord, record, rates=RateTable.load()), by_firm=True)
     second = (
         Match.objects.filter(brief=brief, state="suggested")
         .select_related("brief", "vendor")

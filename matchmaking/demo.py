@@ -224,6 +224,11 @@ def _in_prose(label: str) -> str:
     return " ".join(w if w.upper() in ACRONYMS else w.lower() for w in label.split())
 
 
+def _a(phrase: str) -> str:
+    """ "a" or "an" before ``phrase``, as it sounds in the demo's words."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+
+
 def _prose(items: list[str]) -> str:
     """["a", "b", "c"] → "a, b and c"."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
@@ -387,7 +392,7 @@ class DemoCatalogue:
         industry = rng.choice(spec.industries)
         country = rng.choice(markets)
         return {
-            "title": f"{noun.capitalize()} for a {industry.lower()} client",
+            "title": f"{noun.capitalize()} for {_a(industry.lower())} client",
             "client": f"{rng.choice(BUYER_WORDS)} {BUYER_SUFFIX.get(country, 'Ltd')}",
             "client_country": country,
             "industry": industry,
@@ -396,7 +401,7 @@ class DemoCatalogue:
             or _sample(rng, spec.stack, 1, 3),
             "year": rng.randint(2016, 2026),
             "value_usd": int(round(rng.lognormvariate(10.3, 0.9), -3)) + 1000,
-            "description": f"Delivered a {noun} in {industry.lower()}.",
+            "description": f"Delivered {_a(noun)} in {industry.lower()}.",
         }
 
     # Briefs ------------------------------------------------------------------------
@@ -451,7 +456,7 @@ class DemoCatalogue:
             "buyer": buyer,
             "title": f"{noun.capitalize()} for our {industry.lower()} business",
             "description": (
-                f"We are looking for a partner to build a {noun} for our "
+                f"We are looking for a partner to build {_a(noun)} for our "
                 f"{industry.lower()} business. Our in-house team knows "
                 f"{_prose(_sample(rng, spec.stack, 1, 3))}, so we would like to stay with that. "
                 f"The work covers {_prose([_in_prose(s) for s in services])}; please tell "

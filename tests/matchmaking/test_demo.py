@@ -119,7 +119,10 @@ def test_the_demo_history_fills_the_pipeline_and_the_dashboard_over_18_months(cl
 def test_demo_copy_reads_like_a_firm_wrote_it():
     for vendor in DemoCatalogue(vendors=40).vendors():
         text = vendor["description"]
+        for item in vendor["portfolio"]:
+            assert " a e" not in item["title"] and " a e" not in item["description"]
         assert "Development," not in text and " erp " not in text and " api " not in text
         assert vendor["city"] in text and ", ," not in text
     for brief in list(DemoCatalogue(vendors=40).briefs())[:20]:
         assert brief["description"].startswith("We are looking for a partner to build a")
+        assert " a e" not in brief["description"] and " a a" not in brief["description"]
