@@ -16,6 +16,23 @@ from vendors.verification import facts
 MAX_COMPARED = 4
 
 
+def rating_text(vendor: Vendor) -> str:
+    """The firm's rating as a buyer should read it: from reviews of deals through
+    Raabta when there are any, else an imported one, said to be imported."""
+    if vendor.review_count and vendor.review_average is not None:
+        reviews = "review" if vendor.review_count == 1 else "reviews"
+        return (
+            f"{vendor.review_average:.1f} / 5 from {vendor.review_count:,} {reviews} "
+            "of deals introduced through Raabta"
+        )
+    if vendor.rating_average is not None:
+        return (
+            f"{vendor.rating_average:.1f} / 5 (imported: {vendor.rating_count or 0:,} reviews "
+            "elsewhere, not checked by Raabta)"
+        )
+    return "no reviews yet"
+
+
 def _profile(vendor: Vendor) -> dict[str, Any]:
     record = vendor_record(vendor, public=True)
     services = [s if isinstance(s, dict) else {"name": s} for s in record.get("services", [])]
@@ -26,6 +43,7 @@ def _profile(vendor: Vendor) -> dict[str, Any]:
         # shown as a claim.
         "verified": [fact.label for fact in facts(vendor) if fact.verified],
         "claims": [fact.label for fact in facts(vendor) if not fact.verified],
+        "rating_text": rating_text(vendor),
         "market_names": [country_name(code) for code in record.get("export_markets", [])],
         "language_names": [language_name(code) for code in record.get("languages", [])],
         "hours": record.get("working_hours_utc"),
@@ -43,7 +61,7 @@ def vendor_profile(request: HttpRequest, external_id: str) -> HttpResponse:
 ROWS = (
     ("City", lambda v: v.get("city", "")),
     ("Team", lambda v: f"{v['team_size']} people" if v.get("team_size") else "—"),
-    ("Founded", lambda v: v.get("founded_year", "—")),
+    ("Active since", lambda v: v.get("founded_year", "—")),
     (
         "Hourly rate",
         lambda v: (
@@ -68,15 +86,9 @@ ROWS = (
             f"{v['hours']['start']:02d}:00–{v['hours']['end']:02d}:00" if v.get("hours") else "—"
         ),
     ),
-    (
-        "Rating",
-        lambda v: (
-            f"{v['rating']['average']} from {v['rating']['count']} reviews"
-            if v.get("rating")
-            else "—"
-        ),
-    ),
-    ("Verified", lambda v: ", ".join(v["verified"]) or "—"),
+    ("Rating", lambda v: v["rating_text"]),
+    ("Verified by Raabta", lambda v: ", ".join(v["verified"]) or "—"),
+    ("Claimed, not verified", lambda v: ", ".join(v["claims"]) or "—"),
     ("Portfolio", lambda v: f"{len(v.get('portfolio', []))} projects"),
 )
 

@@ -11,6 +11,7 @@ from django import template
 from matchmaking.models import Introduction
 from matchmaking.reviews import reviews_of
 from vendors.models import Vendor
+from vendors.pages import rating_text
 from vendors.verification import facts
 
 register = template.Library()
@@ -23,10 +24,18 @@ def firm_trust(external_id: str) -> dict[str, Any]:
     vendor = Vendor.objects.filter(external_id=external_id).first()
     if vendor is None:
         return {"vendor": None}
-    won = Introduction.objects.filter(match__vendor=vendor, stage=Introduction.Stage.WON)
     return {
         "vendor": vendor,
         "verified": [fact for fact in facts(vendor) if fact.verified],
+        "rating": rating_text(vendor),
         "reviews": list(reviews_of(vendor)[:20]),
-        "deals_won": won.count(),
+        "deals_won": deals_won(external_id),
     }
+
+
+@register.simple_tag
+def deals_won(external_id: str) -> int:
+    """Deals the firm won through introductions made here."""
+    return Introduction.objects.filter(
+        match__vendor__external_id=external_id, stage=Introduction.Stage.WON
+    ).count()

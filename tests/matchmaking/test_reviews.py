@@ -186,3 +186,32 @@ def test_the_pages_review_and_reply(user_factory, client):
     assert "The buyer's review: 4.7 / 5" in listing and ">Reply</button>" in listing
     client.post(f"/workspace/introductions/{intro.pk}/review/", {"text": "Thank you!"})
     assert DealReview.objects.get().reply == "Thank you!"
+
+
+def test_compare_shows_the_trust_summary_side_by_side(user_factory, client):
+    reviewed = make_vendor(external_id="chenab", name="Chenab Soft", certifications=["ISO 27001"])
+    intro, people = _deal(user_factory, firm=reviewed, title="fleet")
+    reviews.review_post(introduction=intro, author=people["buyer"], **GOOD)
+    claimed = make_vendor(external_id="thar", name="Thar Web", rating={"average": 4.9, "count": 7})
+    client.force_login(user_factory("vendor", vendor=claimed))
+    client.post(
+        "/workspace/firm/",
+        {"name": "Thar Web", "portfolio_rows": "0", "certifications": "SOC 2"},
+    )
+    client.logout()
+    page = client.get("/compare/", {"v": ["chenab", "thar"]}).content.decode()
+    row = {
+        label: page.split(f'<th scope="row">{label}</th>')[1].split("</tr>")[0]
+        for label in (
+            "Rating",
+            "Verified by Raabta",
+            "Claimed, not verified",
+            "Deals won through Raabta",
+        )
+    }
+    assert "of deals introduced through Raabta" in row["Rating"]
+    assert "imported: 7 reviews elsewhere" in row["Rating"]
+    assert "ISO 27001 certified" in row["Verified by Raabta"]
+    assert "SOC 2 certified" in row["Claimed, not verified"]
+    assert row["Deals won through Raabta"].count("<td>1</td>") == 1
+    assert row["Deals won through Raabta"].count("<td>0</td>") == 1
