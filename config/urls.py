@@ -6,6 +6,7 @@ from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
 from matchmaking.pages import briefs, console, conversations, dashboard, introductions
+from matchmaking.pages.insights import firm_insights_page
 from search.pages import directory
 from vendors import console as vendor_console
 from vendors.pages import compare, vendor_profile
@@ -34,6 +35,7 @@ pages: list[URLPattern | URLResolver] = [
     path("accounts/signin/", SignInView.as_view(), name="signin"),
     path("accounts/signout/", SignOutView.as_view(), name="signout"),
     path("workspace/firm/", firm_profile, name="firm-workspace"),
+    path("workspace/insights/", firm_insights_page, name="firm-insights"),
     path("workspace/introductions/", introductions.introductions_page, name="introductions"),
     path(
         "workspace/introductions/<int:pk>/respond/",

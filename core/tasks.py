@@ -25,11 +25,12 @@ def queue() -> Any:
     return Queue(settings.RAABTA_TASK_QUEUE, connection=connection)
 
 
-def enqueue(path: str) -> None:
-    """Run the task at ``path`` in the background (or now, inline); never raises."""
+def enqueue(path: str, *args: Any) -> None:
+    """Run the task at ``path`` (with ``args``, plain JSON-able values) in the
+    background (or now, inline); never raises."""
     if settings.RAABTA_TASKS_INLINE:
         try:
-            import_string(path)()
+            import_string(path)(*args)
         except Exception:
             log.exception("inline task %s failed; its work stays queued for the next run", path)
         return
@@ -37,7 +38,10 @@ def enqueue(path: str) -> None:
 
     try:
         queue().enqueue(
-            path, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), job_timeout=600
+            path,
+            *args,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            job_timeout=600,
         )
     except Exception:
         log.warning(

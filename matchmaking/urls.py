@@ -8,6 +8,7 @@ from matchmaking.api.curation import (
     IntroductionViewSet,
     MatchDecisionViewSet,
 )
+from matchmaking.api.insights import FirmInsightsView
 from matchmaking.api.matches import BriefMatchesView
 from matchmaking.api.notifications import NotificationViewSet
 from matchmaking.api.reviews import FirmReviewsView
@@ -24,6 +25,11 @@ urlpatterns = [
         r"^briefs/(?P<external_id>[^/]+)/matches/?$",
         BriefMatchesView.as_view(),
         name="brief-matches",
+    ),
+    re_path(
+        r"^vendors/(?P<external_id>[^/]+)/insights/?$",
+        FirmInsightsView.as_view(),
+        name="vendor-insights",
     ),
     re_path(
         r"^vendors/(?P<external_id>[^/]+)/reviews/?$",

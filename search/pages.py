@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from core.codes import country_name, language_name
 from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
-from vendors.models import Vendor
+from vendors.insights import count_seen
+from vendors.models import FirmStat, Vendor
 from vendors.verification import verified_certifications
 
 PAGE_SIZE = 20
@@ -64,12 +65,15 @@ def highlighted(fragment: str) -> SafeString:
     return mark_safe(text.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
-def _verified_certifications(external_ids: list[str]) -> dict[str, list[str]]:
-    """Which of the shown firms' certifications an officer verified (one query for the
-    page; the rest are claims and shown as such)."""
-    rows = Vendor.objects.filter(external_id__in=external_ids).values(
-        "external_id", "certifications", "verified"
+def _shown(request: HttpRequest, external_ids: list[str]) -> dict[str, list[str]]:
+    """The shown firms' verified certifications (the rest are claims and shown as
+    such), with one query for the page; counts each firm's appearance."""
+    rows = list(
+        Vendor.objects.filter(external_id__in=external_ids).values(
+            "pk", "external_id", "certifications", "verified"
+        )
     )
+    count_seen(request, FirmStat.Kind.SEARCH_APPEARANCE, [row["pk"] for row in rows])
     return {row["external_id"]: verified_certifications(dict(row)) for row in rows}
 
 
@@ -113,7 +117,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         if shown:
             facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
     results = []
-    verified = _verified_certifications([hit["external_id"] for hit in found["results"]])
+    verified = _shown(request, [hit["external_id"] for hit in found["results"]])
     for hit in found["results"]:
         snippets = [
             highlighted(hit["highlights"][key])

@@ -117,3 +117,27 @@ class VendorMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.vendor}"
+
+
+class FirmStat(models.Model):
+    """How often a firm was seen, per day: profile views, search appearances and
+    clicks from search (``vendors.insights``). Incremented in the background with one
+    atomic upsert per batch, so concurrent requests never lose a count."""
+
+    class Kind(models.TextChoices):
+        PROFILE_VIEW = "profile_view", "Profile views"
+        SEARCH_APPEARANCE = "search_appearance", "Search appearances"
+        SEARCH_CLICK = "search_click", "Clicks from search"
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "day", "kind"], name="one_stat_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} {self.day} {self.kind}: {self.count}"

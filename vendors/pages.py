@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.codes import country_name, language_name
-from vendors.models import Vendor
+from vendors.insights import count_seen
+from vendors.models import FirmStat, Vendor
 from vendors.selectors import vendor_record
 from vendors.verification import facts
 
@@ -51,10 +52,17 @@ def _profile(vendor: Vendor) -> dict[str, Any]:
 
 
 def vendor_profile(request: HttpRequest, external_id: str) -> HttpResponse:
-    """Anyone: a firm's public profile."""
+    """Anyone: a firm's public profile (counted as a view, and as a click when it came
+    from search, unless it is the firm's own member or a bot)."""
     vendor = Vendor.objects.filter(external_id=external_id).first()
     if vendor is None:
         raise Http404("No such firm")
+    user: Any = request.user
+    own = user.is_authenticated and vendor.members.filter(user=user).exists()
+    if not own:  # a firm looking at itself is not interest
+        count_seen(request, FirmStat.Kind.PROFILE_VIEW, [vendor.pk])
+        if request.GET.get("from") == "search":
+            count_seen(request, FirmStat.Kind.SEARCH_CLICK, [vendor.pk])
     return render(request, "vendors/profile.html", {"vendor": _profile(vendor)})
 
 

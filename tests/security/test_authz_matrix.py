@@ -109,6 +109,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/^introductions/(?P<pk>[^/.]+)/review/?$": {"POST": {BUYER}},
     "api/v1/^introductions/(?P<pk>[^/.]+)/review/reply/?$": {"POST": {VENDOR}},
     "api/v1/^vendors/(?P<external_id>[^/]+)/reviews/?$": {"GET": ANYONE},
+    "api/v1/^vendors/(?P<external_id>[^/]+)/insights/?$": {"GET": THE_FIRM},
     "api/v1/^notifications/?$": {"GET": SIGNED_IN},  # each their own
     "api/v1/^notifications/read/?$": {"POST": SIGNED_IN},  # each their own
     "api/v1/^notifications/(?P<pk>[^/.]+)/read/?$": {"POST": {VENDOR}},  # the vendor's
@@ -129,6 +130,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "accounts/signin/": {"GET": {ANON}},  # the signed-in are sent home
     "accounts/signout/": {"POST": ANYONE},
     "workspace/firm/": {"GET": VENDORS},
+    "workspace/insights/": {"GET": VENDORS},  # each their own firm's
     "workspace/introductions/": {"GET": SIGNED_IN},  # scoped to the caller's own
     "workspace/introductions/<int:pk>/respond/": {"POST": {VENDOR, BUYER}},
     "workspace/introductions/<int:pk>/conversation/": {"GET": PARTIES},
