@@ -37,6 +37,7 @@ PAGES = [
     ("firm-workspace", "vendor", "/workspace/firm/"),
     ("introductions", "vendor", "/workspace/introductions/"),
     ("notifications", "vendor", "/workspace/notifications/"),
+    ("insights", "vendor", "/workspace/insights/"),
     ("conversation", "buyer", "/workspace/introductions/{intro}/conversation/"),
     ("brief-shortlist", "buyer", "/workspace/briefs/{brief}/"),
     ("brief-form", "buyer", "/workspace/briefs/new/"),

@@ -70,5 +70,5 @@ def firm_insights(vendor: Vendor, *, since: date) -> dict[str, Any]:
             }
             for code, n in countries_seen.most_common()
         ],
-        "outcomes": dict(outcomes),
+        "outcomes": {Introduction.Stage(stage).label: n for stage, n in outcomes.items()},
     }

@@ -121,10 +121,17 @@ def pipeline_from_outcomes() -> int:
         if reached != "approved":
             introductions.append((match, reached, when, last["value_usd"]))
     Match.objects.bulk_create(matches, batch_size=1000)
-    Introduction.objects.bulk_create(
+    created = Introduction.objects.bulk_create(
         [_introduction(match, stage, when, value) for match, stage, when, value in introductions],
         batch_size=1000,
     )
+    # Dated as the history says (creation stamps "now"; an update keeps what it is given).
+    for match in matches:
+        match.created_at = match.decided_at or match.created_at
+    for introduction in created:
+        introduction.created_at = introduction.introduced_at or introduction.stage_changed_at
+    Match.objects.bulk_update(matches, ["created_at"], batch_size=1000)
+    Introduction.objects.bulk_update(created, ["created_at"], batch_size=1000)
     return len(introductions)
 
 

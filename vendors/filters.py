@@ -3,7 +3,7 @@ from functools import partial
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.api.filters import JsonListFilter, WholeNumberFilter
+from core.api.filters import JsonListFilter, UtcDateTimeFilter, WholeNumberFilter
 from core.codes import country_code, language_code
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
@@ -39,7 +39,7 @@ class VendorFilter(django_filters.FilterSet):
     max_hourly_rate = WholeNumberFilter(
         field_name="hourly_rate_min_usd", lookup_expr="lte", label="Lowest rate at most (USD)"
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = django_filters.OrderingFilter(
         fields=["name", "team_size", "founded_year", "updated_at"]
     )

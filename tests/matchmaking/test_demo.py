@@ -102,6 +102,7 @@ def test_the_demo_history_fills_the_pipeline_and_the_dashboard_over_18_months(cl
         assert known == sorted(known), intro.pk
         decided = intro.match.decided_at
         assert decided is not None and decided <= known[0]
+        assert intro.match.created_at == decided  # dated by the history, not the import
         published = intro.match.brief.published_at
         assert published is not None and known[0].date() >= published
     won = intros.filter(stage="won")
