@@ -56,8 +56,14 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
         own = selectors.vendor_of_member(user) if user.is_authenticated else None  # type: ignore[arg-type]
         return lambda vendor: own is not None and vendor.pk == own.pk
 
+    output_only = frozenset({"verified_facts"})
+
     def to_record(self, obj: Vendor) -> dict[str, Any]:
-        return selectors.vendor_record(obj, public=not self._sees_extra_of(obj))
+        """The record, plus ``verified_facts``: the facts (``registration:pseb``,
+        ``certification:ISO 27001``) an officer verified; the rest of what the record
+        states about registrations and certifications are the firm's claims."""
+        record = selectors.vendor_record(obj, public=not self._sees_extra_of(obj))
+        return {**record, "verified_facts": [f.key for f in verification.facts(obj) if f.verified]}
 
     def stored_record(self, obj: Vendor) -> dict[str, Any]:
         return selectors.vendor_record(obj)

@@ -36,6 +36,10 @@ class RecordViewSet(GenericViewSet):
     lookup_value_regex = r"[^/]+"
     record_model: type[KeyedRecord]
     model: type[Model]
+    # Keys ``to_record`` adds that are facts about the record, not part of it (a
+    # firm's verified facts): dropped from incoming bodies, so a GET sent back as a PUT
+    # neither fails nor stores them among the unknown keys.
+    output_only: frozenset[str] = frozenset()
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -84,8 +88,11 @@ class RecordViewSet(GenericViewSet):
     def retrieve(self, request: Request, external_id: str) -> Response:
         return Response(self.to_record(self.get_object()))
 
+    def _incoming(self, request: Request) -> dict[str, Any]:
+        return {k: v for k, v in _body(request).items() if k not in self.output_only}
+
     def create(self, request: Request) -> Response:
-        data = self.officer_fields_kept(_body(request), {})
+        data = self.officer_fields_kept(self._incoming(request), {})
         record = parse_body(self.record_model, self.prepare(data, creating=True))
         # INSERT only: a taken id (even one taken a moment ago by a concurrent request)
         # is a 409 (core.upsert.AlreadyExists), never a merge into that row.
@@ -94,7 +101,7 @@ class RecordViewSet(GenericViewSet):
 
     def update(self, request: Request, external_id: str, partial: bool = False) -> Response:
         obj = self.get_object()
-        data = _body(request)
+        data = self._incoming(request)
         if not partial and "external_id" not in data:
             raise ValidationError({"external_id": ["required: a PUT sends the whole record"]})
         if data.get("external_id", obj.external_id) != obj.external_id:

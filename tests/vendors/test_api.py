@@ -121,7 +121,7 @@ def test_put_replaces_the_profile_and_patch_merges(client_for, vendor):
     assert patched["technologies"] == ["React Native"]
     body = {"external_id": vendor.external_id, "name": "Bare"}
     replaced = client.put(detail(vendor), body, format="json").json()
-    assert replaced == {"external_id": vendor.external_id, "name": "Bare"}
+    assert replaced == {"external_id": vendor.external_id, "name": "Bare", "verified_facts": []}
 
 
 def test_unknown_vendor_is_404(api):

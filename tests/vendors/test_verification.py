@@ -192,3 +192,21 @@ def test_the_console_queue_verifies_from_the_page(firm, user_factory, client):
     )
     vendor.refresh_from_db()
     assert vendor.unverified_claims == 1 and ISO in vendor.verified
+
+
+def test_the_api_says_what_is_verified_and_a_round_trip_cannot_set_it(firm, user_factory):
+    vendor, member = firm
+    verification.fact_verify(
+        vendor=vendor, key=ISO, actor=user_factory("officer"), version=vendor.version,
+        evidence="certificate seen",
+    )  # fmt: skip
+    url = f"/api/v1/vendors/{vendor.external_id}"
+    shown = APIClient().get(url).json()
+    assert shown["verified_facts"] == [ISO]
+    assert shown["registrations"] == {"pseb": "PSEB/2019/1234"}
+    body = {**shown, "verified_facts": [ISO, "registration:pseb"], "description": "Round trip"}
+    answer = api(member).put(url, body, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["verified_facts"] == [ISO]  # the member's list changed nothing
+    vendor.refresh_from_db()
+    assert "verified_facts" not in vendor.extra and vendor.description == "Round trip"
