@@ -1,21 +1,25 @@
 """Counting how often a firm is seen: profile views, appearances in search results and
 clicks from search to the profile.
 
-A request only queues the count (``core.tasks.enqueue``: a Redis round trip in
-production, inline in the embedded default); the worker adds it with one atomic
-``INSERT … ON CONFLICT DO UPDATE SET count = count + n`` per batch, so concurrent
-requests never lose a count and search does not wait for a write. Obvious bots (by
+A request only adds to a counter in its process; every few seconds the process hands
+what it gathered to the worker as one job (inline in the embedded default), and the
+worker adds it with one atomic ``INSERT … ON CONFLICT DO UPDATE SET count = count + n``,
+so concurrent requests never lose a count and no page waits for a write. Obvious bots (by
 user agent) and the firm's own members viewing their profile are not counted. Counts
 are per firm and day only: nothing about who looked is kept.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
-from collections import Counter
+import threading
+import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,10 +36,47 @@ def is_bot(request: HttpRequest) -> bool:
 
 
 def count_seen(request: HttpRequest, kind: str, vendor_ids: Iterable[int]) -> None:
-    """Queue one count of ``kind`` for each firm in ``vendor_ids`` (not for bots)."""
+    """Count one ``kind`` for each firm in ``vendor_ids`` (not for bots)."""
     ids = list(vendor_ids)
     if ids and not is_bot(request):
-        enqueue("vendors.insights.record", kind, ids, timezone.localdate().isoformat())
+        _buffer.add(kind, timezone.localdate().isoformat(), ids)
+
+
+class _Buffer:
+    """Counts gathered in this process and handed to the worker as one job per kind and
+    day every ``FLUSH_SECONDS`` (a job per page view would keep a forking RQ worker
+    busy at a few hundred views a second). Inline tasks (the embedded default) flush at
+    once. What an idle process holds goes at its next request or when it exits."""
+
+    FLUSH_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str, int]] = Counter()
+        self._lock = threading.Lock()
+        self._since = time.monotonic()
+        atexit.register(self.flush)
+
+    def add(self, kind: str, day: str, ids: list[int]) -> None:
+        with self._lock:
+            self._counts.update((kind, day, vendor_id) for vendor_id in ids)
+            due = (
+                settings.RAABTA_TASKS_INLINE or time.monotonic() - self._since >= self.FLUSH_SECONDS
+            )
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+            self._since = time.monotonic()
+        batches: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for (kind, day, vendor_id), n in counts.items():
+            batches[(kind, day)].extend([vendor_id] * n)
+        for (kind, day), ids in batches.items():
+            enqueue("vendors.insights.record", kind, ids, day)
+
+
+_buffer = _Buffer()
 
 
 def record(kind: str, vendor_ids: list[int], day: str) -> None:

@@ -91,3 +91,23 @@ def test_the_firm_and_officers_see_insights_others_cannot(user_factory, client):
     client.force_login(member)
     page = client.get("/workspace/insights/").content.decode()
     assert "How buyers see Chenab Soft" in page and "Hafen" not in page
+
+
+def test_outside_inline_mode_counts_reach_the_worker_in_batches(monkeypatch, settings):
+    """A job per page view would keep a forking worker busy: a process hands over what
+    it gathered every few seconds, one job per kind and day."""
+    settings.RAABTA_TASKS_INLINE = False
+    jobs: list[tuple[object, ...]] = []
+    monkeypatch.setattr(insights, "enqueue", lambda path, *args: jobs.append((path, *args)))
+    buffer = insights._Buffer()
+    buffer.add("profile_view", "2026-12-03", [1])
+    buffer.add("profile_view", "2026-12-03", [1, 2])
+    assert jobs == []  # not yet: within FLUSH_SECONDS
+    monkeypatch.setattr(buffer, "FLUSH_SECONDS", 0.0)
+    buffer.add("search_appearance", "2026-12-03", [2])
+    assert sorted(jobs, key=str) == [
+        ("vendors.insights.record", "profile_view", [1, 1, 2], "2026-12-03"),
+        ("vendors.insights.record", "search_appearance", [2], "2026-12-03"),
+    ]
+    buffer.flush()  # nothing left for the exit hook
+    assert len(jobs) == 2
