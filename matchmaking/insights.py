@@ -14,6 +14,7 @@ from django.db.models.functions import TruncMonth
 from django_countries import countries
 
 from matchmaking.models import Introduction, Match, Shortlisted
+from vendors.insights import flush_counts
 from vendors.models import FirmStat, Vendor
 
 SEEN = [kind for kind, _ in FirmStat.Kind.choices]
@@ -25,6 +26,7 @@ def _month(moment: Any) -> str:
 
 def firm_insights(vendor: Vendor, *, since: date) -> dict[str, Any]:
     """The firm's figures from ``since`` on, by month, plus where its matches came from."""
+    flush_counts()  # what this process counted so far, so a fresh view shows
     by_month: dict[str, Counter[str]] = defaultdict(Counter)
     seen = (
         FirmStat.objects.filter(vendor=vendor, day__gte=since)

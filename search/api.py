@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 from core.api.params import QueryParams
 from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, suggestions, vendor_search
+from vendors.insights import count_seen
+from vendors.models import FirmStat
 
 MAX_PAGE_SIZE = 100
 MAX_NUMBER = 10**9
@@ -107,7 +109,10 @@ class VendorSearchView(APIView):
             offset=(page - 1) * size,
             limit=size,
         )
-        return Response({"page": page, "page_size": size, **vendor_search(query)})
+        found = vendor_search(query)
+        seen = [hit["external_id"] for hit in found.get("results", [])]
+        count_seen(request, FirmStat.Kind.SEARCH_APPEARANCE, seen)  # no query: batched
+        return Response({"page": page, "page_size": size, **found})
 
 
 class AutocompleteParams(QueryParams):

@@ -68,12 +68,10 @@ def highlighted(fragment: str) -> SafeString:
 def _shown(request: HttpRequest, external_ids: list[str]) -> dict[str, list[str]]:
     """The shown firms' verified certifications (the rest are claims and shown as
     such), with one query for the page; counts each firm's appearance."""
-    rows = list(
-        Vendor.objects.filter(external_id__in=external_ids).values(
-            "pk", "external_id", "certifications", "verified"
-        )
+    rows = Vendor.objects.filter(external_id__in=external_ids).values(
+        "external_id", "certifications", "verified"
     )
-    count_seen(request, FirmStat.Kind.SEARCH_APPEARANCE, [row["pk"] for row in rows])
+    count_seen(request, FirmStat.Kind.SEARCH_APPEARANCE, external_ids)
     return {row["external_id"]: verified_certifications(dict(row)) for row in rows}
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache, caches
@@ -11,12 +11,22 @@ from accounts.models import User
 from accounts.services import user_create
 from buyers.models import Buyer, BuyerMember
 from tests.factories import make_buyer, make_vendor
+from vendors import insights
 from vendors.models import Vendor, VendorMember
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _no_counts_from_other_tests() -> Iterator[None]:
+    """Firm insights counts wait in the process for a few seconds: one test's must not
+    land in the next test's database (nor flush into a closed one at exit)."""
+    insights._buffer.discard()
+    yield
+    insights._buffer.discard()
 
 
 @pytest.fixture(autouse=True)

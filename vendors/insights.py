@@ -19,13 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
 from core.tasks import enqueue
-from vendors.models import FirmStat
+from vendors.models import FirmStat, Vendor
 
 BOTS = re.compile(r"bot|crawl|spider|slurp|curl|wget|python-requests|httpx|scrapy", re.I)
 
@@ -35,9 +34,10 @@ def is_bot(request: HttpRequest) -> bool:
     return not agent or bool(BOTS.search(agent))
 
 
-def count_seen(request: HttpRequest, kind: str, vendor_ids: Iterable[int]) -> None:
-    """Count one ``kind`` for each firm in ``vendor_ids`` (not for bots)."""
-    ids = list(vendor_ids)
+def count_seen(request: HttpRequest, kind: str, external_ids: Iterable[str]) -> None:
+    """Count one ``kind`` for each firm in ``external_ids`` (not for bots). No query:
+    the worker looks the firms up."""
+    ids = list(external_ids)
     if ids and not is_bot(request):
         _buffer.add(kind, timezone.localdate().isoformat(), ids)
 
@@ -45,31 +45,36 @@ def count_seen(request: HttpRequest, kind: str, vendor_ids: Iterable[int]) -> No
 class _Buffer:
     """Counts gathered in this process and handed to the worker as one job per kind and
     day every ``FLUSH_SECONDS`` (a job per page view would keep a forking RQ worker
-    busy at a few hundred views a second). Inline tasks (the embedded default) flush at
-    once. What an idle process holds goes at its next request or when it exits."""
+    busy at a few hundred searches a second; with inline tasks, a write per search
+    would queue SQLite's writers). What an idle process holds goes at its next request,
+    when someone reads insights in it, or when it exits."""
 
     FLUSH_SECONDS = 5.0
 
     def __init__(self) -> None:
-        self._counts: Counter[tuple[str, str, int]] = Counter()
+        self._counts: Counter[tuple[str, str, str]] = Counter()
         self._lock = threading.Lock()
         self._since = time.monotonic()
         atexit.register(self.flush)
 
-    def add(self, kind: str, day: str, ids: list[int]) -> None:
+    def add(self, kind: str, day: str, ids: list[str]) -> None:
         with self._lock:
             self._counts.update((kind, day, vendor_id) for vendor_id in ids)
-            due = (
-                settings.RAABTA_TASKS_INLINE or time.monotonic() - self._since >= self.FLUSH_SECONDS
-            )
+            due = time.monotonic() - self._since >= self.FLUSH_SECONDS
         if due:
             self.flush()
+
+    def discard(self) -> None:
+        """Drop what is held, unsent (between tests: one test's counts must not land in
+        the next test's database)."""
+        with self._lock:
+            self._counts.clear()
 
     def flush(self) -> None:
         with self._lock:
             counts, self._counts = self._counts, Counter()
             self._since = time.monotonic()
-        batches: dict[tuple[str, str], list[int]] = defaultdict(list)
+        batches: dict[tuple[str, str], list[str]] = defaultdict(list)
         for (kind, day, vendor_id), n in counts.items():
             batches[(kind, day)].extend([vendor_id] * n)
         for (kind, day), ids in batches.items():
@@ -79,9 +84,18 @@ class _Buffer:
 _buffer = _Buffer()
 
 
-def record(kind: str, vendor_ids: list[int], day: str) -> None:
-    """The background task: add the counts, atomically."""
-    counts = Counter(vendor_ids)  # one row once per statement (PostgreSQL requires it)
+def flush_counts() -> None:
+    """Hand over what this process has counted so far (before reading the figures)."""
+    _buffer.flush()
+
+
+def record(kind: str, external_ids: list[str], day: str) -> None:
+    """The background task: add the counts, atomically (firms gone since: skipped)."""
+    seen = Counter(external_ids)
+    pks = dict(Vendor.objects.filter(external_id__in=list(seen)).values_list("external_id", "pk"))
+    counts = {pks[key]: n for key, n in seen.items() if key in pks}  # one row once per statement
+    if not counts:
+        return
     table = connection.ops.quote_name(FirmStat._meta.db_table)
     values = ", ".join(["(%s, %s, %s, %s)"] * len(counts))
     params: list[Any] = []

@@ -60,9 +60,9 @@ def vendor_profile(request: HttpRequest, external_id: str) -> HttpResponse:
     user: Any = request.user
     own = user.is_authenticated and vendor.members.filter(user=user).exists()
     if not own:  # a firm looking at itself is not interest
-        count_seen(request, FirmStat.Kind.PROFILE_VIEW, [vendor.pk])
+        count_seen(request, FirmStat.Kind.PROFILE_VIEW, [vendor.external_id])
         if request.GET.get("from") == "search":
-            count_seen(request, FirmStat.Kind.SEARCH_CLICK, [vendor.pk])
+            count_seen(request, FirmStat.Kind.SEARCH_CLICK, [vendor.external_id])
     return render(request, "vendors/profile.html", {"vendor": _profile(vendor)})
 
 
