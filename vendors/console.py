@@ -8,34 +8,31 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, Refused
-from core.forms import whole_number
+from core.errors import Refused
+from core.page_actions import decided, officers_only, posted_version
 from vendors import verification
 from vendors.selectors import vendor_list
 
 QUEUE_PAGE = 20
 
 
-def _officer(request: HttpRequest) -> Any:
-    user: Any = request.user
-    if not user.is_officer:
-        raise PermissionDenied("Only trade officers verify what firms state.")
-    return user
+def _expiry(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()) if value.strip() else None
+    except ValueError as error:
+        raise Refused("expires_on", "a date as YYYY-MM-DD") from error
 
 
-@login_required
+@officers_only
 def verification_queue(request: HttpRequest) -> HttpResponse:
     """Firms with claims waiting, the longest-waiting first (``?all=1``: every firm
     that states something)."""
-    _officer(request)
     show_all = request.GET.get("all") == "1"
     rows = vendor_list().order_by("updated_at", "id")
     rows = (
@@ -53,39 +50,31 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@officers_only
 def verification_decide(request: HttpRequest, external_id: str) -> HttpResponse:
-    officer = _officer(request)
+    officer: Any = request.user
     vendor = get_object_or_404(vendor_list(), external_id=external_id)
     post = request.POST
-    key, version = post.get("fact", ""), whole_number(post.get("version", "")) or 0
-    try:
-        if post.get("decision") == "revoke":
-            verification.fact_revoke(
-                vendor=vendor,
-                key=key,
-                actor=officer,
-                version=version,
-                reason=post.get("reason", ""),
-            )
+    key, version = post.get("fact", ""), posted_version(request)
+    if post.get("decision") == "revoke":
+        reason = post.get("reason", "")
+        if decided(
+            request,
+            lambda: verification.fact_revoke(
+                vendor=vendor, key=key, actor=officer, version=version, reason=reason
+            ),
+        ):
             messages.success(request, f"{vendor.name}: verification of {key} withdrawn.")
-        else:
-            expires = post.get("expires_on", "").strip()
-            try:
-                expires_on = date.fromisoformat(expires) if expires else None
-            except ValueError as error:
-                raise Refused("expires_on", "a date as YYYY-MM-DD") from error
-            verification.fact_verify(
-                vendor=vendor,
-                key=key,
-                actor=officer,
-                version=version,
-                evidence=post.get("evidence", ""),
-                expires_on=expires_on,
-            )
-            messages.success(request, f"{vendor.name}: {key} verified.")
-    except Refused as error:
-        messages.error(request, f"{error.field}: {error.message}")
-    except Conflict as error:
-        messages.error(request, f"Someone else got there first — {error.message}.")
+    elif decided(
+        request,
+        lambda: verification.fact_verify(
+            vendor=vendor,
+            key=key,
+            actor=officer,
+            version=version,
+            evidence=post.get("evidence", ""),
+            expires_on=_expiry(post.get("expires_on", "")),
+        ),
+    ):
+        messages.success(request, f"{vendor.name}: {key} verified.")
     return redirect(f"{reverse('verification-queue')}#firm-{vendor.external_id}")

@@ -36,14 +36,15 @@ def rating_text(vendor: Vendor) -> str:
 
 def _profile(vendor: Vendor) -> dict[str, Any]:
     record = vendor_record(vendor, public=True)
+    stated = facts(vendor)
     services = [s if isinstance(s, dict) else {"name": s} for s in record.get("services", [])]
     return {
         **record,
         "services": services,
         # Badges only for what an officer verified; what the firm states alone is
         # shown as a claim.
-        "verified": [fact.label for fact in facts(vendor) if fact.verified],
-        "claims": [fact.label for fact in facts(vendor) if not fact.verified],
+        "verified": [fact.label for fact in stated if fact.verified],
+        "claims": [fact.label for fact in stated if not fact.verified],
         "rating_text": rating_text(vendor),
         "market_names": [country_name(code) for code in record.get("export_markets", [])],
         "language_names": [language_name(code) for code in record.get("languages", [])],

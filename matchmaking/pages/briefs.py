@@ -23,11 +23,11 @@ from buyers.services import brief_save, buyer_save
 from core.codes import city_time_zones
 from core.forms import error_field, form_number, split_list
 from core.money import RateTable
+from core.page_actions import decided
 from core.schema import field_errors, validate_record
 from core.upsert import fresh_external_id
 from matchmaking import curation, introductions
 from matchmaking.models import Match, Shortlisted
-from matchmaking.pages.common import _decided
 from matchmaking.services import match_brief
 from vendors.models import EngagementModel, Vendor
 from vendors.taxonomy import get_taxonomy
@@ -221,6 +221,6 @@ def brief_shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
 def brief_request(request: HttpRequest, external_id: str) -> HttpResponse:
     """The brief's buyer members ask officers to introduce them to a firm."""
     user, brief, vendor = _buyer_brief_and_vendor(request, external_id)
-    if _decided(request, lambda: curation.match_add(brief=brief, vendor=vendor, actor=user)):
+    if decided(request, lambda: curation.match_add(brief=brief, vendor=vendor, actor=user)):
         messages.success(request, f"Asked the trade officers to introduce you to {vendor.name}.")
     return redirect("brief-detail", brief.external_id)

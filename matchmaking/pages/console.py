@@ -18,9 +18,9 @@ from core.audit import AuditFilter, audit_changes
 from core.codes import language_name
 from core.models import AuditEntry
 from core.money import RateTable
+from core.page_actions import decided, officers_only, posted_version
 from matchmaking import curation, introductions
 from matchmaking.models import Introduction, Match, RejectReason, Review
-from matchmaking.pages.common import _decided, _version, officers_only
 from matchmaking.ranking.features import FEATURES
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
@@ -95,15 +95,15 @@ def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
 @officers_only
 def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(Match.objects.select_related("brief", "vendor"), pk=pk)
-    version = _version(request)
+    version = posted_version(request)
     user: Any = request.user
     decision = request.POST.get("decision")
     if decision == "approve":
-        done = _decided(
+        done = decided(
             request, lambda: curation.match_approve(match=match, actor=user, version=version)
         )
     elif decision == "reject":
-        done = _decided(
+        done = decided(
             request,
             lambda: curation.match_reject(
                 match=match,
@@ -147,7 +147,7 @@ def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
                 f"vendor: {'several firms are' if found else 'no firm is'} called "
                 f"'{wanted}'; give the firm's id (pk-…)",
             )
-        elif _decided(
+        elif decided(
             request,
             lambda: curation.match_add(
                 brief=brief, vendor=found[0], actor=user, note=request.POST.get("note", "")
@@ -212,12 +212,12 @@ def console_move(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("console-pipeline")
     user: Any = request.user
     stage = request.POST.get("stage", "")
-    if _decided(
+    if decided(
         request,
         lambda: introductions.introduction_move(
             introduction=intro,
             actor=user,
-            version=_version(request),
+            version=posted_version(request),
             stage=stage,
             deal_value=amount,
             currency=request.POST.get("currency", ""),

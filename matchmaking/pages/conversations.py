@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.page_actions import decided
 from matchmaking import conversations, introductions, notifications
-from matchmaking.pages.common import _decided
 
 MESSAGES_PAGE = 50
 NOTIFICATIONS_PAGE = 30
@@ -31,7 +31,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
     if request.method == "POST":
         body = request.POST.get("body", "")
-        posted = _decided(
+        posted = decided(
             request,
             lambda: conversations.message_post(introduction=intro, author=user, body=body),
         )

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from core.jobs import job_kinds, job_start
 from core.models import Job
+from core.page_actions import officers_only
 from matchmaking import analytics
 from matchmaking.pages.charts import MonthChart, last_months
-from matchmaking.pages.common import officers_only
 
 
 def _bars(rows: list[dict[str, Any]], label: str, value: str) -> list[dict[str, Any]]:

@@ -18,10 +18,10 @@ from django_countries import countries
 
 from buyers.selectors import briefs_visible_to
 from core.forms import whole_number
+from core.page_actions import decided, posted_version
 from matchmaking import introductions, reviews
 from matchmaking.conversations import with_unread
 from matchmaking.models import DealReview, Introduction, Match
-from matchmaking.pages.common import _decided, _version
 
 INTRODUCTIONS_PAGE = 25
 
@@ -93,16 +93,16 @@ def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
     accept = request.POST.get("accept") == "yes"
-    version = _version(request)
+    version = posted_version(request)
     if user.role == "vendor":
-        done = _decided(
+        done = decided(
             request,
             lambda: introductions.introduction_vendor_answer(
                 introduction=intro, actor=user, version=version, accept=accept
             ),
         )
     elif user.role == "buyer":
-        done = _decided(
+        done = decided(
             request,
             lambda: introductions.introduction_buyer_answer(
                 introduction=intro, actor=user, version=version, confirm=accept
@@ -124,14 +124,14 @@ def introduction_review(request: HttpRequest, pk: int) -> HttpResponse:
     text = request.POST.get("text", "")
     if user.role == "buyer":
         scores = {name: whole_number(request.POST.get(name, "")) for name in reviews.SCORES}
-        if _decided(
+        if decided(
             request,
             lambda: reviews.review_post(introduction=intro, author=user, text=text, **scores),
         ):
             messages.success(request, "Thank you — your review is on the firm's profile.")
     elif user.role == "vendor":
         review = get_object_or_404(DealReview, introduction=intro)
-        if _decided(request, lambda: reviews.review_reply(review=review, author=user, text=text)):
+        if decided(request, lambda: reviews.review_reply(review=review, author=user, text=text)):
             messages.success(request, "Your reply is shown with the review.")
     else:
         raise PermissionDenied("Only the buyer reviews, and only the firm replies.")

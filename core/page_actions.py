@@ -1,5 +1,6 @@
-"""Shared by every matchmaking page: who may open the console, and a service call whose
-refusal or conflict becomes a message on the page."""
+"""What the pages of every app share: who may open the officers' console, a service
+call whose refusal or conflict becomes a message on the page, the version a form
+showed."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def officers_only(view: Any) -> Any:
     return guarded
 
 
-def _decided(request: HttpRequest, action: Any) -> bool:
+def decided(request: HttpRequest, action: Any) -> bool:
     """Run a service call; a refusal or a conflict becomes a message, not an error page."""
     try:
         action()
@@ -44,7 +45,7 @@ def _decided(request: HttpRequest, action: Any) -> bool:
     return False
 
 
-def _version(request: HttpRequest) -> int:
+def posted_version(request: HttpRequest) -> int:
     """The version the page showed (0 if missing or garbled: the service then answers
     with a conflict and the current state)."""
     value = request.POST.get("version", "")
