@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
+from events import pages as events
 from matchmaking.pages import briefs, console, conversations, dashboard, introductions
 from matchmaking.pages.insights import firm_insights_page
 from search.pages import directory
@@ -19,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("buyers.urls")),
     path("", include("search.urls")),
     path("", include("matchmaking.urls")),
+    path("", include("events.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("health/live/", LiveView.as_view(), name="health-live"),
     path("health/ready/", ReadyView.as_view(), name="health-ready"),
@@ -85,6 +87,16 @@ pages: list[URLPattern | URLResolver] = [
         vendor_console.verification_decide,
         name="verification-decide",
     ),
+    path("events/", events.events_page, name="events"),
+    path("events/<slug:slug>/", events.event_page, name="event"),
+    path("events/<slug:slug>/register/", events.event_register, name="event-register"),
+    path("events/<slug:slug>/request/", events.event_request, name="event-request"),
+    path("events/<slug:slug>/agenda/", events.agenda_page, name="event-agenda"),
+    path("events/<slug:slug>/agenda.ics", events.agenda_file, name="event-agenda-ics"),
+    path("events/meetings/<int:pk>/", events.meeting_act, name="event-meeting-act"),
+    path("console/events/", events.console_events, name="console-events"),
+    path("console/events/<slug:slug>/", events.console_event, name="console-event"),
+    path("console/events/<slug:slug>/act/", events.console_event_act, name="console-event-act"),
     path("console/analytics/", dashboard.console_analytics, name="console-analytics"),
     path("console/operations/", dashboard.console_operations, name="console-operations"),
     path("console/operations/<int:pk>/", dashboard.console_job, name="console-job"),

@@ -108,6 +108,7 @@ class Match(models.Model):
         RANKER = "ranker"
         OFFICER = "officer"  # hand-added by an officer
         BUYER = "buyer"  # the buyer asked for an introduction to this firm
+        EVENT = "event"  # they met at a trade event (``events``)
 
     brief = models.ForeignKey("buyers.Brief", on_delete=models.PROTECT, related_name="matches")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="matches")
@@ -251,6 +252,7 @@ class Notification(models.Model):
         MESSAGE = "message", "New message"
         MATCHES = "matches", "New matches"
         REVIEWED = "reviewed", "Review"
+        EVENT = "event", "Trade event"
 
     user = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="notifications"

@@ -72,14 +72,22 @@ def notify(
 
 
 # Recipients ---------------------------------------------------------------------------
+def members_of(*, vendor_id: int | None = None, buyer_id: int | None = None) -> QuerySet[User]:
+    """The active users who speak for a firm (``vendor_id``) or a buyer organisation."""
+    if vendor_id is not None:
+        return User.objects.filter(vendor_membership__vendor_id=vendor_id, is_active=True)
+    if buyer_id is not None:
+        return User.objects.filter(buyer_membership__buyer_id=buyer_id, is_active=True)
+    return User.objects.none()
+
+
 def firm_members(match: Match) -> QuerySet[User]:
-    return User.objects.filter(vendor_membership__vendor_id=match.vendor_id, is_active=True)
+    return members_of(vendor_id=match.vendor_id)
 
 
 def buyer_members(match: Match) -> QuerySet[User]:
-    if match.brief.buyer_id is None:  # an imported brief without an organisation
-        return User.objects.none()
-    return User.objects.filter(buyer_membership__buyer_id=match.brief.buyer_id, is_active=True)
+    # an imported brief without an organisation has none
+    return members_of(buyer_id=match.brief.buyer_id)
 
 
 def officers() -> QuerySet[User]:

@@ -6,16 +6,18 @@ tests never create states the application could not.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from buyers.models import Brief, Buyer
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.services import brief_save, buyer_save
 from core.money import RateTable
 from core.schema import validate_record
+from events.models import Event
 from vendors.models import Vendor
 from vendors.schema import VendorRecord
 from vendors.services import unsaved_row, vendor_save
@@ -72,3 +74,29 @@ def vendor_row(**fields: Any) -> dict[str, Any]:
     ``evaluate_ranker`` builds from a file line); no database needed (USD only)."""
     record = validate_record(VendorRecord, VendorRecordFactory(**fields), rates=RateTable({}))
     return unsaved_row(record, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def make_event(**fields: Any) -> Event:
+    """An event in Dubai a month from now, registration open: two days of 09:00–17:00
+    with a lunch break, 30-minute meetings, 10 tables (28 slots)."""
+    now = timezone.now()
+    first = (now + timedelta(days=30)).date()
+    data: dict[str, Any] = {
+        "slug": "gitex",
+        "name": "GITEX Global",
+        "venue": "Dubai World Trade Centre",
+        "city": "Dubai",
+        "country": "AE",
+        "timezone": "Asia/Dubai",
+        "first_day": first,
+        "last_day": first + timedelta(days=1),
+        "day_starts": time(9, 0),
+        "day_ends": time(17, 0),
+        "breaks": [["12:00", "13:00"]],
+        "meeting_minutes": 30,
+        "tables": 10,
+        "registration_opens": now - timedelta(days=1),
+        "registration_closes": now + timedelta(days=20),
+        **fields,
+    }
+    return Event.objects.create(**data)

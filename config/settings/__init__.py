@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "buyers",
     "search",
     "matchmaking",
+    "events",
 ]
 
 MIDDLEWARE = [

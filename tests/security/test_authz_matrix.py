@@ -26,8 +26,9 @@ from rest_framework.test import APIClient
 from accounts.services import token_issue
 from core.audit import audit_record
 from core.models import Job
+from events.models import Meeting, Participant
 from matchmaking.models import DealReview, Introduction, Match, Notification, Review
-from tests.factories import make_brief, make_buyer, make_vendor
+from tests.factories import make_brief, make_buyer, make_event, make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ VENDORS = frozenset({VENDOR, OTHER_VENDOR})
 THE_FIRM = frozenset({OFFICER, VENDOR})  # the firm's own members (and officers)
 THE_BUYER = frozenset({OFFICER, BUYER})  # the brief's own buyer (and officers)
 PARTIES = frozenset({OFFICER, VENDOR, BUYER})  # both sides of the introduction
+EVENT_PARTIES = frozenset({VENDOR, BUYER})  # the event's approved participants themselves
 
 # route (as the URL configuration spells it) -> {method: callers allowed}
 RULES: dict[str, dict[str, Collection[str]]] = {
@@ -150,6 +152,38 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "console/pipeline/": {"GET": OFFICERS},
     "console/introductions/<int:pk>/move/": {"POST": OFFICERS},
     "console/audit/": {"GET": OFFICERS},
+    # Events: the world's event "expo" has the firm and the buyer as approved
+    # participants; the other firm and buyer are not registered.
+    "api/v1/^events/?$": {"GET": SIGNED_IN, "POST": OFFICERS},
+    "api/v1/^events/(?P<slug>[^/.]+)/?$": {"GET": SIGNED_IN, "PUT": OFFICERS, "PATCH": OFFICERS},
+    "api/v1/^events/(?P<slug>[^/.]+)/agenda/?$": {"GET": EVENT_PARTIES},
+    "api/v1/^events/(?P<slug>[^/.]+)/agenda.ics/?$": {"GET": EVENT_PARTIES},
+    "api/v1/^events/(?P<slug>[^/.]+)/analytics/?$": {"GET": OFFICERS},
+    "api/v1/^events/(?P<slug>[^/.]+)/me/?$": {"GET": EVENT_PARTIES, "PATCH": EVENT_PARTIES},
+    "api/v1/^events/(?P<slug>[^/.]+)/meetings/?$": {"GET": PARTIES, "POST": EVENT_PARTIES},
+    "api/v1/^events/(?P<slug>[^/.]+)/participants/?$": {"GET": PARTIES, "POST": SIGNED_IN},
+    "api/v1/^events/(?P<slug>[^/.]+)/schedule/?$": {"POST": OFFICERS},
+    "api/v1/^events/(?P<slug>[^/.]+)/suggestions/?$": {"GET": EVENT_PARTIES},
+    "api/v1/^event-participants/(?P<pk>[^/.]+)/?$": {"GET": THE_FIRM},
+    "api/v1/^event-participants/(?P<pk>[^/.]+)/approve/?$": {"POST": OFFICERS},
+    "api/v1/^event-participants/(?P<pk>[^/.]+)/reject/?$": {"POST": OFFICERS},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/?$": {"GET": PARTIES},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/accept/?$": {"POST": PARTIES},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/decline/?$": {"POST": PARTIES},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/cancel/?$": {"POST": PARTIES},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/note/?$": {"POST": PARTIES},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/attendance/?$": {"POST": OFFICERS},
+    "api/v1/^event-meetings/(?P<pk>[^/.]+)/introduce/?$": {"POST": OFFICERS},
+    "events/": {"GET": SIGNED_IN},
+    "events/<slug:slug>/": {"GET": SIGNED_IN},
+    "events/<slug:slug>/register/": {"POST": SIGNED_IN - OFFICERS},
+    "events/<slug:slug>/request/": {"POST": EVENT_PARTIES},
+    "events/<slug:slug>/agenda/": {"GET": EVENT_PARTIES},
+    "events/<slug:slug>/agenda.ics": {"GET": EVENT_PARTIES},
+    "events/meetings/<int:pk>/": {"POST": PARTIES},
+    "console/events/": {"GET": OFFICERS, "POST": OFFICERS},
+    "console/events/<slug:slug>/": {"GET": OFFICERS},
+    "console/events/<slug:slug>/act/": {"POST": OFFICERS},
     "console/verifications/": {"GET": OFFICERS},
     "console/verifications/<str:external_id>/decide/": {"POST": OFFICERS},
     "console/analytics/": {"GET": OFFICERS},
@@ -203,8 +237,31 @@ def world(user_factory):
         introduction=introduction, vendor=firm, author=users[BUYER], quality=4,
         communication=4, delivery=4, text="Good work",
     )  # fmt: skip
-    values = {"external_id": "pk-firm", "table": "funnel", "brief": "b-own", "pk": str(match.pk)}
-    ids = {"introduction": introduction.pk, "audit": entry.pk, "job": job.pk, "note": note.pk}
+    event = make_event(slug="expo")
+    firm_at, buyer_at = (
+        Participant.objects.create(
+            event=event, kind=kind, state="approved", timezone="Asia/Karachi", **party
+        )
+        for kind, party in (("firm", {"vendor": firm}), ("buyer", {"buyer": org}))
+    )
+    meeting = Meeting.objects.create(
+        event=event, firm=firm_at, buyer=buyer_at, requested_by="buyer"
+    )
+    values = {
+        "external_id": "pk-firm",
+        "table": "funnel",
+        "brief": "b-own",
+        "pk": str(match.pk),
+        "slug": "expo",
+    }
+    ids = {
+        "introduction": introduction.pk,
+        "audit": entry.pk,
+        "job": job.pk,
+        "note": note.pk,
+        "participant": firm_at.pk,
+        "meeting": meeting.pk,
+    }
     return users, values, ids
 
 
@@ -222,6 +279,10 @@ def _url(route: str, values: dict[str, str], ids: dict[str, int]) -> str:
         values = {**values, "pk": str(ids["note"])}
     if "operations/" in path:
         values = {**values, "pk": str(ids["job"])}
+    if "event-participants/" in path:
+        values = {**values, "pk": str(ids["participant"])}
+    if "event-meetings/" in path or "events/meetings/" in path:
+        values = {**values, "pk": str(ids["meeting"])}
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], path)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], path)
     return "/" + path

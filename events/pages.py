@@ -1,0 +1,353 @@
+"""Event pages: the list, an event (registration, the participants' directory,
+suggestions, requests), the printable agenda and its calendar file, and the
+officers' console for events. Who may open what is the API's rule
+(``events.api``); the services decide and audit."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.jobs import job_start
+from core.page_actions import decided, officers_only, posted_version
+from events import selectors, services
+from events.calendar import agenda_ics
+from events.models import Event, Meeting, Participant
+from events.suggestions import suggestions_for
+
+DIRECTORY_PAGE = 24
+
+
+@login_required
+def events_page(request: HttpRequest) -> HttpResponse:
+    events = selectors.events_visible_to(request.user)
+    rows = [
+        {
+            "event": event,
+            "phase": services.event_phase(event),
+            "own": services.participant_of(request.user, event),
+        }
+        for event in events[:50]
+    ]
+    return render(request, "events/events.html", {"rows": rows})
+
+
+def _windows(request: HttpRequest, event: Event) -> list[dict[str, str]]:
+    """Availability from the form: per day, "all day", "morning", "afternoon" or "no"."""
+    windows = []
+    middle = (
+        datetime.combine(event.first_day, event.day_starts)
+        + (
+            datetime.combine(event.first_day, event.day_ends)
+            - datetime.combine(event.first_day, event.day_starts)
+        )
+        / 2
+    ).time()
+    spans = {
+        "morning": (event.day_starts, middle),
+        "afternoon": (middle, event.day_ends),
+        "all": (event.day_starts, event.day_ends),
+    }
+    chosen = [request.POST.get(f"day-{day.isoformat()}", "all") for day in event.days()]
+    if all(choice == "all" for choice in chosen):
+        return []
+    for day, choice in zip(event.days(), chosen, strict=True):
+        if choice in spans:
+            start, end = spans[choice]
+            windows.append({"day": day.isoformat(), "start": _hhmm(start), "end": _hhmm(end)})
+    return windows
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+@login_required
+def event_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    own = services.participant_of(request.user, event)
+    context: dict[str, Any] = {
+        "event": event,
+        "phase": services.event_phase(event),
+        "own": own,
+        "slots": event.slots(),
+    }
+    user: Any = request.user
+    if own is None and user.role == "buyer" and hasattr(user, "buyer_membership"):
+        context["briefs"] = user.buyer_membership.buyer.briefs.all()[:50]
+    if selectors.may_browse(request.user, event):
+        query = {
+            key: request.GET.get(key, "").strip() for key in ("kind", "country", "service", "q")
+        }
+        rows, facets = selectors.directory(
+            event,
+            officer=user.is_officer,
+            kind=query["kind"] if query["kind"] in Participant.Kind.values else "",
+            country=query["country"][:2],
+            service=query["service"][:100],
+            text=query["q"][:200],
+        )
+        page = Paginator(rows, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+        for person in page:
+            person.offers = selectors.offered(person)  # type: ignore[attr-defined]
+        context.update(
+            directory=page,
+            facets=facets,
+            query=query,
+        )
+    if own is not None and own.state == Participant.State.APPROVED:
+        mine = selectors.meetings_visible_to(request.user).filter(event=event)
+        context.update(
+            suggestions=suggestions_for(own),
+            incoming=[m for m in mine if m.requested_by != own.kind],
+            outgoing=[m for m in mine if m.requested_by == own.kind],
+            sent=services.requests_sent(own),
+            asked={m.buyer_id if own.kind == "firm" else m.firm_id for m in mine},
+        )
+    return render(request, "events/event.html", context)
+
+
+@require_POST
+@login_required
+def event_register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    user: Any = request.user
+    vendor = (
+        user.vendor_membership.vendor
+        if user.role == "vendor" and hasattr(user, "vendor_membership")
+        else None
+    )
+    buyer = (
+        user.buyer_membership.buyer
+        if user.role == "buyer" and hasattr(user, "buyer_membership")
+        else None
+    )
+    if vendor is None and buyer is None:
+        raise PermissionDenied("Register through a firm's or a buyer's account.")
+    brief = (
+        buyer.briefs.filter(external_id=request.POST.get("brief", "")).first() if buyer else None
+    )
+
+    def register() -> None:
+        services.participant_register(
+            actor=user,
+            event=event,
+            vendor=vendor,
+            buyer=buyer,
+            brief=brief,
+            looking_for=request.POST.get("looking_for", "")[:4000],
+            availability=_windows(request, event),
+            zone=request.POST.get("timezone", "")[:64],
+        )
+
+    if decided(request, register):
+        messages.success(request, "Registered. Trade officers will confirm your place.")
+    return redirect("event", slug=event.slug)
+
+
+@require_POST
+@login_required
+def event_request(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    own = services.participant_of(request.user, event)
+    if own is None or own.state != Participant.State.APPROVED:
+        raise PermissionDenied("Only this event's approved participants ask for meetings.")
+    other = Participant.objects.filter(
+        event=event, pk=_number(request.POST.get("participant"))
+    ).first()
+    if other is None:
+        messages.error(request, "participant: not a participant of this event")
+    elif decided(
+        request,
+        lambda: services.meeting_request(
+            actor=request.user,  # type: ignore[arg-type]
+            requester=own,
+            other=other,
+            note=request.POST.get("note", "")[:1000],
+            priority=_number(request.POST.get("priority")) or 2,
+        ),
+    ):
+        messages.success(request, f"Meeting requested with {other.name}.")
+    return redirect(f"{reverse('event', args=[event.slug])}#requests")
+
+
+def _number(value: Any) -> int:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else 0
+
+
+@require_POST
+@login_required
+def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, decline, cancel, keep a private note — or, for officers, record
+    attendance and turn a held meeting into an introduction."""
+    meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+    user: Any = request.user
+    act, version = request.POST.get("act", ""), posted_version(request)
+    actions = {
+        "accept": lambda: services.meeting_answer(
+            actor=user, meeting=meeting, version=version, accept=True,
+            priority=_number(request.POST.get("priority")) or None,
+        ),
+        "decline": lambda: services.meeting_answer(
+            actor=user, meeting=meeting, version=version, accept=False
+        ),
+        "cancel": lambda: services.meeting_cancel(actor=user, meeting=meeting, version=version),
+        "note": lambda: services.meeting_private_note(
+            actor=user, meeting=meeting, text=request.POST.get("text", "")[:4000]
+        ),
+    }  # fmt: skip
+    if user.is_officer:
+        actions.update(
+            held=lambda: services.meeting_attendance(
+                actor=user, meeting=meeting, version=version, attendance="held"
+            ),
+            missed=lambda: services.meeting_attendance(
+                actor=user, meeting=meeting, version=version, attendance="missed"
+            ),
+            introduce=lambda: services.meeting_introduce(
+                actor=user, meeting=meeting, version=version
+            ),
+        )
+    if act not in actions:
+        messages.error(request, f"act: one of {', '.join(actions)}")
+    elif decided(request, actions[act]):
+        messages.success(request, "Saved.")
+    back = request.POST.get("back", "")
+    if user.is_officer and back == "console":
+        return redirect(f"{reverse('console-event', args=[meeting.event.slug])}#meetings")
+    return redirect(f"{reverse('event', args=[meeting.event.slug])}#requests")
+
+
+def _agenda_owner(request: HttpRequest, event: Event) -> Participant:
+    user: Any = request.user
+    wanted = _number(request.GET.get("participant"))
+    if user.is_officer and wanted:
+        return get_object_or_404(Participant, pk=wanted, event=event)
+    own = services.participant_of(user, event)
+    if own is None or own.state != Participant.State.APPROVED:
+        raise PermissionDenied("Only this event's approved participants have an agenda.")
+    return own
+
+
+@login_required
+def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    owner = _agenda_owner(request, event)
+    return render(
+        request,
+        "events/agenda.html",
+        {"event": event, "owner": owner, "items": selectors.agenda(owner)},
+    )
+
+
+@login_required
+def agenda_file(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    owner = _agenda_owner(request, event)
+    response = HttpResponse(agenda_ics(owner), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
+    return response
+
+
+# --- the officers' console ------------------------------------------------------------
+
+EVENT_FIELDS = (
+    "name", "venue", "city", "country", "timezone", "first_day", "last_day", "day_starts",
+    "day_ends", "meeting_minutes", "tables", "registration_opens", "registration_closes",
+    "request_limit", "description",
+)  # fmt: skip
+
+
+@officers_only
+def console_events(request: HttpRequest) -> HttpResponse:
+    """Every event with its figures; a form to create one (through the API's
+    serializer, so both refuse the same input with the same field names)."""
+    from events.api import EventSerializer
+
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data: dict[str, Any] = {name: request.POST.get(name, "") for name in EVENT_FIELDS}
+        data["slug"] = request.POST.get("slug", "")
+        breaks = request.POST.get("breaks", "").strip()
+        data["breaks"] = (
+            [part.split("-", 1) for part in breaks.split(",") if "-" in part] if breaks else []
+        )
+        serializer = EventSerializer(data=data, context={"request": request})
+        if serializer.is_valid():
+            event = services.event_save(actor=request.user, fields=serializer.validated_data)  # type: ignore[arg-type]
+            messages.success(request, f"{event.name} created.")
+            return redirect("console-event", slug=event.slug)
+        errors = serializer.errors
+    return render(
+        request,
+        "events/console_events.html",
+        {"rows": selectors.event_analytics(), "errors": errors, "posted": request.POST},
+    )
+
+
+@officers_only
+def console_event(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    pending = Participant.objects.filter(
+        event=event, state=Participant.State.PENDING
+    ).select_related("vendor", "buyer")
+    meetings = (
+        Meeting.objects.filter(event=event, state=Meeting.State.ACCEPTED)
+        .select_related("firm__vendor", "buyer__buyer", "introduction")
+        .order_by("slot", "table", "id")
+    )
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    slots = event.slots()
+    return render(
+        request,
+        "events/console_event.html",
+        {
+            "event": event,
+            "phase": services.event_phase(event),
+            "pending": pending,
+            "page": page,
+            "slot_times": {i: start for i, (start, _) in enumerate(slots)},
+            "figures": selectors.event_analytics(Event.objects.filter(pk=event.pk))[0],
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_POST
+@officers_only
+def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    user: Any = request.user
+    act = request.POST.get("act", "")
+    if act == "schedule":
+        job = job_start(kind="schedule_event", actor=user, event=event.slug)
+        messages.success(request, "Scheduling started.")
+        return redirect("console-job", pk=job.pk)
+    if act in {"approve", "reject"}:
+        participant = get_object_or_404(
+            Participant, event=event, pk=_number(request.POST.get("participant"))
+        )
+        if decided(
+            request,
+            lambda: services.participant_decide(
+                actor=user,
+                participant=participant,
+                version=posted_version(request),
+                approve=act == "approve",
+                note=request.POST.get("note", "")[:2000],
+            ),
+        ):
+            messages.success(request, f"{participant.name}: {act}d.")
+        return redirect("console-event", slug=event.slug)
+    messages.error(request, "act: schedule, approve or reject")
+    return redirect("console-event", slug=event.slug)
