@@ -48,6 +48,7 @@ from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for
 from matchmaking.api.analytics import RowsCSVRenderer
 from vendors.models import Vendor
+from vendors.taxonomy import get_taxonomy
 
 
 def valid_zone(value: str) -> str:
@@ -133,6 +134,15 @@ class EventSerializer(serializers.ModelSerializer):
         return data
 
 
+def known_services(value: list[str]) -> list[str]:
+    """Service labels of the taxonomy (synonyms normalised); an unknown one is refused."""
+    taxonomy = get_taxonomy()
+    unknown = taxonomy.unknown("service", value)
+    if unknown:
+        raise serializers.ValidationError(f"not in the taxonomy: {', '.join(unknown)}")
+    return taxonomy.normalise_all("service", value)
+
+
 class RegisterIn(serializers.Serializer):
     vendor = serializers.CharField(required=False, help_text="officers: the firm's external id")
     buyer = serializers.CharField(required=False, help_text="officers: the buyer's external id")
@@ -149,6 +159,9 @@ class RegisterIn(serializers.Serializer):
     def validate_timezone(self, value: str) -> str:
         return valid_zone(value) if value else value
 
+    def validate_services(self, value: list[str]) -> list[str]:
+        return known_services(value)
+
 
 class UpdateIn(serializers.Serializer):
     looking_for = serializers.CharField(required=False, allow_blank=True, max_length=4000)
@@ -158,6 +171,12 @@ class UpdateIn(serializers.Serializer):
     availability = Window(many=True, required=False, max_length=60)
     timezone = serializers.CharField(required=False, max_length=64)
     version = serializers.IntegerField(min_value=1)
+
+    def validate_timezone(self, value: str) -> str:
+        return valid_zone(value)
+
+    def validate_services(self, value: list[str]) -> list[str]:
+        return known_services(value)
 
 
 class ParticipantOut(serializers.ModelSerializer):
