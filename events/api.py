@@ -24,7 +24,7 @@ that others cannot):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
@@ -38,6 +38,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from buyers.models import Brief, Buyer
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer, is_officer
@@ -153,7 +154,9 @@ class RegisterIn(serializers.Serializer):
     services = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=30
     )
-    availability = Window(many=True, required=False, default=list, max_length=60)
+    availability = serializers.ListField(
+        child=Window(), required=False, default=list, max_length=60
+    )
     timezone = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
 
     def validate_timezone(self, value: str) -> str:
@@ -168,7 +171,7 @@ class UpdateIn(serializers.Serializer):
     services = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=30
     )
-    availability = Window(many=True, required=False, max_length=60)
+    availability = serializers.ListField(child=Window(), required=False, max_length=60)
     timezone = serializers.CharField(required=False, max_length=64)
     version = serializers.IntegerField(min_value=1)
 
@@ -264,7 +267,7 @@ class MeetingOut(serializers.ModelSerializer):
         return {"participant": meeting.buyer_id, "name": meeting.buyer.name}
 
     def get_starts_at(self, meeting: Meeting) -> str | None:
-        slots = self.context.setdefault("slots", {})
+        slots = self.__dict__.setdefault("_slots", {})  # per response: an event's slots once
         if meeting.event_id not in slots:
             slots[meeting.event_id] = meeting.event.slots()
         if meeting.slot is None or meeting.slot >= len(slots[meeting.event_id]):
@@ -289,6 +292,11 @@ class DirectoryParams(QueryParams):
     service = serializers.CharField(required=False, default="", max_length=100)
     q = serializers.CharField(required=False, default="", max_length=200)
     state = serializers.ChoiceField(choices=Participant.State.choices, required=False, default="")
+
+
+def _user(request: Request) -> User:
+    """The signed-in caller (every view here needs one)."""
+    return cast(User, request.user)
 
 
 def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
@@ -329,14 +337,14 @@ class EventViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.event_save(
-            actor=self.request.user,
+            actor=_user(self.request),
             fields=serializer.validated_data,  # type: ignore[arg-type]
         )
 
     def perform_update(self, serializer: Any) -> None:
-        version = _valid(VersionIn, {"version": self.request.data.get("version")})["version"]
+        version = _valid(VersionIn, self.request.data)["version"]
         serializer.instance = services.event_save(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=_user(self.request),
             fields=serializer.validated_data,
             event=serializer.instance,
             version=version,
@@ -468,7 +476,7 @@ class EventViewSet(
                     {"participant": "not a participant of this event"}
                 )
             meeting = services.meeting_request(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 requester=own,
                 other=other,
                 note=data["note"],
@@ -536,7 +544,7 @@ class EventViewSet(
     def schedule(self, request: Request, slug: str) -> Response:
         """Start scheduling the accepted meetings (a console job; poll the job page)."""
         event = self.get_object()
-        job = job_start(kind="schedule_event", actor=request.user, event=event.slug)
+        job = job_start(kind="schedule_event", actor=_user(request), event=event.slug)
         return Response({"job": job.pk, "status": job.status}, status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=serializers.DictField())
@@ -569,7 +577,7 @@ class ParticipantViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         participant = self.get_object()
         data = _valid(DecideIn, request.data)
         participant = services.participant_decide(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_user(request),
             participant=participant,
             version=data["version"],
             approve=approve,
@@ -605,7 +613,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = self.get_object()  # 404 for those who may not see it, before the body
         data = _valid(AnswerIn, request.data)
         meeting = services.meeting_answer(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_user(request),
             meeting=meeting,
             version=data["version"],
             accept=accept,
@@ -630,7 +638,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = self.get_object()
         data = _valid(VersionIn, request.data)
         meeting = services.meeting_cancel(
-            actor=request.user,
+            actor=_user(request),
             meeting=meeting,
             version=data["version"],  # type: ignore[arg-type]
         )
@@ -643,7 +651,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = self.get_object()
         data = _valid(NoteIn, request.data)
         meeting = services.meeting_private_note(
-            actor=request.user,
+            actor=_user(request),
             meeting=meeting,
             text=data["text"],  # type: ignore[arg-type]
         )
@@ -656,7 +664,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = self.get_object()
         data = _valid(AttendanceIn, request.data)
         meeting = services.meeting_attendance(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_user(request),
             meeting=meeting,
             version=data["version"],
             attendance=data["attendance"],
@@ -669,6 +677,6 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Officers: a held meeting becomes an introduction at the meeting stage."""
         meeting = self.get_object()
         data = _valid(VersionIn, request.data)
-        services.meeting_introduce(actor=request.user, meeting=meeting, version=data["version"])  # type: ignore[arg-type]
+        services.meeting_introduce(actor=_user(request), meeting=meeting, version=data["version"])  # type: ignore[arg-type]
         meeting.refresh_from_db()
         return self._out(request, meeting)

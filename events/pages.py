@@ -5,6 +5,7 @@ officers' console for events. Who may open what is the API's rule
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -193,7 +194,7 @@ def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
     user: Any = request.user
     act, version = request.POST.get("act", ""), posted_version(request)
-    actions = {
+    actions: dict[str, Callable[[], Any]] = {
         "accept": lambda: services.meeting_answer(
             actor=user, meeting=meeting, version=version, accept=True,
             priority=_number(request.POST.get("priority")) or None,

@@ -125,13 +125,14 @@ def solve(problem: Problem, *, seconds: float = 20.0, workers: int = 2) -> Sched
     solver.parameters.repair_hint = True  # availability or tables may have changed
     status = solver.solve(model)
     slots: dict[int, int] = {}
+    bound: float | None = None
+    objective: float | None = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         slots = {
             request_id: slot for (request_id, slot), var in chosen.items() if solver.value(var)
         }
         bound, objective = solver.best_objective_bound, solver.objective_value
-    else:  # no solution in time (does not happen: "nothing placed" is always feasible)
-        bound = objective = None
+    # else no solution in time (does not happen: "nothing placed" is always feasible)
     return _finish(
         problem,
         slots,
@@ -178,10 +179,10 @@ def tables_for(problem: Problem, slots: Mapping[int, int]) -> dict[int, Placemen
         taken: set[int] = set()
         waiting = []
         for request_id in sorted(request_ids):
-            before = problem.previous.get(request_id)
-            if before is not None and before.slot == slot and before.table not in taken:
-                placements[request_id] = Placement(slot, before.table)
-                taken.add(before.table)
+            kept = problem.previous.get(request_id)
+            if kept is not None and kept.slot == slot and kept.table not in taken:
+                placements[request_id] = Placement(slot, kept.table)
+                taken.add(kept.table)
             else:
                 waiting.append(request_id)
         for request_id in waiting:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import User
 from events.models import Event, Meeting, Participant
@@ -189,12 +189,9 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
             introductions=Count("id", filter=Q(introduction__isnull=False)),
             won=Count("id", filter=Q(introduction__stage="won")),
         )
-        value = sum(
-            meetings.filter(introduction__stage="won").values_list(
-                "introduction__deal_value_usd", flat=True
-            ),
-            0,
-        )
+        value = meetings.filter(introduction__stage="won").aggregate(
+            total=Sum("introduction__deal_value_usd")
+        )["total"]
         found.append(
             {
                 "event": event.slug,
@@ -204,7 +201,7 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
                 "firms": event.firms,  # type: ignore[attr-defined]
                 "buyers": event.buyers,  # type: ignore[attr-defined]
                 **counts,
-                "won_value_usd": int(value),
+                "won_value_usd": int(value or 0),
             }
         )
     return found

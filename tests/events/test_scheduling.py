@@ -21,7 +21,9 @@ from events.synthetic import random_problem
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_schedules_break_no_rule_and_beat_or_match_greedy(seed):
-    problem = random_problem(seed=seed, firms=30, buyers=20, requests=150, slots_per_day=6, tables=8)
+    problem = random_problem(
+        seed=seed, firms=30, buyers=20, requests=150, slots_per_day=6, tables=8
+    )
     found, baseline = solve(problem, seconds=5), greedy(problem)
     assert check(problem, found) == [] and check(problem, baseline) == []
     assert value(problem, found) >= value(problem, baseline)
@@ -55,7 +57,9 @@ def test_availability_is_respected():
 
 def test_a_buyers_high_priority_wins_the_last_place():
     # one firm, one slot: the buyer's priority-1 request goes before the priority-3 one
-    problem = Problem(slots=1, tables=1, requests=[Request(1, 1, 2, priority=3), Request(2, 1, 3, priority=1)])
+    problem = Problem(
+        slots=1, tables=1, requests=[Request(1, 1, 2, priority=3), Request(2, 1, 3, priority=1)]
+    )
     assert list(solve(problem, seconds=2).placements) == [2]
     assert list(greedy(problem).placements) == [2]
 

@@ -14,6 +14,7 @@ from buyers.models import Buyer, BuyerMember
 from buyers.schema import BriefRecord
 from buyers.services import briefs_upsert
 from core.interchange import ImportReport, JsonLinesImporter
+from events.demo import load_demo_events
 from matchmaking.demo import DemoCatalogue
 from matchmaking.outcomes import outcomes_upsert, pipeline_from_outcomes
 from matchmaking.schema import OutcomeRecord
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         )
         if not options["no_users"]:
             self._demo_users()
+        self.stdout.write(load_demo_events(seed=options["seed"]))
 
     def _import(self, noun: str, model: Any, writer: Any, records: Any) -> None:
         importer = JsonLinesImporter(model, writer)
