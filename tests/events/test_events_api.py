@@ -300,3 +300,19 @@ def test_after_the_event_a_held_meeting_becomes_an_introduction(expo):
     csv = clients["officer"].get("/api/v1/events/expo/analytics?format=csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert csv.content.decode().splitlines()[0].startswith("event,name,city")
+
+
+def test_the_dashboard_and_the_console_show_each_events_figures(expo, client):
+    event, _, _, clients = expo
+    ids = _register_and_approve(clients, ["firm", "buyer"])
+    Meeting.objects.create(
+        event=event, firm_id=ids["firm"], buyer_id=ids["buyer"], requested_by="firm",
+        state="accepted", slot=3, table=2,
+    )  # fmt: skip
+    officer = User.objects.filter(role="officer").get()
+    client.force_login(officer)
+    for path in ("/console/analytics/", "/console/events/", "/console/events/expo/"):
+        page = client.get(path).content.decode()
+        assert "GITEX Global" in page, path
+    page = client.get("/console/events/expo/").content.decode()
+    assert "Lahore Data Works" in page and "Berlin Retail GmbH" in page  # the meeting row

@@ -127,3 +127,29 @@ def test_demo_copy_reads_like_a_firm_wrote_it():
     for brief in list(DemoCatalogue(vendors=40).briefs())[:20]:
         assert brief["description"].startswith("We are looking for a partner to build a")
         assert " a e" not in brief["description"] and " a a" not in brief["description"]
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_past_event_with_outcomes_and_an_upcoming_one_open(client):
+    from accounts.models import User
+    from events.models import Event, Meeting, Participant
+    from events.services import event_phase, participant_of
+
+    call_command("load_demo", "--size", "400", "--briefs", "400", "--open-briefs", "2")
+    past, upcoming = Event.objects.get(slug="gitex-global"), Event.objects.get(slug="leap")
+    assert event_phase(past) == "past" and event_phase(upcoming) == "registration"
+    approved = Participant.objects.filter(event=upcoming, state="approved")
+    assert approved.filter(kind="firm").count() == 120
+    assert approved.filter(kind="buyer").count() == 60
+    # the demo accounts take part in the upcoming event, with meetings scheduled there
+    for username in ("vendor", "buyer"):
+        own = participant_of(User.objects.get(username=username), upcoming)
+        assert own is not None and own.state == "approved"
+    assert Meeting.objects.filter(event=upcoming, slot__isnull=False).count() > 100
+    held = Meeting.objects.filter(event=past, attendance="held")
+    assert held.count() > 50 and Meeting.objects.filter(event=past, attendance="missed").exists()
+    introduced = held.filter(introduction__isnull=False)
+    assert introduced.exists()
+    assert all(m.introduction.match.source == "event" for m in introduced)
+    client.force_login(User.objects.get(username="buyer"))
+    assert client.get("/events/leap/agenda/").status_code == 200
