@@ -82,32 +82,30 @@ def country_of(participant: Participant) -> str:
     return str(party.country) if party is not None and party.country else ""
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
-    """Officers: all; a firm's or buyer's members: their organisation's meetings."""
-    rows = Meeting.objects.select_related("event", "firm__vendor", "buyer__buyer", "introduction")
+def _scoped(user: Any, rows: QuerySet[Any], *, firm: str, buyer: str) -> QuerySet[Any]:
+    """Officers: all ``rows``; a firm's or buyer's members: those whose ``firm`` or
+    ``buyer`` path reaches their organisation; anyone else: none."""
     if not user.is_authenticated:
         return rows.none()
     if user.is_officer:
         return rows
     if user.role == User.Role.VENDOR:
-        return rows.filter(firm__vendor__members__user=user)
+        return rows.filter(**{f"{firm}__members__user": user})
     if user.role == User.Role.BUYER:
-        return rows.filter(buyer__buyer__members__user=user)
+        return rows.filter(**{f"{buyer}__members__user": user})
     return rows.none()
+
+
+def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+    """Officers: all; a firm's or buyer's members: their organisation's meetings."""
+    rows = Meeting.objects.select_related("event", "firm__vendor", "buyer__buyer", "introduction")
+    return _scoped(user, rows, firm="firm__vendor", buyer="buyer__buyer")
 
 
 def participants_visible_to(user: Any) -> QuerySet[Participant]:
     """Officers: every registration; others: their own organisation's."""
     rows = Participant.objects.select_related("event", "vendor", "buyer")
-    if not user.is_authenticated:
-        return rows.none()
-    if user.is_officer:
-        return rows
-    if user.role == User.Role.VENDOR:
-        return rows.filter(vendor__members__user=user)
-    if user.role == User.Role.BUYER:
-        return rows.filter(buyer__members__user=user)
-    return rows.none()
+    return _scoped(user, rows, firm="vendor", buyer="buyer")
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,22 @@ def _event_page(event: Event, anchor: str = "") -> str:
     return reverse("event", args=[event.slug]) + (f"#{anchor}" if anchor else "")
 
 
+def _guarded(
+    instance: Any, *, version: int, changes: dict[str, Any], state: Any, label: str
+) -> Any:
+    """Apply ``changes`` if the row is still at ``version`` (one UPDATE that also bumps
+    it); else raise ``Conflict`` with the current state."""
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=version)
+        .update(version=F("version") + 1, **changes)
+    )
+    instance.refresh_from_db()
+    if not updated:
+        raise Conflict(f"{label} changed since version {version}", state(instance))
+    return instance
+
+
 # --- events ---------------------------------------------------------------------------
 
 
@@ -108,12 +124,7 @@ def event_save(
         )
         return event
     before = event_state(event)
-    updated = Event.objects.filter(pk=event.pk, version=version).update(
-        version=F("version") + 1, **fields
-    )
-    event.refresh_from_db()
-    if not updated:
-        raise Conflict(f"event {event.slug} changed since version {version}", event_state(event))
+    _guarded(event, version=version, changes=fields, state=event_state, label=f"event {event.slug}")
     audit_record(
         actor=actor, action="event.update", subject=event, before=before, after=event_state(event)
     )
@@ -263,16 +274,19 @@ def participant_update(
         changes["availability"] = check_windows(participant.event, availability)
     if zone:
         changes["timezone"] = zone
-    updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-        version=F("version") + 1, **changes
+    return _registration_change(participant, version, changes)
+
+
+def _registration_change(
+    participant: Participant, version: int, changes: dict[str, Any]
+) -> Participant:
+    return _guarded(  # type: ignore[no-any-return]
+        participant,
+        version=version,
+        changes=changes,
+        state=participant_state,
+        label=f"registration {participant.pk}",
     )
-    participant.refresh_from_db()
-    if not updated:
-        raise Conflict(
-            f"registration {participant.pk} changed since version {version}",
-            participant_state(participant),
-        )
-    return participant
 
 
 @transaction.atomic
@@ -284,15 +298,7 @@ def participant_decide(
     changes: dict[str, Any] = {"state": state, "decided_by": actor}
     if note:
         changes["officer_note"] = note
-    updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-        version=F("version") + 1, **changes
-    )
-    participant.refresh_from_db()
-    if not updated:
-        raise Conflict(
-            f"registration {participant.pk} changed since version {version}",
-            participant_state(participant),
-        )
+    participant = _registration_change(participant, version, changes)
     audit_record(
         actor=actor,
         action=f"event.{'approve' if approve else 'reject'}",
@@ -403,14 +409,13 @@ def _change_meeting(
     meeting: Meeting, *, actor: User, version: int, action: str, changes: dict[str, Any]
 ) -> Meeting:
     before = meeting_state(meeting)
-    updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
-        version=F("version") + 1, **changes
+    _guarded(
+        meeting,
+        version=version,
+        changes=changes,
+        state=meeting_state,
+        label=f"meeting {meeting.pk}",
     )
-    meeting.refresh_from_db()
-    if not updated:
-        raise Conflict(
-            f"meeting {meeting.pk} changed since version {version}", meeting_state(meeting)
-        )
     audit_record(
         actor=actor, action=action, subject=meeting, before=before, after=meeting_state(meeting)
     )
