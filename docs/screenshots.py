@@ -48,6 +48,10 @@ PAGES = [
     ("console-audit", "officer", "/console/audit/"),
     ("console-verification", "officer", "/console/verifications/"),
     ("operations", "officer", "/console/operations/"),
+    ("events", "officer", "/events/"),
+    ("event", "officer", "/events/leap/"),
+    ("event-agenda", "officer", "/events/leap/agenda/?participant={leap_buyer}"),
+    ("console-event", "officer", "/console/events/gitex-global/"),
 ]
 
 
@@ -138,7 +142,11 @@ def prepare(data_dir: Path) -> dict[str, str]:
         .first()
     )
     call_command("rebuild_search_index", verbosity=0)
+    from events.models import Participant
+
+    leap_buyer = Participant.objects.filter(event__slug="leap", kind="buyer").order_by("id")[1]
     return {
+        "leap_buyer": str(leap_buyer.pk),
         "vendor": match.vendor.external_id,
         "other": second.vendor.external_id if second else match.vendor.external_id,
         "brief": brief.external_id,

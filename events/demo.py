@@ -24,8 +24,7 @@ from accounts.models import User
 from buyers.models import Buyer
 from core.errors import Refused
 from events.models import Event, Meeting, Participant
-from events.scheduling import Problem, Request, solve
-from events.services import available_slots, meeting_attendance, meeting_introduce
+from events.services import meeting_attendance, meeting_introduce, schedule_event
 from events.suggestions import fit_table
 from matchmaking.introductions import introduction_move
 from vendors.models import Vendor
@@ -61,7 +60,7 @@ def load_demo_events(*, seed: int = 16, today: date | None = None) -> str:
     _people(upcoming, rng, firms=120, buyers=60, offset=0)
     for event in (past, upcoming):
         _requests(event, rng)
-        _schedule(event)
+        schedule_event(event=event, actor=officer, seconds=5)
     held, introduced, won = _outcomes(past, rng, officer)
     return (
         f"Demo events: {past.name} (past: {held} meetings held, {introduced} introductions, "
@@ -174,27 +173,6 @@ def _requests(event: Event, rng: random.Random) -> None:
             for (firm, buyer), side in sorted(pairs.items())
         ]
     )
-
-
-def _schedule(event: Event) -> None:
-    meetings = list(Meeting.objects.filter(event=event, state="accepted").order_by("id"))
-    people = Participant.objects.filter(event=event)
-    available = {
-        p.pk: slots for p in people if (slots := available_slots(event, p.availability)) is not None
-    }
-    problem = Problem(
-        slots=len(event.slots()),
-        tables=event.tables,
-        requests=[Request(m.pk, m.firm_id, m.buyer_id, m.priority) for m in meetings],
-        available=available,
-    )
-    schedule = solve(problem, seconds=5)
-    for meeting in meetings:
-        placement = schedule.placements.get(meeting.pk)
-        if placement is not None:
-            meeting.slot, meeting.table = placement.slot, placement.table
-    Meeting.objects.bulk_update(meetings, ["slot", "table"])
-    Event.objects.filter(pk=event.pk).update(scheduled_at=timezone.now())
 
 
 def _outcomes(event: Event, rng: random.Random, officer: User | None) -> tuple[int, int, int]:

@@ -5,7 +5,6 @@ transaction; refusals name the field (``core.errors``); decisions are audited.""
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
@@ -614,14 +613,21 @@ def schedule_job(report: Any, *, event: str, seconds: float = 20.0) -> str:
 # --- after the event ------------------------------------------------------------------
 
 
+def slot_start(meeting: Meeting) -> datetime:
+    """When a scheduled meeting starts; refused when it has no slot in the programme
+    (never scheduled, or the programme changed since)."""
+    slots = meeting.event.slots()
+    if meeting.slot is None or meeting.slot >= len(slots):
+        raise Refused("meeting", "not scheduled in the event's programme")
+    return slots[meeting.slot][0]
+
+
 @transaction.atomic
 def meeting_attendance(*, actor: User, meeting: Meeting, version: int, attendance: str) -> Meeting:
     """An officer records a scheduled meeting as held or missed, once its slot began."""
     if attendance not in Meeting.Attendance.values:
         raise Refused("attendance", "held or missed")
-    if meeting.slot is None:
-        raise Refused("meeting", "not scheduled")
-    start = meeting.event.slots()[meeting.slot][0]
+    start = slot_start(meeting)
     if timezone.now() < start:
         raise Refused("attendance", "the meeting has not started yet")
     if meeting.introduction_id and attendance == Meeting.Attendance.MISSED:
@@ -674,7 +680,7 @@ def meeting_introduce(*, actor: User, meeting: Meeting, version: int) -> Introdu
     assert vendor is not None
     if Match.objects.filter(brief=brief, vendor=vendor).exists():
         raise Refused("meeting", f"{vendor.name} is already matched to {brief.title}")
-    held_at = meeting.event.slots()[meeting.slot or 0][0]
+    held_at = slot_start(meeting)
     match = Match.objects.create(
         brief=brief,
         vendor=vendor,
@@ -713,11 +719,3 @@ def meeting_introduce(*, actor: User, meeting: Meeting, version: int) -> Introdu
         email=False,
     )
     return introduction
-
-
-def meetings_by_participant(meetings: Iterable[Meeting]) -> dict[int, list[Meeting]]:
-    found: dict[int, list[Meeting]] = defaultdict(list)
-    for meeting in meetings:
-        found[meeting.firm_id].append(meeting)
-        found[meeting.buyer_id].append(meeting)
-    return found
