@@ -14,7 +14,7 @@ that others cannot):
   approved participant asks another for a meeting.
 * ``events/{slug}/agenda`` (JSON) and ``events/{slug}/agenda.ics`` — the caller's
   agenda (participants; officers may name ``?participant=``).
-* ``events/{slug}/schedule`` (POST, 202 with the job) and ``events/{slug}/analytics``
+* ``events/{slug}/schedule`` (POST, 202 with the job) and ``event-analytics``
   (JSON or ``?format=csv``) — officers.
 * ``event-participants/{id}/approve|reject`` — officers.
 * ``event-meetings/{id}/accept|decline`` — the side that was asked; ``cancel`` — either
@@ -29,12 +29,11 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -47,9 +46,20 @@ from events import selectors, services
 from events.calendar import agenda_ics
 from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for
-from matchmaking.api.analytics import RowsCSVRenderer
+from matchmaking.api.analytics import TableView
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
+
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+@extend_schema_field({"type": "string", "pattern": CLOCK, "example": "09:30"})
+class ClockField(serializers.TimeField):
+    """A time of day as HH:MM, venue time (OpenAPI's ``time`` format wants an offset,
+    which a time of day at a venue does not have)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
 def valid_zone(value: str) -> str:
@@ -62,8 +72,8 @@ def valid_zone(value: str) -> str:
 
 class Window(serializers.Serializer):
     day = serializers.DateField()
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = ClockField()
+    end = ClockField()
 
     def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)
@@ -77,11 +87,12 @@ class Window(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     phase = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
+    day_starts = ClockField(required=False)
+    day_ends = ClockField(required=False)
     breaks = serializers.ListField(
-        child=serializers.ListField(
-            child=serializers.TimeField(format="%H:%M"), min_length=2, max_length=2
-        ),
+        child=serializers.ListField(child=ClockField(), min_length=2, max_length=2),
         required=False,
+        max_length=10,
     )
 
     class Meta:
@@ -113,6 +124,11 @@ class EventSerializer(serializers.ModelSerializer):
             if start >= end:
                 raise serializers.ValidationError("each break ends after it starts")
         return [[start.strftime("%H:%M"), end.strftime("%H:%M")] for start, end in value]
+
+    def to_representation(self, instance: Event) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["breaks"] = [list(pair) for pair in instance.breaks]  # stored as HH:MM
+        return data
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         """The whole event as it would be (a PATCH keeps the fields it does not name)."""
@@ -286,6 +302,40 @@ class MeetingOut(serializers.ModelSerializer):
         )
 
 
+class SuggestionOut(serializers.Serializer):
+    participant = serializers.IntegerField()
+    name = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    gaps = serializers.ListField(child=serializers.CharField())
+
+
+class AgendaItemOut(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    with_ = serializers.CharField(label="with")
+    table = serializers.IntegerField()
+    starts_at = serializers.DateTimeField(help_text="in the participant's zone")
+    ends_at = serializers.DateTimeField()
+    venue_starts_at = serializers.DateTimeField(help_text="in the venue's zone")
+    venue_ends_at = serializers.DateTimeField()
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["with"] = fields.pop("with_")
+        return fields
+
+
+class AgendaOut(serializers.Serializer):
+    participant = serializers.IntegerField()
+    timezone = serializers.CharField()
+    venue_timezone = serializers.CharField()
+    meetings = AgendaItemOut(many=True)
+
+
+class JobStartedOut(serializers.Serializer):
+    job = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class DirectoryParams(QueryParams):
     kind = serializers.ChoiceField(choices=Participant.Kind.choices, required=False, default="")
     country = serializers.CharField(required=False, default="", max_length=2)
@@ -328,7 +378,7 @@ class EventViewSet(
     lookup_value_regex = "[^/.]+"
 
     def get_permissions(self) -> list[Any]:
-        if self.action in {"create", "update", "partial_update", "schedule", "analytics"}:
+        if self.action in {"create", "update", "partial_update", "schedule"}:
             return [IsOfficer()]
         return [IsAuthenticated()]
 
@@ -440,7 +490,7 @@ class EventViewSet(
             )
         return Response(ParticipantOut(own, context={"request": request}).data)
 
-    @extend_schema(responses=serializers.ListSerializer(child=serializers.DictField()))
+    @extend_schema(responses=SuggestionOut(many=True))
     @action(detail=True, methods=["get"])
     def suggestions(self, request: Request, slug: str) -> Response:
         """Suggested counterparts for the caller (approved participants), best first,
@@ -499,7 +549,7 @@ class EventViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("participant", int, description="officers: whose agenda")],
-        responses=serializers.DictField(),
+        responses=AgendaOut,
     )
     @action(detail=True, methods=["get"])
     def agenda(self, request: Request, slug: str) -> Response:
@@ -539,7 +589,7 @@ class EventViewSet(
         response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
         return response
 
-    @extend_schema(request=None, responses={202: serializers.DictField()})
+    @extend_schema(request=None, responses={202: JobStartedOut})
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, slug: str) -> Response:
         """Start scheduling the accepted meetings (a console job; poll the job page)."""
@@ -547,17 +597,26 @@ class EventViewSet(
         job = job_start(kind="schedule_event", actor=_user(request), event=event.slug)
         return Response({"job": job.pk, "status": job.status}, status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses=serializers.DictField())
-    @action(
-        detail=True,
-        methods=["get"],
-        renderer_classes=[JSONRenderer, BrowsableAPIRenderer, RowsCSVRenderer],
+
+class EventAnalyticsView(TableView):
+    """Trade officers only. Per event (newest first; ``?event=`` one of them):
+    approved firms and buyers, requests, accepted, scheduled, held, missed,
+    introductions, deals won and their value — JSON or ``?format=csv``."""
+
+    @extend_schema(
+        tags=["events"],
+        parameters=[
+            OpenApiParameter("event", str, description="an event's slug"),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ],
+        responses={200: dict},
     )
-    def analytics(self, request: Request, slug: str) -> Response:
-        """Requests, accepted, scheduled, held, missed, introductions, deals won and
-        their value — JSON, or ``?format=csv``."""
-        event = self.get_object()
-        return Response({"rows": selectors.event_analytics(Event.objects.filter(pk=event.pk))})
+    def get(self, request: Request) -> Response:
+        events = Event.objects.all()
+        wanted = request.query_params.get("event", "")
+        if wanted:
+            events = events.filter(slug=wanted[:64])
+        return self.table(request, "events", selectors.event_analytics(events))
 
 
 @extend_schema(tags=["events"])

@@ -1,9 +1,14 @@
+from django.urls import re_path
+
 from core.api.routers import OptionalSlashRouter
-from events.api import EventViewSet, MeetingViewSet, ParticipantViewSet
+from events.api import EventAnalyticsView, EventViewSet, MeetingViewSet, ParticipantViewSet
 
 router = OptionalSlashRouter()
 router.register("events", EventViewSet, basename="event")
 router.register("event-participants", ParticipantViewSet, basename="event-participant")
 router.register("event-meetings", MeetingViewSet, basename="event-meeting")
 
-urlpatterns = router.urls
+urlpatterns = [
+    re_path(r"^event-analytics/?$", EventAnalyticsView.as_view(), name="event-analytics"),
+    *router.urls,
+]

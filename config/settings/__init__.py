@@ -354,7 +354,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"RejectReasonEnum": "matchmaking.models.RejectReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "RejectReasonEnum": "matchmaking.models.RejectReason",
+        "ParticipantKindEnum": "events.models.Participant.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_refusals",

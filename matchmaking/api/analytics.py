@@ -63,21 +63,31 @@ TABLES: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
 }
 
 
-class AnalyticsView(APIView):
-    """Trade officers only. Tables: ``value`` (won and pipeline USD ``by`` sector,
-    buyer_country, vendor_city or month; ``since``/``until``), ``funnel``,
-    ``time-to-introduction``, ``unmet-demand`` (labels with at most ``max_vendors``
-    firms), ``exposure`` (small firms, outside the three largest cities), ``target``
-    (won value in ``year`` against RAABTA_EXPORT_TARGET_USD)."""
+class TableView(APIView):
+    """An officers' table, as JSON (``{"rows": [...]}``) or CSV; refusals are JSON
+    whatever format was asked."""
 
     permission_classes = [IsOfficer]
     renderer_classes = [JSONRenderer, RowsCSVRenderer, BrowsableAPIRenderer]
 
     def handle_exception(self, exc: Exception) -> Response:
-        # Refusals are JSON, whatever format the table was asked in.
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
+
+    def table(self, request: Request, name: str, rows: list[dict[str, Any]]) -> Response:
+        response = Response({"table": name, "rows": rows})
+        if request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="raabta-{name}.csv"'
+        return response
+
+
+class AnalyticsView(TableView):
+    """Trade officers only. Tables: ``value`` (won and pipeline USD ``by`` sector,
+    buyer_country, vendor_city or month; ``since``/``until``), ``funnel``,
+    ``time-to-introduction``, ``unmet-demand`` (labels with at most ``max_vendors``
+    firms), ``exposure`` (small firms, outside the three largest cities), ``target``
+    (won value in ``year`` against RAABTA_EXPORT_TARGET_USD)."""
 
     @extend_schema(
         tags=["analytics"],
@@ -89,8 +99,4 @@ class AnalyticsView(APIView):
             return Response({"table": [f"one of {', '.join(TABLES)}"]}, status=404)
         params = Params(data=request.query_params)
         params.is_valid(raise_exception=True)
-        rows = TABLES[table](params.validated_data)
-        response = Response({"table": table, "rows": rows})
-        if request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = f'attachment; filename="raabta-{table}.csv"'
-        return response
+        return self.table(request, table, TABLES[table](params.validated_data))

@@ -290,14 +290,14 @@ def test_after_the_event_a_held_meeting_becomes_an_introduction(expo):
     assert again.status_code == 400
     # both sides now see it in their pipeline
     assert clients["buyer"].get(f"/api/v1/introductions/{introduction.pk}").status_code == 200
-    figures = clients["officer"].get("/api/v1/events/expo/analytics").json()["rows"][0]
+    figures = clients["officer"].get("/api/v1/event-analytics?event=expo").json()["rows"][0]
     assert (
         figures["requests"],
         figures["accepted"],
         figures["held"],
         figures["introductions"],
     ) == (1, 1, 1, 1)
-    csv = clients["officer"].get("/api/v1/events/expo/analytics?format=csv")
+    csv = clients["officer"].get("/api/v1/event-analytics?event=expo&format=csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert csv.content.decode().splitlines()[0].startswith("event,name,city")
 

@@ -158,7 +158,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "api/v1/^events/(?P<slug>[^/.]+)/?$": {"GET": SIGNED_IN, "PUT": OFFICERS, "PATCH": OFFICERS},
     "api/v1/^events/(?P<slug>[^/.]+)/agenda/?$": {"GET": EVENT_PARTIES},
     "api/v1/^events/(?P<slug>[^/.]+)/agenda.ics/?$": {"GET": EVENT_PARTIES},
-    "api/v1/^events/(?P<slug>[^/.]+)/analytics/?$": {"GET": OFFICERS},
+    "api/v1/^event-analytics/?$": {"GET": OFFICERS},
     "api/v1/^events/(?P<slug>[^/.]+)/me/?$": {"GET": EVENT_PARTIES, "PATCH": EVENT_PARTIES},
     "api/v1/^events/(?P<slug>[^/.]+)/meetings/?$": {"GET": PARTIES, "POST": EVENT_PARTIES},
     "api/v1/^events/(?P<slug>[^/.]+)/participants/?$": {"GET": PARTIES, "POST": SIGNED_IN},
