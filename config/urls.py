@@ -91,6 +91,7 @@ pages: list[URLPattern | URLResolver] = [
     path("events/<slug:slug>/", events.event_page, name="event"),
     path("events/<slug:slug>/register/", events.event_register, name="event-register"),
     path("events/<slug:slug>/request/", events.event_request, name="event-request"),
+    path("events/<slug:slug>/withdraw/", events.event_withdraw, name="event-withdraw"),
     path("events/<slug:slug>/agenda/", events.agenda_page, name="event-agenda"),
     path("events/<slug:slug>/agenda.ics", events.agenda_file, name="event-agenda-ics"),
     path("events/meetings/<int:pk>/", events.meeting_act, name="event-meeting-act"),

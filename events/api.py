@@ -490,6 +490,20 @@ class EventViewSet(
             )
         return Response(ParticipantOut(own, context={"request": request}).data)
 
+    @extend_schema(request=VersionIn, responses=ParticipantOut)
+    @action(detail=True, methods=["post"], url_path="me/withdraw")
+    def withdraw(self, request: Request, slug: str) -> Response:
+        """Withdraw the caller's registration before the event; its meetings are
+        cancelled and the other sides told."""
+        own = services.participant_of(request.user, self.get_object())
+        if own is None:
+            raise NotFound("You are not registered for this event.")
+        data = _valid(VersionIn, request.data)
+        own = services.participant_withdraw(
+            actor=_user(request), participant=own, version=data["version"]
+        )
+        return Response(ParticipantOut(own, context={"request": request}).data)
+
     @extend_schema(responses=SuggestionOut(many=True))
     @action(detail=True, methods=["get"])
     def suggestions(self, request: Request, slug: str) -> Response:

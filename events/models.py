@@ -109,6 +109,7 @@ class Participant(models.Model):
         PENDING = "pending"
         APPROVED = "approved"
         REJECTED = "rejected"
+        WITHDRAWN = "withdrawn"  # by the participant itself, before the event
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
     kind = models.CharField(max_length=5, choices=Kind.choices)
@@ -128,7 +129,7 @@ class Participant(models.Model):
     # the whole programme
     availability = models.JSONField(default=list, blank=True)
     timezone = models.CharField(max_length=64, help_text="the participant's own zone")
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    state = models.CharField(max_length=9, choices=State.choices, default=State.PENDING)
     officer_note = models.TextField(blank=True, help_text="officers only")
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -158,6 +158,25 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
+def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
+    own = services.participant_of(request.user, event)
+    if own is None:
+        raise PermissionDenied("You are not registered for this event.")
+    if decided(
+        request,
+        lambda: services.participant_withdraw(
+            actor=request.user,  # type: ignore[arg-type]
+            participant=own,
+            version=posted_version(request),
+        ),
+    ):
+        messages.success(request, f"{own.name} has withdrawn from {event.name}.")
+    return redirect("event", slug=event.slug)
+
+
+@require_POST
+@login_required
 def event_request(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
     own = services.participant_of(request.user, event)

@@ -476,13 +476,67 @@ def meeting_cancel(*, actor: User, meeting: Meeting, version: int) -> Meeting:
         raise Refused("meeting", f"the request is {meeting.state}")
     if event_phase(meeting.event) in {"running", "past"}:
         raise Refused("event", "the event has begun: record the meeting as missed instead")
-    return _change_meeting(
+    meeting = _change_meeting(
         meeting,
         actor=actor,
         version=version,
         action="meeting.cancel",
         changes={"state": Meeting.State.CANCELLED, "slot": None, "table": None},
     )
+    _tell_of_cancellation(meeting, actor)
+    return meeting
+
+
+def _tell_of_cancellation(meeting: Meeting, actor: User) -> None:
+    """Both sides hear of it (not the one who cancelled)."""
+    event = meeting.event
+    for side, other in ((meeting.firm, meeting.buyer), (meeting.buyer, meeting.firm)):
+        notify(
+            members(side),
+            News(
+                kind=Notification.Kind.EVENT,
+                key=f"meeting-{meeting.pk}-cancelled-{side.pk}",
+                text=f"Your meeting with {other.name} at {event.name} is cancelled",
+                url=_event_page(event, "requests"),
+                subject=f"Raabta: your meeting with {other.name} is cancelled",
+                body=f"The meeting with {other.name} at {event.name} will not take place; "
+                "its time is free again.",
+            ),
+            actor=actor,
+        )
+
+
+@transaction.atomic
+def participant_withdraw(*, actor: User, participant: Participant, version: int) -> Participant:
+    """A participant withdraws before the event: its registration is withdrawn and its
+    pending and accepted meetings are cancelled (the other sides are told)."""
+    if participant.state in (Participant.State.WITHDRAWN, Participant.State.REJECTED):
+        raise Refused("participant", f"the registration is {participant.state}")
+    if event_phase(participant.event) in {"running", "past"}:
+        raise Refused("event", "the event has begun")
+    before = participant_state(participant)
+    participant = _registration_change(participant, version, {"state": Participant.State.WITHDRAWN})
+    audit_record(
+        actor=actor,
+        action="event.withdraw",
+        subject=participant,
+        before=before,
+        after=participant_state(participant),
+    )
+    open_meetings = Meeting.objects.filter(
+        Q(firm=participant) | Q(buyer=participant),
+        state__in=(Meeting.State.PENDING, Meeting.State.ACCEPTED),
+    ).select_related("event", "firm__vendor", "buyer__buyer")
+    for meeting in open_meetings:
+        meeting = _change_meeting(
+            meeting,
+            actor=actor,
+            version=meeting.version,
+            action="meeting.cancel",
+            changes={"state": Meeting.State.CANCELLED, "slot": None, "table": None},
+        )
+        _tell_of_cancellation(meeting, actor)
+    return participant
 
 
 def meeting_private_note(*, actor: User, meeting: Meeting, text: str) -> Meeting:

@@ -316,3 +316,36 @@ def test_the_dashboard_and_the_console_show_each_events_figures(expo, client):
         assert "GITEX Global" in page, path
     page = client.get("/console/events/expo/").content.decode()
     assert "Lahore Data Works" in page and "Berlin Retail GmbH" in page  # the meeting row
+
+
+def test_withdrawing_cancels_the_meetings_and_tells_the_other_side(expo):
+    event, _, _, clients = expo
+    ids = _register_and_approve(clients, ["firm", "buyer", "buyer2"])
+    meetings = [
+        Meeting.objects.create(
+            event=event,
+            firm_id=ids["firm"],
+            buyer_id=ids[b],
+            requested_by="buyer",
+            state=state,
+            slot=slot,
+            table=1,
+        )
+        for b, state, slot in (("buyer", "accepted", 0), ("buyer2", "pending", None))
+    ]
+    stale = clients["firm"].post("/api/v1/events/expo/me/withdraw", {"version": 1}, format="json")
+    assert stale.status_code == 409
+    done = clients["firm"].post("/api/v1/events/expo/me/withdraw", {"version": 2}, format="json")
+    assert done.status_code == 200 and done.json()["state"] == "withdrawn"
+    for meeting in meetings:
+        meeting.refresh_from_db()
+        assert (meeting.state, meeting.slot) == ("cancelled", None)
+    told = Notification.objects.filter(key__contains="-cancelled-").values_list(
+        "user__username", flat=True
+    )
+    assert len(told) == 2 and all(name.startswith("buyer") for name in told)  # not the firm
+    # out of the directory, no more requests
+    listing = clients["buyer"].get("/api/v1/events/expo/participants?kind=firm").json()
+    assert listing["results"] == []
+    again = clients["firm"].post("/api/v1/events/expo/me/withdraw", {"version": 3}, format="json")
+    assert again.status_code == 400
