@@ -206,6 +206,11 @@ def _sample(rng: random.Random, pool: tuple[str, ...], low: int, high: int) -> l
 
 
 OPEN_BRIEFS_FROM = date(2026, 10, 25)  # after the last historical brief (2026-10-23)
+# The dates above and in ``_brief`` (Jan 2025 – Nov 2026) were drawn for a load on this
+# day; ``load_demo`` moves every date forward by the days since (``shift_days``), so the
+# demo's history always ends just before the day it is loaded (the dashboard shows the
+# last 18 months).
+DATES_DRAWN_FOR = date(2026, 12, 2)
 
 
 # Contact people: from the record's number, not the random stream (which would change
@@ -249,7 +254,10 @@ def _contact(number: int, domain: str, phone_prefix: str | None) -> dict[str, st
 class DemoCatalogue:
     """``vendors()`` and ``briefs()`` yield interchange records for one seed and size."""
 
-    def __init__(self, *, vendors: int = 2000, briefs: int | None = None, seed: int = 7):
+    def __init__(
+        self, *, vendors: int = 2000, briefs: int | None = None, seed: int = 7, shift_days: int = 0
+    ):
+        self.shift_days = shift_days
         self.vendor_count = vendors
         self.brief_count = briefs if briefs is not None else max(300, vendors * 3 // 20)
         self.seed = seed
@@ -421,7 +429,7 @@ class DemoCatalogue:
         for offset in range(1, count + 1):
             brief = self._brief(rng, self.brief_count + offset, rng.choice(buyers))
             brief["published_at"] = (
-                OPEN_BRIEFS_FROM + timedelta(days=rng.randint(0, 30))
+                OPEN_BRIEFS_FROM + timedelta(days=rng.randint(0, 30) + self.shift_days)
             ).isoformat()
             yield brief
 
@@ -450,7 +458,7 @@ class DemoCatalogue:
         industry = buyer["industry"] if rng.random() < 0.6 else rng.choice(spec.industries)
         usd = rng.lognormvariate(10.4, 0.8)
         low = _round_budget(usd / APPROX_USD[currency])
-        published = date(2025, 1, 1) + timedelta(days=rng.randint(0, 660))
+        published = date(2025, 1, 1) + timedelta(days=rng.randint(0, 660) + self.shift_days)
         brief: dict[str, Any] = {
             "external_id": f"b-{number:05d}",
             "buyer": buyer,

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
@@ -15,7 +16,7 @@ from buyers.schema import BriefRecord
 from buyers.services import briefs_upsert
 from core.interchange import ImportReport, JsonLinesImporter
 from events.demo import load_demo_events
-from matchmaking.demo import DemoCatalogue
+from matchmaking.demo import DATES_DRAWN_FOR, DemoCatalogue
 from matchmaking.outcomes import outcomes_upsert, pipeline_from_outcomes
 from matchmaking.schema import OutcomeRecord
 from vendors.models import Vendor, VendorMember
@@ -59,7 +60,10 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
         catalogue = DemoCatalogue(
-            vendors=options["size"], briefs=options["briefs"], seed=options["seed"]
+            vendors=options["size"],
+            briefs=options["briefs"],
+            seed=options["seed"],
+            shift_days=max(0, (timezone.localdate() - DATES_DRAWN_FOR).days),
         )
         if options["write_to"]:
             self._write(catalogue, Path(options["write_to"]))
