@@ -150,6 +150,6 @@ def test_the_demo_has_a_past_event_with_outcomes_and_an_upcoming_one_open(client
     assert held.count() > 50 and Meeting.objects.filter(event=past, attendance="missed").exists()
     introduced = held.filter(introduction__isnull=False)
     assert introduced.exists()
-    assert all(m.introduction.match.source == "event" for m in introduced)
+    assert all(m.introduction and m.introduction.match.source == "event" for m in introduced)
     client.force_login(User.objects.get(username="buyer"))
     assert client.get("/events/leap/agenda/").status_code == 200
