@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -101,7 +102,9 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         page = Paginator(rows, DIRECTORY_PAGE).get_page(request.GET.get("page"))
         for person in page:
             person.offers = selectors.offered(person)  # type: ignore[attr-defined]
+        kept = {key: value for key, value in query.items() if value}
         context.update(
+            filters=urlencode(kept) + "&" if kept else "",
             directory=page,
             facets=facets,
             query=query,

@@ -6,6 +6,7 @@ from a held meeting, and the figures."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -349,3 +350,24 @@ def test_withdrawing_cancels_the_meetings_and_tells_the_other_side(expo):
     assert listing["results"] == []
     again = clients["firm"].post("/api/v1/events/expo/me/withdraw", {"version": 3}, format="json")
     assert again.status_code == 400
+
+
+def test_the_agenda_page_shows_the_participants_time_and_the_venues(expo, client):
+    event, _, buyers, clients = expo
+    ids = _register_and_approve(clients, ["firm", "buyer"])
+    Meeting.objects.create(
+        event=event, firm_id=ids["firm"], buyer_id=ids["buyer"], requested_by="firm",
+        state="accepted", slot=0, table=4,
+    )  # fmt: skip
+    client.force_login(User.objects.get(buyer_membership__buyer=buyers[0]))
+    page = client.get("/events/expo/agenda/").content.decode()
+    # the first slot: 09:00 in Dubai (UTC+4), 06:00 in Berlin in winter (07:00 in summer)
+    first = event.first_day.strftime("%a %-d %b")
+    berlin = event.slots()[0][0].astimezone(ZoneInfo("Europe/Berlin"))
+    assert berlin.hour in (6, 7)
+    assert f"{berlin:%a %-d %b, %H:%M}–{berlin + timedelta(minutes=30):%H:%M}" in page
+    assert f"{first}, 09:00–09:30" in page
+    officer = User.objects.get(role="officer")
+    client.force_login(officer)
+    console = client.get("/console/events/expo/").content.decode()
+    assert f"{first}, 09:00" in console  # venue time
