@@ -199,3 +199,24 @@ def fact_revoke(*, vendor: Vendor, key: str, actor: Any, version: int, reason: s
         key=key,
         note=reason.strip()[:500],
     )
+
+
+def recount_claims(batch: int = 2000) -> int:
+    """The nightly recount: a verified certificate that lapsed is a claim again, so the
+    firm is back in the officers' queue (``unverified_claims`` is otherwise counted only
+    when a profile or a verification changes). Derived state only: no new version, no
+    re-indexing. Returns how many firms changed."""
+    changed = []
+    rows = (
+        Vendor.objects.exclude(verified={})
+        .only("pk", "registrations", "certifications", "verified", "unverified_claims")
+        .order_by("pk")
+    )
+    for vendor in rows.iterator(chunk_size=batch):
+        stated = claimed(vendor.registrations, vendor.certifications)
+        count = open_claims(vendor.verified or {}, stated)
+        if count != vendor.unverified_claims:
+            vendor.unverified_claims = count
+            changed.append(vendor)
+    Vendor.objects.bulk_update(changed, ["unverified_claims"], batch_size=batch)
+    return len(changed)

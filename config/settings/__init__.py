@@ -220,6 +220,8 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
     {"task": "matchmaking.curation.suggest_for_changed_briefs", "interval": 300},
     # Nightly: repair drift between database and index; retrain when enough new outcomes.
     {"task": "search.sync.reconcile_search_index", "cron": "30 2 * * *", "timeout": 3600},
+    # Nightly: certificates that lapsed are claims again (the verification queue's count).
+    {"task": "vendors.verification.recount_claims", "cron": "15 2 * * *", "timeout": 3600},
     {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
 ]
 

@@ -210,3 +210,26 @@ def test_the_api_says_what_is_verified_and_a_round_trip_cannot_set_it(firm, user
     assert answer.json()["verified_facts"] == [ISO]  # the member's list changed nothing
     vendor.refresh_from_db()
     assert "verified_facts" not in vendor.extra and vendor.description == "Round trip"
+
+
+def test_the_nightly_recount_puts_a_firm_with_a_lapsed_certificate_back_in_the_queue(
+    firm, user_factory, client
+):
+    vendor, _ = firm
+    officer = user_factory("officer")
+    for key in ("registration:pseb", ISO):
+        vendor = verification.fact_verify(
+            vendor=vendor, key=key, actor=officer, version=vendor.version, evidence="seen",
+            expires_on=timezone.localdate() + timedelta(days=1) if key == ISO else None,
+        )  # fmt: skip
+    assert vendor.unverified_claims == 0
+    assert verification.recount_claims() == 0  # nothing lapsed: nothing written
+    # the certificate lapsed yesterday
+    entry = {**vendor.verified[ISO], "expires_on": str(timezone.localdate() - timedelta(days=1))}
+    Vendor.objects.filter(pk=vendor.pk).update(verified={**vendor.verified, ISO: entry})
+    version = vendor.version
+    assert verification.recount_claims() == 1
+    vendor.refresh_from_db()
+    assert (vendor.unverified_claims, vendor.version) == (1, version)  # derived, no new version
+    client.force_login(officer)
+    assert "Chenab Soft" in client.get("/console/verifications/").content.decode()
