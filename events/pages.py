@@ -291,6 +291,31 @@ EVENT_FIELDS = (
 )  # fmt: skip
 
 
+def _event_form(request: HttpRequest) -> dict[str, Any]:
+    """The event form's fields as the API's body (breaks "12:30-13:30, 15:00-15:30")."""
+    data: dict[str, Any] = {name: request.POST.get(name, "").strip() for name in EVENT_FIELDS}
+    breaks = request.POST.get("breaks", "")
+    data["breaks"] = [
+        [t.strip() for t in part.split("-", 1)] for part in breaks.split(",") if "-" in part
+    ]
+    return data
+
+
+def _as_form(event: Event) -> dict[str, Any]:
+    """An event's values as the form shows them (venue times HH:MM, dates ISO)."""
+    values: dict[str, Any] = {name: getattr(event, name) for name in EVENT_FIELDS}
+    values.update(
+        first_day=event.first_day.isoformat(),
+        last_day=event.last_day.isoformat(),
+        day_starts=f"{event.day_starts:%H:%M}",
+        day_ends=f"{event.day_ends:%H:%M}",
+        registration_opens=f"{timezone.localtime(event.registration_opens):%Y-%m-%dT%H:%M}",
+        registration_closes=f"{timezone.localtime(event.registration_closes):%Y-%m-%dT%H:%M}",
+        breaks=", ".join(f"{a}-{b}" for a, b in event.breaks),
+    )
+    return values
+
+
 @officers_only
 def console_events(request: HttpRequest) -> HttpResponse:
     """Every event with its figures; a form to create one (through the API's
@@ -299,12 +324,7 @@ def console_events(request: HttpRequest) -> HttpResponse:
 
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        data: dict[str, Any] = {name: request.POST.get(name, "") for name in EVENT_FIELDS}
-        data["slug"] = request.POST.get("slug", "")
-        breaks = request.POST.get("breaks", "").strip()
-        data["breaks"] = (
-            [part.split("-", 1) for part in breaks.split(",") if "-" in part] if breaks else []
-        )
+        data = {**_event_form(request), "slug": request.POST.get("slug", "")}
         serializer = EventSerializer(data=data, context={"request": request})
         if serializer.is_valid():
             event = services.event_save(actor=request.user, fields=serializer.validated_data)  # type: ignore[arg-type]
@@ -341,6 +361,7 @@ def console_event(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "slot_times": {i: start for i, (start, _) in enumerate(slots)},
             "figures": selectors.event_analytics(Event.objects.filter(pk=event.pk))[0],
+            "form": _as_form(event),
             "now": timezone.now(),
         },
     )
@@ -356,6 +377,26 @@ def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
         job = job_start(kind="schedule_event", actor=user, event=event.slug)
         messages.success(request, "Scheduling started.")
         return redirect("console-job", pk=job.pk)
+    if act == "edit":
+        from events.api import EventSerializer
+
+        serializer = EventSerializer(
+            event, data=_event_form(request), partial=True, context={"request": request}
+        )
+        if not serializer.is_valid():
+            for field, problems in serializer.errors.items():
+                messages.error(request, f"{field}: {' '.join(str(p) for p in problems)}")
+        elif decided(
+            request,
+            lambda: services.event_save(
+                actor=user,
+                fields=serializer.validated_data,
+                event=event,
+                version=posted_version(request),
+            ),
+        ):
+            messages.success(request, f"{event.name} saved.")
+        return redirect("console-event", slug=event.slug)
     if act in {"approve", "reject"}:
         participant = get_object_or_404(
             Participant, event=event, pk=_number(request.POST.get("participant"))

@@ -371,3 +371,33 @@ def test_the_agenda_page_shows_the_participants_time_and_the_venues(expo, client
     client.force_login(officer)
     console = client.get("/console/events/expo/").content.decode()
     assert f"{first}, 09:00" in console  # venue time
+
+
+def test_officers_change_an_event_from_the_console_and_bad_input_is_named(expo, client):
+    event, _, _, _ = expo
+    client.force_login(User.objects.get(role="officer"))
+    page = client.get("/console/events/expo/").content.decode()
+    assert 'value="12:00-13:00"' in page  # the form shows the event as it is
+    form = {
+        "act": "edit", "version": "1", "name": "GITEX Global 2027", "city": "Dubai",
+        "country": "AE", "timezone": "Asia/Dubai", "first_day": event.first_day.isoformat(),
+        "last_day": event.last_day.isoformat(), "day_starts": "10:00", "day_ends": "16:00",
+        "meeting_minutes": "20", "breaks": "12:00-12:40", "tables": "25",
+        "registration_opens": "2026-11-01T09:00", "registration_closes": "2026-12-20T09:00",
+        "request_limit": "10", "description": "",
+    }  # fmt: skip
+    bad = client.post("/console/events/expo/act/", {**form, "timezone": "Dubai"}, follow=True)
+    assert "timezone: not an IANA time zone" in bad.content.decode()
+    assert Event.objects.get(pk=event.pk).tables == 10  # nothing lost
+    client.post("/console/events/expo/act/", form)
+    event.refresh_from_db()
+    assert (event.name, event.tables, event.meeting_minutes, event.version) == (
+        "GITEX Global 2027",
+        25,
+        20,
+        2,
+    )
+    assert event.breaks == [["12:00", "12:40"]]
+    stale = client.post("/console/events/expo/act/", {**form, "tables": "5"}, follow=True)
+    assert "Someone else got there first" in stale.content.decode()
+    assert Event.objects.get(pk=event.pk).tables == 25
