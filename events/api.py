@@ -39,15 +39,17 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from buyers.models import Brief, Buyer
+from buyers.selectors import buyer_of_member
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer, is_officer
 from core.jobs import job_start
 from events import selectors, services
-from events.calendar import agenda_ics
+from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for
 from matchmaking.api.analytics import TableView
 from vendors.models import Vendor
+from vendors.selectors import vendor_of_member
 from vendors.taxonomy import get_taxonomy
 
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -355,11 +357,8 @@ def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
     return serializer.validated_data  # type: ignore[no-any-return]
 
 
-def own_participant(request: Request, event: Event, *, approved: bool = True) -> Participant:
-    own = services.participant_of(request.user, event)
-    if own is None or (approved and own.state != Participant.State.APPROVED):
-        raise PermissionDenied("Only this event's approved participants may do this.")
-    return own
+def own_participant(request: Request, event: Event) -> Participant:
+    return selectors.approved_participant(request.user, event)
 
 
 @extend_schema(tags=["events"])
@@ -445,12 +444,10 @@ class EventViewSet(
                 vendor = get_object_or_404(Vendor, external_id=data["vendor"])
             elif data.get("buyer"):
                 buyer = get_object_or_404(Buyer, external_id=data["buyer"])
-        elif user.role == "vendor" and hasattr(user, "vendor_membership"):
-            vendor = user.vendor_membership.vendor
-        elif user.role == "buyer" and hasattr(user, "buyer_membership"):
-            buyer = user.buyer_membership.buyer
         else:
-            raise PermissionDenied("Register through a firm's or a buyer's account.")
+            vendor, buyer = vendor_of_member(user), buyer_of_member(user)
+            if vendor is None and buyer is None:
+                raise PermissionDenied("Register through a firm's or a buyer's account.")
         brief = None
         if data.get("brief"):
             brief = Brief.objects.filter(external_id=data["brief"], buyer=buyer).first()
@@ -555,11 +552,11 @@ class EventViewSet(
 
     def _agenda_owner(self, request: Request, event: Event) -> Participant:
         wanted = request.query_params.get("participant", "")
-        if is_officer(request.user) and wanted:
-            if not wanted.isdigit():
-                raise serializers.ValidationError({"participant": "a participant id"})
-            return get_object_or_404(Participant, pk=int(wanted), event=event)
-        return own_participant(request, event)
+        if is_officer(request.user) and wanted and not wanted.isdigit():
+            raise serializers.ValidationError({"participant": "a participant id"})
+        return selectors.agenda_owner(
+            request.user, event, int(wanted) if wanted.isdigit() else None
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("participant", int, description="officers: whose agenda")],
@@ -598,10 +595,7 @@ class EventViewSet(
     def agenda_ics(self, request: Request, slug: str) -> HttpResponse:
         """The caller's agenda as an iCalendar file (RFC 5545)."""
         event = self.get_object()
-        owner = self._agenda_owner(request, event)
-        response = HttpResponse(agenda_ics(owner), content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
-        return response
+        return calendar_response(self._agenda_owner(request, event))
 
     @extend_schema(request=None, responses={202: JobStartedOut})
     @action(detail=True, methods=["post"])

@@ -5,6 +5,7 @@ each meeting keeps its UID across reschedules, so an import updates it in place.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -39,3 +40,11 @@ def agenda_ics(participant: Participant) -> bytes:
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+def calendar_response(participant: Participant) -> HttpResponse:
+    """The agenda as a download (the page's link and the API's ``agenda.ics``)."""
+    response = HttpResponse(agenda_ics(participant), content_type="text/calendar; charset=utf-8")
+    filename = f"{participant.event.slug}-agenda.ics"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

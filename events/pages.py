@@ -20,12 +20,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from buyers.selectors import buyer_of_member
 from core.jobs import job_start
 from core.page_actions import decided, officers_only, posted_version
 from events import selectors, services
-from events.calendar import agenda_ics
+from events.api import EventSerializer
+from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for
+from vendors.selectors import vendor_of_member
 
 DIRECTORY_PAGE = 24
 
@@ -85,8 +88,8 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         "slots": event.slots(),
     }
     user: Any = request.user
-    if own is None and user.role == "buyer" and hasattr(user, "buyer_membership"):
-        context["briefs"] = user.buyer_membership.buyer.briefs.all()[:50]
+    if own is None and (buyer := buyer_of_member(user)) is not None:
+        context["briefs"] = buyer.briefs.all()[:50]
     if selectors.may_browse(request.user, event):
         query = {
             key: request.GET.get(key, "").strip() for key in ("kind", "country", "service", "q")
@@ -126,16 +129,7 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
 def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
     user: Any = request.user
-    vendor = (
-        user.vendor_membership.vendor
-        if user.role == "vendor" and hasattr(user, "vendor_membership")
-        else None
-    )
-    buyer = (
-        user.buyer_membership.buyer
-        if user.role == "buyer" and hasattr(user, "buyer_membership")
-        else None
-    )
+    vendor, buyer = vendor_of_member(user), buyer_of_member(user)
     if vendor is None and buyer is None:
         raise PermissionDenied("Register through a firm's or a buyer's account.")
     brief = (
@@ -252,14 +246,7 @@ def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agenda_owner(request: HttpRequest, event: Event) -> Participant:
-    user: Any = request.user
-    wanted = _number(request.GET.get("participant"))
-    if user.is_officer and wanted:
-        return get_object_or_404(Participant, pk=wanted, event=event)
-    own = services.participant_of(user, event)
-    if own is None or own.state != Participant.State.APPROVED:
-        raise PermissionDenied("Only this event's approved participants have an agenda.")
-    return own
+    return selectors.agenda_owner(request.user, event, _number(request.GET.get("participant")))
 
 
 @login_required
@@ -276,10 +263,7 @@ def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def agenda_file(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
-    owner = _agenda_owner(request, event)
-    response = HttpResponse(agenda_ics(owner), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
-    return response
+    return calendar_response(_agenda_owner(request, event))
 
 
 # --- the officers' console ------------------------------------------------------------
@@ -320,8 +304,6 @@ def _as_form(event: Event) -> dict[str, Any]:
 def console_events(request: HttpRequest) -> HttpResponse:
     """Every event with its figures; a form to create one (through the API's
     serializer, so both refuse the same input with the same field names)."""
-    from events.api import EventSerializer
-
     errors: dict[str, Any] = {}
     if request.method == "POST":
         data = {**_event_form(request), "slug": request.POST.get("slug", "")}
@@ -378,8 +360,6 @@ def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Scheduling started.")
         return redirect("console-job", pk=job.pk)
     if act == "edit":
-        from events.api import EventSerializer
-
         serializer = EventSerializer(
             event, data=_event_form(request), partial=True, context={"request": request}
         )

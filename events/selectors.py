@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from events.models import Event, Meeting, Participant
@@ -28,6 +30,22 @@ def may_browse(user: Any, event: Event) -> bool:
         return True
     own = participant_of(user, event)
     return own is not None and own.state == Participant.State.APPROVED
+
+
+def approved_participant(user: Any, event: Event) -> Participant:
+    """The user's own organisation's approved registration, else 403."""
+    own = participant_of(user, event)
+    if own is None or own.state != Participant.State.APPROVED:
+        raise PermissionDenied("Only this event's approved participants may do this.")
+    return own
+
+
+def agenda_owner(user: Any, event: Event, participant_id: int | None) -> Participant:
+    """Whose agenda: an officer may name any participant of the event; anyone else
+    reads their own (approved) one."""
+    if user.is_officer and participant_id:
+        return get_object_or_404(Participant, pk=participant_id, event=event)
+    return approved_participant(user, event)
 
 
 def directory(
@@ -186,10 +204,11 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
             missed=Count("id", filter=Q(attendance=Meeting.Attendance.MISSED)),
             introductions=Count("id", filter=Q(introduction__isnull=False)),
             won=Count("id", filter=Q(introduction__stage="won")),
+            won_value_usd=Sum(
+                "introduction__deal_value_usd", filter=Q(introduction__stage="won"), default=0
+            ),
         )
-        value = meetings.filter(introduction__stage="won").aggregate(
-            total=Sum("introduction__deal_value_usd")
-        )["total"]
+        counts["won_value_usd"] = int(counts["won_value_usd"])  # PostgreSQL: numeric
         found.append(
             {
                 "event": event.slug,
@@ -199,7 +218,6 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
                 "firms": event.firms,  # type: ignore[attr-defined]
                 "buyers": event.buyers,  # type: ignore[attr-defined]
                 **counts,
-                "won_value_usd": int(value or 0),
             }
         )
     return found

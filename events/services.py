@@ -5,6 +5,7 @@ transaction; refusals name the field (``core.errors``); decisions are audited.""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
@@ -590,11 +591,18 @@ def scheduling_problem(event: Event) -> tuple[Problem, list[Meeting]]:
     return problem, meetings
 
 
-def agenda_fingerprint(participant: Participant) -> str:
-    """What a participant's agenda holds (meetings, slots, tables): a changed
-    fingerprint after scheduling means an e-mail."""
-    mine = Q(firm=participant) | Q(buyer=participant)
-    rows = Meeting.objects.filter(mine, slot__isnull=False).values_list("pk", "slot", "table")
+def agenda_fingerprints(event: Event) -> dict[int, str]:
+    """What each participant's agenda holds (meetings, slots, tables), one query for
+    the event: a changed fingerprint after scheduling means an e-mail."""
+    held: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
+    placed = Meeting.objects.filter(event=event, slot__isnull=False)
+    for pk, firm, buyer, slot, table in placed.values_list("pk", "firm", "buyer", "slot", "table"):
+        held[firm].append((pk, slot, table))
+        held[buyer].append((pk, slot, table))
+    return {person: _fingerprint(rows) for person, rows in held.items()}
+
+
+def _fingerprint(rows: list[tuple[Any, ...]]) -> str:
     return hashlib.sha1(repr(sorted(rows)).encode()).hexdigest()[:12]
 
 
@@ -603,7 +611,7 @@ def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 
     tables, and tell each participant whose agenda changed."""
     problem, meetings = scheduling_problem(event)
     people = list(Participant.objects.filter(event=event, state=Participant.State.APPROVED))
-    before = {person.pk: agenda_fingerprint(person) for person in people}
+    before = agenda_fingerprints(event)
     schedule = solve(problem, seconds=seconds)
     with transaction.atomic():
         changed = []
@@ -629,9 +637,10 @@ def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 
                 "status": schedule.status,
             },
         )
+        after = agenda_fingerprints(event)
         for person in people:
-            fingerprint = agenda_fingerprint(person)
-            if fingerprint == before[person.pk]:
+            fingerprint = after.get(person.pk, _fingerprint([]))
+            if fingerprint == before.get(person.pk, _fingerprint([])):
                 continue
             notify(
                 members(person),

@@ -15,10 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from django.db.models import Max
 
 from buyers.models import Brief
-from events.models import Event, Participant
+from events.models import Event, Meeting, Participant
 from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.features import extract
 from matchmaking.selectors import brief_data, vendors_data
@@ -47,10 +46,15 @@ def as_brief(participant: Participant) -> Brief:
 def fit_table(event: Event) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """``{"buyers": {buyer_pid: [suggested firms]}, "firms": {firm_pid: [buyers]}}``,
     each list best first: ``{"participant", "score", "reasons", "gaps"}``."""
-    approved = Participant.objects.filter(event=event, state=Participant.State.APPROVED)
-    stamp = approved.aggregate(latest=Max("version"), count=Max("id"))
+    # Every approved participant at its version (and its brief's): any change to who
+    # takes part or what they look for is a new key (with the profiles' generation).
+    stamp = list(
+        Participant.objects.filter(event=event, state=Participant.State.APPROVED)
+        .order_by("id")
+        .values_list("id", "version", "brief__version")
+    )
     active = active_ranker()
-    key = {"event": event.pk, "ranker": active.name, **stamp, "n": approved.count()}
+    key = {"event": event.pk, "ranker": active.name, "participants": stamp}
     return cached("event-fit", key, lambda: _fit_table(event, active))  # type: ignore[no-any-return]
 
 
@@ -121,8 +125,6 @@ def suggestions_for(participant: Participant) -> list[dict[str, Any]]:
 
 
 def _asked_with(participant: Participant) -> set[int]:
-    from events.models import Meeting
-
     if participant.kind == Participant.Kind.FIRM:
         return set(Meeting.objects.filter(firm=participant).values_list("buyer_id", flat=True))
     return set(Meeting.objects.filter(buyer=participant).values_list("firm_id", flat=True))

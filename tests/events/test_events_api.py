@@ -401,3 +401,26 @@ def test_officers_change_an_event_from_the_console_and_bad_input_is_named(expo, 
     stale = client.post("/console/events/expo/act/", {**form, "tables": "5"}, follow=True)
     assert "Someone else got there first" in stale.content.decode()
     assert Event.objects.get(pk=event.pk).tables == 25
+
+
+def test_suggestions_follow_a_changed_registration(expo):
+    _, _, _, clients = expo
+    ids = _register_and_approve(clients, ["firm", "firm2", "buyer", "buyer2"])
+    for version, act in ((2, "reject"), (3, "approve"), (4, "reject"), (5, "approve")):
+        clients["officer"].post(
+            f"/api/v1/event-participants/{ids['buyer2']}/{act}", {"version": version}, format="json"
+        )  # buyer2 now holds the highest version; the buyer's change must still count
+    first = clients["buyer"].get("/api/v1/events/expo/suggestions").json()
+    assert first[0]["participant"] == ids["firm"]  # data engineering
+    changed = clients["buyer"].patch(
+        "/api/v1/events/expo/me",
+        {
+            "version": 2,
+            "looking_for": "An iOS and Android app",
+            "services": ["Mobile App Development"],
+        },
+        format="json",
+    )
+    assert changed.status_code == 200
+    again = clients["buyer"].get("/api/v1/events/expo/suggestions").json()
+    assert again[0]["participant"] == ids["firm2"]  # mobile apps now
