@@ -122,7 +122,7 @@ def solve(problem: Problem, *, seconds: float = 20.0, workers: int = 2) -> Sched
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7  # the same input gives the same schedule
-    solver.parameters.repair_hint = True  # availability or tables may have changed
+    # (no repair_hint: OR-Tools aborted the process with it once on a tiny problem)
     status = solver.solve(model)
     slots: dict[int, int] = {}
     bound: float | None = None
