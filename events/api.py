@@ -615,7 +615,7 @@ class EventAnalyticsView(TableView):
         tags=["events"],
         parameters=[
             OpenApiParameter("event", str, description="an event's slug"),
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            OpenApiParameter("format", str, enum=list(TableView.FORMATS)),
         ],
         responses={200: dict},
     )

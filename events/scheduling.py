@@ -28,6 +28,7 @@ from ortools.sat.python import cp_model
 PRIORITY_WEIGHT = {1: 3, 2: 2, 3: 1}  # a buyer's priority (1 high) → weight
 PLACE_SCALE = 10  # a placed meeting is worth 10–30 …
 KEEP_BONUS = 5  # … keeping a confirmed one where it was, 5
+SMALL_PROBLEM = 20_000  # (request, slot) choices below which one solver worker is used
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,13 @@ def solve(problem: Problem, *, seconds: float = 20.0, workers: int = 2) -> Sched
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
+    # A small programme is solved to optimality by one worker in well under a second;
+    # OR-Tools 9.15's parallel portfolio aborted the whole process once on such a one
+    # (native "Check failed", google/or-tools#5025, fixed after 9.15), so several
+    # workers are kept for the problems that need them. No repair_hint for the same
+    # reason; the hints still start the search.
+    solver.parameters.num_workers = 1 if len(chosen) < SMALL_PROBLEM else workers
     solver.parameters.random_seed = 7  # the same input gives the same schedule
-    # (no repair_hint: OR-Tools aborted the process with it once on a tiny problem)
     status = solver.solve(model)
     slots: dict[int, int] = {}
     bound: float | None = None

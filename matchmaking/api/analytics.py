@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -65,10 +66,18 @@ TABLES: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
 
 class TableView(APIView):
     """An officers' table, as JSON (``{"rows": [...]}``) or CSV; refusals are JSON
-    whatever format was asked."""
+    whatever format was asked, and ``?format=`` names one of the two (an empty or
+    unknown one is refused, not answered in a default the caller did not ask for)."""
 
     permission_classes = [IsOfficer]
     renderer_classes = [JSONRenderer, RowsCSVRenderer, BrowsableAPIRenderer]
+    FORMATS = ("json", "csv")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        wanted = request.query_params.get("format")
+        if wanted is not None and wanted not in self.FORMATS:
+            raise ValidationError({"format": [f"one of {', '.join(self.FORMATS)}"]})
+        super().initial(request, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Response:
         self.request.accepted_renderer = JSONRenderer()
@@ -91,7 +100,7 @@ class AnalyticsView(TableView):
 
     @extend_schema(
         tags=["analytics"],
-        parameters=[Params, OpenApiParameter("format", str, enum=["json", "csv"])],
+        parameters=[Params, OpenApiParameter("format", str, enum=list(TableView.FORMATS))],
         responses={200: dict},
     )
     def get(self, request: Request, table: str) -> Response:

@@ -267,6 +267,15 @@ def test_analytics_come_as_csv(people):
     assert 'filename="raabta-funnel.csv"' in response["Content-Disposition"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/analytics/funnel", "/api/v1/event-analytics"])
+@pytest.mark.parametrize("wanted", ["", "xml"])
+def test_a_table_in_a_format_it_does_not_come_in_is_refused_naming_format(people, path, wanted):
+    _, c = people
+    response = c["officer"].get(path, {"format": wanted})
+    assert response.status_code == 400
+    assert response.json() == {"format": ["one of json, csv"]}
+
+
 def test_a_second_officer_deciding_the_same_match_gets_409(people):
     _, c = people
     post_brief(c["buyer"])
