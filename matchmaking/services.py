@@ -3,10 +3,12 @@ ranker, keep the page diverse and fair, explain every match."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -37,15 +39,28 @@ class ActiveRanker:
 def active_ranker() -> ActiveRanker:
     """The newest promoted model, else the prior weights (cold start). A promoted model
     saved for other features (before an upgrade changed them) is skipped, with a
-    warning: matching goes on with the prior until ``train_ranker`` runs again."""
-    model = RankerModel.objects.filter(promoted=True).order_by("-id").first()
+    warning: matching goes on with the prior until ``train_ranker`` runs again.
+
+    Asked on every match: one query for the serving model's id and creation time;
+    its coefficients are read and parsed once per process and model (a model is never
+    changed once saved; the time tells apart two databases' models of the same id)."""
+    newest = (
+        RankerModel.objects.filter(promoted=True)
+        .order_by("-id")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    return _ranker_of(newest)
+
+
+@functools.lru_cache(maxsize=8)
+def _ranker_of(model: tuple[int, datetime] | None) -> ActiveRanker:
     if model is not None:
+        parameters = RankerModel.objects.get(pk=model[0]).parameters
         try:
-            return ActiveRanker(
-                ranker_from_json(json.dumps(model.parameters)), f"learned v{model.pk}"
-            )
+            return ActiveRanker(ranker_from_json(json.dumps(parameters)), f"learned v{model[0]}")
         except ValueError:
-            log.warning("ranker v%s does not fit the current features; serving the prior", model.pk)
+            log.warning("ranker v%s does not fit the current features; serving the prior", model[0])
     return ActiveRanker(PriorRanker().fit(), "prior")
 
 
@@ -157,6 +172,8 @@ def _match(
         )
         page += apply_exposure_floor(vendors, chosen, rest, settings.RAABTA_EXPOSURE_FLOOR)
     contributions = active.ranker.contributions(features.matrix)
+    on_page = [r.index for r in page]
+    values, parts = features.matrix[on_page].tolist(), contributions[on_page].tolist()
     matches = [
         {
             "rank": rank,
@@ -172,14 +189,11 @@ def _match(
             "meets_requirements": bool(features.meets[r.index]),
             # Every feature's value and its contribution to the score (officers' detail).
             "features": {
-                name: [
-                    round(float(features.matrix[r.index, i]), 4),
-                    round(float(contributions[r.index, i]), 4),
-                ]
-                for i, name in enumerate(FEATURES)
+                name: [round(value, 4), round(part, 4)]
+                for name, value, part in zip(FEATURES, values[at], parts[at], strict=True)
             },
         }
-        for rank, r in enumerate(page, start=1)
+        for at, (rank, r) in enumerate(enumerate(page, start=1))
     ]
     meta = {
         "candidates": len(vendors),

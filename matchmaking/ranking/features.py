@@ -92,40 +92,29 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
         return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
     fitted = counts_of.matrix([brief_text, *texts])
-    # Smooth IDF as scikit-learn's TfidfTransformer computes it, for the hashed columns
-    # that occur (done in numpy: the transformer's input checks, and an IDF over all
-    # 2^18 columns, cost more than the arithmetic on a few hundred texts). ``inverse``
-    # numbers each stored value's column among them: no lookups for the fitted texts.
-    columns, inverse, frequency = np.unique(fitted.indices, return_inverse=True, return_counts=True)
-    idf_of_column = np.log((1 + fitted.shape[0]) / (1 + frequency)) + 1
+    # Smooth IDF as scikit-learn's TfidfTransformer computes it, from each hashed
+    # column's document frequency among the fitted texts (a row holds a column at most
+    # once), for the stored values only; a column no fitted text has gets the IDF of
+    # frequency 0. Dense arrays over the hashed columns take the place of a vocabulary:
+    # no sort, no lookups (the transformer's input checks, and an IDF over all 2^18
+    # columns, cost more than the arithmetic on a few hundred texts).
+    frequency = np.bincount(fitted.indices, minlength=N_FEATURES)
+
+    def idf(indices: np.ndarray) -> np.ndarray:
+        return np.log((1 + fitted.shape[0]) / (1 + frequency[indices])) + 1
+
     rows = _row_ids(fitted)
-    weights = _unit_weights(fitted, rows, idf_of_column[inverse])
+    weights = _unit_weights(fitted, rows, idf(fitted.indices))
     brief_end = fitted.indptr[1]
-    brief_of_column = np.zeros(len(columns))
-    brief_of_column[inverse[:brief_end]] = weights[:brief_end]
-    similarities = [_row_sums(rows, weights * brief_of_column[inverse], fitted.shape[0])[1:]]
-    idf, brief = Lookup(columns, idf_of_column), Lookup(columns, brief_of_column)
-    unseen_idf = float(np.log(1 + fitted.shape[0]) + 1)  # a column no fitted text has
+    brief = np.zeros(N_FEATURES)
+    brief[fitted.indices[:brief_end]] = weights[:brief_end]
+    similarities = [_row_sums(rows, weights * brief[fitted.indices], fitted.shape[0])[1:]]
     for other in also:
         counts = counts_of.matrix(other)
         rows = _row_ids(counts)
-        weights = _unit_weights(counts, rows, idf.get(counts.indices, unseen_idf))
-        similarities.append(_row_sums(rows, weights * brief.get(counts.indices), len(other)))
+        weights = _unit_weights(counts, rows, idf(counts.indices))
+        similarities.append(_row_sums(rows, weights * brief[counts.indices], len(other)))
     return similarities
-
-
-class Lookup:
-    """Values for sorted integer keys, read for many keys at once (``default`` where a
-    key is absent): a sparse vector over the hashed columns."""
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        self.keys, self.values = keys, values
-
-    def get(self, wanted: np.ndarray, default: float = 0.0) -> np.ndarray:
-        if not len(self.keys):
-            return np.full(len(wanted), default)
-        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        return np.where(self.keys[at] == wanted, self.values[at], default)
 
 
 def _row_ids(matrix: sparse.csr_matrix) -> np.ndarray:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from matchmaking.ranking.data import VendorData
 
 BIG_CITIES = frozenset({"Lahore", "Karachi", "Islamabad"})
@@ -25,8 +27,21 @@ def _labels(vendor: VendorData) -> frozenset[str]:
     return frozenset((*vendor.services, *vendor.technologies))
 
 
-def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+def look_alike(vendors: list[VendorData]) -> np.ndarray:
+    """``[i, j]``: firms i and j offer almost the same services and technologies
+    (Jaccard of the two label sets ≥ ``SIMILARITY_LIMIT``; two firms with no labels
+    are not alike). One matrix product instead of a set operation per pair."""
+    labels = [_labels(vendor) for vendor in vendors]
+    column: dict[str, int] = {}
+    rows = np.repeat(np.arange(len(labels)), [len(each) for each in labels])
+    columns = [column.setdefault(label, len(column)) for each in labels for label in each]
+    member = np.zeros((len(labels), len(column)), dtype=np.int32)  # integers: no BLAS threads
+    member[rows, columns] = 1
+    common = member @ member.T
+    sizes = member.sum(axis=1)
+    union = sizes[:, None] + sizes[None, :] - common
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, common / union, 0.0) >= SIMILARITY_LIMIT
 
 
 @dataclass(frozen=True)
@@ -35,26 +50,34 @@ class Ranked:
     score: float
 
 
-def _discounted(score: float, times: int) -> float:
+def _discounted(score: np.ndarray, times: np.ndarray) -> np.ndarray:
     """``score`` lowered once per look-alike already taken (scores may be negative)."""
     factor = SIMILARITY_PENALTY**times
-    return score * factor if score >= 0 else score / factor
+    return np.where(score >= 0, score * factor, score / factor)
 
 
 def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> list[Ranked]:
-    """Greedy: take the best remaining firm, its score discounted once per firm already
-    taken that it looks almost identical to. O(limit x candidates)."""
+    """Greedy: take the best remaining firm (the lower position on a tie), its score
+    discounted once per firm already taken that it looks almost identical to.
+    ``tests/matchmaking/test_rerank.py`` holds it to the plain definition."""
     # Only the best few times the page size can reach the page, even after discounts.
-    best_first = sorted(range(len(vendors)), key=lambda i: (-scores[i], i))[: limit * POOL_FACTOR]
-    labels = {i: _labels(vendors[i]) for i in best_first}
-    alike = dict.fromkeys(best_first, 0)  # remaining -> look-alikes already taken
+    pool = np.array(
+        sorted(range(len(vendors)), key=lambda i: (-scores[i], i))[: limit * POOL_FACTOR],
+        dtype=int,
+    )
+    alike = look_alike([vendors[i] for i in pool])
+    score = np.asarray(scores, dtype=float)[pool]
+    times = np.zeros(len(pool), dtype=int)  # look-alikes already taken
+    left = np.ones(len(pool), dtype=bool)
     picked: list[Ranked] = []
-    while alike and len(picked) < limit:
-        best = max(alike, key=lambda i: (_discounted(scores[i], alike[i]), -i))
-        picked.append(Ranked(best, _discounted(scores[best], alike.pop(best))))
-        for i in alike:
-            if _similarity(labels[i], labels[best]) >= SIMILARITY_LIMIT:
-                alike[i] += 1
+    while left.any() and len(picked) < limit:
+        discounted = _discounted(score, times)
+        best_value = discounted[left].max()
+        tied = np.flatnonzero(left & (discounted == best_value))
+        best = tied[np.argmin(pool[tied])]
+        picked.append(Ranked(int(pool[best]), float(discounted[best])))
+        left[best] = False
+        times += alike[best]
     return picked
 
 

@@ -1,7 +1,11 @@
+import random
 from dataclasses import replace
 
 from matchmaking.ranking.data import VendorData
 from matchmaking.ranking.rerank import (
+    POOL_FACTOR,
+    SIMILARITY_LIMIT,
+    SIMILARITY_PENALTY,
     Ranked,
     apply_exposure_floor,
     diversify,
@@ -48,3 +52,50 @@ def test_emerging_means_small_or_outside_the_big_three():
     assert is_emerging(replace(BASE, team_size=12))
     assert is_emerging(replace(BASE, city="Peshawar"))
     assert not is_emerging(BASE)
+
+
+def _plain_diversify(vendors: list[VendorData], scores: list[float], limit: int) -> list[Ranked]:
+    """The definition, one pair at a time: best remaining first (lower position on a
+    tie), discounted once per look-alike already taken."""
+
+    def labels(v: VendorData) -> frozenset[str]:
+        return frozenset((*v.services, *v.technologies))
+
+    def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+        return len(a & b) / len(a | b) if a or b else 0.0
+
+    def discounted(score: float, times: int) -> float:
+        factor = SIMILARITY_PENALTY**times
+        return score * factor if score >= 0 else score / factor
+
+    best_first = sorted(range(len(vendors)), key=lambda i: (-scores[i], i))[: limit * POOL_FACTOR]
+    alike = dict.fromkeys(best_first, 0)
+    picked: list[Ranked] = []
+    while alike and len(picked) < limit:
+        best = max(alike, key=lambda i: (discounted(scores[i], alike[i]), -i))
+        picked.append(Ranked(best, discounted(scores[best], alike.pop(best))))
+        for i in alike:
+            if similarity(labels(vendors[i]), labels(vendors[best])) >= SIMILARITY_LIMIT:
+                alike[i] += 1
+    return picked
+
+
+def test_diversify_keeps_to_its_plain_definition_on_random_candidates():
+    rng = random.Random(5)
+    words = ["Web", "Mobile", "Data", "Cloud", "QA"]
+    techs = ["React", "Django", "Flutter", "AWS", "Go", "Rust"]
+    for _ in range(300):
+        n = rng.randint(0, 120)
+        vendors = [
+            replace(
+                BASE,
+                id=f"v{i}",
+                services=tuple(rng.sample(words, rng.randint(0, 2))),
+                technologies=tuple(rng.sample(techs, rng.randint(0, 3))),
+            )
+            for i in range(n)
+        ]
+        # ties and negative scores included: both change which firm is taken
+        scores = [rng.choice([round(rng.uniform(-1, 1), 1), rng.uniform(-2, 2)]) for _ in vendors]
+        limit = rng.randint(1, 25)
+        assert diversify(vendors, scores, limit) == _plain_diversify(vendors, scores, limit)
