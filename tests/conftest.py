@@ -14,6 +14,24 @@ from tests.factories import make_buyer, make_vendor
 from vendors import insights
 from vendors.models import Vendor, VendorMember
 
+# The longest tests (each starts servers of its own, 30 s to 3 min) run first, so that
+# under pytest-xdist the short ones fill the other cores around them instead of one long
+# test finishing the run alone.
+LONG_FIRST = (
+    "tests/security/test_openapi_fuzz.py",
+    "tests/e2e/",
+    "tests/search/test_relevance.py",
+    "tests/matchmaking/test_learning.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid
+        return next((i for i, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), 99)
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
@@ -40,18 +58,21 @@ def _own_search_index(settings: object, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(autouse=True)
 def _currency_rates(request: pytest.FixtureRequest) -> None:
-    """A transactional test empties every table when it ends, the currency rates a
-    migration seeded included: put them back for the next one."""
+    """A transactional test (a live server's too) empties every table when it ends, the
+    currency rates a migration seeded included, and under pytest-xdist any test may run
+    after one on the same worker: put them back where they are missing."""
     marker = request.node.get_closest_marker("django_db")
-    if (
-        not (marker and marker.kwargs.get("transaction"))
-        and "transactional_db" not in request.fixturenames
-    ):
+    requested = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not (marker or requested):
         return
-    request.getfixturevalue("transactional_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or requested - {"db"}
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from django.apps import apps
 
-    importlib.import_module("core.migrations.0002_seed_currency_rates").seed(apps, None)
+    from core.models import CurrencyRate
+
+    if not CurrencyRate.objects.exists():
+        importlib.import_module("core.migrations.0002_seed_currency_rates").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

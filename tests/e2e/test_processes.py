@@ -15,6 +15,9 @@ import requests
 from matchmaking.demo import DemoCatalogue
 from tests.e2e.conftest import ROOT, Stack, free_port, is_ready, running_stack, token, until
 
+# Both end-to-end tests use one Redis database (flushed between them): one xdist worker.
+pytestmark = pytest.mark.xdist_group("e2e")
+
 ANON_LIMIT = 20
 
 

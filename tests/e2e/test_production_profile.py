@@ -18,6 +18,7 @@ import signal
 import subprocess
 from typing import Any
 
+import pytest
 import redis
 import requests
 from rq import Worker
@@ -25,6 +26,9 @@ from rq.worker import BaseWorker
 
 from matchmaking.demo import DemoCatalogue
 from tests.e2e.conftest import REDIS_URL, ROOT, Stack, free_port, login, token, until
+
+# Both end-to-end tests use one Redis database (flushed between them): one xdist worker.
+pytestmark = pytest.mark.xdist_group("e2e")
 
 FIRMS = 2000
 
