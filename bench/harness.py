@@ -11,6 +11,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,29 @@ def dispatch(
         run_sizes(script, args.sizes, extra, header, row)
 
 
+def calibration() -> float:
+    """Seconds for 10 million pure-Python additions, best of three. This VM's speed moves
+    by 2x and more within a day (0.6 to 1.5 s on 2026-12-03), so a figure is compared
+    only with figures taken at a similar calibration."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> str:
+    """The line every benchmark prints first: the machine and how fast it ran today."""
+    return (
+        f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
+        f"Python {platform.python_version()}, calibration {calibration():.2f} s "
+        "(10M pure-Python additions)"
+    )
+
+
 def run_sizes(
     script: str,
     sizes: list[int],
@@ -62,9 +86,7 @@ def run_sizes(
     row: Callable[[dict[str, Any]], str],
 ) -> None:
     """The parent: one child process per size, a table row each."""
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
     print(header)
     for size in sizes:
         child = subprocess.run(
@@ -73,6 +95,7 @@ def run_sizes(
         if child.returncode != 0:
             sys.exit(f"size {size} failed:\n{child.stderr[-3000:]}")
         print(row(json.loads(child.stdout.strip().splitlines()[-1])))
+    print(f"calibration at the end: {calibration():.2f} s")
 
 
 def demo_args(size: int) -> list[str]:

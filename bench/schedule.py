@@ -15,11 +15,12 @@ A benchmark, not a test.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 from events.scheduling import check, greedy, solve, upper_bound, value
 from events.synthetic import random_problem
@@ -31,9 +32,7 @@ def main() -> None:
     parser.add_argument("--tables", type=int, nargs="+", default=[40, 100])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(
-        f"machine: {platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores, Python {platform.python_version()}"
-    )
+    print(harness.machine())
     print(
         "tables  requests  bound  method   placed  of requests  of bound  objective  seconds  errors"
     )

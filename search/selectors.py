@@ -169,8 +169,22 @@ def _search(query: VendorQuery) -> dict[str, Any]:
     with SEARCH_SECONDS.labels(backend=type(backend).__name__).time():
         page = backend.search(query)
     facets = {name: [value.__dict__ for value in values] for name, values in page.facets.items()}
-    vendors = vendors_by_external_id([hit.id for hit in page.hits])
+    vendors = vendors_by_external_id([hit.id for hit in page.hits], only=SUMMARY_COLUMNS)
     return {"count": page.total, "results": _results(page.hits, vendors), "facets": facets}
+
+
+# What a result shows of a firm (``_results``), read for each page of hits.
+SUMMARY_COLUMNS = (
+    "name",
+    "city",
+    "team_size",
+    "hourly_rate_min_usd",
+    "hourly_rate_max_usd",
+    "services",
+    "technologies",
+    "industries",
+    "certifications",
+)
 
 
 def _results(hits: list[Hit], vendors: dict[str, Vendor]) -> list[dict[str, Any]]:

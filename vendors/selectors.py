@@ -50,10 +50,15 @@ def vendor_get(*, external_id: str) -> Vendor:
     return vendor_list().get(external_id=external_id)
 
 
-def vendors_by_external_id(external_ids: list[str]) -> dict[str, Vendor]:
-    return {
-        vendor.external_id: vendor for vendor in Vendor.objects.filter(external_id__in=external_ids)
-    }
+def vendors_by_external_id(
+    external_ids: list[str], *, only: tuple[str, ...] = ()
+) -> dict[str, Vendor]:
+    """``only`` names the columns to read (the rest are deferred): a result list needs a
+    few of a firm's JSON columns, not its portfolio."""
+    rows = Vendor.objects.filter(external_id__in=external_ids)
+    if only:
+        rows = rows.only("external_id", *only)
+    return {vendor.external_id: vendor for vendor in rows}
 
 
 def vendor_of_member(user: User) -> Vendor | None:
