@@ -128,6 +128,9 @@ def test_liveness_touches_nothing_and_readiness_needs_the_database(client, monke
 
 def test_a_django_log_record_is_printed_once(capsys):
     """Django's own console handler is off: its records reach the root handler only."""
+    from django_guid import clear_guid
+
+    clear_guid()  # an earlier test on this worker may have left its request id set
     logging.config.dictConfig(logging_config("text"))
     try:
         logging.getLogger("django.request").warning("Not Found: /nowhere")
