@@ -8,6 +8,20 @@ from django_countries.fields import CountryField
 from core.models import CurrentManager
 from vendors.models import EngagementModel
 
+# Outbox topics the demand index (search.demand) drains: a buyer's or a brief's search
+# document may have changed (the brief's own BRIEF_TOPIC is curation's).
+BUYER_INDEX_TOPIC = "buyer-index"
+BRIEF_INDEX_TOPIC = "brief-index"
+
+
+class SizeBand(models.TextChoices):
+    """Employees of a buyer organisation: what firms may know of its size."""
+
+    SMALL = "1-49", "1–49 employees"
+    MEDIUM = "50-249", "50–249 employees"
+    LARGE = "250-999", "250–999 employees"
+    ENTERPRISE = "1000+", "1,000 employees or more"
+
 
 class Buyer(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
@@ -25,6 +39,10 @@ class Buyer(models.Model):
     # Person, e-mail, phone: shown to a firm only once both sides opted in.
     contact = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)
+    size_band = models.CharField(max_length=8, choices=SizeBand.choices, blank=True)
+    # Firms browsing open briefs see the buyer's country, sector and size band; its name
+    # only when it opts in here (its contacts only ever after a mutual introduction).
+    named_to_firms = models.BooleanField(default=False)
     extra = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     record_hash = models.CharField(max_length=40, editable=False)
@@ -88,6 +106,10 @@ class Brief(models.Model):
     published_at = models.DateField(null=True, blank=True, db_index=True)
     extra = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Grows when what the brief's search document shows changes without the brief
+    # itself changing (its buyer, its pipeline stage): the document's version is
+    # ``version + revision`` (search.demand), so the index takes the newer document.
+    revision = models.PositiveIntegerField(default=0)
     record_hash = models.CharField(max_length=40, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from buyers.models import SizeBand
 from core.money import USD, UnknownCurrency, json_number
 from core.schema import (
     Contact,
@@ -49,6 +50,10 @@ class BuyerRecord(KeyedRecord):
     website: Url | None = None
     contact: Contact | None = None
     description: Text | None = None
+    # Employees: "1-49", "50-249", "250-999" or "1000+" (what firms may see of its size).
+    size_band: SizeBand | None = None
+    # Firms that see its open briefs may see its name too (never its contacts).
+    named_to_firms: bool | None = None
 
     def canonical(self) -> dict[str, Any]:
         return dump_canonical(self)

@@ -45,6 +45,8 @@ def buyer_record(buyer: Buyer) -> dict[str, Any]:
             "website": buyer.website,
             "contact": buyer.contact,
             "description": buyer.description,
+            "size_band": buyer.size_band,
+            "named_to_firms": buyer.named_to_firms or None,
             **buyer.extra,
         }
     )

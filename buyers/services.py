@@ -6,16 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
-from buyers.models import Brief, Buyer, BuyerMember
+from buyers.models import BRIEF_INDEX_TOPIC, BUYER_INDEX_TOPIC, Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, buyer_record
 from core.interchange import Outcome
+from core.outbox import outbox_record
 from core.upsert import archive_row, upsert_rows
 from vendors.services import record_hash
 
-BUYER_FIELDS = ("name", "country", "industry", "timezone", "website", "description")
+BUYER_FIELDS = (
+    "name",
+    "country",
+    "industry",
+    "timezone",
+    "website",
+    "description",
+    "size_band",
+)
 _BRIEF_COPIED = (
     "title",
     "description",
@@ -39,10 +50,11 @@ def _buyer_row(external_id: str, canonical: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {name: canonical.get(name, "") for name in BUYER_FIELDS}
     row["name"] = row["name"] or external_id
     row["contact"] = canonical.get("contact") or {}
+    row["named_to_firms"] = bool(canonical.get("named_to_firms"))
     row["extra"] = {
         key: value
         for key, value in canonical.items()
-        if key not in {*BUYER_FIELDS, "contact", "external_id"}
+        if key not in {*BUYER_FIELDS, "contact", "named_to_firms", "external_id"}
     }
     return {**row, "external_id": external_id, "record_hash": record_hash(canonical)}
 
@@ -69,7 +81,10 @@ def buyers_upsert(
             canonical = base | canonical
         merged[key] = canonical
     rows = [_buyer_row(key, canonical) for key, canonical in merged.items()]
-    upsert_rows(Buyer, rows, create_only=create_only)
+    written = upsert_rows(Buyer, rows, create_only=create_only)
+    written.announce(BUYER_INDEX_TOPIC)
+    # Its briefs' documents show the buyer's country, sector, size band (and name).
+    briefs_reindex(Brief.all_objects.filter(buyer__external_id__in=list(written.changed)))
     # Archived buyers too: a brief may name one (imports of history), and must not fail.
     found = Buyer.all_objects.filter(external_id__in=keys)
     return {buyer.external_id: buyer for buyer in found}
@@ -104,7 +119,22 @@ def briefs_upsert(records: list[BriefRecord], *, create_only: bool = False) -> O
         }
         for record in records
     ]
-    return upsert_rows(Brief, rows, create_only=create_only).announce(BRIEF_TOPIC)
+    written = upsert_rows(Brief, rows, create_only=create_only)
+    written.announce(BRIEF_INDEX_TOPIC)
+    return written.announce(BRIEF_TOPIC)
+
+
+def briefs_reindex(briefs: QuerySet[Brief]) -> int:
+    """These briefs' search documents changed though the briefs did not (their buyer,
+    their pipeline stage): count a revision and queue them for the index. Must run
+    inside the writing transaction."""
+    keys = list(briefs.values_list("external_id", flat=True))
+    if keys:
+        Brief.all_objects.filter(external_id__in=keys).update(
+            revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        outbox_record(topic=BRIEF_INDEX_TOPIC, changes=[(key, 0, False) for key in keys])
+    return len(keys)
 
 
 def buyer_save(
@@ -129,7 +159,8 @@ def brief_save(*, record: BriefRecord, create_only: bool = False) -> Brief:
 def brief_archive(*, brief: Brief, actor: User | None = None) -> None:
     """Take a brief out of every list and queue; its matches, deals and labels stay.
     Audited."""
-    archive_row(brief, actor=actor, record=brief_record(brief))
+    version = archive_row(brief, actor=actor, record=brief_record(brief))
+    outbox_record(topic=BRIEF_INDEX_TOPIC, changes=[(brief.external_id, version, True)])
 
 
 @transaction.atomic
@@ -137,4 +168,5 @@ def buyer_archive(*, buyer: Buyer, actor: User | None = None) -> None:
     """Archive the buyer and its current briefs. Audited."""
     for brief in Brief.objects.filter(buyer=buyer):
         brief_archive(brief=brief, actor=actor)
-    archive_row(buyer, actor=actor, record=buyer_record(buyer))
+    version = archive_row(buyer, actor=actor, record=buyer_record(buyer))
+    outbox_record(topic=BUYER_INDEX_TOPIC, changes=[(buyer.external_id, version, True)])

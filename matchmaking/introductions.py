@@ -24,6 +24,8 @@ from django.utils import timezone
 from django_countries import countries
 
 from accounts.models import User
+from buyers.models import Brief
+from buyers.services import briefs_reindex
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.money import RateTable, UnknownCurrency
@@ -201,6 +203,9 @@ def _move(
         after=introduction_state(introduction),
         brief=introduction.match.brief.external_id,
     )
+    if changes.get("stage", before["stage"]) != before["stage"]:
+        # The brief's stage in the demand index (open / introduced / won) may follow.
+        briefs_reindex(Brief.all_objects.filter(pk=introduction.match.brief_id))
     return introduction
 
 

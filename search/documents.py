@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.db import models
+
 from search.query import RATE_BANDS, TEAM_BANDS, band
 from vendors.models import Vendor
 from vendors.selectors import vendor_list
@@ -16,9 +18,11 @@ from vendors.selectors import vendor_list
 _VERSION_SLOTS = 1_000_000
 
 
-def index_version(vendor: Vendor | Mapping[str, Any]) -> int:
-    row = vendor.__dict__ if isinstance(vendor, Vendor) else vendor
-    return int(row["created_at"].timestamp()) * _VERSION_SLOTS + int(row["version"])
+def index_version(row: models.Model | Mapping[str, Any]) -> int:
+    """The index version of a row (a model instance or its ``created_at`` and
+    ``version`` values)."""
+    values = row if isinstance(row, Mapping) else row.__dict__
+    return int(values["created_at"].timestamp()) * _VERSION_SLOTS + int(values["version"])
 
 
 def _portfolio_text(portfolio: list[dict[str, Any]]) -> str:

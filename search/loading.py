@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-from search.backends.base import SearchBackend
+from search.backends.base import DemandIndex, SearchBackend
 
 
 @cache
@@ -22,9 +22,22 @@ def get_search_backend(alias: str = "default") -> SearchBackend:
     return backend_class(alias, params)  # type: ignore[no-any-return]
 
 
+@cache
+def get_demand_index(alias: str = "default") -> DemandIndex:
+    """The demand index (buyers and briefs) on the same engine as the vendor index:
+    ``DEMAND_INDEX`` names it (default: the vendor index's name + ``-demand``)."""
+    params = dict(settings.SEARCH_BACKENDS[alias])
+    backend_class = import_string(str(params.pop("BACKEND")))
+    demand_class = import_string(backend_class.demand_backend)
+    vendors = params.pop("INDEX", None) or backend_class.name
+    params["INDEX"] = params.pop("DEMAND_INDEX", None) or f"{vendors}-demand"
+    return demand_class(alias, params)  # type: ignore[no-any-return]
+
+
 def _reset(*, setting: str, **kwargs: object) -> None:
     if setting == "SEARCH_BACKENDS":
         get_search_backend.cache_clear()
+        get_demand_index.cache_clear()
 
 
 setting_changed.connect(_reset)

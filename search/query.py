@@ -71,6 +71,14 @@ class ResultWindowTooLarge(ValueError):
     """A query asked for results beyond ``MAX_RESULT_WINDOW``."""
 
 
+def check_window(offset: int, limit: int) -> None:
+    """Every backend gets the same bound, however the query was built."""
+    if offset < 0 or limit < 0 or offset + limit > MAX_RESULT_WINDOW:
+        raise ResultWindowTooLarge(
+            f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to"
+        )
+
+
 def plain_words(document: dict[str, Any]) -> str:
     """A document's text as spelling correction and close spellings see it: name,
     description, portfolio and labels (backends index it unstemmed as ``words``)."""
@@ -116,11 +124,7 @@ class VendorQuery:
         return self.understanding or Understanding.literal(self.text)
 
     def __post_init__(self) -> None:
-        # Every backend gets the same bound, however the query was built.
-        if self.offset < 0 or self.limit < 0 or self.offset + self.limit > MAX_RESULT_WINDOW:
-            raise ResultWindowTooLarge(
-                f"results beyond the first {MAX_RESULT_WINDOW:,} cannot be paged to"
-            )
+        check_window(self.offset, self.limit)
 
 
 @dataclass(frozen=True)
@@ -173,3 +177,74 @@ class Suggestion:
     kind: str  # "vendor", "service", "technology"
     text: str
     id: str | None = None
+
+
+# The demand index (buyers and briefs, search/demand.py) -----------------------------------
+BUDGET_BANDS = (
+    (10_000, "0-9k"),
+    (50_000, "10k-49k"),
+    (250_000, "50k-249k"),
+    (1_000_000, "250k-999k"),
+    (None, "1m+"),
+)
+# Facets of the demand index, and how its filters combine (as ALL_OF/ANY_OF above).
+DEMAND_FACETS = (
+    "industry",
+    "country",
+    "budget_band",
+    "services",
+    "technologies",
+    "engagement_model",
+    "size_band",
+    "stage",
+)
+DEMAND_ALL_OF = ("services", "technologies", "languages", "certifications")
+DEMAND_ANY_OF = ("industry", "country", "budget_band", "engagement_model", "size_band", "stage")
+# Text fields of a demand document with their weights; ``buyer_name`` holds a name only
+# where firms may see it (buyers' own documents, briefs of buyers who opted in).
+DEMAND_TEXT_WEIGHTS = {
+    "title": 2.0,
+    "services": 3.0,
+    "technologies": 3.0,
+    "industry": 2.0,
+    "description": 1.0,
+    "buyer_name": 1.0,
+}
+DEMAND_HIGHLIGHT_FIELDS = ("title", "description")
+DEMAND_SORTS = {
+    "relevance": None,
+    "newest": ("published", "desc"),
+    "budget": ("budget_usd", "desc"),
+}
+
+
+@dataclass(frozen=True)
+class DemandQuery:
+    """A search of buyers and briefs: ``kind`` is ``brief`` or ``buyer``; ``filters``
+    maps a field of ``DEMAND_ALL_OF``/``DEMAND_ANY_OF`` to values."""
+
+    kind: str
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    facets: bool = True
+    highlight: bool = True
+
+    def __post_init__(self) -> None:
+        check_window(self.offset, self.limit)
+
+
+@dataclass(frozen=True)
+class OpportunityQuery:
+    """Stage-1 retrieval of open briefs for a firm: BM25 of the firm's offer against
+    the briefs' needs, labels it offers boosted."""
+
+    text: str
+    services: tuple[str, ...] = ()
+    technologies: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ("open", "introduced")
+    exclude: tuple[str, ...] = ()  # document ids
+    limit: int = 200

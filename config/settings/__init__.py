@@ -182,6 +182,8 @@ if ELASTICSEARCH_URL:
             "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
             "URL": ELASTICSEARCH_URL,
             "INDEX": env("RAABTA_SEARCH_INDEX", "raabta-vendors"),
+            # Buyers and briefs (search/demand.py).
+            "DEMAND_INDEX": env("RAABTA_DEMAND_INDEX", "raabta-demand"),
             "TIMEOUT": float(env("RAABTA_SEARCH_TIMEOUT", "2.0")),
             "RETRIES": int(env("RAABTA_SEARCH_RETRIES", "2")),
         }
@@ -216,6 +218,7 @@ RAABTA_TASK_QUEUE = env("RAABTA_TASK_QUEUE", "raabta")
 RAABTA_SCHEDULE: list[dict[str, Any]] = [
     # Safety nets for work whose job was lost: index changes, e-mail retries, suggestions.
     {"task": "search.sync.sync_search_index", "interval": 300},
+    {"task": "search.sync.sync_demand_index", "interval": 300},
     {"task": "core.mail.send_pending_emails", "interval": 300},
     {"task": "matchmaking.curation.suggest_for_changed_briefs", "interval": 300},
     # Nightly: repair drift between database and index; retrain when enough new outcomes.

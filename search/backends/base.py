@@ -7,16 +7,23 @@ import abc
 from collections.abc import Iterable
 from typing import Any
 
-from search.query import CandidateQuery, SearchPage, Suggestion, VendorQuery
+from search.query import (
+    CandidateQuery,
+    DemandQuery,
+    OpportunityQuery,
+    SearchPage,
+    Suggestion,
+    VendorQuery,
+)
 
 
 class SearchUnavailable(Exception):
     """The backend cannot be reached or refused the operation; retry later."""
 
 
-class SearchBackend(abc.ABC):
-    """A vendor index. Documents are dicts from ``search.documents.vendor_document``:
-    an ``id`` (the vendor's external id) and a ``version`` that only grows."""
+class SearchIndex(abc.ABC):
+    """What every index does, whatever it holds: documents are dicts with an ``id``, a
+    ``version`` that only grows and a ``record_hash`` of what they were built from."""
 
     def __init__(self, alias: str, params: dict[str, Any]):
         self.alias = alias
@@ -31,6 +38,32 @@ class SearchBackend(abc.ABC):
     @abc.abstractmethod
     def delete_documents(self, ids: Iterable[str]) -> None:
         """Remove documents by id; unknown ids are ignored."""
+
+    @abc.abstractmethod
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
+        """Every indexed id with its version and the ``record_hash`` of the row it was
+        built from (for reconciling with the database: versions and content)."""
+
+    @abc.abstractmethod
+    def count(self) -> int:
+        """Number of indexed documents."""
+
+    @abc.abstractmethod
+    def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
+        """Build a new index from ``documents`` and switch to it atomically; searches
+        keep answering from the old index until the switch. Returns the count."""
+
+    @abc.abstractmethod
+    def health(self) -> dict[str, Any]:
+        """``{"ok": bool, ...}`` without raising."""
+
+
+class SearchBackend(SearchIndex):
+    """The vendor index. Documents are dicts from ``search.documents.vendor_document``:
+    ``id`` is the vendor's external id."""
+
+    # The dotted path of the same engine's demand index (buyers and briefs).
+    demand_backend: str
 
     @abc.abstractmethod
     def search(self, query: VendorQuery) -> SearchPage:
@@ -54,20 +87,15 @@ class SearchBackend(abc.ABC):
     def label_values(self, field: str) -> dict[str, int]:
         """Every value of a label field with its document count (for suggestions)."""
 
-    @abc.abstractmethod
-    def fingerprints(self) -> dict[str, tuple[int, str]]:
-        """Every indexed id with its version and the ``record_hash`` of the row it was
-        built from (for reconciling with the database: versions and content)."""
+
+class DemandIndex(SearchIndex):
+    """The demand index: buyers and briefs (``search.demand``), ids ``kind:external_id``."""
 
     @abc.abstractmethod
-    def count(self) -> int:
-        """Number of indexed documents."""
+    def search(self, query: DemandQuery) -> SearchPage:
+        """Full text over one kind of document + filters + facets + sort + pages +
+        highlighting; hits carry document ids."""
 
     @abc.abstractmethod
-    def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
-        """Build a new index from ``documents`` and switch to it atomically; searches
-        keep answering from the old index until the switch. Returns the count."""
-
-    @abc.abstractmethod
-    def health(self) -> dict[str, Any]:
-        """``{"ok": bool, ...}`` without raising."""
+    def candidates(self, query: OpportunityQuery) -> list[tuple[str, float]]:
+        """Stage-1 retrieval of briefs for a firm: ``(document id, score)`` best first."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from search.backends.base import SearchBackend, SearchUnavailable
+from search.backends.base import SearchBackend, SearchIndex, SearchUnavailable
 from search.query import (
     ALL_OF,
     ANY_OF,
@@ -120,10 +120,26 @@ def _terms(field: str, values: Iterable[str]) -> dict[str, Any]:
     return {"terms": {field: list(values)}}
 
 
-class ElasticsearchBackend(SearchBackend):
+class ElasticsearchIndex(SearchIndex):
+    """An index behind an alias: physical indexes per build, external versions, bulk
+    writes with a timeout and retries. Each kind of index gives its default alias, its
+    index body (settings and mapping) with its schema version, and its documents'
+    ``_source``."""
+
+    name = "raabta-vendors"  # the alias, unless params give INDEX
+    schema = SCHEMA_VERSION
+
+    def index_body(self) -> dict[str, Any]:
+        return index_body()
+
+    def source(self, document: dict[str, Any]) -> dict[str, Any]:
+        source = {key: value for key, value in document.items() if value not in (None, "", [])}
+        source["words"] = plain_words(document)
+        return source
+
     def __init__(self, alias: str, params: dict[str, Any]):
         super().__init__(alias, params)
-        self.index = params.get("INDEX", "raabta-vendors")
+        self.index = params.get("INDEX", self.name)
         self.refresh = params.get("REFRESH", "wait_for")
         self.client = Elasticsearch(
             params["URL"],
@@ -150,12 +166,12 @@ class ElasticsearchBackend(SearchBackend):
 
     def _create_physical(self) -> str:
         name = f"{self.index}-{time.time_ns()}"
-        self._call(self.client.indices.create, index=name, **index_body())
+        self._call(self.client.indices.create, index=name, **self.index_body())
         return name
 
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         physical = self._create_physical()
-        count = self._bulk(({**_index_action(physical, d)} for d in documents), refresh=True)
+        count = self._bulk((self._index_action(physical, d) for d in documents), refresh=True)
         # A first build finds no alias: Elasticsearch answers 404 with an error body.
         aliases = self._call(
             self.client.options(ignore_status=404).indices.get_alias, name=self.index
@@ -185,12 +201,143 @@ class ElasticsearchBackend(SearchBackend):
 
     def index_documents(self, documents: Iterable[dict[str, Any]]) -> int:
         self._ensure_index()
-        return self._bulk((_index_action(self.index, d) for d in documents), refresh=self.refresh)
+        return self._bulk(
+            (self._index_action(self.index, d) for d in documents), refresh=self.refresh
+        )
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         self._ensure_index()
         actions = ({"_op_type": "delete", "_index": self.index, "_id": doc_id} for doc_id in ids)
         self._bulk(actions, refresh=self.refresh)
+
+    def _index_action(self, index: str, document: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "_op_type": "index",
+            "_index": index,
+            "_id": document["id"],
+            "version": document["version"],
+            "version_type": "external",
+            "_source": self.source(document),
+        }
+
+    def _search_page(
+        self,
+        query: dict[str, Any],
+        *,
+        offset: int,
+        limit: int,
+        sort: tuple[str, str] | None,
+        facets: tuple[str, ...],
+        highlight: dict[str, Any] | None,
+        highlight_fields: tuple[str, ...],
+    ) -> SearchPage:
+        """One page of hits (ids, scores, highlights) with its total and facet counts."""
+        self._ensure_index()
+        body: dict[str, Any] = {
+            "query": query,
+            "from": offset,
+            "size": limit,
+            "track_total_hits": True,
+            "_source": ["id"],
+        }
+        if sort:
+            body["sort"] = [{sort[0]: {"order": sort[1], "missing": "_last"}}, {"id": "asc"}]
+        if facets:
+            body["aggs"] = {field: {"terms": {"field": field, "size": 50}} for field in facets}
+        if highlight:
+            body["highlight"] = {
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "encoder": "html",
+                "highlight_query": highlight,
+                "fields": {
+                    field: {"number_of_fragments": 1, "fragment_size": 200}
+                    for field in highlight_fields
+                },
+            }
+        response = self._call(self.client.search, index=self.index, **body)
+        hits = [
+            Hit(
+                id=hit["_source"]["id"],
+                score=float(hit.get("_score") or 0.0),
+                highlights={field: parts[0] for field, parts in hit.get("highlight", {}).items()},
+            )
+            for hit in response["hits"]["hits"]
+        ]
+        aggregations = response.get("aggregations", {})
+        counted = {
+            field: [
+                FacetValue(bucket["key"], bucket["doc_count"])
+                for bucket in aggregations.get(field, {}).get("buckets", [])
+            ]
+            for field in facets
+        }
+        return SearchPage(total=response["hits"]["total"]["value"], hits=hits, facets=counted)
+
+    def _ids_and_scores(self, body: dict[str, Any]) -> list[tuple[str, float]]:
+        """Stage-1 retrieval: ``(id, score)`` best first."""
+        self._ensure_index()
+        response = self._call(self.client.search, index=self.index, **body)
+        found = [
+            (hit["_source"]["id"], float(hit["_score"] or 0.0)) for hit in response["hits"]["hits"]
+        ]
+        return sorted(found, key=best_first)
+
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
+        self._ensure_index()
+        try:
+            found = helpers.scan(
+                self.client,
+                index=self.index,
+                query={"query": {"match_all": {}}, "_source": ["id", "version", "record_hash"]},
+            )
+            return {
+                hit["_source"]["id"]: (
+                    int(hit["_source"]["version"]),
+                    str(hit["_source"].get("record_hash", "")),
+                )
+                for hit in found
+            }
+        except (TransportError, ApiError) as error:
+            raise SearchUnavailable(str(error)) from error
+
+    def count(self) -> int:
+        self._ensure_index()
+        return int(self._call(self.client.count, index=self.index)["count"])
+
+    def schema_version(self) -> int | None:
+        """The ``SCHEMA_VERSION`` the live index was built with (None: before versions)."""
+        self._ensure_index()
+        mappings = self._call(self.client.indices.get_mapping, index=self.index)
+        meta = next(iter(mappings.values()))["mappings"].get("_meta") or {}
+        version = meta.get("raabta_schema")
+        return int(version) if version is not None else None
+
+    def health(self) -> dict[str, Any]:
+        try:
+            schema = self.schema_version()
+            found = {
+                "ok": schema == self.schema,
+                "backend": "elasticsearch",
+                "kind": self.name,
+                "documents": self.count(),
+                "index": self.index,
+                "schema": schema,
+            }
+            if schema != self.schema:
+                found["error"] = (
+                    f"the index was built for schema {schema}, this code needs "
+                    f"{self.schema}: run `manage.py rebuild_search_index`"
+                )
+            return found
+        except Exception as error:  # health never raises
+            return {"ok": False, "backend": "elasticsearch", "error": str(error)}
+
+
+class ElasticsearchBackend(ElasticsearchIndex, SearchBackend):
+    """The vendor index on Elasticsearch."""
+
+    demand_backend = "search.backends.elasticsearch_demand.ElasticsearchDemandIndex"
 
     # Reads ---------------------------------------------------------------------------------
     def _text_query(self, text: str) -> dict[str, Any] | None:
@@ -221,47 +368,15 @@ class ElasticsearchBackend(SearchBackend):
         return {"bool": {**_understood(query.plan), "filter": filters}}
 
     def search(self, query: VendorQuery) -> SearchPage:
-        self._ensure_index()
-        body: dict[str, Any] = {
-            "query": self._query(query),
-            "from": query.offset,
-            "size": query.limit,
-            "track_total_hits": True,
-            "_source": ["id"],
-        }
-        sort = SORTS.get(query.sort)
-        if sort:
-            body["sort"] = [{sort[0]: {"order": sort[1], "missing": "_last"}}, {"id": "asc"}]
-        if query.facets:
-            body["aggs"] = {field: {"terms": {"field": field, "size": 50}} for field in FACETS}
-        if query.highlight and _highlighted_words(query.plan):
-            body["highlight"] = {
-                "pre_tags": ["<mark>"],
-                "post_tags": ["</mark>"],
-                "encoder": "html",
-                "highlight_query": _highlighted_words(query.plan),
-                "fields": {
-                    field: {"number_of_fragments": 1, "fragment_size": 200}
-                    for field in HIGHLIGHT_FIELDS
-                },
-            }
-        response = self._call(self.client.search, index=self.index, **body)
-        hits = [
-            Hit(
-                id=hit["_source"]["id"],
-                score=float(hit.get("_score") or 0.0),
-                highlights={field: parts[0] for field, parts in hit.get("highlight", {}).items()},
-            )
-            for hit in response["hits"]["hits"]
-        ]
-        facets = {
-            field: [
-                FacetValue(b["key"], b["doc_count"])
-                for b in response.get("aggregations", {}).get(field, {}).get("buckets", [])
-            ]
-            for field in (FACETS if query.facets else ())
-        }
-        return SearchPage(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+        return self._search_page(
+            self._query(query),
+            offset=query.offset,
+            limit=query.limit,
+            sort=SORTS.get(query.sort),
+            facets=FACETS if query.facets else (),
+            highlight=_highlighted_words(query.plan) if query.highlight else None,
+            highlight_fields=HIGHLIGHT_FIELDS,
+        )
 
     def candidates(self, query: CandidateQuery) -> list[tuple[str, float]]:
         self._ensure_index()
@@ -301,11 +416,7 @@ class ElasticsearchBackend(SearchBackend):
             "size": query.limit,
             "_source": ["id"],
         }
-        response = self._call(self.client.search, index=self.index, **body)
-        found = [
-            (hit["_source"]["id"], float(hit["_score"] or 0.0)) for hit in response["hits"]["hits"]
-        ]
-        return sorted(found, key=best_first)
+        return self._ids_and_scores(body)
 
     def autocomplete_names(self, prefix: str, limit: int) -> list[Suggestion]:
         self._ensure_index()
@@ -338,55 +449,6 @@ class ElasticsearchBackend(SearchBackend):
         body = {"size": 0, "aggs": {"v": {"terms": {"field": field, "size": 10_000}}}}
         response = self._call(self.client.search, index=self.index, **body)
         return {b["key"]: b["doc_count"] for b in response["aggregations"]["v"]["buckets"]}
-
-    def fingerprints(self) -> dict[str, tuple[int, str]]:
-        self._ensure_index()
-        try:
-            found = helpers.scan(
-                self.client,
-                index=self.index,
-                query={"query": {"match_all": {}}, "_source": ["id", "version", "record_hash"]},
-            )
-            return {
-                hit["_source"]["id"]: (
-                    int(hit["_source"]["version"]),
-                    str(hit["_source"].get("record_hash", "")),
-                )
-                for hit in found
-            }
-        except (TransportError, ApiError) as error:
-            raise SearchUnavailable(str(error)) from error
-
-    def count(self) -> int:
-        self._ensure_index()
-        return int(self._call(self.client.count, index=self.index)["count"])
-
-    def schema_version(self) -> int | None:
-        """The ``SCHEMA_VERSION`` the live index was built with (None: before versions)."""
-        self._ensure_index()
-        mappings = self._call(self.client.indices.get_mapping, index=self.index)
-        meta = next(iter(mappings.values()))["mappings"].get("_meta") or {}
-        version = meta.get("raabta_schema")
-        return int(version) if version is not None else None
-
-    def health(self) -> dict[str, Any]:
-        try:
-            schema = self.schema_version()
-            found = {
-                "ok": schema == SCHEMA_VERSION,
-                "backend": "elasticsearch",
-                "documents": self.count(),
-                "index": self.index,
-                "schema": schema,
-            }
-            if schema != SCHEMA_VERSION:
-                found["error"] = (
-                    f"the index was built for schema {schema}, this code needs "
-                    f"{SCHEMA_VERSION}: run `manage.py rebuild_search_index`"
-                )
-            return found
-        except Exception as error:  # health never raises
-            return {"ok": False, "backend": "elasticsearch", "error": str(error)}
 
 
 # Directory search: an Understanding in the query DSL --------------------------------------
@@ -454,16 +516,3 @@ def _highlighted_words(plan: Understanding) -> dict[str, Any] | None:
     if not words:
         return None
     return {"multi_match": {"query": " ".join(words), "fields": list(HIGHLIGHT_FIELDS)}}
-
-
-def _index_action(index: str, document: dict[str, Any]) -> dict[str, Any]:
-    source = {key: value for key, value in document.items() if value not in (None, "", [])}
-    source["words"] = plain_words(document)
-    return {
-        "_op_type": "index",
-        "_index": index,
-        "_id": document["id"],
-        "version": document["version"],
-        "version_type": "external",
-        "_source": source,
-    }

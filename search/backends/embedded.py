@@ -23,7 +23,7 @@ from typing import Any
 
 import tantivy
 
-from search.backends.base import SearchBackend, SearchUnavailable
+from search.backends.base import SearchBackend, SearchIndex, SearchUnavailable
 from search.query import (
     ALL_OF,
     ANY_OF,
@@ -162,10 +162,51 @@ def _range(field: str, low: int | None, high: int | None) -> tantivy.Query:
     )
 
 
-class EmbeddedBackend(SearchBackend):
+def read_hits(
+    searcher: tantivy.Searcher, hits: list[Any], snippets: dict[str, tantivy.SnippetGenerator]
+) -> list[Hit]:
+    """Search hits as ``Hit``: the stored id, the score, and a snippet of each field in
+    ``snippets`` that marks a word searched."""
+    found = []
+    for score, address in hits:
+        document = searcher.doc(address)
+        highlights = {}
+        for field, generator in snippets.items():
+            html = generator.snippet_from_doc(document).to_html()
+            if "<b>" in html:
+                highlights[field] = html.replace("<b>", "<mark>").replace("</b>", "</mark>")
+        found.append(
+            Hit(
+                id=document["id"][0],
+                score=float(score) if isinstance(score, float) else 0.0,
+                highlights=highlights,
+            )
+        )
+    return found
+
+
+def ids_and_scores(
+    searcher: tantivy.Searcher, query: tantivy.Query, limit: int
+) -> list[tuple[str, float]]:
+    """Stage-1 retrieval: ``(id, score)`` best first."""
+    hits = searcher.search(query, limit, count=False).hits
+    found = [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+    return sorted(found, key=best_first)
+
+
+class EmbeddedIndex(SearchIndex):
+    """An index on local disk: generations, writes under a file lock, rebuilds. Each
+    kind of index gives its schema, its documents' conversion and its directory name."""
+
+    name = "vendors"  # the directory under PATH (params' INDEX), and each build's prefix
+    schema = SCHEMA
+
+    def to_tantivy(self, document: dict[str, Any]) -> tantivy.Document:
+        return to_tantivy(document)
+
     def __init__(self, alias: str, params: dict[str, Any]):
         super().__init__(alias, params)
-        self.root = Path(params["PATH"]) / params.get("INDEX", "vendors")
+        self.root = Path(params["PATH"]) / params.get("INDEX", self.name)
         self.root.mkdir(parents=True, exist_ok=True)
         self._index: tantivy.Index | None = None
         self._generation = ""
@@ -177,7 +218,7 @@ class EmbeddedBackend(SearchBackend):
         return self.root / "CURRENT"
 
     def _new_generation(self) -> Path:
-        path = self.root / f"vendors-{time.time_ns()}"
+        path = self.root / f"{self.name}-{time.time_ns()}"
         path.mkdir()
         return path
 
@@ -193,7 +234,7 @@ class EmbeddedBackend(SearchBackend):
         generation = self._current_file.read_text().strip()
         if generation != self._generation or self._index is None:
             try:
-                self._index = tantivy.Index(SCHEMA, path=str(self.root / generation))
+                self._index = tantivy.Index(self.schema, path=str(self.root / generation))
             except ValueError as error:  # built by another version of the schema
                 raise SearchUnavailable(
                     f"{error} Run `manage.py rebuild_search_index` to rebuild it."
@@ -242,7 +283,7 @@ class EmbeddedBackend(SearchBackend):
     def _indexed_versions(self, index: tantivy.Index, ids: list[str]) -> dict[str, int]:
         searcher = index.searcher()
         hits = searcher.search(
-            tantivy.Query.term_set_query(SCHEMA, "id", ids), len(ids) or 1, count=False
+            tantivy.Query.term_set_query(self.schema, "id", ids), len(ids) or 1, count=False
         ).hits
         addresses = [address for _, address in hits]
         versions = searcher.fast_field_values("version", addresses)
@@ -262,7 +303,7 @@ class EmbeddedBackend(SearchBackend):
                     if current[doc_id] >= document["version"]:
                         continue  # stale or replayed
                     writer.delete_documents_by_term("id", doc_id)
-                writer.add_document(to_tantivy(document))
+                writer.add_document(self.to_tantivy(document))
                 written += 1
         return written
 
@@ -276,11 +317,11 @@ class EmbeddedBackend(SearchBackend):
 
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         path = self._new_generation()
-        index = tantivy.Index(SCHEMA, path=str(path))
+        index = tantivy.Index(self.schema, path=str(path))
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         count = 0
         for document in documents:
-            writer.add_document(to_tantivy(document))
+            writer.add_document(self.to_tantivy(document))
             count += 1
         writer.commit()
         writer.wait_merging_threads()
@@ -294,9 +335,45 @@ class EmbeddedBackend(SearchBackend):
     def _remove_old_generations(self, keep: set[str]) -> None:
         # The generation just replaced stays until the next rebuild, for readers that
         # still hold it open.
-        for old in self.root.glob("vendors-*"):
+        for old in self.root.glob(f"{self.name}-*"):
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+    def fingerprints(self) -> dict[str, tuple[int, str]]:
+        searcher = self._open().searcher()
+        total = searcher.num_docs
+        if not total:
+            return {}
+        addresses = [
+            address
+            for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits
+        ]
+        found = {}
+        for address in addresses:
+            stored = searcher.doc(address)
+            found[stored["id"][0]] = (int(stored["version"][0]), stored["record_hash"][0])
+        return found
+
+    def count(self) -> int:
+        return int(self._open().searcher().num_docs)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            return {
+                "ok": True,
+                "backend": "embedded",
+                "kind": self.name,
+                "documents": self.count(),
+                "index": self._generation,
+            }
+        except Exception as error:  # health never raises
+            return {"ok": False, "backend": "embedded", "error": str(error)}
+
+
+class EmbeddedBackend(EmbeddedIndex, SearchBackend):
+    """The vendor index on the embedded engine."""
+
+    demand_backend = "search.backends.embedded_demand.EmbeddedDemandIndex"
 
     # Reads ---------------------------------------------------------------------------
     def _text_query(self, index: tantivy.Index, text: str) -> tantivy.Query | None:
@@ -356,22 +433,7 @@ class EmbeddedBackend(SearchBackend):
                 field: tantivy.SnippetGenerator.create(searcher, words, SCHEMA, field)
                 for field in HIGHLIGHT_FIELDS
             }
-        found = []
-        for score, address in hits:
-            document = searcher.doc(address)
-            highlights = {}
-            for field, generator in generators.items():
-                html = generator.snippet_from_doc(document).to_html()
-                if "<b>" in html:
-                    highlights[field] = html.replace("<b>", "<mark>").replace("</b>", "</mark>")
-            found.append(
-                Hit(
-                    id=document["id"][0],
-                    score=float(score) if isinstance(score, float) else 0.0,
-                    highlights=highlights,
-                )
-            )
-        return found
+        return read_hits(searcher, hits, generators)
 
     def _count_facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query, total: int
@@ -458,9 +520,7 @@ class EmbeddedBackend(SearchBackend):
                     tantivy.Query.term_set_query(SCHEMA, "id", list(query.exclude)),
                 )
             )
-        hits = searcher.search(tantivy.Query.boolean_query(clauses), query.limit, count=False).hits
-        found = [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
-        return sorted(found, key=best_first)
+        return ids_and_scores(searcher, tantivy.Query.boolean_query(clauses), query.limit)
 
     def autocomplete_names(self, prefix: str, limit: int) -> list[Suggestion]:
         words = re.findall(r"\w+", prefix.lower())
@@ -488,35 +548,6 @@ class EmbeddedBackend(SearchBackend):
             tantivy.Query.all_query(), {"v": {"terms": {"field": field, "size": 10_000}}}
         )
         return {bucket["key"]: bucket["doc_count"] for bucket in result["v"]["buckets"]}
-
-    def fingerprints(self) -> dict[str, tuple[int, str]]:
-        searcher = self._open().searcher()
-        total = searcher.num_docs
-        if not total:
-            return {}
-        addresses = [
-            address
-            for _, address in searcher.search(tantivy.Query.all_query(), total, count=False).hits
-        ]
-        found = {}
-        for address in addresses:
-            stored = searcher.doc(address)
-            found[stored["id"][0]] = (int(stored["version"][0]), stored["record_hash"][0])
-        return found
-
-    def count(self) -> int:
-        return int(self._open().searcher().num_docs)
-
-    def health(self) -> dict[str, Any]:
-        try:
-            return {
-                "ok": True,
-                "backend": "embedded",
-                "documents": self.count(),
-                "index": self._generation,
-            }
-        except Exception as error:  # health never raises
-            return {"ok": False, "backend": "embedded", "error": str(error)}
 
 
 # Directory search: an Understanding as a tantivy query ------------------------------------

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from search.backends.base import SearchBackend
-from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.base import DemandIndex, SearchBackend, SearchIndex
+from search.backends.elasticsearch import ElasticsearchBackend, ElasticsearchIndex
+from search.backends.elasticsearch_demand import ElasticsearchDemandIndex
 from search.backends.embedded import EmbeddedBackend
-from search.loading import get_search_backend
+from search.backends.embedded_demand import EmbeddedDemandIndex
+from search.loading import get_demand_index, get_search_backend
 from tests.search.elastic import NoidaServer, external_url
 
 BACKENDS = ["embedded", "elasticsearch"]
@@ -41,8 +43,17 @@ def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:  # type: ignore
     )
 
 
-def drop(backend: SearchBackend) -> None:
-    if isinstance(backend, ElasticsearchBackend):
+def make_demand(kind: str, tmp_path, elastic) -> DemandIndex:  # type: ignore[no-untyped-def]
+    if kind == "embedded":
+        return EmbeddedDemandIndex("test", {"PATH": str(tmp_path / "search")})
+    index = f"raabta-test-demand-{uuid.uuid4().hex[:12]}"
+    return ElasticsearchDemandIndex(
+        "test", {"URL": elastic_url(elastic), "INDEX": index, "TIMEOUT": 5, "RETRIES": 1}
+    )
+
+
+def drop(backend: SearchIndex) -> None:
+    if isinstance(backend, ElasticsearchIndex):
         client = backend.client.options(ignore_status=404)
         for name in client.indices.get_alias(name=backend.index) or {}:
             if name != "error":
@@ -53,6 +64,14 @@ def drop(backend: SearchBackend) -> None:
 def backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
     """Each contract test runs once per backend."""
     instance = make_backend(request.param, tmp_path, elastic)
+    yield instance
+    drop(instance)
+
+
+@pytest.fixture(params=BACKENDS)
+def demand_index(request, tmp_path, elastic) -> Iterator[DemandIndex]:  # type: ignore[no-untyped-def]
+    """Each demand-index contract test runs once per backend."""
+    instance = make_demand(request.param, tmp_path, elastic)
     yield instance
     drop(instance)
 
@@ -78,6 +97,7 @@ def configured_backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:  
         instance = get_search_backend()
         yield instance
         drop(instance)
+        drop(get_demand_index())
 
 
 def xfail_on_stand_in(request: pytest.FixtureRequest, reason: str) -> None:

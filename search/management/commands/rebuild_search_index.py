@@ -3,35 +3,46 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from search.loading import get_search_backend
-from search.sync import drain_outbox, rebuild
-from vendors.selectors import vendor_list
+from search.sync import INDEXES, drain_outbox, rebuild
 
 
 class Command(BaseCommand):
-    help = "Build a new search index from the database and switch to it atomically."
+    help = (
+        "Build new search indexes (vendors; buyers and briefs) from the database and "
+        "switch to them atomically."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-needed",
             action="store_true",
-            help="only if the index is unreadable or holds a different number of vendors",
+            help="only the indexes that are unreadable, outdated or hold a different number "
+            "of documents than the database",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start = time.perf_counter()
-        backend = get_search_backend()
-        if options["if_needed"]:
-            health = backend.health()
-            if health["ok"] and health.get("documents") == vendor_list().count():
-                self.stdout.write(
-                    f"The search index is up to date ({health['documents']:,} vendors)."
-                )
-                return
-        self.stdout.write(f"Rebuilding the vendor index ({type(backend).__name__}) …")
-        count = rebuild(backend)
-        pending = drain_outbox(backend=backend)  # changes made while it was building
-        self.stdout.write(
-            f"Indexed {count:,} vendors in {time.perf_counter() - start:.1f} s; "
-            f"then applied {pending.events:,} changes made meanwhile."
-        )
+        for indexed in INDEXES:
+            start = time.perf_counter()
+            backend = indexed.index()
+            if options["if_needed"]:
+                health = backend.health()
+                if health["ok"] and health.get("documents") == indexed.count():
+                    self.stdout.write(
+                        f"The index of {indexed.name} is up to date "
+                        f"({health['documents']:,} documents)."
+                    )
+                    continue
+            self.stdout.write(
+                f"Rebuilding the index of {indexed.name} ({type(backend).__name__}) …"
+            )
+
+            def progress(n: int) -> None:
+                self.stdout.write(f"  {n:,} documents built …")
+
+            count = rebuild(backend, indexed=indexed, progress=progress)
+            pending = drain_outbox(backend=backend, indexed=indexed)  # made while building
+            self.stdout.write(
+                f"Indexed {count:,} {indexed.name} documents in "
+                f"{time.perf_counter() - start:.1f} s; then applied {pending.events:,} changes "
+                "made meanwhile."
+            )
