@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,70 @@ from accounts.models import User
 from buyers.models import Brief, Buyer
 from core.money import json_number
 from core.schema import compact
+
+# What stands in for a buyer's name or contact details in what firms see of a brief.
+HIDDEN = "[the buyer]"
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(ltd|limited|llc|inc|plc|gmbh|ag|bv|sa|pty|co|corp|corporation|group)\.?$",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+(\.[\w-]+)+"  # e-mail
+    r"|(https?://|www\.)\S+"  # web address
+    r"|\+?\d[\d\s().-]{7,}\d",  # telephone number
+    re.IGNORECASE,
+)
+
+
+def redact(text: str, buyer: Buyer | None) -> str:
+    """``text`` without contact details and, unless the buyer opted in to being named
+    (``named_to_firms``), without its name (also without its legal suffix) or web
+    domain: what firms may read of a brief (search/demand.py indexes it so)."""
+    if not text:
+        return text
+    text = _CONTACT.sub(HIDDEN, text)
+    if buyer is None or buyer.named_to_firms:
+        return text
+    names = {buyer.name.strip(), _LEGAL_SUFFIX.sub("", buyer.name.strip())}
+    if buyer.website:
+        domain = re.sub(r"^(https?://)?(www\.)?", "", buyer.website).split("/")[0]
+        names.update((domain, domain.split(".")[0]))
+    for name in sorted((n for n in names if len(n) >= 3), key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN, text, flags=re.IGNORECASE)
+    return text
+
+
+def brief_for_firms(brief: Brief) -> dict[str, Any]:
+    """A brief as firms browsing opportunities see it: the buyer's country, sector and
+    size band, its name only if it opted in, never its contacts or id."""
+    buyer = brief.buyer
+    return compact(
+        {
+            "external_id": brief.external_id,
+            "title": redact(brief.title, buyer),
+            "description": redact(brief.description, buyer),
+            "services": brief.services,
+            "technologies": brief.technologies,
+            "industry": brief.industry,
+            "budget_usd": compact({"min": brief.budget_min_usd, "max": brief.budget_max_usd}),
+            "timeline_weeks": brief.timeline_weeks,
+            "engagement_model": brief.engagement_model,
+            "required_certifications": brief.required_certifications,
+            "languages": brief.languages,
+            "team_size": brief.team_size,
+            "published_at": brief.published_at.isoformat() if brief.published_at else None,
+            "buyer": compact(
+                {
+                    "name": buyer.name if buyer.named_to_firms else None,
+                    "country": str(buyer.country) or None,
+                    "sector": buyer.industry,
+                    "size_band": buyer.size_band,
+                }
+            )
+            if buyer is not None
+            else None,
+        }
+    )
 
 
 def buyer_of_member(user: User) -> Buyer | None:

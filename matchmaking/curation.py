@@ -282,15 +282,23 @@ def requests_closed(brief: Brief) -> dict[str, str]:
 @transaction.atomic
 def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> Match:
     """An officer adds a firm the ranker did not suggest (pinned, awaiting decision),
-    or the brief's buyer asks to be introduced to one (``actor`` is then a buyer) —
-    never again to a firm turned down or declined for this brief."""
-    by_buyer = actor.role == User.Role.BUYER
-    if by_buyer and (why := requests_closed(brief).get(vendor.external_id)):
+    the brief's buyer asks to be introduced to one (``actor`` is then a buyer), or a
+    firm raises its hand on the brief (``actor`` is its member; see
+    ``matchmaking.opportunities``) — never again for a firm turned down or declined
+    for this brief."""
+    sources: dict[str, Match.Source] = {
+        User.Role.BUYER: Match.Source.BUYER,
+        User.Role.VENDOR: Match.Source.FIRM,
+    }
+    source = sources.get(actor.role, Match.Source.OFFICER)
+    requested = source != Match.Source.OFFICER
+    if requested and (why := requests_closed(brief).get(vendor.external_id)):
         raise Refused("vendor", why)
     existing = Match.objects.filter(brief=brief, vendor=vendor).first()
-    if existing is not None and not (by_buyer and existing.state == Match.State.SUGGESTED):
+    if existing is not None and not (requested and existing.state == Match.State.SUGGESTED):
         raise Refused("vendor", f"{vendor.external_id} is already matched to {brief.external_id}")
-    if existing is not None:  # the buyer asks for a suggested firm: pin it for the officers
+    default_note = {Match.Source.BUYER: "requested by the buyer", Match.Source.FIRM: ""}
+    if existing is not None:  # asked for a suggested firm: pin it for the officers
         _tell_officers_of_request(existing, actor)
         return _decide(
             existing,
@@ -298,23 +306,19 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
             version=existing.version,
             action="match.request",
             undecided=True,
-            changes={
-                "pinned": True,
-                "source": Match.Source.BUYER,
-                "note": note or "requested by the buyer",
-            },
+            changes={"pinned": True, "source": source, "note": note or default_note[source]},
         )
     match = Match.objects.create(
         brief=brief,
         vendor=vendor,
-        source=Match.Source.BUYER if by_buyer else Match.Source.OFFICER,
+        source=source,
         pinned=True,
-        note=note or ("requested by the buyer" if by_buyer else ""),
+        note=note or default_note.get(source, ""),
         ranker="",
     )
     audit_record(
         actor=actor,
-        action="match.request" if by_buyer else "match.add",
+        action="match.request" if requested else "match.add",
         subject=match,
         before=None,
         after=match_state(match),
@@ -323,24 +327,28 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     review, _ = Review.objects.get_or_create(brief=brief)
     if review.closed_at is not None:
         Review.objects.filter(pk=review.pk).update(closed_at=None)
-    if by_buyer:
+    if requested:
         _tell_officers_of_request(match, actor)
     return match
 
 
-def _tell_officers_of_request(match: Match, buyer: User) -> None:
+def _tell_officers_of_request(match: Match, actor: User) -> None:
     brief, vendor = match.brief, match.vendor
-    organisation = brief.buyer.name if brief.buyer else buyer.username
+    if match.source == Match.Source.FIRM:
+        asker, other = vendor.name, brief.buyer.name if brief.buyer else "the buyer"
+    else:
+        asker, other = (brief.buyer.name if brief.buyer else actor.username), vendor.name
     notify(
         officers(),
         Event(
             kind=Notification.Kind.REQUESTED,
             key=f"match-{match.pk}-requested",
-            text=f"{organisation} asked to meet {vendor.name} for {brief.title}",
+            text=f"{asker} asked to meet {other} for {brief.title}",
             url=reverse("console-review", args=[brief.external_id]),
-            subject=f"Raabta: {organisation} asked to meet {vendor.name}",
-            body=f"{organisation} asked for an introduction to {vendor.name} for the brief "
-            f'"{brief.title}". Approve or reject it on the brief\'s review.',
+            subject=f"Raabta: {asker} asked to meet {other}",
+            body=f"{asker} asked for an introduction to {other} for the brief "
+            f'"{brief.title}". Approve or reject it on the brief\'s review.'
+            + (f"\n\nTheir pitch: {match.note}" if match.source == Match.Source.FIRM else ""),
         ),
     )
 

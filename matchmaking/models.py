@@ -109,6 +109,7 @@ class Match(models.Model):
         OFFICER = "officer"  # hand-added by an officer
         BUYER = "buyer"  # the buyer asked for an introduction to this firm
         EVENT = "event"  # they met at a trade event (``events``)
+        FIRM = "firm"  # the firm raised its hand on the brief (``opportunities``)
 
     brief = models.ForeignKey("buyers.Brief", on_delete=models.PROTECT, related_name="matches")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="matches")

@@ -11,6 +11,12 @@ from matchmaking.api.curation import (
 from matchmaking.api.insights import FirmInsightsView
 from matchmaking.api.matches import BriefMatchesView
 from matchmaking.api.notifications import NotificationViewSet
+from matchmaking.api.opportunities import (
+    DemandSearchView,
+    OpportunitiesView,
+    OpportunitySearchView,
+    RaiseHandView,
+)
 from matchmaking.api.reviews import FirmReviewsView
 
 router = OptionalSlashRouter()
@@ -21,6 +27,16 @@ router.register("audit", AuditViewSet, basename="audit")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
+    re_path(r"^opportunities/?$", OpportunitiesView.as_view(), name="opportunities"),
+    re_path(
+        r"^opportunities/search/?$", OpportunitySearchView.as_view(), name="opportunity-search"
+    ),
+    re_path(
+        r"^opportunities/(?P<external_id>[^/]+)/interest/?$",
+        RaiseHandView.as_view(),
+        name="opportunity-interest",
+    ),
+    re_path(r"^search/demand/?$", DemandSearchView.as_view(), name="search-demand"),
     re_path(
         r"^briefs/(?P<external_id>[^/]+)/matches/?$",
         BriefMatchesView.as_view(),

@@ -25,7 +25,21 @@ class ListField(serializers.ListField):
         return [part for value in values for part in value.split(",") if part.strip()]
 
 
-class VendorSearchParams(QueryParams):
+class PageParams(QueryParams):
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["page"] * attrs["page_size"] > MAX_RESULT_WINDOW:
+            raise serializers.ValidationError(
+                {"page": [f"only the first {MAX_RESULT_WINDOW:,} results can be paged to"]}
+            )
+        return attrs
+
+
+class VendorSearchParams(PageParams):
     q = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     # Search the words as typed: no spelling correction.
     as_typed = serializers.BooleanField(required=False, default=False)
@@ -45,16 +59,9 @@ class VendorSearchParams(QueryParams):
     min_team_size = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
     max_team_size = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NUMBER)
     sort = serializers.ChoiceField(choices=list(SORTS), default="relevance")
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
-    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["page"] * attrs["page_size"] > MAX_RESULT_WINDOW:
-            raise serializers.ValidationError(
-                {"page": [f"only the first {MAX_RESULT_WINDOW:,} results can be paged to"]}
-            )
+        attrs = super().validate(attrs)
         for low, high in (("min_rate", "max_rate"), ("min_team_size", "max_team_size")):
             if (
                 attrs.get(low) is not None

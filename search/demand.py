@@ -16,7 +16,6 @@ searched for officers.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ import orjson
 from django.db.models import Exists, OuterRef, QuerySet
 
 from buyers.models import BRIEF_INDEX_TOPIC, BUYER_INDEX_TOPIC, Brief, Buyer
+from buyers.selectors import redact
 from matchmaking.models import Introduction
 from search.documents import index_version
 from search.query import BUDGET_BANDS, band
@@ -35,17 +35,6 @@ BRIEF, BUYER = "brief", "buyer"
 # once a deal is signed.
 STAGES = ("open", "introduced", "won")
 OPEN_STAGES = ("open", "introduced")
-HIDDEN = "[the buyer]"
-_LEGAL_SUFFIX = re.compile(
-    r"[\s,]+(ltd|limited|llc|inc|plc|gmbh|ag|bv|sa|pty|co|corp|corporation|group)\.?$",
-    re.IGNORECASE,
-)
-_CONTACT = re.compile(
-    r"[\w.+-]+@[\w-]+(\.[\w-]+)+"  # e-mail
-    r"|(https?://|www\.)\S+"  # web address
-    r"|\+?\d[\d\s().-]{7,}\d",  # telephone number
-    re.IGNORECASE,
-)
 
 
 def document_id(kind: str, external_id: str) -> str:
@@ -55,24 +44,6 @@ def document_id(kind: str, external_id: str) -> str:
 def split_id(document: str) -> tuple[str, str]:
     kind, _, external_id = document.partition(":")
     return kind, external_id
-
-
-def redact(text: str, buyer: Buyer | None) -> str:
-    """``text`` without the buyer's name (also without its legal suffix) and without
-    contact details, unless the buyer opted in to being named."""
-    if not text:
-        return text
-    text = _CONTACT.sub(HIDDEN, text)
-    if buyer is None or buyer.named_to_firms:
-        return text
-    names = {buyer.name.strip(), _LEGAL_SUFFIX.sub("", buyer.name.strip())}
-    if buyer.website:
-        domain = re.sub(r"^(https?://)?(www\.)?", "", buyer.website).split("/")[0]
-        names.add(domain)
-        names.add(domain.split(".")[0])
-    for name in sorted((n for n in names if len(n) >= 3), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN, text, flags=re.IGNORECASE)
-    return text
 
 
 def with_stage(briefs: QuerySet[Brief]) -> QuerySet[Brief]:

@@ -9,13 +9,25 @@ from typing import Any
 
 from django.db.models import Q
 
+from buyers.models import Brief, Buyer
+from buyers.selectors import brief_for_firms
 from core import codes
 from core.db import json_list_has
 from core.metrics import SEARCH_SECONDS
+from core.schema import compact
 from search.backends.base import SearchBackend, SearchUnavailable
 from search.cache import cached, generation
-from search.loading import get_search_backend
-from search.query import ALL_OF, ANY_OF, CandidateQuery, Hit, Suggestion, VendorQuery
+from search.demand import BRIEF, split_id
+from search.loading import get_demand_index, get_search_backend
+from search.query import (
+    ALL_OF,
+    ANY_OF,
+    CandidateQuery,
+    DemandQuery,
+    Hit,
+    Suggestion,
+    VendorQuery,
+)
 from search.understanding import Interpreter, Understanding
 from vendors.models import Vendor
 from vendors.selectors import vendor_list, vendors_by_external_id
@@ -298,3 +310,66 @@ def vendors_offering(field: str, label: str) -> int:
         return page.total
     except SearchUnavailable:
         return vendor_list().filter(json_list_has(field, label)).count()
+
+
+# Buyers and briefs (the demand index) ------------------------------------------------------
+def brief_for_officers(brief: Brief) -> dict[str, Any]:
+    buyer = brief.buyer
+    return compact(
+        {
+            "external_id": brief.external_id,
+            "title": brief.title,
+            "buyer": {"external_id": buyer.external_id, "name": buyer.name} if buyer else None,
+            "country": str(buyer.country) if buyer else None,
+            "industry": brief.industry,
+            "services": brief.services,
+            "technologies": brief.technologies,
+            "budget_usd": compact({"min": brief.budget_min_usd, "max": brief.budget_max_usd}),
+            "engagement_model": brief.engagement_model,
+            "published_at": brief.published_at.isoformat() if brief.published_at else None,
+        }
+    )
+
+
+def buyer_for_officers(buyer: Buyer) -> dict[str, Any]:
+    return compact(
+        {
+            "external_id": buyer.external_id,
+            "name": buyer.name,
+            "country": str(buyer.country),
+            "industry": buyer.industry,
+            "size_band": buyer.size_band,
+            "named_to_firms": buyer.named_to_firms,
+            "briefs": buyer.briefs.count(),
+        }
+    )
+
+
+def demand_search(query: DemandQuery, *, for_firms: bool) -> dict[str, Any]:
+    """A page of buyers or briefs with facets. Results are read from the database (the
+    index only finds them): briefs as firms may see them (``brief_for_firms``) or, for
+    officers, with their buyer; buyers only for officers. Degrades to an error the API
+    reports as 503 when the index cannot be reached."""
+    if for_firms and query.kind != BRIEF:
+        raise ValueError("firms search briefs only")
+    page = get_demand_index().search(query)
+    keys = [split_id(hit.id)[1] for hit in page.hits]
+    shown: dict[str, dict[str, Any]]
+    if query.kind == BRIEF:
+        show = brief_for_firms if for_firms else brief_for_officers
+        briefs = Brief.objects.select_related("buyer").filter(external_id__in=keys)
+        shown = {brief.external_id: show(brief) for brief in briefs}
+    else:
+        buyers = Buyer.objects.filter(external_id__in=keys)
+        shown = {buyer.external_id: buyer_for_officers(buyer) for buyer in buyers}
+    results = [
+        {**shown[key], "highlights": hit.highlights}
+        for key, hit in zip(keys, page.hits, strict=True)
+        if key in shown
+    ]
+    facets = {
+        field: [value.__dict__ for value in values]
+        for field, values in page.facets.items()
+        if not (for_firms and field == "stage")
+    }
+    return {"count": page.total, "results": results, "facets": facets}

@@ -128,10 +128,59 @@ def gaps(brief: Any, detail: dict[str, Any]) -> list[dict[str, str]]:
     return found
 
 
+def _firm_reason(feature: str, detail: dict[str, Any], brief: Any) -> str | None:
+    """A feature's reason told to the firm about a brief (opportunities): the same
+    facts, from the other side, and never the buyer's name or organisation."""
+    budget = detail.get("budget", {})
+    record = detail.get("record", {})
+    match feature:
+        case "service_overlap" if detail.get("services"):
+            return f"needs {_join(detail['services'])}, which you offer"
+        case "technology_overlap" if detail.get("technologies"):
+            return f"uses {_join(detail['technologies'])}, which you work with"
+        case "certification_coverage" if detail.get("certifications"):
+            return f"asks for {_join(detail['certifications'])}, which you hold"
+        case "hours_overlap" if detail.get("hours"):
+            return f"{detail['hours']} h overlap with the buyer's working day"
+        case "budget_fit" if "estimate" in budget and budget["estimate"] <= budget["budget"]:
+            return f"its budget (${budget['budget']:,}) covers your rates for the team and timeline"
+        case "value_fit" if detail.get("value"):
+            return f"a budget like the contracts you win (about ${detail['value']['typical']:,})"
+        case "language_match" if detail.get("languages"):
+            return f"in {_join([language_name(code) for code in detail['languages']])}"
+        case "industry_match" | "industry_experience" if brief.industry:
+            return f"in {brief.industry}, which you serve"
+        case "country_experience" if detail.get("country"):
+            return f"a buyer in {detail['country']}, where you have delivered"
+        case "country_experience" if detail.get("region"):
+            region = detail["region"].replace("_", " ")
+            return f"a buyer in the {region} region, where you have delivered"
+        case "history_best" | "history_topk" if detail.get("closest"):
+            return f"like work you have won: “{detail['closest']}”"
+        case "same_buyer" if record.get("same_buyer"):
+            return "a buyer you have won work with before"
+        case "same_buyer_family" if record.get("family") and record["family"][1]:
+            return "an organisation you have won work with before"
+        case "past_relationship":
+            return "a buyer you were introduced to before"
+        case "reciprocal_fit" if detail.get("wants"):
+            return "the kind of project you said you are looking for"
+        case "text_word" | "text_char" | "retrieval":
+            return "close to what your profile describes"
+    return None
+
+
 def reasons(
-    brief: Any, contributions: np.ndarray, details: dict[str, Any], *, limit: int = 4
+    brief: Any,
+    contributions: np.ndarray,
+    details: dict[str, Any],
+    *,
+    limit: int = 4,
+    to_firm: bool = False,
 ) -> list[dict[str, Any]]:
-    """The top features by positive contribution, each with its plain-words reason."""
+    """The top features by positive contribution, each with its plain-words reason (told
+    to the buyer and officers, or with ``to_firm`` to the firm about a brief)."""
+    say = _firm_reason if to_firm else _reason
     order = np.argsort(-contributions)
     found: list[dict[str, Any]] = []
     seen_texts: set[str] = set()
@@ -140,7 +189,7 @@ def reasons(
         if contribution < MIN_CONTRIBUTION or len(found) >= limit:
             break
         feature = FEATURES[index]
-        text = _reason(feature, details, brief)
+        text = say(feature, details, brief)
         if text and text not in seen_texts:
             seen_texts.add(text)
             found.append({"feature": feature, "contribution": round(contribution, 4), "text": text})

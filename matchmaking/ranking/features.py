@@ -20,7 +20,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
-from matchmaking.ranking.history import HistoryItem, Record, client_key, organisation_family
+from matchmaking.ranking.history import (
+    HistoryItem,
+    Record,
+    client_key,
+    organisation_family,
+    visible,
+)
 from matchmaking.ranking.memo import LRU
 
 FEATURES = (
@@ -598,3 +604,106 @@ def extract(
     return PairFeatures(
         matrix=matrix, details=Details(brief, vendors, records, closest, today), meets=meets
     )
+
+
+def extract_for_firm(
+    vendor: VendorData,
+    briefs: list[BriefData],
+    retrieval_scores: list[float] | None = None,
+    *,
+    today: date | None = None,
+) -> PairFeatures:
+    """The same features in the reverse direction: one firm against each of ``briefs``
+    (a row per brief), for the opportunities a firm is shown. Each row is what
+    ``extract`` computes for that (brief, firm) pair, except that TF-IDF weights are
+    learned from the firm and these briefs (the candidates, as ``extract`` learns them
+    from a brief and its candidate firms)."""
+    today = today or date.today()
+    n = len(briefs)
+    labels = [" ".join((*b.services, *b.technologies, b.industry or "")) for b in briefs]
+    texts = [f"{b.text} {label}" for b, label in zip(briefs, labels, strict=True)]
+    (word,) = _tfidf(vendor.profile_text, texts, **WORDS)
+    (char,) = _tfidf(
+        vendor.label_text,
+        [label or b.text for b, label in zip(briefs, labels, strict=True)],
+        **CHARACTERS,
+    )
+    # Each brief against each earlier item of the firm's, hiding what the brief may not
+    # see (``history.visible``: decided on or after its publication, its own outcome).
+    items = vendor.history
+    similarity = np.zeros((len(items), n))
+    for row, item in enumerate(items):
+        (similarity[row],) = _tfidf(item.text, texts, **WORDS)
+        for column, brief in enumerate(briefs):
+            if not visible(item, brief.published_at, brief.id):
+                similarity[row, column] = 0.0
+    ranked = -np.sort(-similarity, axis=0) if len(items) else np.zeros((0, n))
+    best = ranked[0] if len(items) else np.zeros(n)
+    top = ranked[:HISTORY_TOP_K].sum(axis=0) / HISTORY_TOP_K if len(items) else np.zeros(n)
+    nearest = similarity.argmax(axis=0) if len(items) else np.full(n, -1)
+    records = [vendor.record_for(brief) for brief in briefs]
+    rows = [
+        _pair(brief, vendor, record, today)[0]
+        for brief, record in zip(briefs, records, strict=True)
+    ]
+    columns = (
+        {name: np.array([row[name] for row in rows], dtype=float) for name in rows[0]}
+        if rows
+        else {}
+    )
+    columns.update(
+        {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
+    )
+    scores = np.asarray(
+        retrieval_scores if retrieval_scores is not None else [0.0] * n, dtype=float
+    )
+    columns["retrieval"] = scores / scores.max() if n and scores.max() > 0 else np.zeros(n)
+    matrix = (
+        np.column_stack([columns[name] for name in FEATURES]).reshape(n, len(FEATURES))
+        if n
+        else np.zeros((0, len(FEATURES)))
+    )
+    meets = np.array(
+        [
+            (not b.languages or matrix[i, FEATURES.index("language_match")] == 1.0)
+            and matrix[i, FEATURES.index("certification_coverage")] == 1.0
+            for i, b in enumerate(briefs)
+        ],
+        dtype=bool,
+    )
+    closest = [items[int(nearest[i])] if len(items) and best[i] > 0 else None for i in range(n)]
+    return PairFeatures(
+        matrix=matrix, details=_ReverseDetails(vendor, briefs, records, closest, today), meets=meets
+    )
+
+
+class _ReverseDetails(Sequence[dict[str, Any]]):
+    """``Details`` for one firm against many briefs, built when asked."""
+
+    def __init__(
+        self,
+        vendor: VendorData,
+        briefs: list[BriefData],
+        records: list[Record],
+        closest: list[HistoryItem | None],
+        today: date,
+    ) -> None:
+        self._args = vendor, briefs, records, closest, today
+
+    def __len__(self) -> int:
+        return len(self._args[1])
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]
+        vendor, briefs, records, closest, today = self._args
+        _, detail = _pair(briefs[index], vendor, records[index], today)
+        item = closest[index]
+        if item is not None:
+            detail["closest"] = item.title or item.text[:80]
+        return detail

@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from buyers.models import Brief, Buyer
+from buyers.selectors import redact
 from buyers.services import brief_archive
 from core.models import OutboxEvent
 from matchmaking import curation, introductions
 from search import sync
-from search.demand import redact
 from search.loading import get_demand_index
 from search.query import DemandQuery
 from tests.factories import make_brief, make_buyer, make_vendor

@@ -89,6 +89,10 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     },
     "api/v1/^search/vendors/?$": {"GET": ANYONE},
     "api/v1/^search/autocomplete/?$": {"GET": ANYONE},
+    "api/v1/^search/demand/?$": {"GET": OFFICERS},
+    "api/v1/^opportunities/?$": {"GET": VENDORS},  # each their own firm's
+    "api/v1/^opportunities/search/?$": {"GET": VENDORS},
+    "api/v1/^opportunities/(?P<external_id>[^/]+)/interest/?$": {"POST": VENDORS},
     "api/v1/^briefs/(?P<external_id>[^/]+)/matches/?$": {"GET": THE_BUYER},
     "api/v1/^analytics/(?P<table>value|funnel|time-to-introduction|unmet-demand|exposure|target)/?$": {
         "GET": OFFICERS
@@ -273,6 +277,8 @@ def _url(route: str, values: dict[str, str], ids: dict[str, int]) -> str:
         values = {**values, "external_id": "b-own"}
     if "buyers/" in path:
         values = {**values, "external_id": "org-own"}
+    if "opportunities/" in path:  # a brief neither firm is matched with
+        values = {**values, "external_id": "b-other"}
     if "introductions/" in path:
         values = {**values, "pk": str(ids["introduction"])}
     if "audit/" in path:

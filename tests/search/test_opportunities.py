@@ -1,0 +1,138 @@
+"""Opportunities for firms through the API, on both backends: open briefs that fit the
+firm ranked with reasons, full-text search with facets, raising a hand, and the
+officers' search of buyers and briefs — and no buyer name or contact on a firm's side
+unless the buyer opted in."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from core.models import AuditEntry
+from matchmaking.models import Match, Notification, Review
+from tests.factories import make_brief, make_buyer, make_vendor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONTACT = {"name": "Jonas Weber", "email": "jonas@hafen.de", "phone": "+49 40 1234 5678"}
+
+
+@pytest.fixture
+def market(configured_backend, client_for):
+    hidden = make_buyer(
+        external_id="hafen",
+        name="Hafen Bank AG",
+        country="AE",
+        industry="Fintech",
+        size_band="250-999",
+        contact=CONTACT,
+    )
+    named = make_buyer(
+        external_id="nordsee", name="Nordsee Kliniken", country="GB", named_to_firms=True
+    )
+    make_brief(
+        hidden,
+        external_id="b-wallet",
+        title="Hafen Bank mobile wallet",
+        description="A React Native wallet for Hafen Bank customers; write to jonas@hafen.de",
+        services=["Mobile App Development"],
+        technologies=["React Native"],
+        industry="Fintech",
+    )
+    make_brief(
+        named,
+        external_id="b-portal",
+        title="Patient portal",
+        description="Appointments and records",
+        services=["Web Development"],
+        technologies=["Django"],
+        industry="Healthcare",
+    )
+    firm = make_vendor(
+        external_id="pk-indus",
+        name="Indus Apps",
+        description="We build React Native fintech apps and wallets.",
+        services=[{"name": "Mobile App Development"}],
+        technologies=["React Native"],
+        industries=["Fintech"],
+    )
+    return {"firm": client_for("vendor", vendor=firm), "officer": client_for("officer")}
+
+
+def test_a_firm_sees_the_briefs_that_fit_it_best_with_reasons(market):
+    body = market["firm"].get("/api/v1/opportunities").json()
+    first = body["results"][0]
+    assert first["brief"]["external_id"] == "b-wallet"
+    assert first["brief"]["buyer"] == {"country": "AE", "sector": "Fintech", "size_band": "250-999"}
+    texts = [reason["text"] for reason in first["reasons"]]
+    assert any("which you offer" in text or "which you work with" in text for text in texts)
+    assert body["count"] == 2
+    named = next(r for r in body["results"] if r["brief"]["external_id"] == "b-portal")
+    assert named["brief"]["buyer"]["name"] == "Nordsee Kliniken"  # opted in
+    text = json.dumps(body)
+    for secret in ("Hafen", "hafen", "Jonas", "1234"):
+        assert secret not in text, secret
+
+
+def test_search_of_open_briefs_never_finds_or_shows_a_hidden_buyer(market):
+    firm = market["firm"]
+    assert firm.get("/api/v1/opportunities/search?q=hafen").json()["count"] == 0
+    assert firm.get("/api/v1/opportunities/search?q=jonas").json()["count"] == 0
+    assert firm.get("/api/v1/opportunities/search?q=nordsee").json()["count"] == 1
+    body = firm.get("/api/v1/opportunities/search?q=wallet&industry=Fintech").json()
+    assert [r["external_id"] for r in body["results"]] == ["b-wallet"]
+    assert "<mark>" in body["results"][0]["highlights"]["title"]
+    assert set(body["facets"]) >= {"industry", "country", "budget_band", "size_band"}
+    assert "stage" not in body["facets"]
+    assert "hafen" not in json.dumps(body).lower()
+    bad = firm.get("/api/v1/opportunities/search?sort=cheapest")
+    assert bad.status_code == 400 and "sort" in bad.json()
+
+
+def test_a_firm_raises_its_hand_and_it_reaches_the_officers_queue(market):
+    firm = market["firm"]
+    empty = firm.post("/api/v1/opportunities/b-wallet/interest", {"pitch": " "}, format="json")
+    assert empty.status_code == 400 and "pitch" in empty.json()
+    raised = firm.post(
+        "/api/v1/opportunities/b-wallet/interest",
+        {"pitch": "We shipped three wallets for Gulf banks."},
+        format="json",
+    )
+    assert raised.status_code == 201, raised.content
+    match = Match.objects.get(brief__external_id="b-wallet", vendor__external_id="pk-indus")
+    assert (match.source, match.state, match.pinned) == ("firm", "suggested", True)
+    assert match.note == "We shipped three wallets for Gulf banks."
+    assert Review.objects.filter(brief=match.brief, closed_at__isnull=True).exists()
+    assert AuditEntry.objects.filter(action="match.request", subject_id=str(match.pk)).exists()
+    assert Notification.objects.filter(kind="requested", user__role="officer").exists()
+    again = firm.post("/api/v1/opportunities/b-wallet/interest", {"pitch": "Again"}, format="json")
+    assert again.status_code == 400
+    # Matched now: no longer among the firm's opportunities.
+    listed = firm.get("/api/v1/opportunities").json()["results"]
+    assert "b-wallet" not in [r["brief"]["external_id"] for r in listed]
+
+
+def test_hands_are_limited_per_firm_and_day(market):
+    with override_settings(RAABTA_HANDS_PER_DAY=1):
+        first = market["firm"].post(
+            "/api/v1/opportunities/b-wallet/interest", {"pitch": "Fit"}, format="json"
+        )
+        second = market["firm"].post(
+            "/api/v1/opportunities/b-portal/interest", {"pitch": "Fit"}, format="json"
+        )
+    assert first.status_code == 201
+    assert second.status_code == 400 and "brief" in second.json()
+    assert not Match.objects.filter(brief__external_id="b-portal").exists()
+
+
+def test_officers_search_buyers_and_briefs_with_facets(market):
+    officer = market["officer"]
+    buyers = officer.get("/api/v1/search/demand?kind=buyer&q=hafen").json()
+    assert [r["external_id"] for r in buyers["results"]] == ["hafen"]
+    assert buyers["results"][0]["name"] == "Hafen Bank AG"
+    briefs = officer.get("/api/v1/search/demand?stage=open&country=AE").json()
+    assert [r["external_id"] for r in briefs["results"]] == ["b-wallet"]
+    assert briefs["results"][0]["buyer"]["name"] == "Hafen Bank AG"  # officers see all
+    assert {v["value"] for v in briefs["facets"]["stage"]} == {"open"}
