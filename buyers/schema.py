@@ -9,6 +9,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -53,7 +54,7 @@ class BuyerRecord(KeyedRecord):
     # Employees: "1-49", "50-249", "250-999" or "1000+" (what firms may see of its size).
     size_band: SizeBand | None = None
     # Firms that see its open briefs may see its name too (never its contacts).
-    named_to_firms: bool | None = None
+    named_to_firms: StrictBool | None = None
 
     def canonical(self) -> dict[str, Any]:
         return dump_canonical(self)

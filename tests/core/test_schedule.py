@@ -49,6 +49,7 @@ def test_due_interval_jobs_are_queued_and_the_worker_runs_them(redis_queue):
     # The five-minute safety nets are due at once; the nightly ones wait for their hour.
     assert queued == {
         "search.sync.sync_search_index",
+        "search.sync.sync_demand_index",
         "core.mail.send_pending_emails",
         "matchmaking.curation.suggest_for_changed_briefs",
     }
