@@ -6,7 +6,14 @@ from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from core.pages import home
 from events import pages as events
-from matchmaking.pages import briefs, console, conversations, dashboard, introductions
+from matchmaking.pages import (
+    briefs,
+    console,
+    conversations,
+    dashboard,
+    introductions,
+    opportunities,
+)
 from matchmaking.pages.insights import firm_insights_page
 from search.pages import directory
 from vendors import console as vendor_console
@@ -38,6 +45,12 @@ pages: list[URLPattern | URLResolver] = [
     path("accounts/signout/", SignOutView.as_view(), name="signout"),
     path("workspace/firm/", firm_profile, name="firm-workspace"),
     path("workspace/insights/", firm_insights_page, name="firm-insights"),
+    path("workspace/opportunities/", opportunities.opportunities_page, name="opportunities"),
+    path(
+        "workspace/opportunities/<str:external_id>/interest/",
+        opportunities.raise_hand_page,
+        name="opportunity-raise-hand",
+    ),
     path("workspace/introductions/", introductions.introductions_page, name="introductions"),
     path(
         "workspace/introductions/<int:pk>/respond/",
@@ -79,6 +92,7 @@ pages: list[URLPattern | URLResolver] = [
     path("console/briefs/<str:external_id>/act/", console.console_act, name="console-act"),
     path("console/matches/<int:pk>/decide/", console.console_decide, name="console-decide"),
     path("console/pipeline/", console.console_pipeline, name="console-pipeline"),
+    path("console/demand/", opportunities.console_demand, name="console-demand"),
     path("console/introductions/<int:pk>/move/", console.console_move, name="console-move"),
     path("console/audit/", console.console_audit, name="console-audit"),
     path("console/verifications/", vendor_console.verification_queue, name="verification-queue"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import BadRequest
@@ -44,7 +44,11 @@ FACET_TITLES = {
     "languages": "Languages",
 }
 # Facets whose values are codes: the page shows names (the link keeps the code).
-FACET_NAMES = {"export_markets": country_name, "country": country_name, "languages": language_name}
+FACET_NAMES: dict[str, Callable[[str], str]] = {
+    "export_markets": country_name,
+    "country": country_name,
+    "languages": language_name,
+}
 # How the page names what a query was understood to ask for (search/understanding.py).
 CHIP_TITLES = {
     "service": "Service: {}",
@@ -57,6 +61,42 @@ CHIP_TITLES = {
     "market": "Clients in {}",
     "country": "Based in {}",
 }
+
+
+def facet_panels(
+    counted: dict[str, list[dict[str, Any]]],
+    applied: dict[str, set[str]],
+    titles: dict[str, str],
+    names: dict[str, Callable[[str], str]] = FACET_NAMES,
+) -> list[dict[str, Any]]:
+    """Facets as the pages show them (search/facets.html): each value with its label,
+    count and whether it is applied; an applied value the counts left out stays
+    listed (with 0) so it can be unticked."""
+    panels = []
+    for field, title in titles.items():
+        values = counted.get(field, [])[:30]
+        chosen = applied.get(field, set())
+        shown = [{**value, "checked": value["value"] in chosen} for value in values]
+        shown += [
+            {"value": v, "count": 0, "checked": True} for v in chosen - {x["value"] for x in values}
+        ]
+        name = names.get(field, str)
+        shown = [{**value, "label": name(value["value"])} for value in shown]
+        if shown:
+            panels.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
+    return panels
+
+
+def page_number(request: HttpRequest, page_size: int) -> int:
+    """The ``page`` parameter of a result list (1 when absent or not a number); 400 past
+    the deepest page an index can reach."""
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    if page * page_size > MAX_RESULT_WINDOW:
+        raise BadRequest(f"page: only the first {MAX_RESULT_WINDOW:,} results can be paged to")
+    return page
 
 
 def highlighted(fragment: str) -> SafeString:
@@ -85,12 +125,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     }
     sort = request.GET.get("sort", "relevance")
     sort = sort if sort in SORTS else "relevance"
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    if page * PAGE_SIZE > MAX_RESULT_WINDOW:
-        raise BadRequest(f"page: only the first {MAX_RESULT_WINDOW:,} results can be paged to")
+    page = page_number(request, PAGE_SIZE)
     query = build_query(
         text=text,
         filters=selected,
@@ -101,19 +136,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     found = vendor_search(query)
     applied = {field: set(values) for field, values in query.filters.items()}
-    facets = []
-    for field, title in FACET_TITLES.items():
-        values = found.get("facets", {}).get(field, [])
-        chosen = applied.get(field, set())
-        shown = [{**value, "checked": value["value"] in chosen} for value in values[:30]]
-        shown += [
-            {"value": v, "count": 0, "checked": True}
-            for v in chosen - {x["value"] for x in values[:30]}
-        ]
-        name = FACET_NAMES.get(field, str)
-        shown = [{**value, "label": name(value["value"])} for value in shown]
-        if shown:
-            facets.append({"field": field, "title": title, "values": shown, "open": bool(chosen)})
+    facets = facet_panels(found.get("facets", {}), applied, FACET_TITLES)
     results = []
     verified = _shown(request, [hit["external_id"] for hit in found["results"]])
     for hit in found["results"]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from core.codes import country_name, language_name
+
 register = template.Library()
 
 
@@ -52,3 +54,15 @@ def percent(value: Any) -> str:
     """A share as a whole percentage: 0.234 → 23%."""
     shown = number(None if value is None else float(value) * 100)
     return shown if shown == "—" else f"{shown}%"
+
+
+@register.filter
+def country(code: Any) -> str:
+    """An ISO country code as its name ("AE" → "United Arab Emirates")."""
+    return country_name(str(code)) if code else ""
+
+
+@register.filter
+def language(code: Any) -> str:
+    """An ISO 639-1 code as its name ("de" → "German")."""
+    return language_name(str(code)) if code else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from core.models import AuditEntry
 from matchmaking.models import Match, Notification, Review
@@ -20,7 +20,7 @@ CONTACT = {"name": "Jonas Weber", "email": "jonas@hafen.de", "phone": "+49 40 12
 
 
 @pytest.fixture
-def market(configured_backend, client_for):
+def market(configured_backend, client_for, user_factory):
     hidden = make_buyer(
         external_id="hafen",
         name="Hafen Bank AG",
@@ -58,7 +58,16 @@ def market(configured_backend, client_for):
         technologies=["React Native"],
         industries=["Fintech"],
     )
-    return {"firm": client_for("vendor", vendor=firm), "officer": client_for("officer")}
+    pages = Client()
+    pages.force_login(user_factory("vendor", vendor=firm))
+    console = Client()
+    console.force_login(user_factory("officer"))
+    return {
+        "firm": client_for("vendor", vendor=firm),
+        "officer": client_for("officer"),
+        "firm_pages": pages,
+        "console": console,
+    }
 
 
 def test_a_firm_sees_the_briefs_that_fit_it_best_with_reasons(market):
@@ -136,3 +145,39 @@ def test_officers_search_buyers_and_briefs_with_facets(market):
     assert [r["external_id"] for r in briefs["results"]] == ["b-wallet"]
     assert briefs["results"][0]["buyer"]["name"] == "Hafen Bank AG"  # officers see all
     assert {v["value"] for v in briefs["facets"]["stage"]} == {"open"}
+
+
+def test_the_firms_page_ranks_searches_and_raises_a_hand(market):
+    pages = market["firm_pages"]
+    ranked = pages.get("/workspace/opportunities/").content.decode()
+    assert "[the buyer] mobile wallet" in ranked and "Why it fits" in ranked
+    assert "Patient portal" in ranked and "Nordsee Kliniken" in ranked  # opted in
+    assert "Hafen" not in ranked and "jonas" not in ranked
+    searched = pages.get("/workspace/opportunities/?q=portal").content.decode()
+    assert "Patient portal" in searched and "mobile wallet</h2>" not in searched
+    assert "Sector" in searched and "<mark>" in searched
+    raised = pages.post(
+        "/workspace/opportunities/b-portal/interest/",
+        {"pitch": "Two NHS portals shipped", "next": "/workspace/opportunities/?q=portal"},
+    )
+    assert raised.status_code == 302 and raised["Location"] == "/workspace/opportunities/?q=portal"
+    assert Match.objects.filter(brief__external_id="b-portal", source="firm").exists()
+    after = pages.get("/workspace/opportunities/?q=portal").content.decode()
+    assert "You raised your hand" in after and "Your hand is raised" in after
+    refused = pages.post("/workspace/opportunities/b-wallet/interest/", {"pitch": ""})
+    assert refused.status_code == 302
+    assert "pitch:" in pages.get("/workspace/opportunities/").content.decode()
+    offsite = pages.post(
+        "/workspace/opportunities/b-wallet/interest/",
+        {"pitch": "Fit", "next": "https://evil.example/"},
+    )
+    assert offsite["Location"] == "/workspace/opportunities/"
+
+
+def test_the_console_searches_buyers_and_briefs(market):
+    console = market["console"]
+    buyers = console.get("/console/demand/?kind=buyer&q=hafen").content.decode()
+    assert "Hafen Bank AG" in buyers and "Nordsee" not in buyers
+    briefs = console.get("/console/demand/?stage=open").content.decode()
+    assert "Hafen Bank mobile wallet" in briefs  # officers read briefs as written
+    assert "Stage" in briefs and "Buyer&#x27;s size" in briefs

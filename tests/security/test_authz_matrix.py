@@ -137,6 +137,8 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "accounts/signout/": {"POST": ANYONE},
     "workspace/firm/": {"GET": VENDORS},
     "workspace/insights/": {"GET": VENDORS},  # each their own firm's
+    "workspace/opportunities/": {"GET": VENDORS},  # each their own firm's
+    "workspace/opportunities/<str:external_id>/interest/": {"POST": VENDORS},
     "workspace/introductions/": {"GET": SIGNED_IN},  # scoped to the caller's own
     "workspace/introductions/<int:pk>/respond/": {"POST": {VENDOR, BUYER}},
     "workspace/introductions/<int:pk>/conversation/": {"GET": PARTIES},
@@ -154,6 +156,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "console/briefs/<str:external_id>/act/": {"POST": OFFICERS},
     "console/matches/<int:pk>/decide/": {"POST": OFFICERS},
     "console/pipeline/": {"GET": OFFICERS},
+    "console/demand/": {"GET": OFFICERS},
     "console/introductions/<int:pk>/move/": {"POST": OFFICERS},
     "console/audit/": {"GET": OFFICERS},
     # Events: the world's event "expo" has the firm and the buyer as approved
