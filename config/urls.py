@@ -75,6 +75,7 @@ pages: list[URLPattern | URLResolver] = [
     ),
     path("workspace/briefs/", briefs.briefs_page, name="briefs"),
     path("workspace/briefs/new/", briefs.brief_edit, name="brief-new"),
+    path("workspace/organisation/visibility/", briefs.buyer_visibility, name="buyer-visibility"),
     path("workspace/briefs/<str:external_id>/", briefs.brief_detail, name="brief-detail"),
     path("workspace/briefs/<str:external_id>/edit/", briefs.brief_edit, name="brief-edit"),
     path(

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 from pydantic import ValidationError
 
-from buyers.models import Brief
+from buyers.models import Brief, SizeBand
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
-from buyers.services import brief_save, buyer_save
+from buyers.services import brief_save, buyer_save, buyers_upsert
 from core.codes import city_time_zones
 from core.forms import error_field, form_number, split_list
 from core.money import RateTable
@@ -83,12 +83,45 @@ def _buyer_only(request: HttpRequest) -> Any:
 def briefs_page(request: HttpRequest) -> HttpResponse:
     """Buyer members: their organisation's briefs, each with its shortlist and pipeline."""
     user = _buyer_only(request)
+    organisation = buyer_of_member(user)
     briefs = (
         briefs_visible_to(user).order_by("-published_at", "-id")
-        if buyer_of_member(user)
+        if organisation
         else Brief.objects.none()
     )
-    return render(request, "matchmaking/briefs.html", {"briefs": briefs})
+    return render(
+        request,
+        "matchmaking/briefs.html",
+        {"briefs": briefs, "organisation": organisation, "size_bands": SizeBand.choices},
+    )
+
+
+@require_POST
+@login_required
+def buyer_visibility(request: HttpRequest) -> HttpResponse:
+    """Buyer members: what firms may know of their organisation on its open briefs —
+    its size band, and whether it is named. Others get 403."""
+    user = _buyer_only(request)
+    organisation = buyer_of_member(user)
+    if organisation is None:
+        raise PermissionDenied("Post a brief first: it creates your organisation.")
+    try:
+        record = validate_record(
+            BuyerRecord,
+            {
+                "external_id": organisation.external_id,
+                "size_band": request.POST.get("size_band") or None,
+                "named_to_firms": request.POST.get("named_to_firms") == "yes",
+            },
+            rates=RateTable.load(),
+        )
+    except ValidationError as error:
+        for path, reasons in field_errors(error).items():
+            messages.error(request, f"{error_field(path)}: {'; '.join(reasons)}")
+    else:
+        buyers_upsert([record], merge=True)
+        messages.success(request, "Saved: firms see your open briefs this way from now on.")
+    return redirect("briefs")
 
 
 @login_required
@@ -110,6 +143,8 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
                     "name": request.POST.get("org.name", "").strip() or None,
                     "country": request.POST.get("org.country", "").strip() or None,
                     "timezone": request.POST.get("org.timezone", "").strip() or None,
+                    "size_band": request.POST.get("org.size_band", "").strip() or None,
+                    "named_to_firms": request.POST.get("org.named_to_firms") == "yes" or None,
                     "contact": {
                         key: value
                         for key in ("name", "email", "phone")
@@ -159,6 +194,7 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
         # Chosen by name: the browser offers these as the buyer types.
         "country_names": [str(name) for _, name in countries] if organisation is None else [],
         "zone_cities": city_time_zones() if organisation is None else [],
+        "size_bands": SizeBand.choices,
     }
     return render(request, "matchmaking/brief_form.html", context)
 

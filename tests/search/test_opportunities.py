@@ -181,3 +181,27 @@ def test_the_console_searches_buyers_and_briefs(market):
     briefs = console.get("/console/demand/?stage=open").content.decode()
     assert "Hafen Bank mobile wallet" in briefs  # officers read briefs as written
     assert "Stage" in briefs and "Buyer&#x27;s size" in briefs
+
+
+def test_a_buyer_chooses_to_be_named_and_firms_then_find_it(market, user_factory):
+    from buyers.models import Buyer
+
+    buyer_pages = Client()
+    buyer_pages.force_login(user_factory("buyer", buyer=Buyer.objects.get(external_id="hafen")))
+    page = buyer_pages.get("/workspace/briefs/").content.decode()
+    assert "How firms see Hafen Bank AG" in page
+    bad = buyer_pages.post("/workspace/organisation/visibility/", {"size_band": "huge"})
+    assert bad.status_code == 302
+    assert "size_band:" in buyer_pages.get("/workspace/briefs/").content.decode()
+    assert Buyer.objects.get(external_id="hafen").size_band == "250-999"  # kept
+    assert market["firm"].get("/api/v1/opportunities/search?q=hafen").json()["count"] == 0
+    saved = buyer_pages.post(
+        "/workspace/organisation/visibility/", {"size_band": "1000+", "named_to_firms": "yes"}
+    )
+    assert saved.status_code == 302
+    found = market["firm"].get("/api/v1/opportunities/search?q=hafen").json()
+    assert [r["external_id"] for r in found["results"]] == ["b-wallet"]
+    assert found["results"][0]["buyer"]["name"] == "Hafen Bank AG"
+    assert found["results"][0]["buyer"]["size_band"] == "1000+"
+    assert found["results"][0]["title"] == "Hafen Bank mobile wallet"  # no longer redacted
+    assert "jonas@hafen.de" not in json.dumps(found)  # contacts never

@@ -147,6 +147,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "workspace/notifications/read/": {"POST": SIGNED_IN},  # each their own
     "workspace/briefs/": {"GET": {BUYER, OTHER_BUYER}},
     "workspace/briefs/new/": {"GET": {BUYER, OTHER_BUYER}},
+    "workspace/organisation/visibility/": {"POST": {BUYER, OTHER_BUYER}},  # each their own
     "workspace/briefs/<str:external_id>/": {"GET": THE_BUYER},
     "workspace/briefs/<str:external_id>/edit/": {"GET": {BUYER}},
     "workspace/briefs/<str:external_id>/request/": {"POST": {BUYER}},
