@@ -46,6 +46,7 @@ pages: list[URLPattern | URLResolver] = [
     path("workspace/firm/", firm_profile, name="firm-workspace"),
     path("workspace/insights/", firm_insights_page, name="firm-insights"),
     path("workspace/opportunities/", opportunities.opportunities_page, name="opportunities"),
+    path("workspace/opportunities/digest/", opportunities.digest_choice, name="opportunity-digest"),
     path(
         "workspace/opportunities/<str:external_id>/interest/",
         opportunities.raise_hand_page,

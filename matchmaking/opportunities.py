@@ -10,17 +10,20 @@ name (unless it opted in) or contacts.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from buyers.models import Brief
 from buyers.selectors import brief_for_firms
 from core.errors import Refused
+from core.mail import email_queue
+from core.models import Email
 from matchmaking.curation import match_add
 from matchmaking.models import Match
 from matchmaking.ranking.explain import reasons
@@ -30,7 +33,7 @@ from matchmaking.services import active_ranker
 from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of, with_stage
 from search.loading import get_demand_index
 from search.query import OpportunityQuery
-from vendors.models import Vendor
+from vendors.models import Vendor, VendorMember
 
 CANDIDATES = 200  # open briefs retrieved per firm before ranking
 PITCH_LIMIT = 1000  # characters
@@ -121,3 +124,86 @@ def raise_hand(*, vendor: Vendor, brief: Brief, actor: User, pitch: str) -> Matc
             "try again tomorrow",
         )
     return match_add(brief=brief, vendor=vendor, actor=actor, note=pitch)
+
+
+# The weekly digest ---------------------------------------------------------------------
+DIGEST_BRIEFS = 8  # at most, per e-mail
+DIGEST_DAYS = 7  # briefs published within this many days are "new"
+
+
+def digest_key(vendor: Vendor, user: User, day: date) -> str:
+    """One digest per firm, member and ISO week: the e-mail queue keeps keys once, so a
+    job run twice in a week (or retried) sends nothing twice."""
+    year, week, _ = day.isocalendar()
+    return f"digest-{vendor.external_id}-{year}-w{week:02d}-to-{user.pk}"
+
+
+def digest_for(vendor: Vendor, day: date) -> list[dict[str, Any]]:
+    """The firm's best-fitting open briefs published in the last ``DIGEST_DAYS``."""
+    since = day - timedelta(days=DIGEST_DAYS)
+    found = opportunities_for(vendor, limit=CANDIDATES)["results"]
+    fresh = [
+        result
+        for result in found
+        if result["brief"].get("published_at")
+        and result["brief"]["published_at"] > since.isoformat()
+    ]
+    return fresh[:DIGEST_BRIEFS]
+
+
+def _digest_body(vendor: Vendor, results: list[dict[str, Any]]) -> str:
+    lines = [f"New open briefs that fit {vendor.name} this week:", ""]
+    for result in results:
+        brief = result["brief"]
+        buyer = brief.get("buyer", {})
+        who = " · ".join(
+            part for part in (buyer.get("name"), buyer.get("sector"), buyer.get("country")) if part
+        )
+        lines.append(f"- {brief['title']}" + (f" ({who})" if who else ""))
+        if result["reasons"]:
+            lines.append(f"  Why: {result['reasons'][0]['text']}")
+    url = settings.RAABTA_SITE_URL.rstrip("/") + reverse("opportunities")
+    lines += [
+        "",
+        f"See them and raise your hand: {url}",
+        "You get this e-mail at most once a week; turn it off on that page.",
+    ]
+    return "\n".join(lines)
+
+
+def send_digests(day: date | None = None) -> int:
+    """The weekly job: e-mail each firm member who has not opted out the new open
+    briefs that fit the firm (none when nothing new fits). Returns the e-mails queued."""
+    day = day or timezone.localdate()
+    members = VendorMember.objects.filter(opportunity_digest=True).exclude(user__email="")
+    by_firm: dict[int, list[VendorMember]] = {}
+    for member in members.select_related("user", "vendor").order_by("vendor_id", "id"):
+        by_firm.setdefault(member.vendor_id, []).append(member)
+    queued = 0
+    for firm_members in by_firm.values():
+        vendor = firm_members[0].vendor
+        sent = set(
+            Email.objects.filter(
+                key__in=[digest_key(vendor, m.user, day) for m in firm_members]
+            ).values_list("key", flat=True)
+        )
+        due = [m for m in firm_members if digest_key(vendor, m.user, day) not in sent]
+        if vendor.archived_at is not None or not due:
+            continue  # gone, or this week's went already
+        fresh = digest_for(vendor, day)
+        if not fresh:
+            continue
+        subject = (
+            f"Raabta: {len(fresh)} new brief{'s' if len(fresh) != 1 else ''} for {vendor.name}"
+        )
+        body = _digest_body(vendor, fresh)
+        for member in due:
+            with transaction.atomic():
+                email_queue(
+                    key=digest_key(vendor, member.user, day),
+                    to=[member.user.email],
+                    subject=subject,
+                    body=body,
+                )
+            queued += 1
+    return queued

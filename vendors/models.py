@@ -113,6 +113,8 @@ class VendorMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_membership"
     )
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="members")
+    # A weekly e-mail of new open briefs that fit the firm (matchmaking.opportunities).
+    opportunity_digest = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

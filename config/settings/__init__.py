@@ -228,6 +228,8 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
     # Nightly: certificates that lapsed are claims again (the verification queue's count).
     {"task": "vendors.verification.recount_claims", "cron": "15 2 * * *", "timeout": 3600},
     {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
+    # Mondays: each firm's digest of new open briefs that fit it (once per ISO week).
+    {"task": "matchmaking.opportunities.send_digests", "cron": "0 6 * * 1", "timeout": 10800},
 ]
 
 # Curation: an introduction whose stage has not moved for this many days is flagged

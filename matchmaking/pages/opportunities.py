@@ -32,7 +32,7 @@ from search.query import (
     DemandQuery,
 )
 from search.selectors import demand_search
-from vendors.models import Vendor
+from vendors.models import Vendor, VendorMember
 from vendors.selectors import vendor_of_member
 
 PAGE_SIZE = 20
@@ -143,7 +143,26 @@ def opportunities_page(request: HttpRequest) -> HttpResponse:
         context.update(results=[], count=0, page=1, pages=1, unavailable=True)
     raised = Match.objects.filter(vendor=vendor, source=Match.Source.FIRM)
     context["raised"] = set(raised.values_list("brief__external_id", flat=True))
+    context["digest"] = request.user.vendor_membership.opportunity_digest  # type: ignore[union-attr]
     return render(request, "matchmaking/opportunities.html", context)
+
+
+@require_POST
+@login_required
+def digest_choice(request: HttpRequest) -> HttpResponse:
+    """Members of a firm: receive (or stop) the weekly e-mail of new fitting briefs —
+    each member for themselves. Others get 403."""
+    if _firm_of(request) is None:
+        raise PermissionDenied("Only members of a listed IT firm receive the digest.")
+    wanted = request.POST.get("digest") == "yes"
+    VendorMember.objects.filter(user=request.user).update(opportunity_digest=wanted)  # type: ignore[misc]
+    messages.success(
+        request,
+        "You will get a weekly e-mail of new briefs that fit your firm."
+        if wanted
+        else "No more digests: you can turn them on again here.",
+    )
+    return redirect("opportunities")
 
 
 @require_POST

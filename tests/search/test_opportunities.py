@@ -205,3 +205,33 @@ def test_a_buyer_chooses_to_be_named_and_firms_then_find_it(market, user_factory
     assert found["results"][0]["buyer"]["size_band"] == "1000+"
     assert found["results"][0]["title"] == "Hafen Bank mobile wallet"  # no longer redacted
     assert "jonas@hafen.de" not in json.dumps(found)  # contacts never
+
+
+def test_the_weekly_digest_goes_once_a_week_to_members_who_want_it(market, user_factory):
+    from datetime import date
+
+    from core.models import Email
+    from matchmaking.opportunities import send_digests
+    from vendors.models import Vendor
+
+    firm = Vendor.objects.get(external_id="pk-indus")
+    reader = user_factory("vendor", vendor=firm)
+    reader.email = "sana@indus.example"
+    reader.save(update_fields=["email"])
+    quiet = user_factory("vendor", vendor=firm)
+    quiet.email = "omar@indus.example"
+    quiet.save(update_fields=["email"])
+    pages = Client()
+    pages.force_login(quiet)
+    assert pages.post("/workspace/opportunities/digest/", {"digest": "no"}).status_code == 302
+    assert "Stop the weekly digest" not in pages.get("/workspace/opportunities/").content.decode()
+
+    monday = date(2026, 3, 2)  # the briefs were published on 2026-03-01
+    assert send_digests(monday) == 1
+    (email,) = Email.objects.filter(key__startswith="digest-")
+    assert email.to == ["sana@indus.example"]
+    assert email.subject == "Raabta: 2 new briefs for Indus Apps"
+    assert "[the buyer] mobile wallet" in email.body and "Nordsee Kliniken" in email.body
+    assert "hafen" not in email.body.lower() and "/workspace/opportunities/" in email.body
+    assert send_digests(date(2026, 3, 4)) == 0  # same ISO week: not again
+    assert send_digests(date(2026, 3, 16)) == 0  # two weeks on: nothing new fits

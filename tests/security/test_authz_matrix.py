@@ -139,6 +139,7 @@ RULES: dict[str, dict[str, Collection[str]]] = {
     "workspace/insights/": {"GET": VENDORS},  # each their own firm's
     "workspace/opportunities/": {"GET": VENDORS},  # each their own firm's
     "workspace/opportunities/<str:external_id>/interest/": {"POST": VENDORS},
+    "workspace/opportunities/digest/": {"POST": VENDORS},  # each member their own
     "workspace/introductions/": {"GET": SIGNED_IN},  # scoped to the caller's own
     "workspace/introductions/<int:pk>/respond/": {"POST": {VENDOR, BUYER}},
     "workspace/introductions/<int:pk>/conversation/": {"GET": PARTIES},
