@@ -39,10 +39,14 @@ def import_open_briefs(count: int, firms: int) -> float:
     from buyers.services import BRIEF_TOPIC, briefs_upsert
     from core.interchange import JsonLinesImporter
     from core.models import OutboxEvent
-    from matchmaking.demo import DemoCatalogue
+    from django.utils import timezone
+
+    from matchmaking.demo import DATES_DRAWN_FOR, DemoCatalogue
     from search.sync import sync_demand_index
 
-    catalogue = DemoCatalogue(vendors=firms, briefs=400, seed=11)
+    # Dated as load_demo dates them: recent, so they are opportunities today.
+    shift = max(0, (timezone.localdate() - DATES_DRAWN_FOR).days)
+    catalogue = DemoCatalogue(vendors=firms, briefs=400, seed=11, shift_days=shift)
     started = time.perf_counter()
     with transaction.atomic():
         importer = JsonLinesImporter(BriefRecord, briefs_upsert)

@@ -205,6 +205,7 @@ def _sample(rng: random.Random, pool: tuple[str, ...], low: int, high: int) -> l
     return rng.sample(pool, min(len(pool), rng.randint(low, high)))
 
 
+SIZE_BANDS = ("1-49", "50-249", "50-249", "250-999", "1000+")  # mid-sized buyers most often
 OPEN_BRIEFS_FROM = date(2026, 10, 25)  # after the last historical brief (2026-10-23)
 # The dates above and in ``_brief`` (Jan 2025 – Nov 2026) were drawn for a load on this
 # day; ``load_demo`` moves every date forward by the days since (``shift_days``), so the
@@ -439,6 +440,8 @@ class DemoCatalogue:
         industry = rng.choice([i for spec in SPECIALISATIONS.values() for i in spec.industries])
         words = rng.sample(BUYER_WORDS, 2)
         name = f"{words[0]} {words[1]} {BUYER_SUFFIX[country]}"
+        # What firms may see of it: its own stream, so the rest of the demo stays as it was.
+        visible = random.Random(f"buyer-visibility-{self.seed}-{number}")
         return {
             "external_id": f"buyer-{number:05d}",
             "name": name,
@@ -446,6 +449,8 @@ class DemoCatalogue:
             "country": country,
             "industry": industry,
             "timezone": rng.choice(zones),
+            "size_band": visible.choice(SIZE_BANDS),
+            "named_to_firms": visible.random() < 0.3,
         }
 
     def _brief(self, rng: random.Random, number: int, buyer: dict[str, Any]) -> dict[str, Any]:

@@ -39,11 +39,19 @@ CANDIDATES = 200  # open briefs retrieved per firm before ranking
 PITCH_LIMIT = 1000  # characters
 
 
-def opportunity_query(vendor: Vendor, data: Any) -> OpportunityQuery:
-    """Stage 1 for a firm: its offer against open briefs, briefs it is already matched
-    with left out."""
+def published_from(today: date | None = None) -> int:
+    """The first publication day (as an ordinal) of a brief that is still news to firms:
+    ``RAABTA_OPPORTUNITY_DAYS`` back. Older briefs stay searchable for officers."""
+    today = today or timezone.localdate()
+    return (today - timedelta(days=settings.RAABTA_OPPORTUNITY_DAYS)).toordinal()
+
+
+def opportunity_query(vendor: Vendor, data: Any, today: date | None = None) -> OpportunityQuery:
+    """Stage 1 for a firm: its offer against recent open briefs, briefs it is already
+    matched with left out."""
     matched = Match.objects.filter(vendor=vendor).values_list("brief__external_id", flat=True)
     return OpportunityQuery(
+        published_from=published_from(today),
         text=data.profile_text[:5000],
         services=data.services,
         technologies=data.technologies,
@@ -54,13 +62,15 @@ def opportunity_query(vendor: Vendor, data: Any) -> OpportunityQuery:
     )
 
 
-def opportunities_for(vendor: Vendor, *, offset: int = 0, limit: int = 20) -> dict[str, Any]:
+def opportunities_for(
+    vendor: Vendor, *, offset: int = 0, limit: int = 20, today: date | None = None
+) -> dict[str, Any]:
     """Open briefs that fit ``vendor``, best first, each with reasons and what it asks
-    for that the firm lacks."""
+    for that the firm lacks (as of ``today``)."""
     data = vendors_data([vendor.external_id]).get(vendor.external_id)
     if data is None:
         return {"count": 0, "results": []}
-    found = get_demand_index().candidates(opportunity_query(vendor, data))
+    found = get_demand_index().candidates(opportunity_query(vendor, data, today))
     keys = [split_id(document)[1] for document, _ in found]
     briefs = {
         brief.external_id: brief
@@ -141,7 +151,7 @@ def digest_key(vendor: Vendor, user: User, day: date) -> str:
 def digest_for(vendor: Vendor, day: date) -> list[dict[str, Any]]:
     """The firm's best-fitting open briefs published in the last ``DIGEST_DAYS``."""
     since = day - timedelta(days=DIGEST_DAYS)
-    found = opportunities_for(vendor, limit=CANDIDATES)["results"]
+    found = opportunities_for(vendor, limit=CANDIDATES, today=day)["results"]
     fresh = [
         result
         for result in found

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from buyers.models import Brief
+from buyers.services import briefs_reindex
 from core.interchange import Outcome as WriteOutcome
 from matchmaking.models import Introduction, Match, Outcome
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
@@ -132,6 +133,8 @@ def pipeline_from_outcomes() -> int:
         introduction.created_at = introduction.introduced_at or introduction.stage_changed_at
     Match.objects.bulk_update(matches, ["created_at"], batch_size=1000)
     Introduction.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    # Their briefs' stage in the demand index (introduced, won) follows.
+    briefs_reindex(Brief.all_objects.filter(pk__in={match.brief_id for match, *_ in introductions}))
     return len(introductions)
 
 

@@ -231,6 +231,7 @@ class DemandQuery:
     limit: int = 20
     facets: bool = True
     highlight: bool = True
+    published_from: int | None = None  # briefs published on or after (a date's ordinal)
 
     def __post_init__(self) -> None:
         check_window(self.offset, self.limit)
@@ -247,4 +248,5 @@ class OpportunityQuery:
     industries: tuple[str, ...] = ()
     stages: tuple[str, ...] = ("open", "introduced")
     exclude: tuple[str, ...] = ()  # document ids
+    published_from: int | None = None  # briefs published on or after (a date's ordinal)
     limit: int = 200

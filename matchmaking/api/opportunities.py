@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from buyers.models import Brief
 from core.api.permissions import IsOfficer, has_role
-from matchmaking.opportunities import opportunities_for, raise_hand
+from matchmaking.opportunities import opportunities_for, published_from, raise_hand
 from search.api import ListField, PageParams
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.query import DEMAND_ALL_OF, DEMAND_ANY_OF, DEMAND_SORTS, DemandQuery
@@ -60,7 +60,9 @@ class OfficerDemandParams(DemandSearchParams):
     stage = ListField(child=serializers.CharField(), required=False)
 
 
-def _query(data: dict[str, Any], *, kind: str, **fixed: tuple[str, ...]) -> DemandQuery:
+def _query(
+    data: dict[str, Any], *, kind: str, since: int | None = None, **fixed: tuple[str, ...]
+) -> DemandQuery:
     page, size = data["page"], data["page_size"]
     filters = {
         field: tuple(data[field]) for field in (*DEMAND_ALL_OF, *DEMAND_ANY_OF) if data.get(field)
@@ -72,6 +74,7 @@ def _query(data: dict[str, Any], *, kind: str, **fixed: tuple[str, ...]) -> Dema
         sort=data["sort"],
         offset=(page - 1) * size,
         limit=size,
+        published_from=since,
     )
 
 
@@ -104,7 +107,7 @@ class OpportunitySearchView(APIView):
         params = DemandSearchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        query = _query(data, kind=BRIEF, stage=OPEN_STAGES)
+        query = _query(data, kind=BRIEF, since=published_from(), stage=OPEN_STAGES)
         found = demand_search(query, for_firms=True)
         return Response({"page": data["page"], "page_size": data["page_size"], **found})
 

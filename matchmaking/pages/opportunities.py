@@ -21,7 +21,7 @@ from core.codes import country_name
 from core.errors import Refused
 from core.page_actions import officers_only
 from matchmaking.models import Match
-from matchmaking.opportunities import opportunities_for, raise_hand
+from matchmaking.opportunities import opportunities_for, published_from, raise_hand
 from search.backends.base import SearchUnavailable
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.pages import facet_panels, highlighted, page_number
@@ -81,6 +81,7 @@ def _searched(
         sort=sort,
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
+        published_from=published_from() if for_firms else None,
     )
     found = demand_search(query, for_firms=for_firms)
     applied = {field: set(values) for field, values in selected.items() if values}

@@ -92,6 +92,8 @@ class ElasticsearchDemandIndex(ElasticsearchIndex, DemandIndex):
         for field in DEMAND_ANY_OF:
             if query.filters.get(field):
                 filters.append({"terms": {field: list(query.filters[field])}})
+        if query.published_from is not None:
+            filters.append({"range": {"published": {"gte": query.published_from}}})
         return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
 
     def search(self, query: DemandQuery) -> SearchPage:
@@ -128,6 +130,11 @@ class ElasticsearchDemandIndex(ElasticsearchIndex, DemandIndex):
                     "filter": [
                         {"term": {"kind": "brief"}},
                         {"terms": {"stage": list(query.stages)}},
+                        *(
+                            [{"range": {"published": {"gte": query.published_from}}}]
+                            if query.published_from is not None
+                            else []
+                        ),
                     ],
                     "must_not": [{"terms": {"id": list(query.exclude)}}] if query.exclude else [],
                 }

@@ -152,9 +152,11 @@ def _term(field: str, value: str) -> tantivy.Query:
     return tantivy.Query.term_query(SCHEMA, field, value)
 
 
-def _range(field: str, low: int | None, high: int | None) -> tantivy.Query:
+def _range(
+    field: str, low: int | None, high: int | None, schema: tantivy.Schema = SCHEMA
+) -> tantivy.Query:
     return tantivy.Query.range_query(
-        SCHEMA,
+        schema,
         field,
         tantivy.FieldType.Integer,
         low if low is not None else -(2**62),

@@ -16,6 +16,7 @@ from search.backends.embedded import (
     EmbeddedIndex,
     _filter,
     _plain,
+    _range,
     ids_and_scores,
     read_hits,
 )
@@ -114,6 +115,8 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
         for field in DEMAND_ANY_OF:
             if query.filters.get(field):
                 clauses.append(_filter(_any(field, query.filters[field])))
+        if query.published_from is not None:
+            clauses.append(_filter(_range("published", query.published_from, None, SCHEMA)))
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, query: DemandQuery) -> SearchPage:
@@ -188,6 +191,8 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
             _filter(_term("kind", "brief")),
             _filter(_any("stage", query.stages)),
         ]
+        if query.published_from is not None:
+            clauses.append(_filter(_range("published", query.published_from, None, SCHEMA)))
         if query.exclude:
             clauses.append((tantivy.Occur.MustNot, _any("id", query.exclude)))
         return ids_and_scores(searcher, tantivy.Query.boolean_query(clauses), query.limit)

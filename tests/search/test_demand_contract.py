@@ -186,3 +186,11 @@ def test_delete_rebuild_count_and_health(filled: DemandIndex) -> None:
     assert filled.fingerprints() == {"brief:only": (1, "only@1")}
     health = filled.health()
     assert health["ok"] is True and health["documents"] == 1
+
+
+def test_briefs_published_before_a_day_are_left_out(filled: DemandIndex) -> None:
+    since = date(2026, 10, 1).toordinal()
+    recent = filled.search(DemandQuery(kind="brief", published_from=since))
+    assert sorted(ids(recent)) == ["brief:clinic", "brief:wallet"]
+    found = filled.candidates(OpportunityQuery(text="portal apps", published_from=since + 10))
+    assert [key for key, _ in found] == ["brief:wallet"]

@@ -6,6 +6,7 @@ unless the buyer opted in."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client, override_settings
@@ -16,6 +17,8 @@ from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+TODAY = date.today()
+RECENT = (TODAY - timedelta(days=1)).isoformat()  # opportunities are recent briefs
 CONTACT = {"name": "Jonas Weber", "email": "jonas@hafen.de", "phone": "+49 40 1234 5678"}
 
 
@@ -40,6 +43,7 @@ def market(configured_backend, client_for, user_factory):
         services=["Mobile App Development"],
         technologies=["React Native"],
         industry="Fintech",
+        published_at=RECENT,
     )
     make_brief(
         named,
@@ -49,6 +53,7 @@ def market(configured_backend, client_for, user_factory):
         services=["Web Development"],
         technologies=["Django"],
         industry="Healthcare",
+        published_at=RECENT,
     )
     firm = make_vendor(
         external_id="pk-indus",
@@ -208,8 +213,6 @@ def test_a_buyer_chooses_to_be_named_and_firms_then_find_it(market, user_factory
 
 
 def test_the_weekly_digest_goes_once_a_week_to_members_who_want_it(market, user_factory):
-    from datetime import date
-
     from core.models import Email
     from matchmaking.opportunities import send_digests
     from vendors.models import Vendor
@@ -226,12 +229,30 @@ def test_the_weekly_digest_goes_once_a_week_to_members_who_want_it(market, user_
     assert pages.post("/workspace/opportunities/digest/", {"digest": "no"}).status_code == 302
     assert "Stop the weekly digest" not in pages.get("/workspace/opportunities/").content.decode()
 
-    monday = date(2026, 3, 2)  # the briefs were published on 2026-03-01
-    assert send_digests(monday) == 1
+    assert send_digests(TODAY) == 1  # the briefs were published yesterday
     (email,) = Email.objects.filter(key__startswith="digest-")
     assert email.to == ["sana@indus.example"]
     assert email.subject == "Raabta: 2 new briefs for Indus Apps"
     assert "[the buyer] mobile wallet" in email.body and "Nordsee Kliniken" in email.body
     assert "hafen" not in email.body.lower() and "/workspace/opportunities/" in email.body
-    assert send_digests(date(2026, 3, 4)) == 0  # same ISO week: not again
-    assert send_digests(date(2026, 3, 16)) == 0  # two weeks on: nothing new fits
+    assert send_digests(TODAY) == 0  # this ISO week's went already
+    assert send_digests(TODAY + timedelta(days=14)) == 0  # two weeks on: nothing new fits
+
+
+def test_old_briefs_are_not_opportunities_but_officers_still_find_them(market):
+    from buyers.models import Buyer
+
+    old = (TODAY - timedelta(days=120)).isoformat()
+    make_brief(
+        Buyer.objects.get(external_id="nordsee"),
+        external_id="b-old",
+        title="Old wallet tender",
+        services=["Mobile App Development"],
+        published_at=old,
+    )
+    listed = market["firm"].get("/api/v1/opportunities").json()["results"]
+    assert "b-old" not in [r["brief"]["external_id"] for r in listed]
+    assert market["firm"].get("/api/v1/opportunities/search?q=tender").json()["count"] == 0
+    assert market["officer"].get("/api/v1/search/demand?q=tender").json()["count"] == 1
+    with override_settings(RAABTA_OPPORTUNITY_DAYS=365):
+        assert market["firm"].get("/api/v1/opportunities/search?q=tender").json()["count"] == 1
