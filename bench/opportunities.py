@@ -34,13 +34,12 @@ import harness  # bench/harness.py (this script's own folder is on sys.path)
 def import_open_briefs(count: int, firms: int) -> float:
     """``count`` open briefs through the import path; returns the seconds it took."""
     from django.db import transaction
+    from django.utils import timezone
 
     from buyers.schema import BriefRecord
     from buyers.services import BRIEF_TOPIC, briefs_upsert
     from core.interchange import JsonLinesImporter
     from core.models import OutboxEvent
-    from django.utils import timezone
-
     from matchmaking.demo import DATES_DRAWN_FOR, DemoCatalogue
     from search.sync import sync_demand_index
 
