@@ -25,6 +25,7 @@ from django_countries import countries
 
 from accounts.models import User
 from buyers.models import Brief
+from buyers.selectors import redact
 from buyers.services import briefs_reindex
 from core.audit import audit_record
 from core.errors import Conflict, Refused
@@ -120,9 +121,15 @@ def _country(buyer: Any) -> str:
 
 
 def introduction_open(*, match: Match, actor: User) -> Introduction:
-    """Called when an officer approves a match: invite the vendor."""
+    """Called when an officer approves a match: invite the vendor — or, when the firm
+    itself raised its hand on the brief (``source`` firm), ask the buyer to confirm
+    straight away, with the firm's pitch."""
+    firm_asked = match.source == Match.Source.FIRM
     introduction = Introduction.objects.create(
-        match=match, stage_changed_at=timezone.now(), moved_by=actor
+        match=match,
+        stage=Stage.AWAITING_BUYER if firm_asked else Stage.AWAITING_VENDOR,
+        stage_changed_at=timezone.now(),
+        moved_by=actor,
     )
     audit_record(
         actor=actor,
@@ -133,18 +140,23 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
         brief=match.brief.external_id,
     )
     brief = match.brief
+    # What a firm reads of the brief before the buyer confirmed: never the buyer's name.
+    title, description = redact(brief.title, brief.buyer), redact(brief.description, brief.buyer)
+    if firm_asked:
+        _tell_of_approved_hand(match, introduction, title)
+        return introduction
     country = _country(brief.buyer) or "abroad"
     notify(
         firm_members(match),
         Event(
             kind=Notification.Kind.INVITED,
             key=f"introduction-{introduction.pk}-invited",
-            text=f"A buyer in {country} would like to meet {match.vendor.name}: {brief.title}",
+            text=f"A buyer in {country} would like to meet {match.vendor.name}: {title}",
             url=_page(introduction),
-            subject=f"Raabta: a buyer in {country} is looking for {brief.title}",
+            subject=f"Raabta: a buyer in {country} is looking for {title}",
             body=(
                 f"A buyer in {country} has posted a brief that trade officers matched to "
-                f"{match.vendor.name}:\n\n{brief.title}\n{brief.description}\n\n"
+                f"{match.vendor.name}:\n\n{title}\n{description}\n\n"
                 "Accept or decline the introduction in Raabta. The buyer's name is shared "
                 "once you accept and the buyer confirms."
             ),
@@ -164,6 +176,38 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
             ),
         )
     return introduction
+
+
+def _tell_of_approved_hand(match: Match, introduction: Introduction, title: str) -> None:
+    """A firm's raised hand was approved: the buyer is asked to confirm (with the
+    firm's pitch), the firm hears it is the buyer's turn."""
+    vendor, brief = match.vendor, match.brief
+    notify(
+        buyer_members(match),
+        Event(
+            kind=Notification.Kind.INVITED,
+            key=f"introduction-{introduction.pk}-firm-asked",
+            text=f"{vendor.name} would like to meet you about {brief.title}",
+            url=_page(introduction),
+            subject=f"Raabta: {vendor.name} would like to meet you about {brief.title}",
+            body=f'{vendor.name} ({vendor.city}) saw your brief "{brief.title}" among '
+            "Raabta's open briefs and asked to be introduced; trade officers approved it.\n\n"
+            f"In their words: {match.note}\n\nConfirm or decline in Raabta: your contact "
+            "details are shared only once you confirm.",
+        ),
+    )
+    notify(
+        firm_members(match),
+        Event(
+            kind=Notification.Kind.INVITED,
+            key=f"introduction-{introduction.pk}-hand-approved",
+            text=f"Officers approved your request for {title}; the buyer is asked to confirm",
+            url=_page(introduction),
+            subject=f"Raabta: your request for {title} was approved",
+            body=f'Trade officers approved your request to meet the buyer of "{title}". '
+            "The buyer is now asked to confirm; you will hear when they answer.",
+        ),
+    )
 
 
 def _move(
@@ -281,15 +325,16 @@ def introduction_buyer_answer(
     match = introduction.match
     buyer_name = match.brief.buyer.name if match.brief.buyer else "the buyer"
     if not confirm:
+        hidden_title = redact(match.brief.title, match.brief.buyer)
         notify(
             [*firm_members(match), *curating_officer(match)],
             Event(
                 kind=Notification.Kind.ANSWERED,
                 key=f"introduction-{introduction.pk}-buyer-declined",
-                text=f"The buyer declined the introduction for {match.brief.title}",
+                text=f"The buyer declined the introduction for {hidden_title}",
                 url=_page(introduction),
                 subject="Raabta: the buyer declined an introduction",
-                body=f"The buyer of {match.brief.title} declined the introduction to "
+                body=f"The buyer of {hidden_title} declined the introduction to "
                 f"{match.vendor.name}.",
             ),
             actor=actor,

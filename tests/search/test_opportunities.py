@@ -256,3 +256,33 @@ def test_old_briefs_are_not_opportunities_but_officers_still_find_them(market):
     assert market["officer"].get("/api/v1/search/demand?q=tender").json()["count"] == 1
     with override_settings(RAABTA_OPPORTUNITY_DAYS=365):
         assert market["firm"].get("/api/v1/opportunities/search?q=tender").json()["count"] == 1
+
+
+def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, user_factory):
+    from buyers.models import Buyer
+    from matchmaking import curation, introductions
+    from matchmaking.models import Introduction
+
+    client_user = user_factory("buyer", buyer=Buyer.objects.get(external_id="hafen"))
+    officer = user_factory("officer")
+    raised = market["firm"].post(
+        "/api/v1/opportunities/b-wallet/interest",
+        {"pitch": "Three wallets for Gulf banks"},
+        format="json",
+    )
+    assert raised.status_code == 201
+    assert not Notification.objects.filter(user=client_user).exists()
+    assert not Introduction.objects.exists()
+    match = Match.objects.get(brief__external_id="b-wallet", source="firm")
+    curation.match_approve(match=match, actor=officer, version=match.version)
+    intro = Introduction.objects.get(match=match)
+    assert intro.stage == "awaiting_buyer"  # the firm asked: no second invitation
+    told = list(Notification.objects.filter(user=client_user).values_list("text", flat=True))
+    assert any("Indus Apps would like to meet you" in text for text in told), told
+    firm_notes = Notification.objects.filter(user__vendor_membership__vendor=match.vendor)
+    assert firm_notes.filter(key__endswith="-hand-approved").exists()
+    assert not any("Hafen" in note.text for note in firm_notes)  # not confirmed yet
+    intro = introductions.introduction_buyer_answer(
+        introduction=intro, actor=client_user, version=intro.version, confirm=True
+    )
+    assert intro.stage == "introduced"
