@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, overload
@@ -529,22 +529,23 @@ def _columns(
 
 
 class Details(Sequence[dict[str, Any]]):
-    """What each candidate's values were computed from (``_pair``'s details), built
-    when asked: a page explains twenty candidates of the three hundred it ranks."""
+    """What each row's values were computed from (``_pair``'s details), built when
+    asked: a page explains twenty rows of the hundreds it ranks. ``pair_at(i)`` gives
+    row ``i``'s brief, firm and track record (one brief against many firms, or one firm
+    against many briefs)."""
 
     def __init__(
         self,
-        brief: BriefData,
-        vendors: list[VendorData],
-        records: list[Record],
+        count: int,
+        pair_at: Callable[[int], tuple[BriefData, VendorData, Record]],
         closest: list[HistoryItem | None],
         today: date,
     ) -> None:
-        self._args = brief, vendors, records, closest, today
+        self._count, self._pair_at, self._closest, self._today = count, pair_at, closest, today
         self._built: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
-        return len(self._args[1])
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> dict[str, Any]: ...
@@ -555,9 +556,8 @@ class Details(Sequence[dict[str, Any]]):
             return [self[i] for i in range(len(self))[index]]
         index = range(len(self))[index]  # negative indices, and IndexError past the end
         if index not in self._built:
-            brief, vendors, records, closest, today = self._args
-            _, detail = _pair(brief, vendors[index], records[index], today)
-            item = closest[index]
+            _, detail = _pair(*self._pair_at(index), self._today)
+            item = self._closest[index]
             if item is not None:
                 detail["closest"] = item.title or item.text[:80]
             self._built[index] = detail
@@ -601,9 +601,8 @@ def extract(
     meets = (matrix[:, FEATURES.index("language_match")] == 1.0) | (not brief.languages)
     meets &= matrix[:, FEATURES.index("certification_coverage")] == 1.0
     closest = [items[i] if i >= 0 else None for i in nearest]
-    return PairFeatures(
-        matrix=matrix, details=Details(brief, vendors, records, closest, today), meets=meets
-    )
+    details = Details(len(vendors), lambda i: (brief, vendors[i], records[i]), closest, today)
+    return PairFeatures(matrix=matrix, details=details, meets=meets)
 
 
 def extract_for_firm(
@@ -672,38 +671,5 @@ def extract_for_firm(
         dtype=bool,
     )
     closest = [items[int(nearest[i])] if len(items) and best[i] > 0 else None for i in range(n)]
-    return PairFeatures(
-        matrix=matrix, details=_ReverseDetails(vendor, briefs, records, closest, today), meets=meets
-    )
-
-
-class _ReverseDetails(Sequence[dict[str, Any]]):
-    """``Details`` for one firm against many briefs, built when asked."""
-
-    def __init__(
-        self,
-        vendor: VendorData,
-        briefs: list[BriefData],
-        records: list[Record],
-        closest: list[HistoryItem | None],
-        today: date,
-    ) -> None:
-        self._args = vendor, briefs, records, closest, today
-
-    def __len__(self) -> int:
-        return len(self._args[1])
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        index = range(len(self))[index]
-        vendor, briefs, records, closest, today = self._args
-        _, detail = _pair(briefs[index], vendor, records[index], today)
-        item = closest[index]
-        if item is not None:
-            detail["closest"] = item.title or item.text[:80]
-        return detail
+    details = Details(n, lambda i: (briefs[i], vendor, records[i]), closest, today)
+    return PairFeatures(matrix=matrix, details=details, meets=meets)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchmaking.ranking.data import BriefData, VendorData
-from matchmaking.ranking.features import FEATURES, _pair, extract
+from matchmaking.ranking.features import FEATURES, _pair, extract, extract_for_firm
 from matchmaking.ranking.history import HistoryItem, Win
 
 TODAY = date(2026, 11, 1)
@@ -137,3 +137,39 @@ def test_details_are_built_for_the_candidates_asked_for_and_index_like_a_list():
     assert details[-1]["missing_languages"] == ["de"]
     assert [d["services"] for d in details[:]] == [list(SERVICES[:1]), []]
     assert details[0] is details[0]  # built once
+
+
+@settings(max_examples=200, deadline=None)
+@given(vendor=vendors, many=st.lists(briefs, min_size=1, max_size=6))
+def test_the_reverse_direction_gives_each_pair_the_same_values(vendor, many):
+    """One firm against many briefs (opportunities): every pair's features as the
+    forward direction computes them; the text features are cosines in [0, 1]."""
+    many = [
+        b
+        if (b.budget_max_usd or b.budget_min_usd) != 0
+        else BriefData(**{**b.__dict__, "budget_min_usd": None})
+        for b in many
+    ]
+    features = extract_for_firm(vendor, many, [1.0] * len(many), today=TODAY)
+    assert features.matrix.shape == (len(many), len(FEATURES))
+    for row, brief in enumerate(many):
+        forward = extract(brief, [vendor], [1.0], today=TODAY)
+        for column, name in enumerate(FEATURES):
+            if name in PAIR_FEATURES:
+                assert np.isclose(features.matrix[row, column], forward.matrix[0, column]), name
+            else:
+                assert -1e-9 <= features.matrix[row, column] <= 1 + 1e-9, name
+        assert features.meets[row] == forward.meets[0]
+        assert features.details[row]["services"] == forward.details[0]["services"]
+
+
+def test_the_reverse_direction_ranks_the_brief_closest_to_the_firm_first():
+    firm = VendorData(
+        id="f", name="F", text="Flutter apps for fleets and drivers", services=SERVICES[:1]
+    )
+    near = BriefData(id="b-1", text="Driver app for our fleet", services=SERVICES[:1])
+    far = BriefData(id="b-2", text="Quarterly audit of invoices", services=SERVICES[2:])
+    features = extract_for_firm(firm, [far, near], [1.0, 2.0], today=TODAY)
+    word = FEATURES.index("text_word")
+    assert features.matrix[1, word] > features.matrix[0, word] == 0.0
+    assert features.matrix[1, FEATURES.index("retrieval")] == 1.0
