@@ -121,6 +121,8 @@ def test_a_firm_raises_its_hand_and_it_reaches_the_officers_queue(market):
     assert Review.objects.filter(brief=match.brief, closed_at__isnull=True).exists()
     assert AuditEntry.objects.filter(action="match.request", subject_id=str(match.pk)).exists()
     assert Notification.objects.filter(kind="requested", user__role="officer").exists()
+    review = market["console"].get("/console/briefs/b-wallet/").content.decode()
+    assert "pinned · firm" in review and "We shipped three wallets for Gulf banks." in review
     again = firm.post("/api/v1/opportunities/b-wallet/interest", {"pitch": "Again"}, format="json")
     assert again.status_code == 400
     # Matched now: no longer among the firm's opportunities.
