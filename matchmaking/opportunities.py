@@ -23,7 +23,7 @@ from buyers.models import Brief
 from buyers.selectors import brief_for_firms
 from core.errors import Refused
 from core.mail import email_queue
-from core.models import Email
+from core.models import AuditEntry, Email
 from matchmaking.curation import match_add
 from matchmaking.models import Match
 from matchmaking.ranking.explain import reasons
@@ -105,10 +105,14 @@ def opportunities_for(
 
 
 def hands_raised_today(vendor: Vendor) -> int:
+    """Hands the firm's members raised in the last 24 hours, from the audit log (a hand
+    raised on a brief the ranker had already suggested the firm for reuses that match,
+    so matches alone would not count it)."""
     since = timezone.now() - timedelta(days=1)
-    return Match.objects.filter(
-        vendor=vendor, source=Match.Source.FIRM, created_at__gte=since
-    ).count()
+    raised = AuditEntry.objects.filter(
+        action="match.request", actor__vendor_membership__vendor=vendor, at__gte=since
+    )
+    return raised.count()
 
 
 @transaction.atomic

@@ -11,9 +11,11 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client, override_settings
 
+from buyers.models import Brief
 from core.models import AuditEntry
 from matchmaking.models import Match, Notification, Review
 from tests.factories import make_brief, make_buyer, make_vendor
+from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,6 +133,15 @@ def test_a_firm_raises_its_hand_and_it_reaches_the_officers_queue(market):
 
 
 def test_hands_are_limited_per_firm_and_day(market):
+    suggested = Match.objects.create(  # the ranker had already suggested the firm here
+        brief=Brief.objects.get(external_id="b-wallet"),
+        vendor=Vendor.objects.get(external_id="pk-indus"),
+        rank=3,
+        score=0.5,
+    )
+    assert suggested.state == "suggested"  # reused by the raised hand
+    a_while_ago = suggested.created_at - timedelta(days=3)
+    Match.objects.filter(pk=suggested.pk).update(created_at=a_while_ago)
     with override_settings(RAABTA_HANDS_PER_DAY=1):
         first = market["firm"].post(
             "/api/v1/opportunities/b-wallet/interest", {"pitch": "Fit"}, format="json"
@@ -139,6 +150,8 @@ def test_hands_are_limited_per_firm_and_day(market):
             "/api/v1/opportunities/b-portal/interest", {"pitch": "Fit"}, format="json"
         )
     assert first.status_code == 201
+    suggested.refresh_from_db()
+    assert (suggested.source, suggested.pinned) == ("firm", True)
     assert second.status_code == 400 and "brief" in second.json()
     assert not Match.objects.filter(brief__external_id="b-portal").exists()
 
