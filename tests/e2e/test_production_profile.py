@@ -146,6 +146,21 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
         f"VendorMember.objects.create(user=u, vendor=Vendor.objects.get(external_id='{firm}'))"
     )
     vendor = login(stack, "e2e-vendor")
+
+    # The firm finds the open brief among the opportunities (the worker indexed it into
+    # the demand index), without the buyer's name.
+    def opportunity() -> dict[str, Any] | None:
+        found = requests.get(
+            f"{stack.url}/api/v1/opportunities/search",
+            {"q": "fleet tracking"},
+            headers=vendor,
+            timeout=10,
+        ).json()
+        return found if found.get("count") else None
+
+    listed = until(opportunity, 60, "the brief did not reach the demand index", stack)
+    assert [r["external_id"] for r in listed["results"]] == [brief_id]
+    assert "Hafen" not in json.dumps(listed)
     [invite] = requests.get(
         f"{stack.url}/api/v1/introductions/", headers=vendor, timeout=10
     ).json()["results"]
@@ -175,6 +190,8 @@ def test_the_production_profile_end_to_end(stack: Stack) -> None:
         assert moved.status_code == 200, moved.text
         version = moved.json()["version"]
     assert moved.json()["stage"] == "won"
+    # Won: no longer an opportunity (the stage reached the demand index through the worker).
+    until(lambda: opportunity() is None, 60, "the won brief is still an opportunity", stack)
 
     # /metrics adds up the gunicorn workers and the task worker.
     metrics = requests.get(
