@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from core.api.permissions import is_officer
 from core.metrics import exposition
 from core.models import OutboxEvent
-from search.loading import get_search_backend
+from search.loading import get_demand_index, get_search_backend
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class HealthView(APIView):
         parts = {
             "database": _database(),
             "search": get_search_backend().health(),
+            "demand_search": get_demand_index().health(),  # buyers and briefs
             "cache": _cache(),
         }
         for name, part in parts.items():

@@ -96,6 +96,7 @@ def test_the_rq_worker_drains_the_outbox_from_redis():
 def test_health_reports_each_part(api, noida):
     body = api.get("/api/v1/health/").json()
     assert body["database"]["ok"] and body["search"]["ok"] and body["cache"]["ok"]
+    assert body["demand_search"]["ok"]
     params = {
         "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
         "URL": noida.url,
@@ -108,3 +109,4 @@ def test_health_reports_each_part(api, noida):
         response = api.get("/api/v1/health/")
     assert response.status_code == 200  # degraded, still answering
     assert response.json()["search"]["ok"] is False
+    assert response.json()["demand_search"]["ok"] is False

@@ -173,7 +173,12 @@ def test_the_production_profile_disallows_demo_accounts():
 # 9. Health -------------------------------------------------------------------------------
 def test_health_shows_details_to_officers_only(api, client_for):
     public = api.get("/api/v1/health/").json()
-    assert public == {"database": {"ok": True}, "search": {"ok": True}, "cache": {"ok": True}}
+    assert public == {
+        "database": {"ok": True},
+        "search": {"ok": True},
+        "demand_search": {"ok": True},
+        "cache": {"ok": True},
+    }
     detailed = client_for("officer").get("/api/v1/health/").json()
     assert detailed["database"]["vendor"] and "documents" in detailed["search"]
 
