@@ -16,7 +16,7 @@ searched for officers.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,46 +118,42 @@ def buyer_document(buyer: Buyer) -> dict[str, Any]:
     return document
 
 
-def _briefs(external_ids: Iterable[str] | None) -> QuerySet[Brief]:
-    briefs = with_stage(Brief.objects.select_related("buyer"))
-    if external_ids is not None:
-        briefs = briefs.filter(external_id__in=list(external_ids))
-    return briefs.order_by("id")
-
-
-def _buyers(external_ids: Iterable[str] | None) -> QuerySet[Buyer]:
-    buyers = Buyer.objects.all()
-    if external_ids is not None:
-        buyers = buyers.filter(external_id__in=list(external_ids))
-    return buyers.order_by("id")
-
-
 @dataclass(frozen=True)
 class Kind:
-    """One kind of demand document: its outbox topic and how its documents are read."""
+    """One kind of demand document: its outbox topic, its rows and their documents."""
 
     name: str
     topic: str
+    model: type[Brief] | type[Buyer]
+    rows: Callable[[], QuerySet[Any]]  # what the documents are built from
+    document: Callable[[Any], dict[str, Any]]
 
     def documents(self, external_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        if self.name == BRIEF:
-            for brief in _briefs(external_ids).iterator(chunk_size=1000):
-                yield brief_document(brief)
-        else:
-            for buyer in _buyers(external_ids).iterator(chunk_size=1000):
-                yield buyer_document(buyer)
+        rows = self.rows()
+        if external_ids is not None:
+            rows = rows.filter(external_id__in=list(external_ids))
+        for row in rows.order_by("id").iterator(chunk_size=1000):
+            yield self.document(row)
 
     def count(self) -> int:
-        return (Brief if self.name == BRIEF else Buyer).objects.count()
+        return self.model.objects.count()
 
     def changed_since(self, moment: Any) -> list[str]:
         """External ids written since ``moment``, archived ones too."""
-        model = Brief if self.name == BRIEF else Buyer
-        changed = model.all_objects.filter(updated_at__gte=moment)
+        changed = self.model.all_objects.filter(updated_at__gte=moment)
         return list(changed.values_list("external_id", flat=True))
 
 
-KINDS = (Kind(BUYER, BUYER_INDEX_TOPIC), Kind(BRIEF, BRIEF_INDEX_TOPIC))
+KINDS = (
+    Kind(BUYER, BUYER_INDEX_TOPIC, Buyer, Buyer.objects.all, buyer_document),
+    Kind(
+        BRIEF,
+        BRIEF_INDEX_TOPIC,
+        Brief,
+        lambda: with_stage(Brief.objects.select_related("buyer")),
+        brief_document,
+    ),
+)
 
 
 def demand_documents(ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:

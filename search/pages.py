@@ -99,6 +99,20 @@ def page_number(request: HttpRequest, page_size: int) -> int:
     return page
 
 
+def pager(request: HttpRequest, count: int, page: int, page_size: int) -> dict[str, Any]:
+    """What search/pager.html reads: this page, how many, the list's other parameters."""
+    base = request.GET.copy()
+    base.pop("page", None)
+    pages = max(1, math.ceil(count / page_size))
+    return {"page": page, "pages": pages, "base_query": base.urlencode()}
+
+
+def snippet(hit: dict[str, Any], fields: Iterable[str]) -> SafeString | None:
+    """The first of ``fields`` the search highlighted in ``hit``, as safe HTML."""
+    marks = hit.get("highlights", {})
+    return next((highlighted(marks[f]) for f in fields if marks.get(f)), None)
+
+
 def highlighted(fragment: str) -> SafeString:
     """A backend's highlight as safe HTML: everything escaped except ``<mark>``."""
     text = escape(html.unescape(fragment))
@@ -140,21 +154,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     results = []
     verified = _shown(request, [hit["external_id"] for hit in found["results"]])
     for hit in found["results"]:
-        snippets = [
-            highlighted(hit["highlights"][key])
-            for key in ("description", "portfolio_text")
-            if hit.get("highlights", {}).get(key)
-        ]
         results.append(
             {
                 **hit,
-                "snippet": snippets[0] if snippets else None,
+                "snippet": snippet(hit, ("description", "portfolio_text")),
                 "verified": verified.get(hit["external_id"], []),
             }
         )
-    pages = max(1, math.ceil(found["count"] / PAGE_SIZE))
-    base = request.GET.copy()
-    base.pop("page", None)
     context: dict[str, Any] = {
         "q": text,
         "sort": sort,
@@ -162,11 +168,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "results": results,
         "count": found["count"],
-        "page": page,
-        "pages": pages,
+        **pager(request, found["count"], page, PAGE_SIZE),
         "degraded": found.get("degraded", False),
         "filters_applied": sum(len(v) for v in applied.values()),
-        "base_query": base.urlencode(),
         "facets_exact": found.get("facets_exact", True),
         "understood": _understood(request, found.get("understood")),
     }

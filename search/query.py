@@ -87,6 +87,28 @@ def plain_words(document: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+# Stage-1 retrieval (firms for a brief, briefs for a firm): what each wanted label a
+# document lists adds, by kind — services, technologies, industries.
+LABEL_BOOSTS = (3.0, 2.0, 1.5)
+
+
+def boosted_labels(
+    query: CandidateQuery | OpportunityQuery, industry_field: str = "industries"
+) -> list[tuple[str, str, float]]:
+    """``(field, label, boost)`` for every label a stage-1 query wants; the industry
+    field is ``industries`` in the vendor index, ``industry`` in the demand index."""
+    wanted = (
+        ("services", query.services),
+        ("technologies", query.technologies),
+        (industry_field, query.industries),
+    )
+    return [
+        (field, label, boost)
+        for (field, labels), boost in zip(wanted, LABEL_BOOSTS, strict=True)
+        for label in labels
+    ]
+
+
 def best_first(hit: tuple[str, float]) -> tuple[float, str]:
     """Candidates with equal scores in id order: the same list in the same order however
     the index was filled (descriptions are indexed without term frequencies, so equal

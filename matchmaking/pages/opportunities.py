@@ -4,7 +4,6 @@ facets; raising a hand) and the officers' search of buyers and briefs — the pa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +23,7 @@ from matchmaking.models import Match
 from matchmaking.opportunities import opportunities_for, published_from, raise_hand
 from search.backends.base import SearchUnavailable
 from search.demand import BRIEF, BUYER, OPEN_STAGES
-from search.pages import facet_panels, highlighted, page_number
+from search.pages import facet_panels, page_number, pager, snippet
 from search.query import (
     DEMAND_ALL_OF,
     DEMAND_ANY_OF,
@@ -86,14 +85,7 @@ def _searched(
     found = demand_search(query, for_firms=for_firms)
     applied = {field: set(values) for field, values in selected.items() if values}
     for result in found["results"]:
-        marks = [
-            highlighted(result["highlights"][k])
-            for k in ("description", "title")
-            if result.get("highlights", {}).get(k)
-        ]
-        result["snippet"] = marks[0] if marks else None
-    base = request.GET.copy()
-    base.pop("page", None)
+        result["snippet"] = snippet(result, ("description", "title"))
     return {
         "q": text,
         "sort": sort,
@@ -103,9 +95,7 @@ def _searched(
         "filters_applied": sum(len(v) for v in applied.values()),
         "results": found["results"],
         "count": found["count"],
-        "page": page,
-        "pages": max(1, math.ceil(found["count"] / PAGE_SIZE)),
-        "base_query": base.urlencode(),
+        **pager(request, found["count"], page, PAGE_SIZE),
     }
 
 
@@ -136,9 +126,7 @@ def opportunities_page(request: HttpRequest) -> HttpResponse:
             context.update(
                 results=[{**r["brief"], **r} for r in found["results"]],
                 count=found["count"],
-                page=page,
-                pages=max(1, math.ceil(found["count"] / PAGE_SIZE)),
-                base_query="",
+                **pager(request, found["count"], page, PAGE_SIZE),
             )
     except SearchUnavailable:
         context.update(results=[], count=0, page=1, pages=1, unavailable=True)

@@ -37,6 +37,7 @@ from search.query import (
     Suggestion,
     VendorQuery,
     best_first,
+    boosted_labels,
     plain_words,
 )
 from search.understanding import Concept, Understanding
@@ -380,13 +381,10 @@ class ElasticsearchBackend(ElasticsearchIndex, SearchBackend):
 
     def candidates(self, query: CandidateQuery) -> list[tuple[str, float]]:
         self._ensure_index()
-        should: list[dict[str, Any]] = []
-        for field, labels, boost in (
-            ("services", query.services, 3.0),
-            ("technologies", query.technologies, 2.0),
-            ("industries", query.industries, 1.5),
-        ):
-            should.extend({"term": {field: {"value": label, "boost": boost}}} for label in labels)
+        should: list[dict[str, Any]] = [
+            {"term": {field: {"value": label, "boost": boost}}}
+            for field, label, boost in boosted_labels(query)
+        ]
         text = self._text_query(query.text)
         if text:
             should.append(text)

@@ -21,6 +21,7 @@ from search.query import (
     DemandQuery,
     OpportunityQuery,
     SearchPage,
+    boosted_labels,
 )
 
 # Bumped whenever the mapping changes in a way old indexes cannot serve.
@@ -112,13 +113,10 @@ class ElasticsearchDemandIndex(ElasticsearchIndex, DemandIndex):
         )
 
     def candidates(self, query: OpportunityQuery) -> list[tuple[str, float]]:
-        should: list[dict[str, Any]] = []
-        for field, labels, boost in (
-            ("services", query.services, 3.0),
-            ("technologies", query.technologies, 2.0),
-            ("industry", query.industries, 1.5),
-        ):
-            should.extend({"term": {field: {"value": label, "boost": boost}}} for label in labels)
+        should: list[dict[str, Any]] = [
+            {"term": {field: {"value": label, "boost": boost}}}
+            for field, label, boost in boosted_labels(query, "industry")
+        ]
         if query.text.strip():
             should.append(
                 {"multi_match": {"query": query.text, "fields": WEIGHTED, "type": "most_fields"}}

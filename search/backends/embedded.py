@@ -43,6 +43,7 @@ from search.query import (
     Suggestion,
     VendorQuery,
     best_first,
+    boosted_labels,
     plain_words,
 )
 from search.understanding import Concept, Understanding
@@ -479,16 +480,10 @@ class EmbeddedBackend(EmbeddedIndex, SearchBackend):
     def candidates(self, query: CandidateQuery) -> list[tuple[str, float]]:
         index = self._open()
         searcher = index.searcher()
-        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for field, labels, boost in (
-            ("services", query.services, 3.0),
-            ("technologies", query.technologies, 2.0),
-            ("industries", query.industries, 1.5),
-        ):
-            should.extend(
-                (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
-                for label in labels
-            )
+        should = [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
+            for field, label, boost in boosted_labels(query)
+        ]
         text = self._text_query(index, query.text)
         if text is not None:
             should.append((tantivy.Occur.Should, text))

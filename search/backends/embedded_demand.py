@@ -32,6 +32,7 @@ from search.query import (
     FacetValue,
     OpportunityQuery,
     SearchPage,
+    boosted_labels,
 )
 
 KEYWORDS = (*DEMAND_FACETS, "kind", "languages", "certifications")
@@ -165,16 +166,10 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
     def candidates(self, query: OpportunityQuery) -> list[tuple[str, float]]:
         index = self._open()
         searcher = index.searcher()
-        should: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for field, labels, boost in (
-            ("services", query.services, 3.0),
-            ("technologies", query.technologies, 2.0),
-            ("industry", query.industries, 1.5),
-        ):
-            should.extend(
-                (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
-                for label in labels
-            )
+        should = [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
+            for field, label, boost in boosted_labels(query, "industry")
+        ]
         words = _plain(query.text)
         if words:
             parsed, _ = index.parse_query_lenient(
