@@ -66,6 +66,11 @@ def vendor_of_member(user: User) -> Vendor | None:
     return membership.vendor if membership else None
 
 
+def firm_of(user: Any) -> Vendor | None:
+    """The firm a signed-in vendor member speaks for; ``None`` for anyone else."""
+    return vendor_of_member(user) if getattr(user, "role", None) == "vendor" else None
+
+
 def _band(low: Any, high: Any) -> dict[str, Any] | None:
     return {"min": low, "max": high} if low is not None or high is not None else None
 

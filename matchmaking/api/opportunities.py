@@ -14,14 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from buyers.models import Brief
-from core.api.permissions import IsOfficer, has_role
+from core.api.permissions import IsOfficer
 from matchmaking.opportunities import opportunities_for, published_from, raise_hand
 from search.api import ListField, PageParams
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.query import DEMAND_ALL_OF, DEMAND_ANY_OF, DEMAND_SORTS, DemandQuery
 from search.selectors import demand_search
 from vendors.models import Vendor
-from vendors.selectors import vendor_of_member
+from vendors.selectors import firm_of
 
 
 class IsFirmMember(BasePermission):
@@ -30,12 +30,11 @@ class IsFirmMember(BasePermission):
     message = "Only members of a firm may do this."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        return has_role(user, "vendor") and vendor_of_member(user) is not None  # type: ignore[arg-type]
+        return firm_of(request.user) is not None
 
 
 def _firm(request: Request) -> Vendor:
-    vendor = vendor_of_member(request.user)  # type: ignore[arg-type]
+    vendor = firm_of(request.user)
     if vendor is None:  # pragma: no cover — IsFirmMember let the request in
         raise PermissionDenied
     return vendor

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from matchmaking.insights import firm_insights
-from vendors.selectors import vendor_of_member
+from vendors.selectors import firm_of
 
 COLUMNS = (
     ("profile_view", "Profile views"),
@@ -28,7 +28,7 @@ COLUMNS = (
 def firm_insights_page(request: HttpRequest) -> HttpResponse:
     """Vendor members: their own firm's insights; others are sent home."""
     user: Any = request.user
-    vendor = vendor_of_member(user) if user.role == "vendor" else None
+    vendor = firm_of(user)
     if vendor is None:
         messages.info(request, "Insights are for members of a listed IT firm.")
         return redirect("home")

@@ -31,8 +31,8 @@ from search.query import (
     DemandQuery,
 )
 from search.selectors import demand_search
-from vendors.models import Vendor, VendorMember
-from vendors.selectors import vendor_of_member
+from vendors.models import VendorMember
+from vendors.selectors import firm_of
 
 PAGE_SIZE = 20
 SORT_LABELS = {"relevance": "Best match", "newest": "Newest", "budget": "Largest budget"}
@@ -99,17 +99,12 @@ def _searched(
     }
 
 
-def _firm_of(request: HttpRequest) -> Vendor | None:
-    user: Any = request.user
-    return vendor_of_member(user) if user.role == "vendor" else None
-
-
 @login_required
 def opportunities_page(request: HttpRequest) -> HttpResponse:
     """Members of a firm: open briefs that fit their firm, ranked with reasons; with
     words or filters, a full-text search of open briefs with facets. Others are sent
     home."""
-    vendor = _firm_of(request)
+    vendor = firm_of(request.user)
     if vendor is None:
         messages.info(request, "Opportunities are for members of a listed IT firm.")
         return redirect("home")
@@ -141,7 +136,7 @@ def opportunities_page(request: HttpRequest) -> HttpResponse:
 def digest_choice(request: HttpRequest) -> HttpResponse:
     """Members of a firm: receive (or stop) the weekly e-mail of new fitting briefs —
     each member for themselves. Others get 403."""
-    if _firm_of(request) is None:
+    if firm_of(request.user) is None:
         raise PermissionDenied("Only members of a listed IT firm receive the digest.")
     wanted = request.POST.get("digest") == "yes"
     VendorMember.objects.filter(user=request.user).update(opportunity_digest=wanted)  # type: ignore[misc]
@@ -159,7 +154,7 @@ def digest_choice(request: HttpRequest) -> HttpResponse:
 def raise_hand_page(request: HttpRequest, external_id: str) -> HttpResponse:
     """Members of a firm: raise the firm's hand on an open brief with a short pitch.
     Others get 403; an unknown brief is a 404."""
-    vendor = _firm_of(request)
+    vendor = firm_of(request.user)
     if vendor is None:
         raise PermissionDenied("Only members of a listed IT firm may raise a hand.")
     brief = get_object_or_404(Brief.objects.select_related("buyer"), external_id=external_id)
