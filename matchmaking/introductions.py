@@ -247,8 +247,9 @@ def _move(
         after=introduction_state(introduction),
         brief=introduction.match.brief.external_id,
     )
-    if changes.get("stage", before["stage"]) != before["stage"]:
-        # The brief's stage in the demand index (open / introduced / won) may follow.
+    if introduction.stage in REVEALED_STAGES and introduction.stage != before["stage"]:
+        # The brief's stage in the demand index (open / introduced / won) may follow;
+        # moves before the introduction (invitations, declines) leave it as it was.
         briefs_reindex(Brief.all_objects.filter(pk=introduction.match.brief_id))
     return introduction
 
