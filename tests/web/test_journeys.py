@@ -127,6 +127,8 @@ def test_the_three_journeys_from_sign_up_to_a_won_deal_on_the_dashboard(
     for name in ("Chenab Fleet Apps", "Indus Mobile"):
         buyer.locator(".result", has_text=name).get_by_role("checkbox", name="Compare").check()
     buyer.get_by_role("button", name="Compare side by side").click()
+    buyer.wait_for_url(re.compile("/compare/"))
+    expect(buyer.locator("table.compare thead th")).to_have_count(3)  # reading waits for nothing
     assert sorted(buyer.locator("table.compare thead th").all_inner_texts()) == [
         "Chenab Fleet Apps",
         "Firm",

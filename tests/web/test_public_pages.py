@@ -74,6 +74,7 @@ def test_a_buyer_searches_with_two_facets_and_compares_two_firms(firms, open_pag
     expect(page.get_by_text("2 of 4 chosen")).to_be_visible()
     page.get_by_role("button", name="Compare side by side").click()
     page.wait_for_url(re.compile("/compare/"))
+    expect(page.locator("table.compare thead th")).to_have_count(3)  # reading waits for nothing
     headers = page.locator("table.compare thead th").all_inner_texts()
     assert sorted(headers) == ["Chenab Mobile", "Firm", "Indus Mobile"]
     assert page.get_by_role("row", name=re.compile("^City")).inner_text().count("Multan") == 2
