@@ -74,6 +74,40 @@ def manage(env: dict[str, str], *args: str) -> str:
     ).stdout
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by process ``root`` and its children
+    (gunicorn's master and workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root in (pid, parent):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def measured(
+    server: int, paths: list[str], clients: int, seconds: float, headers: dict[str, str]
+) -> dict[str, float]:
+    """``load``'s latencies and rate, and the CPU time the server and this process (the
+    clients) spent per request: on a shared 2-core machine, what the clients take the
+    server cannot have."""
+    server_before, client_before = cpu_seconds(server), time.process_time()
+    latencies, failed = load(paths, clients, seconds, headers)
+    done = max(len(latencies), 1)
+    return {
+        "p50": statistics.median(latencies),
+        "p95": harness.percentile(latencies, 95),
+        "rps": len(latencies) / seconds,
+        "failed": failed,
+        "server_cpu_ms": (cpu_seconds(server) - server_before) / done * 1000,
+        "client_cpu_ms": (time.process_time() - client_before) / done * 1000,
+    }
+
+
 def load(
     paths: list[str], clients: int, seconds: float, headers: dict[str, str]
 ) -> tuple[list[float], int]:
@@ -202,14 +236,14 @@ def run_one(
             for _ in range(5000)
         ]
         load(searches[:200], clients, 3, {})  # warm-up
-        search, search_failed = load(searches[200:], clients, seconds, {})
+        search = measured(server.pid, searches[200:], clients, seconds, {})
         headers = {"Authorization": f"Token {token}"}
         if pool:  # buyers and officers coming back to the same briefs, with a shared cache
             rng.shuffle(briefs)
             briefs = [rng.choice(briefs[:pool]) for _ in range(20000)]
         matches = [f"/api/v1/briefs/{b}/matches?limit=20" for b in briefs]
         load(matches[:40], clients, 3, headers)  # warm-up
-        match, match_failed = load(matches[40:], clients, seconds, headers)
+        match = measured(server.pid, matches[40:], clients, seconds, headers)
     finally:
         server.terminate()
         server.wait()
@@ -218,14 +252,8 @@ def run_one(
         "workers": workers,
         "clients": clients,
         "pool": pool,
-        "search_p50": statistics.median(search),
-        "search_p95": harness.percentile(search, 95),
-        "search_rps": len(search) / seconds,
-        "search_failed": search_failed,
-        "match_p50": statistics.median(match),
-        "match_p95": harness.percentile(match, 95),
-        "match_rps": len(match) / seconds,
-        "match_failed": match_failed,
+        **{f"search_{name}": value for name, value in search.items()},
+        **{f"match_{name}": value for name, value in match.items()},
     }
 
 
@@ -267,11 +295,14 @@ def main() -> None:
             "--open-briefs",
             str(args.open_briefs),
         ],
-        f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}",
+        f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}"
+        " cpu ms/request: search server client, match server client",
         lambda f: (
             f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
             f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
             f"{f['search_failed'] + f['match_failed']:>6}"
+            f" {f['search_server_cpu_ms']:.1f} {f['search_client_cpu_ms']:.1f},"
+            f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f}"
         ),
     )
 

@@ -17,6 +17,8 @@ from search.backends.embedded import (
     _filter,
     _plain,
     _range,
+    add_identity_fields,
+    identity,
     ids_and_scores,
     read_hits,
 )
@@ -43,9 +45,7 @@ TEXT_FIELDS = {name: f"{name}_text" if name in LABELS else name for name in DEMA
 
 def build_schema() -> tantivy.Schema:
     schema = tantivy.SchemaBuilder()
-    schema.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
-    schema.add_unsigned_field("version", stored=True, fast=True, indexed=True)
-    schema.add_text_field("record_hash", stored=True, tokenizer_name="raw")
+    add_identity_fields(schema)
     schema.add_text_field("title", stored=True, tokenizer_name="en_stem")
     schema.add_text_field("buyer_name", stored=True, tokenizer_name="en_stem")
     # Without term frequencies, as firms' descriptions: repeating a word gains nothing.
@@ -82,9 +82,12 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
 
     def to_tantivy(self, document: dict[str, Any]) -> tantivy.Document:
         values: dict[str, Any] = {
-            key: document[key]
-            for key in ("id", "version", "record_hash", "title", *KEYWORDS, *INTEGERS)
-            if document.get(key) not in (None, "", [])
+            **identity(document),
+            **{
+                key: document[key]
+                for key in ("title", *KEYWORDS, *INTEGERS)
+                if document.get(key) not in (None, "", [])
+            },
         }
         for name in ("description", "buyer_name"):
             if document.get(name):
