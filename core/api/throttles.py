@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 class Bucket(throttling.SimpleRateThrottle):
     """DRF's rate parsing, cache keys and scopes, counted as a refilling bucket."""
 
+    num_requests: int  # set by DRF from the rate: "N/min" -> N and 60
+    duration: int
+
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
             return True

@@ -221,7 +221,8 @@ def ids_and_scores(
     ``key`` fast field, read for all hits at once: loading each hit's stored document
     for its id took ~2 ms of a 300-candidate match (docs/benchmarks.md)."""
     hits = searcher.search(query, limit, count=False).hits
-    keys = searcher.fast_field_values("key", [address for _, address in hits])
+    # Every document has a key (``identity``): 0 never stands for a missing one.
+    keys = [int(key or 0) for key in searcher.fast_field_values("key", [a for _, a in hits])]
     found = []
     for (score, address), key in zip(hits, keys, strict=True):
         id = _ids_by_key.get(key)
