@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +17,6 @@ from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from matchmaking.ranking.data import BriefData, VendorData, region_of
@@ -92,61 +92,71 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     list), with TF-IDF weights learned from the brief and ``texts`` (the candidates).
 
     Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary, and
-    each text's term counts are memoised: a firm is a candidate for many briefs, and
-    analysing its text and building a vocabulary were most of the cost of a match."""
+    each text's terms are memoised (``TermCounts``): a firm is a candidate for many
+    briefs, and analysing its text and building a vocabulary were most of the cost of a
+    match."""
     if not brief_text.strip() or not any(t.strip() for t in texts):
         return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
-    fitted = counts_of.matrix([brief_text, *texts])
-    # Smooth IDF as scikit-learn's TfidfTransformer computes it, from each hashed
-    # column's document frequency among the fitted texts (a row holds a column at most
-    # once), for the stored values only; a column no fitted text has gets the IDF of
-    # frequency 0. Dense arrays over the hashed columns take the place of a vocabulary:
-    # no sort, no lookups (the transformer's input checks, and an IDF over all 2^18
-    # columns, cost more than the arithmetic on a few hundred texts).
-    frequency = np.bincount(fitted.indices, minlength=N_FEATURES)
-
-    def idf(indices: np.ndarray) -> np.ndarray:
-        return np.log((1 + fitted.shape[0]) / (1 + frequency[indices])) + 1
-
-    rows = _row_ids(fitted)
-    weights = _unit_weights(fitted, rows, idf(fitted.indices))
-    brief_end = fitted.indptr[1]
-    brief = np.zeros(N_FEATURES)
-    brief[fitted.indices[:brief_end]] = weights[:brief_end]
-    similarities = [_row_sums(rows, weights * brief[fitted.indices], fitted.shape[0])[1:]]
-    for other in also:
-        counts = counts_of.matrix(other)
-        rows = _row_ids(counts)
-        weights = _unit_weights(counts, rows, idf(counts.indices))
-        similarities.append(_row_sums(rows, weights * brief[counts.indices], len(other)))
+    fitted = counts_of.rows_of([brief_text, *texts])
+    others = [counts_of.rows_of(other) for other in also]
+    # Smooth IDF as scikit-learn's TfidfTransformer computes it, from each column's
+    # document frequency among the fitted texts (a row holds a column at most once); a
+    # column no fitted text has gets the IDF of frequency 0. Columns are numbered in
+    # the order the memo first met them (``TermCounts``), so dense arrays over them are
+    # small: no vocabulary to sort, no lookups.
+    width = counts_of.width
+    frequency = np.bincount(fitted.columns, minlength=width)
+    idf = np.log((1 + fitted.count) / (1 + frequency)) + 1
+    weights = fitted.unit_weights(idf)
+    brief = np.zeros(width)
+    brief_end = fitted.ends[0]
+    brief[fitted.columns[:brief_end]] = weights[:brief_end]
+    similarities = [fitted.row_sums(weights * brief[fitted.columns])[1:]]
+    for rows in others:
+        similarities.append(rows.row_sums(rows.unit_weights(idf) * brief[rows.columns]))
     return similarities
 
 
-def _row_ids(matrix: sparse.csr_matrix) -> np.ndarray:
-    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+@dataclass(frozen=True)
+class TermRows:
+    """Texts' terms as compressed rows: each row's columns (``TermCounts`` numbering),
+    each value's sublinear term frequency (1 + log count), and where each row ends."""
 
+    columns: np.ndarray
+    tf: np.ndarray
+    ends: np.ndarray
 
-def _unit_weights(counts: sparse.csr_matrix, rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """Sublinear tf (1 + log count) times idf, each row scaled to unit length: the
-    stored values' weights (``rows`` gives each value's row)."""
-    data = (1 + np.log(counts.data)) * idf
-    norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=counts.shape[0]))
-    return data / norms[rows]
+    @property
+    def count(self) -> int:
+        return len(self.ends)
 
+    @functools.cached_property
+    def row_of(self) -> np.ndarray:
+        """Each value's row."""
+        return np.repeat(np.arange(self.count), np.diff(self.ends, prepend=0))
 
-def _row_sums(rows: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
-    """The sum of each row's values (a dot product when they are products)."""
-    return np.bincount(rows, weights=values, minlength=count)
+    def unit_weights(self, idf: np.ndarray) -> np.ndarray:
+        """Each value's tf x idf, each row scaled to unit length."""
+        data = self.tf * idf[self.columns]
+        norms = np.sqrt(np.bincount(self.row_of, weights=data**2, minlength=self.count))
+        return data / norms[self.row_of]
+
+    def row_sums(self, values: np.ndarray) -> np.ndarray:
+        """The sum of each row's values (a dot product when they are products)."""
+        return np.bincount(self.row_of, weights=values, minlength=self.count)
 
 
 class TermCounts:
-    """Hashed term counts of texts for one scikit-learn analyzer, memoised per text.
+    """The terms of texts for one scikit-learn analyzer, memoised per text.
 
     Texts not seen before are analysed in one ``HashingVectorizer.transform`` call (per
     text calls cost more in scikit-learn's checks than in the analysis itself); each
-    text's row is kept as its column indices and counts, and a matrix for a list of
-    texts is assembled from those rows directly."""
+    text's row is kept as its columns and sublinear term frequencies, and rows for a
+    list of texts are assembled from those directly. Hashed columns (2^18 of them) are
+    renumbered in the order first met, so that arrays over the columns of a match are
+    as small as the terms the catalogue uses, not 2^18 long (a relabelling: every value
+    and every sum is computed in the same order as over the hashed columns)."""
 
     def __init__(self, size: int, **options: Any) -> None:
         analyzer = TfidfVectorizer(**options).build_analyzer()
@@ -154,30 +164,43 @@ class TermCounts:
             analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
         )
         self.rows: LRU[str, tuple[np.ndarray, np.ndarray]] = LRU(size)
+        self._column_of = np.full(N_FEATURES, -1, dtype=np.int32)  # hashed -> ours
+        self.hashed = np.zeros(0, dtype=np.int32)  # ours -> hashed
+        self._lock = threading.Lock()
 
-    def matrix(self, texts: list[str]) -> sparse.csr_matrix:
+    @property
+    def width(self) -> int:
+        """How many columns have been met: every column number is below it."""
+        return len(self.hashed)
+
+    def _renumber(self, hashed: np.ndarray) -> np.ndarray:
+        with self._lock:
+            new = np.unique(hashed[self._column_of[hashed] < 0])
+            self._column_of[new] = np.arange(len(self.hashed), len(self.hashed) + len(new))
+            self.hashed = np.concatenate([self.hashed, new.astype(np.int32)])
+            return self._column_of[hashed]
+
+    def rows_of(self, texts: list[str]) -> TermRows:
         known = self.rows.get_many(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:  # analysed outside the memo's lock; another thread may do the same
             analysed = self.hasher.transform(missing)
+            columns = self._renumber(analysed.indices)
+            tf = 1 + np.log(analysed.data)
             new = {}
             for i, text in enumerate(missing):
                 start, end = analysed.indptr[i], analysed.indptr[i + 1]
-                new[text] = (analysed.indices[start:end], analysed.data[start:end])
+                new[text] = (columns[start:end], tf[start:end])
             self.rows.put_many(new)
             known |= new
         rows = [known[text] for text in texts]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(indices) for indices, _ in rows], out=indptr[1:])
-        return sparse.csr_matrix(
-            (
-                np.concatenate([data for _, data in rows]) if rows else np.zeros(0),
-                np.concatenate([indices for indices, _ in rows])
-                if rows
-                else np.zeros(0, dtype=np.int32),
-                indptr,
-            ),
-            shape=(len(rows), N_FEATURES),
+        ends = np.cumsum([len(columns) for columns, _ in rows], dtype=np.int64)
+        if not rows:
+            return TermRows(np.zeros(0, dtype=np.int32), np.zeros(0), ends)
+        return TermRows(
+            np.concatenate([columns for columns, _ in rows]),
+            np.concatenate([tf for _, tf in rows]),
+            ends,
         )
 
 
@@ -190,10 +213,10 @@ def analyse(vendors: list[VendorData]) -> None:
     """Do now, for these firms, what their first match would: analyse their texts and
     summarise their track records (``core.runtime`` does it before a server forks its
     workers, which then share the result)."""
-    _term_counts(**WORDS).matrix(
+    _term_counts(**WORDS).rows_of(
         [text for v in vendors for text in (v.profile_text, *(item.text for item in v.history))]
     )
-    _term_counts(**CHARACTERS).matrix([v.label_text for v in vendors])
+    _term_counts(**CHARACTERS).rows_of([v.label_text for v in vendors])
     for vendor in vendors:
         vendor.record  # noqa: B018 — a cached property
 

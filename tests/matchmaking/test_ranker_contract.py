@@ -371,6 +371,7 @@ def test_past_relationships_come_from_introductions_onwards():
 
 
 def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
+    import numpy as np
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
     from matchmaking.ranking.features import N_FEATURES, TermCounts
@@ -383,9 +384,18 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
         alternate_sign=False,
         norm=None,
     ).transform(texts)
-    assert (counts.matrix(texts) != fresh).nnz == 0
-    assert (counts.matrix(texts[::-1]) != fresh[::-1]).nnz == 0  # now from the memo
+
+    def same(rows, expected) -> bool:
+        return (
+            np.array_equal(counts.hashed[rows.columns], expected.indices)  # renumbered back
+            and np.array_equal(rows.tf, 1 + np.log(expected.data))
+            and np.array_equal(rows.ends, expected.indptr[1:])
+        )
+
+    assert same(counts.rows_of(texts), fresh)
+    assert same(counts.rows_of(texts[::-1]), fresh[::-1])  # now from the memo
     assert len(counts.rows) == 2  # the least recently used text was dropped
+    assert counts.width == len(set(fresh.indices))  # one column per distinct term
 
 
 def test_reasons_are_honest_and_gaps_are_named(features):
@@ -434,11 +444,11 @@ def test_tfidf_similarities_equal_scikit_learn_s_transformer(options):
     texts = ["Django portal for a bank", "Flutter app for banks", "", "bank bank portal django"]
     also = ["bank portal", "", "zebra flutter"]
     counts = _term_counts(**options)
-    fitted = TfidfTransformer(sublinear_tf=True).fit(counts.matrix([brief, *texts]))
-    weighted = fitted.transform(counts.matrix([brief, *texts]))
+    fitted = TfidfTransformer(sublinear_tf=True).fit(counts.hasher.transform([brief, *texts]))
+    weighted = fitted.transform(counts.hasher.transform([brief, *texts]))
     expected = [
         (weighted[1:] @ weighted[0].T).toarray().ravel(),
-        (fitted.transform(counts.matrix(also)) @ weighted[0].T).toarray().ravel(),
+        (fitted.transform(counts.hasher.transform(also)) @ weighted[0].T).toarray().ravel(),
     ]
     found = _tfidf(brief, texts, also, **options)
     assert all(np.allclose(f, e) for f, e in zip(found, expected, strict=True))
