@@ -169,7 +169,11 @@ def test_the_term_count_memo_survives_concurrent_matches():
             try:
                 for _ in range(300):
                     batch = rng.sample(texts, 4)
-                    assert counts.matrix(batch).shape[0] == 4
+                    rows = counts.rows_of(batch)
+                    # every column read back as the term it was numbered for
+                    assert list(counts.hashed[rows.columns]) == list(
+                        counts.hasher.transform(batch).indices
+                    )
             except BaseException as error:
                 errors.append(error)
 
@@ -182,6 +186,7 @@ def test_the_term_count_memo_survives_concurrent_matches():
         sys.setswitchinterval(0.005)
     assert errors == []
     assert len(counts.rows) <= 3
+    assert len(set(counts.hashed)) == counts.width  # no term numbered twice
 
 
 # 15. The search cache's generation is shared by every process -----------------------------
