@@ -230,6 +230,8 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
     # Nightly: certificates that lapsed are claims again (the verification queue's count).
     {"task": "vendors.verification.recount_claims", "cron": "15 2 * * *", "timeout": 3600},
     {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
+    # Nightly: API tokens past their expiry (each is refused anyway when presented).
+    {"task": "accounts.authentication.purge_expired_tokens", "cron": "45 2 * * *"},
     # Mondays: each firm's digest of new open briefs that fit it (once per ISO week).
     {"task": "matchmaking.opportunities.send_digests", "cron": "0 6 * * 1", "timeout": 10800},
 ]
@@ -322,7 +324,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

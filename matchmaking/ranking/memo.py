@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
+_MISSING = object()
 V = TypeVar("V")
 
 
@@ -25,11 +26,15 @@ class LRU(Generic[K, V]):
 
     def get_many(self, keys: Iterable[K]) -> dict[K, V]:
         """The entries held for ``keys`` (missing keys are left out)."""
+        found: dict[K, V] = {}
         with self._lock:
-            found = {key: self._entries[key] for key in keys if key in self._entries}
-            for key in found:
-                self._entries.move_to_end(key)
-            return found
+            entries, promote = self._entries, self._entries.move_to_end
+            for key in keys:
+                value = entries.get(key, _MISSING)
+                if value is not _MISSING:
+                    found[key] = value  # type: ignore[assignment]
+                    promote(key)
+        return found
 
     def put_many(self, items: dict[K, V]) -> None:
         with self._lock:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -134,6 +135,34 @@ def test_tokens_are_stored_hashed_and_expire(api, member):
     assert client.get("/api/v1/auth/me/").status_code == 200
     AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - timedelta(seconds=1))
     assert client.get("/api/v1/auth/me/").status_code == 401
+
+
+def test_a_request_reads_only_the_token_presented_and_expired_ones_are_purged_nightly(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.authentication import purge_expired_tokens
+
+    tokens = [token_issue(user=member)["token"] for _ in range(5)]
+    AuthToken.objects.filter(user=member).exclude(
+        pk=AuthToken.objects.filter(user=member).order_by("-created").first().pk
+    ).update(expiry=timezone.now() - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[-1]}")
+    # the token and its user in one query (knox read the user's other tokens too)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/auth/me/").status_code == 200
+    assert sum("knox_authtoken" in query["sql"] for query in queries.captured_queries) == 1
+    assert AuthToken.objects.filter(user=member).count() == 5  # left for the nightly job
+    stale = APIClient()
+    stale.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+    assert stale.get("/api/v1/auth/me/").status_code == 401  # refused before any purge
+    assert purge_expired_tokens() == 3
+    assert AuthToken.objects.filter(user=member).count() == 1
+    assert client.get("/api/v1/auth/me/").status_code == 200
+    assert "accounts.authentication.purge_expired_tokens" in {
+        job["task"] for job in settings.RAABTA_SCHEDULE
+    }
 
 
 def test_signing_out_revokes_the_token(api, member):
