@@ -11,6 +11,7 @@ from django.db import DatabaseError, connections
 from django.urls import get_resolver
 
 log = logging.getLogger(__name__)
+YOUNG_COLLECTION = 10_000  # allocations between young collections (CPython's default 700)
 
 
 def prepare_process() -> None:
@@ -27,7 +28,13 @@ def prepare_process() -> None:
     Modules, settings and app registries live as long as the process; left in the
     collector's oldest generation, each full collection walks them again and a request
     that triggers one waited ~80 ms (measured in bench/match.py). Frozen, a full
-    collection walks only what requests created."""
+    collection walks only what requests created.
+
+    A match allocates tens of thousands of objects, nearly all freed by reference
+    counting; with the collector's default first threshold (700 allocations) a match
+    request ran ~1.7 young collections and, every ~60 requests, a full one. With 10,000
+    the collector took 0.3 instead of 0.9 ms per request (bench/match.py's in-process
+    loop with ``gc.callbacks``, docs/benchmarks.md); cycles are found as surely, later."""
     get_resolver().url_patterns  # noqa: B018 — imports the URLconf and every view
     if settings.RAABTA_PREWARM_FIRMS:
         from matchmaking.selectors import prewarm
@@ -43,3 +50,4 @@ def prepare_process() -> None:
             connections.close_all()  # a forked worker must not share the connection
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])

@@ -198,8 +198,9 @@ def repair_drift(
 
 
 def reconcile_search_index() -> int:
-    """The nightly task: find drift between the database and each index and repair it;
-    returns how many documents were repaired."""
+    """The nightly task: find drift between the database and each index and repair it,
+    then compact an index whose segments piled up; returns how many documents were
+    repaired."""
     repaired = 0
     for indexed in INDEXES:
         drift = find_drift(indexed=indexed)
@@ -213,7 +214,20 @@ def reconcile_search_index() -> int:
             )
             repair_drift(drift, indexed=indexed)
         repaired += drift.total
+        compact_if_fragmented(indexed)
     return repaired
+
+
+def compact_if_fragmented(indexed: Indexed = VENDORS) -> bool:
+    """Rebuild the index if its engine says a rebuild would search faster (the embedded
+    engine: segments piled up by many commits, ``EmbeddedIndex.fragmented``); after bulk
+    loads and nightly (``reconcile_search_index``). Returns whether it rebuilt."""
+    backend = indexed.index()
+    if not backend.fragmented():
+        return False
+    log.info("compacting the index of %s", indexed.name)
+    rebuild(backend, indexed=indexed)
+    return True
 
 
 # How far before a rebuild starts its replay looks: a write stamps ``updated_at`` before

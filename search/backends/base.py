@@ -57,6 +57,11 @@ class SearchIndex(abc.ABC):
     def health(self) -> dict[str, Any]:
         """``{"ok": bool, ...}`` without raising."""
 
+    def fragmented(self) -> bool:
+        """Would a rebuild make searches faster (``search.sync.compact_if_fragmented``)?
+        No, unless the engine says so: Elasticsearch merges its segments itself."""
+        return False
+
 
 class SearchBackend(SearchIndex):
     """The vendor index. Documents are dicts from ``search.documents.vendor_document``:

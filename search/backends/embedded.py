@@ -88,6 +88,12 @@ FACET_GROUPS = (
 )
 _facet_pool = ThreadPoolExecutor(max_workers=len(FACET_GROUPS), thread_name_prefix="facets")
 WRITER_HEAP = 32_000_000
+# Each commit adds a segment (tantivy merges only runs of eight or more), and a query
+# looks up every one of its terms in every segment: stage-1 retrieval of a brief (~700
+# field-terms) took 3.5 ms on one segment and 6.5 ms on the four a bulk load leaves
+# (bench/match_stages.py). An index with this many segments more than its last full
+# build made is rebuilt by ``compact_if_fragmented``.
+SEGMENTS_SLACK = 2
 
 
 def add_identity_fields(schema: tantivy.SchemaBuilder) -> None:
@@ -366,6 +372,8 @@ class EmbeddedIndex(SearchIndex):
             count += 1
         writer.commit()
         writer.wait_merging_threads()
+        index.reload()
+        (path / "BUILT_SEGMENTS").write_text(str(index.searcher().num_segments))
         with self._write_lock():
             previous = self._current_file.read_text().strip() if self._current_file.exists() else ""
             self._switch(path)
@@ -398,6 +406,17 @@ class EmbeddedIndex(SearchIndex):
     def count(self) -> int:
         return int(self._open().searcher().num_docs)
 
+    def segments(self) -> tuple[int, int]:
+        """Segments now, and how many the last full build of this index made (1 for an
+        index that was never rebuilt)."""
+        searcher = self._open().searcher()
+        built = self.root / self._generation / "BUILT_SEGMENTS"
+        return int(searcher.num_segments), int(built.read_text()) if built.exists() else 1
+
+    def fragmented(self) -> bool:
+        now, built = self.segments()
+        return now > built + SEGMENTS_SLACK
+
     def health(self) -> dict[str, Any]:
         try:
             return {
@@ -406,6 +425,7 @@ class EmbeddedIndex(SearchIndex):
                 "kind": self.name,
                 "documents": self.count(),
                 "index": self._generation,
+                "segments": self.segments()[0],
             }
         except Exception as error:  # health never raises
             return {"ok": False, "backend": "embedded", "error": str(error)}

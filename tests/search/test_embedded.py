@@ -3,13 +3,19 @@ and sharing one index directory between processes."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
 from search.backends import embedded
 from search.backends.embedded import EmbeddedBackend
-from search.query import VendorQuery
+from search.query import CandidateQuery, VendorQuery
+from search.sync import sync_search_index
 from tests.search.test_backend_contract import doc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +65,54 @@ def test_a_write_from_another_process_is_seen_by_this_one(tmp_path):
         timeout=120,
     )
     assert [hit.id for hit in backend.search(VendorQuery()).hits] == ["other-process"]
+
+
+def test_an_index_written_in_many_commits_is_fragmented_until_rebuilt(tmp_path):
+    """Every commit adds a segment and a query looks its terms up in each: compacting
+    (a rebuild) brings it back to what a full build makes, same results."""
+    backend = EmbeddedBackend("t", {"PATH": str(tmp_path)})
+    documents = [
+        doc(f"v{n}", description=f"flutter apps for {sector}", services=["Mobile App Development"])
+        for n, sector in enumerate(["logistics", "banks", "clinics", "schools"] * 10)
+    ]
+    for start in range(0, len(documents), 10):  # four rounds of the outbox
+        backend.index_documents(documents[start : start + 10])
+    query = CandidateQuery(text="flutter app for a logistics company", limit=40)
+    before = backend.candidates(query)
+    assert backend.segments() == (4, 1)
+    assert backend.fragmented()
+    assert backend.health()["segments"] == 4
+    assert backend.rebuild(documents) == 40
+    assert backend.segments() == (1, 1)
+    assert not backend.fragmented()
+    assert backend.candidates(query) == before
+    backend.index_documents([doc("v0", version=2, description="flutter")])
+    backend.index_documents([doc("v1", version=2, description="flutter")])
+    assert backend.segments()[0] == 3 and not backend.fragmented()  # within the slack
+
+
+@pytest.mark.django_db
+def test_bulk_loads_and_the_nightly_job_compact_a_fragmented_index(tmp_path):
+    from search.loading import get_search_backend
+    from search.sync import VENDORS, compact_if_fragmented, reconcile_search_index
+    from tests.factories import make_vendor
+
+    params = {"BACKEND": "search.backends.embedded.EmbeddedBackend", "PATH": str(tmp_path)}
+    with override_settings(SEARCH_BACKENDS={"default": params}):
+        for n in range(4):  # each saved and indexed in its own round
+            make_vendor(external_id=f"v{n}", name=f"Firm {n}")
+            sync_search_index()
+        backend = get_search_backend()
+        assert isinstance(backend, EmbeddedBackend)
+        assert backend.segments()[0] >= 4
+        out = io.StringIO()
+        call_command("rebuild_search_index", "--if-needed", stdout=out)
+        assert "Rebuilding the index of vendors" in out.getvalue()
+        assert backend.segments() == (1, 1) and backend.count() == 4
+        assert not compact_if_fragmented(VENDORS)  # nothing to do now
+        for n in range(4, 8):
+            make_vendor(external_id=f"v{n}", name=f"Firm {n}")
+            sync_search_index()
+        assert backend.fragmented()
+        reconcile_search_index()
+        assert backend.segments() == (1, 1) and backend.count() == 8

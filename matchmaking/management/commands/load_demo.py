@@ -19,6 +19,7 @@ from events.demo import load_demo_events
 from matchmaking.demo import DATES_DRAWN_FOR, DemoCatalogue
 from matchmaking.outcomes import outcomes_upsert, pipeline_from_outcomes
 from matchmaking.schema import OutcomeRecord
+from search.sync import INDEXES, compact_if_fragmented
 from vendors.models import Vendor, VendorMember
 from vendors.schema import VendorRecord
 from vendors.services import vendors_upsert
@@ -82,6 +83,9 @@ class Command(BaseCommand):
         if not options["no_users"]:
             self._demo_users()
         self.stdout.write(load_demo_events(seed=options["seed"]))
+        for indexed in INDEXES:  # a bulk load leaves a segment per indexing round
+            if compact_if_fragmented(indexed):
+                self.stdout.write(f"Compacted the index of {indexed.name}.")
 
     def _import(self, noun: str, model: Any, writer: Any, records: Any) -> None:
         importer = JsonLinesImporter(model, writer)

@@ -16,8 +16,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-needed",
             action="store_true",
-            help="only the indexes that are unreadable, outdated or hold a different number "
-            "of documents than the database",
+            help="only the indexes that are unreadable, outdated, hold a different number "
+            "of documents than the database, or have piled up segments (embedded engine)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -26,7 +26,11 @@ class Command(BaseCommand):
             backend = indexed.index()
             if options["if_needed"]:
                 health = backend.health()
-                if health["ok"] and health.get("documents") == indexed.count():
+                if (
+                    health["ok"]
+                    and health.get("documents") == indexed.count()
+                    and not backend.fragmented()
+                ):
                     self.stdout.write(
                         f"The index of {indexed.name} is up to date "
                         f"({health['documents']:,} documents)."
