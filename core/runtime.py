@@ -33,7 +33,7 @@ def prepare_process() -> None:
     A match allocates tens of thousands of objects, nearly all freed by reference
     counting; with the collector's default first threshold (700 allocations) a match
     request ran ~1.7 young collections and, every ~60 requests, a full one. With 10,000
-    the collector took 0.3 instead of 0.9 ms per request (bench/match.py's in-process
+    the collector took 0.3 instead of 0.9 ms per request (bench/match_stages.py, its
     loop with ``gc.callbacks``, docs/benchmarks.md); cycles are found as surely, later."""
     get_resolver().url_patterns  # noqa: B018 — imports the URLconf and every view
     if settings.RAABTA_PREWARM_FIRMS:

@@ -81,7 +81,9 @@ def test_without_a_generation_every_match_reads_the_firms(monkeypatch):
 
 
 def test_a_server_reads_firms_ahead_and_starts_even_when_it_cannot(settings, monkeypatch, caplog):
-    from core.runtime import prepare_process
+    import gc
+
+    from core.runtime import YOUNG_COLLECTION, prepare_process
 
     for number in range(3):
         make_vendor(external_id=f"v{number}", name=f"Firm {number}")
@@ -91,6 +93,7 @@ def test_a_server_reads_firms_ahead_and_starts_even_when_it_cannot(settings, mon
     assert "2 firms read ahead" in caplog.text
     _, reads = _vendor_queries(["v1", "v2"])  # the two most recently updated
     assert reads == []
+    assert gc.get_threshold()[0] == YOUNG_COLLECTION  # fewer young collections a match
 
     def broken(limit: int) -> int:
         raise DatabaseError("no such table: vendors_vendor")
