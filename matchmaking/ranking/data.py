@@ -154,15 +154,26 @@ class VendorData:
     def _records(self) -> dict[tuple[int, ...], Record]:
         return {}
 
+    @functools.cached_property
+    def _records_seen_by(self) -> dict[tuple[date | None, str | None], Record]:
+        return {}
+
     def record_for(self, brief: BriefData) -> Record:
         """``Record`` of ``history_for(brief)``, kept with the firm: a firm meets many
-        briefs, and most see its whole history (always so for new briefs)."""
+        briefs, and most see its whole history (always so for new briefs). What a brief
+        sees depends only on its publication day and on whether one of the items is its
+        own outcome, so the record is also kept by those two."""
         since, briefs = self._known_from
         if (brief.published_at is None or since <= brief.published_at) and brief.id not in briefs:
             return self.record
+        key = (brief.published_at, brief.id if brief.id in briefs else None)
+        found = self._records_seen_by.get(key)
+        if found is not None:
+            return found
         seen = tuple(
             i for i, item in enumerate(self.history) if visible(item, brief.published_at, brief.id)
         )
         if seen not in self._records:  # a race only computes one twice
             self._records[seen] = Record.of(tuple(self.history[i] for i in seen))
+        self._records_seen_by[key] = self._records[seen]
         return self._records[seen]

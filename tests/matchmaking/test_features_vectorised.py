@@ -173,3 +173,31 @@ def test_the_reverse_direction_ranks_the_brief_closest_to_the_firm_first():
     word = FEATURES.index("text_word")
     assert features.matrix[1, word] > features.matrix[0, word] == 0.0
     assert features.matrix[1, FEATURES.index("retrieval")] == 1.0
+
+
+def test_a_track_record_is_what_the_brief_may_see_whichever_brief_asked_first():
+    """``VendorData.record_for`` keeps records by publication day and own outcome: the
+    kept record must be the one a fresh firm would compute for that brief."""
+    history = (
+        HistoryItem(title="old", text="erp", year=2020),
+        HistoryItem(title="late", text="crm", year=2026),  # seen from 2027-01-01
+        HistoryItem(title="won", text="app", decided_on=date(2026, 3, 1), brief="b-won"),
+    )
+
+    def firm() -> VendorData:
+        return VendorData(id="v", name="V", text="", portfolio=history)
+
+    briefs = [
+        BriefData(id="b1", text="", published_at=date(2026, 6, 1)),
+        BriefData(id="b2", text="", published_at=date(2026, 6, 1)),
+        BriefData(id="b-won", text="", published_at=date(2026, 6, 1)),  # its own outcome
+        BriefData(id="b3", text="", published_at=date(2026, 2, 1)),
+        BriefData(id="b4", text="", published_at=date(2027, 2, 1)),
+    ]
+    shared = firm()
+    for brief in briefs + briefs[::-1]:
+        kept = [item.title for item in shared.record_for(brief).items]
+        assert kept == [item.title for item in firm().record_for(brief).items]
+    assert [item.title for item in shared.record_for(briefs[0]).items] == ["old", "won"]
+    assert [item.title for item in shared.record_for(briefs[2]).items] == ["old"]
+    assert [item.title for item in shared.record_for(briefs[4]).items] == ["old", "late", "won"]
