@@ -3,6 +3,7 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from buyers.api import BriefAccess
 from buyers.selectors import briefs_visible_to
 from core.api.params import QueryParams
+from core.api.renderers import PlainJSONRenderer
 from matchmaking.services import match_brief, without_scores
 
 
@@ -24,6 +26,7 @@ class BriefMatchesView(APIView):
     404/403."""
 
     permission_classes = [BriefAccess]
+    renderer_classes = [PlainJSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(tags=["matchmaking"], parameters=[MatchParams], responses={200: dict})
     def get(self, request: Request, external_id: str) -> Response:

@@ -430,17 +430,18 @@ def _per_item(
     """Best and mean-of-top-k similarity per vendor, from one value per history item
     (``owners`` gives each item's vendor index; vendors without items get 0), and the
     index of each vendor's closest item (-1 when none is similar at all)."""
-    best, top, closest = np.zeros(count), np.zeros(count), np.full(count, -1)
+    best, closest = np.zeros(count), np.full(count, -1)
     order = np.lexsort((-similarities, owners))  # by vendor, most similar first
     ranked_owners, ranked = owners[order], similarities[order]
     starts = np.searchsorted(ranked_owners, np.arange(count))
-    ends = np.searchsorted(ranked_owners, np.arange(count), side="right")
-    for vendor in np.flatnonzero(ends > starts):
-        chunk = ranked[starts[vendor] : min(ends[vendor], starts[vendor] + HISTORY_TOP_K)]
-        best[vendor], top[vendor] = chunk[0], chunk.sum() / HISTORY_TOP_K
-        if chunk[0] > 0:
-            closest[vendor] = order[starts[vendor]]
-    return best, top, closest
+    within = np.arange(len(order)) - starts[ranked_owners]  # place among its vendor's
+    first = within == 0
+    best[ranked_owners[first]] = ranked[first]
+    closest[ranked_owners[first & (ranked > 0)]] = order[first & (ranked > 0)]
+    # The top k summed in the same order as before (most similar first), then scaled.
+    kept = within < HISTORY_TOP_K
+    top = np.bincount(ranked_owners[kept], weights=ranked[kept], minlength=count)
+    return best, top / HISTORY_TOP_K, closest
 
 
 def _coverage(wanted: tuple[str, ...], offered: list[tuple[str, ...]]) -> np.ndarray:

@@ -201,3 +201,34 @@ def test_a_track_record_is_what_the_brief_may_see_whichever_brief_asked_first():
     assert [item.title for item in shared.record_for(briefs[0]).items] == ["old", "won"]
     assert [item.title for item in shared.record_for(briefs[2]).items] == ["old"]
     assert [item.title for item in shared.record_for(briefs[4]).items] == ["old", "late", "won"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=6).flatmap(
+        lambda count: st.tuples(
+            st.just(count),
+            st.lists(
+                st.tuples(
+                    st.integers(min_value=0, max_value=count - 1),
+                    st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9]),
+                ),
+                max_size=20,
+            ),
+        )
+    )
+)
+def test_each_firm_s_closest_items_are_its_best_and_top_three(case):
+    from matchmaking.ranking.features import HISTORY_TOP_K, _per_item
+
+    count, items = case
+    owners = np.array([owner for owner, _ in items], dtype=int)
+    similarities = np.array([value for _, value in items], dtype=float)
+    best, top, closest = _per_item(similarities, owners, count)
+    for firm in range(count):
+        mine = [(value, i) for i, (owner, value) in enumerate(items) if owner == firm]
+        ranked = sorted(mine, key=lambda pair: (-pair[0], pair[1]))  # ties: the first item
+        values = [value for value, _ in ranked]
+        assert best[firm] == (values[0] if values else 0.0)
+        assert top[firm] == sum(values[:HISTORY_TOP_K]) / HISTORY_TOP_K
+        assert closest[firm] == (ranked[0][1] if values and values[0] > 0 else -1)

@@ -152,3 +152,21 @@ def test_a_new_relationship_recomputes_cached_matches(scene):
     assert generation() == before
     record("won")
     assert generation() > before
+
+
+def test_a_shortlist_is_written_as_drf_s_own_renderer_would(scene, client_for):
+    """The matches view renders with orjson (core.api.renderers): the same bytes as DRF's
+    JSON renderer, for answers, refusals and bad parameters alike."""
+    from rest_framework.renderers import JSONRenderer
+
+    _, brief = scene
+    officer = client_for("officer")
+    for path, status in (
+        (f"/api/v1/briefs/{brief.external_id}/matches?limit=5", 200),
+        (f"/api/v1/briefs/{brief.external_id}/matches?limit=0", 400),
+        ("/api/v1/briefs/nobody/matches", 404),
+    ):
+        response = officer.get(path)
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert response.content == JSONRenderer().render(response.data)
