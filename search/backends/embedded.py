@@ -90,7 +90,7 @@ _facet_pool = ThreadPoolExecutor(max_workers=len(FACET_GROUPS), thread_name_pref
 WRITER_HEAP = 32_000_000
 # Each commit adds a segment (tantivy merges only runs of eight or more), and a query
 # looks up every one of its terms in every segment: stage-1 retrieval of a brief (~700
-# field-terms) took 3.5 ms on one segment and 6.5 ms on the four a bulk load leaves
+# field-terms) took 6.5 ms on the four segments a bulk load leaves and 4.7 ms on one
 # (bench/match_stages.py). An index with this many segments more than its last full
 # build made is rebuilt by ``compact_if_fragmented``.
 SEGMENTS_SLACK = 2
