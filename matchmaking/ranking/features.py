@@ -8,7 +8,6 @@ was computed from (matched labels, overlap hours, …) for the explanations.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -88,24 +87,24 @@ def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, 
     return len(matched) / len(wanted), matched
 
 
-def _tfidf(query: str, rows: TermRows, *also: TermRows, **options: Any) -> list[np.ndarray]:
-    """Cosine similarity of ``query`` to each text of ``rows`` (and of each ``also``),
-    with TF-IDF weights learned from the query and ``rows`` (the candidates); the rows
-    come from ``TermCounts`` of the same ``options``.
+def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) -> list[np.ndarray]:
+    """Cosine similarity of ``brief_text`` to each of ``texts`` (and of each ``also``
+    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates).
 
     Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary, and
-    each text's terms are analysed once (``TermCounts``): a firm is a candidate for many
+    each text's terms are memoised (``TermCounts``): a firm is a candidate for many
     briefs, and analysing its text and building a vocabulary were most of the cost of a
     match."""
-    if not query.strip() or not len(rows.columns):
-        return [np.zeros(each.count) for each in (rows, *also)]
+    if not brief_text.strip() or not any(t.strip() for t in texts):
+        return [np.zeros(len(column)) for column in (texts, *also)]
     counts_of = _term_counts(**options)
-    fitted = TermRows.stacked(counts_of.rows_of([query]), rows)
+    fitted = counts_of.rows_of([brief_text, *texts])
+    others = [counts_of.rows_of(other) for other in also]
     # Smooth IDF as scikit-learn's TfidfTransformer computes it, from each column's
     # document frequency among the fitted texts (a row holds a column at most once); a
     # column no fitted text has gets the IDF of frequency 0. Columns are numbered in
-    # the order ``TermCounts`` first met them, so dense arrays over them are small: no
-    # vocabulary to sort, no lookups.
+    # the order the memo first met them (``TermCounts``), so dense arrays over them are
+    # small: no vocabulary to sort, no lookups.
     width = counts_of.width
     frequency = np.bincount(fitted.columns, minlength=width)
     idf = np.log((1 + fitted.count) / (1 + frequency)) + 1
@@ -114,8 +113,8 @@ def _tfidf(query: str, rows: TermRows, *also: TermRows, **options: Any) -> list[
     brief_end = fitted.ends[0]
     brief[fitted.columns[:brief_end]] = weights[:brief_end]
     similarities = [fitted.row_sums(weights * brief[fitted.columns])[1:]]
-    for other in also:
-        similarities.append(other.row_sums(other.unit_weights(idf) * brief[other.columns]))
+    for rows in others:
+        similarities.append(rows.row_sums(rows.unit_weights(idf) * brief[rows.columns]))
     return similarities
 
 
@@ -132,28 +131,6 @@ class TermRows:
     def count(self) -> int:
         return len(self.ends)
 
-    @classmethod
-    def of(cls, rows: list[tuple[np.ndarray, np.ndarray]]) -> TermRows:
-        """Rows given as (columns, tf) pairs."""
-        ends = np.cumsum([len(columns) for columns, _ in rows], dtype=np.int64)
-        if not rows:
-            return cls(np.zeros(0, dtype=np.int32), np.zeros(0), ends)
-        return cls(
-            np.concatenate([columns for columns, _ in rows]),
-            np.concatenate([tf for _, tf in rows]),
-            ends,
-        )
-
-    @classmethod
-    def stacked(cls, first: TermRows, then: TermRows) -> TermRows:
-        """``first``'s rows, then ``then``'s."""
-        offset = first.ends[-1] if first.count else 0
-        return cls(
-            np.concatenate([first.columns, then.columns]),
-            np.concatenate([first.tf, then.tf]),
-            np.concatenate([first.ends, then.ends + offset]),
-        )
-
     @functools.cached_property
     def row_of(self) -> np.ndarray:
         """Each value's row."""
@@ -168,9 +145,6 @@ class TermRows:
     def row_sums(self, values: np.ndarray) -> np.ndarray:
         """The sum of each row's values (a dot product when they are products)."""
         return np.bincount(self.row_of, weights=values, minlength=self.count)
-
-
-_instances = itertools.count()
 
 
 class TermCounts:
@@ -190,9 +164,6 @@ class TermCounts:
             analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
         )
         self.rows: LRU[str, tuple[np.ndarray, np.ndarray]] = LRU(size)
-        # Where ``rows_for`` keeps rows on their holders: one name per instance, never
-        # reused (another instance numbers columns differently).
-        self._slot = f"_terms_{next(_instances)}"
         self._column_of = np.full(N_FEATURES, -1, dtype=np.int32)  # hashed -> ours
         self.hashed = np.zeros(0, dtype=np.int32)  # ours -> hashed
         self._lock = threading.Lock()
@@ -209,39 +180,28 @@ class TermCounts:
             self.hashed = np.concatenate([self.hashed, new.astype(np.int32)])
             return self._column_of[hashed]
 
-    def _analyse(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each text's (columns, tf), in one ``transform``."""
-        analysed = self.hasher.transform(texts)
-        columns = self._renumber(analysed.indices)
-        tf = 1 + np.log(analysed.data)
-        ends = analysed.indptr
-        return [
-            (columns[ends[i] : ends[i + 1]], tf[ends[i] : ends[i + 1]]) for i in range(len(texts))
-        ]
-
     def rows_of(self, texts: list[str]) -> TermRows:
-        """The rows of ``texts``, memoised by text (briefs, anything)."""
         known = self.rows.get_many(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:  # analysed outside the memo's lock; another thread may do the same
-            new = dict(zip(missing, self._analyse(missing), strict=True))
+            analysed = self.hasher.transform(missing)
+            columns = self._renumber(analysed.indices)
+            tf = 1 + np.log(analysed.data)
+            new = {}
+            for i, text in enumerate(missing):
+                start, end = analysed.indptr[i], analysed.indptr[i + 1]
+                new[text] = (columns[start:end], tf[start:end])
             self.rows.put_many(new)
             known |= new
-        return TermRows.of([known[text] for text in texts])
-
-    def rows_for(self, holders: Sequence[Any], attribute: str) -> TermRows:
-        """The rows of each holder's text ``attribute`` (a firm's profile, an item of its
-        track record), kept on the holder itself: they live as long as the firm's data
-        is cached (``matchmaking.selectors``) and are read without a lookup by text (a
-        match reads ~1,500 of them)."""
-        slot = self._slot
-        rows = [holder.__dict__.get(slot) for holder in holders]
-        missing = [i for i, row in enumerate(rows) if row is None]
-        if missing:  # another thread may analyse the same texts: the same rows
-            analysed = self._analyse([getattr(holders[i], attribute) for i in missing])
-            for i, row in zip(missing, analysed, strict=True):
-                holders[i].__dict__[slot] = rows[i] = row
-        return TermRows.of(rows)  # type: ignore[arg-type]
+        rows = [known[text] for text in texts]
+        ends = np.cumsum([len(columns) for columns, _ in rows], dtype=np.int64)
+        if not rows:
+            return TermRows(np.zeros(0, dtype=np.int32), np.zeros(0), ends)
+        return TermRows(
+            np.concatenate([columns for columns, _ in rows]),
+            np.concatenate([tf for _, tf in rows]),
+            ends,
+        )
 
 
 @functools.cache
@@ -253,10 +213,10 @@ def analyse(vendors: list[VendorData]) -> None:
     """Do now, for these firms, what their first match would: analyse their texts and
     summarise their track records (``core.runtime`` does it before a server forks its
     workers, which then share the result)."""
-    words = _term_counts(**WORDS)
-    words.rows_for(vendors, "profile_text")
-    words.rows_for([item for v in vendors for item in v.history], "text")
-    _term_counts(**CHARACTERS).rows_for(vendors, "label_text")
+    _term_counts(**WORDS).rows_of(
+        [text for v in vendors for text in (v.profile_text, *(item.text for item in v.history))]
+    )
+    _term_counts(**CHARACTERS).rows_of([v.label_text for v in vendors])
     for vendor in vendors:
         vendor.record  # noqa: B018 — a cached property
 
@@ -639,21 +599,16 @@ def extract(
     today = today or date.today()
     brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
     brief_text = f"{brief.text} {brief_labels}"
+    profile_texts = [v.profile_text for v in vendors]
+    label_texts = [v.label_text for v in vendors]
     records = [v.record_for(brief) for v in vendors]
-    items = [item for record in records for item in record.items]
+    item_texts = [item.text for record in records for item in record.items]
     owners = np.repeat(np.arange(len(vendors)), [len(record.items) for record in records])
-    words, characters = _term_counts(**WORDS), _term_counts(**CHARACTERS)
     # One vocabulary for profile and history words (fitted on the candidates once).
-    word, per_item = _tfidf(
-        brief_text,
-        words.rows_for(vendors, "profile_text"),
-        words.rows_for(items, "text"),
-        **WORDS,
-    )
-    (char,) = _tfidf(
-        brief_labels or brief.text, characters.rows_for(vendors, "label_text"), **CHARACTERS
-    )
+    word, per_item = _tfidf(brief_text, profile_texts, item_texts, **WORDS)
+    (char,) = _tfidf(brief_labels or brief.text, label_texts, **CHARACTERS)
     best, top, nearest = _per_item(per_item, owners, len(vendors))
+    items = [item for record in records for item in record.items]
     columns = _columns(brief, vendors, records, today)
     columns.update(
         {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
@@ -690,13 +645,10 @@ def extract_for_firm(
     n = len(briefs)
     labels = [" ".join((*b.services, *b.technologies, b.industry or "")) for b in briefs]
     texts = [f"{b.text} {label}" for b, label in zip(briefs, labels, strict=True)]
-    brief_words = _term_counts(**WORDS).rows_of(texts)
-    (word,) = _tfidf(vendor.profile_text, brief_words, **WORDS)
+    (word,) = _tfidf(vendor.profile_text, texts, **WORDS)
     (char,) = _tfidf(
         vendor.label_text,
-        _term_counts(**CHARACTERS).rows_of(
-            [label or b.text for b, label in zip(briefs, labels, strict=True)]
-        ),
+        [label or b.text for b, label in zip(briefs, labels, strict=True)],
         **CHARACTERS,
     )
     # Each brief against each earlier item of the firm's, hiding what the brief may not
@@ -704,7 +656,7 @@ def extract_for_firm(
     items = vendor.history
     similarity = np.zeros((len(items), n))
     for row, item in enumerate(items):
-        (similarity[row],) = _tfidf(item.text, brief_words, **WORDS)
+        (similarity[row],) = _tfidf(item.text, texts, **WORDS)
         for column, brief in enumerate(briefs):
             if not visible(item, brief.published_at, brief.id):
                 similarity[row, column] = 0.0
