@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import TokenAuthentication
 from accounts.models import User
 from accounts.services import token_issue, user_sign_up
 from buyers.selectors import buyer_of_member
@@ -96,6 +97,8 @@ class TokenView(APIView):
 class SignOutView(LogoutView):
     """Signed in with a token: revoke the token this request was made with."""
 
+    authentication_classes = (TokenAuthentication,)  # knox's views name knox's class
+
     @extend_schema(tags=["auth"], request=None, responses={204: None})
     def post(self, request: Request, format: Any = None) -> Response:
         return super().post(request, format)
@@ -103,6 +106,8 @@ class SignOutView(LogoutView):
 
 class SignOutEverywhereView(LogoutAllView):
     """Signed in with a token: revoke every API token of this user."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(tags=["auth"], request=None, responses={204: None})
     def post(self, request: Request, format: Any = None) -> Response:
