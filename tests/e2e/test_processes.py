@@ -60,8 +60,12 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]
             yield stack, b
         finally:
             for process in extra:
-                process.terminate()
-                process.wait(timeout=30)
+                process.terminate()  # a worker finishes its job first (RQ's warm stop)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:  # as running_stack: then it is killed
+                    process.kill()
+                    process.wait()
 
 
 def _search(url: str, headers: dict[str, str], **params: str) -> dict:  # type: ignore[type-arg]
