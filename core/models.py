@@ -145,3 +145,15 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status}, {self.progress:.0%})"
+
+
+class ThrottleBucket(models.Model):
+    """A client's rate-limit bucket when there is no Redis (``core.api.throttles``): the
+    moment it will be full again, as seconds since the epoch. Taken from in one atomic
+    statement, so two processes never both spend the same room."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    full_at = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.key} full at {self.full_at}"

@@ -78,7 +78,8 @@ def _currency_rates(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache(request: pytest.FixtureRequest) -> None:
     cache.clear()
-    # Throttle counters live in a database cache table; tests must not share them.
+    # Shared state lives in a database cache table (throttle buckets in Redis when the
+    # settings name it); tests must not share it.
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -87,7 +88,8 @@ def _fresh_cache(request: pytest.FixtureRequest) -> None:
     if uses_db:
         request.getfixturevalue("django_db_setup")
         with request.getfixturevalue("django_db_blocker").unblock():
-            caches["throttle"].clear()
+            for alias in {"shared", "throttle"} & set(caches.settings):
+                caches[alias].clear()
 
 
 @pytest.fixture

@@ -126,13 +126,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 REDIS_URL = env("REDIS_URL")
-# What every worker process must see alike — rate-limit counters and the search
-# cache's generation number — lives in Redis when there is one, else in a database
-# table (a local-memory cache is per process).
+# What every worker process must see alike — the search cache's generation number (and
+# rate-limit buckets, core.api.throttles) — lives in Redis when there is one, else in a
+# database table (a local-memory cache is per process).
 SHARED_DATABASE_CACHE: dict[str, object] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "raabta_shared_cache",
-    # Culling must not drop the generation key among many throttle counters.
+    # Culling must never drop the generation key.
     "OPTIONS": {"MAX_ENTRIES": 1_000_000},
 }
 
@@ -140,7 +140,7 @@ SHARED_DATABASE_CACHE: dict[str, object] = {
 def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
     """The caches of the production profile: Redis for cached results and shared state
     (errors swallowed: a dead Redis must not take the API down, requests run uncached)
-    and for throttle counters (errors raised, so counting falls back to the database)."""
+    and for rate-limit buckets (errors raised, so counting falls back to the database)."""
 
     def redis(key_prefix: str, *, ignore_errors: bool) -> dict[str, object]:
         return {
@@ -157,8 +157,9 @@ def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
     return {
         "default": redis(prefix, ignore_errors=True),
         "shared": redis(prefix, ignore_errors=True),
+        # Rate-limit buckets (core.api.throttles): errors raised, so that counting moves
+        # to the database table while Redis does not answer.
         "throttle": redis(f"{prefix}:throttle", ignore_errors=False),
-        "throttle_database": SHARED_DATABASE_CACHE,
     }
 
 
@@ -169,8 +170,6 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared": SHARED_DATABASE_CACHE,
-        "throttle": SHARED_DATABASE_CACHE,
-        "throttle_database": SHARED_DATABASE_CACHE,
     }
 
 # Search: the embedded engine (tantivy, index on local disk) unless ELASTICSEARCH_URL
@@ -232,6 +231,8 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
     {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
     # Nightly: API tokens past their expiry (each is refused anyway when presented).
     {"task": "accounts.authentication.purge_expired_tokens", "cron": "45 2 * * *"},
+    # Nightly: rate-limit buckets that are full again (the same as none; no Redis only).
+    {"task": "core.api.throttles.purge_full_buckets", "cron": "50 2 * * *"},
     # Mondays: each firm's digest of new open briefs that fit it (once per ISO week).
     {"task": "matchmaking.opportunities.send_digests", "cron": "0 6 * * 1", "timeout": 10800},
 ]

@@ -61,3 +61,29 @@ def test_with_redis_down_throttles_still_count(api, prefix, monkeypatch):
     with override_settings(CACHES=redis_cache("redis://127.0.0.1:1/0", prefix)):
         codes = [api.get("/api/v1/vendors/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_requests_at_the_same_moment_never_share_the_last_room_in_redis(prefix):
+    from django_redis import get_redis_connection
+
+    from core.api.throttles import take_from_redis
+    from tests.core.test_throttles import concurrently
+
+    with override_settings(CACHES=redis_cache(REDIS_URL, prefix)):
+        results = concurrently(lambda: take_from_redis("burst", 1000.0, 20.0, 40.0), 12)
+        stored = get_redis_connection("throttle").get(caches["throttle"].make_key("burst"))
+    assert sorted(results, key=lambda wait: wait or 0) == [None] * 3 + [20.0] * 9
+    assert float(stored) == 1060.0  # one number: when the bucket is full again
+
+
+def test_a_value_left_by_the_previous_throttle_reads_as_a_full_bucket(prefix):
+    from core.api.throttles import take_from_redis
+
+    with override_settings(CACHES=redis_cache(REDIS_URL, prefix)):
+        caches["throttle"].set("old", [999.0] * 50, 60)  # DRF's per-request log, pickled
+        assert [take_from_redis("old", 1000.0, 20.0, 40.0) for _ in range(4)] == [
+            None,
+            None,
+            None,
+            20.0,
+        ]
