@@ -17,4 +17,5 @@ RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir . \
     && chown raabta /var/lib/raabta /tmp/metrics
 USER raabta
 EXPOSE 8000
-CMD [".venv/bin/gunicorn", "config.wsgi:application", "--preload", "--workers", "3", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# One worker per core unless RAABTA_WEB_WORKERS says otherwise (matching is CPU-bound).
+CMD ["sh", "-c", "exec .venv/bin/gunicorn config.wsgi:application --preload --workers ${RAABTA_WEB_WORKERS:-$(nproc)} --bind 0.0.0.0:8000 --access-logfile -"]

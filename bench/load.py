@@ -1,6 +1,6 @@
 """Search and match through HTTP: gunicorn serving the app, 20 concurrent clients.
 
-    .venv/bin/python bench/load.py --sizes 100000 [--workers 3 --clients 20 --seconds 20]
+    .venv/bin/python bench/load.py --sizes 100000 [--workers 2 --clients 20 --seconds 20]
 
 Each size: a fresh SQLite database and embedded index loaded by ``load_demo`` (seed 11)
 in a temporary directory; gunicorn (``--preload``, sync workers) serves it on
@@ -259,7 +259,12 @@ def run_one(
 
 def main() -> None:
     parser = harness.parser(__doc__)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="gunicorn workers (default: one per core, as the Procfile starts)",
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
