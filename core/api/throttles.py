@@ -82,6 +82,23 @@ def take_from_database(key: str, now: float, interval: float, room: float) -> fl
     return max((full_at or now) - now - room, 0.0)
 
 
+def take(key: str, now: float, interval: float, room: float) -> float | None:
+    """Take from the bucket where it lives: Redis when the ``throttle`` cache is Redis,
+    else the table; the table too while Redis does not answer."""
+    if not _throttle_cache_is_redis():
+        return take_from_database(key, now, interval, room)
+    try:
+        return take_from_redis(key, now, interval, room)
+    except Exception:  # the shared store is down: count in the database
+        log.warning("throttle store unavailable; counting in the database", exc_info=True)
+        return take_from_database(key, now, interval, room)
+
+
+def _throttle_cache_is_redis() -> bool:
+    backend = settings.CACHES.get("throttle", {}).get("BACKEND", "")
+    return str(backend).startswith("django_redis.")
+
+
 def purge_full_buckets() -> int:
     """Delete the table's buckets that are full again (the same as no bucket); nightly
     (``RAABTA_SCHEDULE``). Returns how many."""
@@ -90,7 +107,7 @@ def purge_full_buckets() -> int:
 
 
 class Bucket(throttling.SimpleRateThrottle):
-    """DRF's rate parsing, cache keys and scopes, counted as a refilling bucket."""
+    """DRF's rate parsing, cache keys and scopes, counted as a refilling bucket (``take``)."""
 
     num_requests: int  # set by DRF from the rate: "N/min" -> N and 60
     duration: int
@@ -103,39 +120,21 @@ class Bucket(throttling.SimpleRateThrottle):
             return True
         interval = self.duration / self.num_requests
         # The bucket may be full again no later than this after now, or there is no room.
-        wait = self.take(self.key, self.timer(), interval, self.duration - interval)
+        wait = take(self.key, self.timer(), interval, self.duration - interval)
         if wait is None:
             return True
         self.wait_seconds = wait
         return False
-
-    def take(self, key: str, now: float, interval: float, room: float) -> float | None:
-        return take_from_database(key, now, interval, room)
 
     def wait(self) -> float | None:
         return getattr(self, "wait_seconds", None)
 
 
 class SharedCounter:
-    """Buckets in Redis when the ``throttle`` cache is Redis, else in the table; in the
-    table too while Redis does not answer."""
+    """Clients told apart by their address as ``core.net.client_ip`` reads it."""
 
     def get_ident(self, request: Request) -> str:
         return client_ip(request)
-
-    def take(self, key: str, now: float, interval: float, room: float) -> float | None:
-        if not _throttle_cache_is_redis():
-            return take_from_database(key, now, interval, room)
-        try:
-            return take_from_redis(key, now, interval, room)
-        except Exception:  # the shared store is down: count in the database
-            log.warning("throttle store unavailable; counting in the database", exc_info=True)
-            return take_from_database(key, now, interval, room)
-
-
-def _throttle_cache_is_redis() -> bool:
-    backend = settings.CACHES.get("throttle", {}).get("BACKEND", "")
-    return str(backend).startswith("django_redis.")
 
 
 class AnonThrottle(SharedCounter, throttling.AnonRateThrottle, Bucket):
