@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,8 +16,9 @@ from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
+from matchmaking.ranking import catalogue
+from matchmaking.ranking.catalogue import Candidates, client_pair
 from matchmaking.ranking.data import BriefData, VendorData, region_of
 from matchmaking.ranking.history import (
     HistoryItem,
@@ -27,7 +27,7 @@ from matchmaking.ranking.history import (
     organisation_family,
     visible,
 )
-from matchmaking.ranking.memo import LRU
+from matchmaking.ranking.terms import CHARACTERS, WORDS, TermRows, term_counts
 
 FEATURES = (
     "retrieval",  # stage-1 BM25 score, relative to the best candidate
@@ -66,10 +66,6 @@ HISTORY_TOP_K = 3
 COUNT_PRIOR = 3.0  # win_count = n / (n + COUNT_PRIOR): three wins make it half-way
 BUYER_PRIOR = 1.0  # same_buyer = n / (n + BUYER_PRIOR)
 RECENCY_DAYS = 365.0  # win_recency = exp(-days since the latest win / RECENCY_DAYS)
-ANALYSED_TEXTS = 250_000  # texts memoised per analyzer (a firm has 1 + its history's)
-N_FEATURES = 2**18  # hashed term columns
-WORDS: dict[str, Any] = {"stop_words": "english"}  # profile and history texts
-CHARACTERS: dict[str, Any] = {"analyzer": "char_wb", "ngram_range": (3, 3)}  # labels
 
 
 @dataclass
@@ -89,23 +85,28 @@ def _overlap(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, 
 
 def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) -> list[np.ndarray]:
     """Cosine similarity of ``brief_text`` to each of ``texts`` (and of each ``also``
-    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates).
-
-    Terms are hashed (``HashingVectorizer``) rather than collected into a vocabulary, and
-    each text's terms are memoised (``TermCounts``): a firm is a candidate for many
-    briefs, and analysing its text and building a vocabulary were most of the cost of a
-    match."""
+    list), with TF-IDF weights learned from the brief and ``texts`` (the candidates)."""
     if not brief_text.strip() or not any(t.strip() for t in texts):
         return [np.zeros(len(column)) for column in (texts, *also)]
-    counts_of = _term_counts(**options)
+    counts_of = term_counts(**options)
     fitted = counts_of.rows_of([brief_text, *texts])
     others = [counts_of.rows_of(other) for other in also]
+    return _cosines(fitted, others, counts_of.width)
+
+
+def _cosines(fitted: TermRows, others: list[TermRows], width: int) -> list[np.ndarray]:
+    """``_tfidf`` over analysed texts: the brief's row first in ``fitted``, then the
+    candidates' (the texts the weights are learned from), and ``others`` compared with
+    the same weights; ``width`` bounds the column numbers.
+
+    Terms are hashed and memoised per text (``terms.TermCounts``): a firm is a candidate
+    for many briefs, and analysing its text and building a vocabulary were most of the
+    cost of a match."""
     # Smooth IDF as scikit-learn's TfidfTransformer computes it, from each column's
     # document frequency among the fitted texts (a row holds a column at most once); a
     # column no fitted text has gets the IDF of frequency 0. Columns are numbered in
     # the order the memo first met them (``TermCounts``), so dense arrays over them are
     # small: no vocabulary to sort, no lookups.
-    width = counts_of.width
     frequency = np.bincount(fitted.columns, minlength=width)
     idf = np.log((1 + fitted.count) / (1 + frequency)) + 1
     weights = fitted.unit_weights(idf)
@@ -118,112 +119,21 @@ def _tfidf(brief_text: str, texts: list[str], *also: list[str], **options: Any) 
     return similarities
 
 
-@dataclass(frozen=True)
-class TermRows:
-    """Texts' terms as compressed rows: each row's columns (``TermCounts`` numbering),
-    each value's sublinear term frequency (1 + log count), and where each row ends."""
-
-    columns: np.ndarray
-    tf: np.ndarray
-    ends: np.ndarray
-
-    @property
-    def count(self) -> int:
-        return len(self.ends)
-
-    @functools.cached_property
-    def row_of(self) -> np.ndarray:
-        """Each value's row."""
-        return np.repeat(np.arange(self.count), np.diff(self.ends, prepend=0))
-
-    def unit_weights(self, idf: np.ndarray) -> np.ndarray:
-        """Each value's tf x idf, each row scaled to unit length."""
-        data = self.tf * idf[self.columns]
-        norms = np.sqrt(np.bincount(self.row_of, weights=data**2, minlength=self.count))
-        return data / norms[self.row_of]
-
-    def row_sums(self, values: np.ndarray) -> np.ndarray:
-        """The sum of each row's values (a dot product when they are products)."""
-        return np.bincount(self.row_of, weights=values, minlength=self.count)
-
-
-class TermCounts:
-    """The terms of texts for one scikit-learn analyzer, memoised per text.
-
-    Texts not seen before are analysed in one ``HashingVectorizer.transform`` call (per
-    text calls cost more in scikit-learn's checks than in the analysis itself); each
-    text's row is kept as its columns and sublinear term frequencies, and rows for a
-    list of texts are assembled from those directly. Hashed columns (2^18 of them) are
-    renumbered in the order first met, so that arrays over the columns of a match are
-    as small as the terms the catalogue uses, not 2^18 long (a relabelling: every value
-    and every sum is computed in the same order as over the hashed columns)."""
-
-    def __init__(self, size: int, **options: Any) -> None:
-        analyzer = TfidfVectorizer(**options).build_analyzer()
-        self.hasher = HashingVectorizer(
-            analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
-        )
-        self.rows: LRU[str, tuple[np.ndarray, np.ndarray]] = LRU(size)
-        self._column_of = np.full(N_FEATURES, -1, dtype=np.int32)  # hashed -> ours
-        self.hashed = np.zeros(0, dtype=np.int32)  # ours -> hashed
-        self._lock = threading.Lock()
-
-    @property
-    def width(self) -> int:
-        """How many columns have been met: every column number is below it."""
-        return len(self.hashed)
-
-    def _renumber(self, hashed: np.ndarray) -> np.ndarray:
-        with self._lock:
-            new = np.unique(hashed[self._column_of[hashed] < 0])
-            self._column_of[new] = np.arange(len(self.hashed), len(self.hashed) + len(new))
-            self.hashed = np.concatenate([self.hashed, new.astype(np.int32)])
-            return self._column_of[hashed]
-
-    def rows_of(self, texts: list[str]) -> TermRows:
-        known = self.rows.get_many(texts)
-        missing = list(dict.fromkeys(t for t in texts if t not in known))
-        if missing:  # analysed outside the memo's lock; another thread may do the same
-            analysed = self.hasher.transform(missing)
-            columns = self._renumber(analysed.indices)
-            tf = 1 + np.log(analysed.data)
-            new = {}
-            for i, text in enumerate(missing):
-                start, end = analysed.indptr[i], analysed.indptr[i + 1]
-                new[text] = (columns[start:end], tf[start:end])
-            self.rows.put_many(new)
-            known |= new
-        rows = [known[text] for text in texts]
-        ends = np.cumsum([len(columns) for columns, _ in rows], dtype=np.int64)
-        if not rows:
-            return TermRows(np.zeros(0, dtype=np.int32), np.zeros(0), ends)
-        return TermRows(
-            np.concatenate([columns for columns, _ in rows]),
-            np.concatenate([tf for _, tf in rows]),
-            ends,
-        )
-
-
-@functools.cache
-def _term_counts(**options: Any) -> TermCounts:
-    return TermCounts(ANALYSED_TEXTS, **options)
-
-
 def analyse(vendors: list[VendorData]) -> None:
-    """Do now, for these firms, what their first match would: analyse their texts and
-    summarise their track records (``core.runtime`` does it before a server forks its
-    workers, which then share the result)."""
-    _term_counts(**WORDS).rows_of(
+    """Do now, for these firms, what their first match would: analyse their texts,
+    summarise their track records and give both rows in the catalogue (``core.runtime``
+    does it before a server forks its workers, which then share the result)."""
+    term_counts(**WORDS).rows_of(
         [text for v in vendors for text in (v.profile_text, *(item.text for item in v.history))]
     )
-    _term_counts(**CHARACTERS).rows_of([v.label_text for v in vendors])
-    for vendor in vendors:
-        vendor.record  # noqa: B018 — a cached property
+    term_counts(**CHARACTERS).rows_of([v.label_text for v in vendors])
+    catalogue.catalogue().rows(vendors, [vendor.record for vendor in vendors])
 
 
 def clear_caches() -> None:
     """Forget every memoised analysis (benchmarks measure a freshly started process)."""
-    _term_counts.cache_clear()
+    term_counts.cache_clear()
+    catalogue.clear()
 
 
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
@@ -404,50 +314,40 @@ def _per_item(
     return best, top / HISTORY_TOP_K, closest
 
 
-def _coverage(wanted: tuple[str, ...], offered: list[tuple[str, ...]]) -> np.ndarray:
-    """``_overlap``'s value for each candidate at once."""
-    if not wanted:
-        return np.full(len(offered), UNKNOWN)
-    held = sum(
-        np.fromiter((label in labels for labels in offered), float, len(offered))
-        for label in wanted
-    )
-    return np.asarray(held) / len(wanted)
-
-
-def _numbers(values: list[Any]) -> np.ndarray:
-    """A column of optional numbers (``None`` as NaN)."""
-    return np.array([np.nan if value is None else value for value in values], dtype=float)
-
-
 def _columns(
-    brief: BriefData, vendors: list[VendorData], records: list[Record], today: date
+    brief: BriefData,
+    candidates: Candidates,
+    vendors: list[VendorData],
+    today: date,
 ) -> dict[str, np.ndarray]:
-    """What ``_pair`` computes for one candidate, for all of them at once (numpy and
-    comprehensions instead of a function, a dict and a dozen calls per pair: this was
-    most of a match). ``tests/matchmaking/test_features_vectorised.py`` holds the two to
-    the same values."""
+    """What ``_pair`` computes for one candidate, for all of them at once: array
+    operations over the candidates' rows in the catalogue (``catalogue.Candidates``),
+    Python only for the few firms with past relationships.
+    ``tests/matchmaking/test_features_vectorised.py`` holds the two to the same values."""
     n = len(vendors)
     columns: dict[str, np.ndarray] = {}
-    columns["service_overlap"] = _coverage(brief.services, [v.services for v in vendors])
-    columns["technology_overlap"] = _coverage(brief.technologies, [v.technologies for v in vendors])
-    columns["language_match"] = _coverage(brief.languages, [v.languages for v in vendors])
+
+    def coverage(kind: str, wanted: tuple[str, ...]) -> np.ndarray:
+        """``_overlap``'s value for each candidate."""
+        if not wanted:
+            return np.full(n, UNKNOWN)
+        return candidates.firm_holds(kind, wanted) / len(wanted)
+
+    columns["service_overlap"] = coverage("services", brief.services)
+    columns["technology_overlap"] = coverage("technologies", brief.technologies)
+    columns["language_match"] = coverage("languages", brief.languages)
     wanted = brief.required_certifications
     columns["certification_coverage"] = (
-        _coverage(wanted, [v.certifications for v in vendors])
-        + CLAIM_CREDIT * _coverage(wanted, [v.claimed_certifications for v in vendors])
+        coverage("certifications", wanted)
+        + CLAIM_CREDIT * coverage("claimed_certifications", wanted)
         if wanted
         else np.ones(n)
     )
     industry = brief.industry
     columns["industry_match"] = (
-        np.fromiter(
-            (
-                industry in v.industries or industry in r.industries
-                for v, r in zip(vendors, records, strict=True)
-            ),
-            float,
-            n,
+        np.maximum(
+            candidates.firm_holds("industries", (industry,)),
+            candidates.record_holds("industries", (industry,)),
         )
         if industry
         else np.full(n, UNKNOWN)
@@ -457,11 +357,10 @@ def _columns(
         if budget is None:
             columns["budget_fit"] = np.full(n, UNKNOWN)
         else:
-            rate_min = _numbers([v.rate_min for v in vendors])
-            rate_max = _numbers([v.rate_max or v.rate_min for v in vendors])
-            minimum = _numbers([v.min_project_usd for v in vendors])
+            rate_min = candidates.firm("rate_min")
+            minimum = candidates.firm("min_project_usd")
             estimate = (
-                (rate_min + rate_max)
+                (rate_min + candidates.firm("rate_max"))
                 / 2
                 * (brief.team_size or 2)
                 * (brief.timeline_weeks or 0)
@@ -475,7 +374,7 @@ def _columns(
                 0.0,
                 np.where(unrated, np.where(np.isnan(minimum), UNKNOWN, 0.75), fit),
             )
-        typical = _numbers([r.typical_value for r in records])
+        typical = candidates.record("typical_value")
         columns["value_fit"] = (
             np.where(
                 np.isnan(typical),
@@ -485,71 +384,124 @@ def _columns(
             if budget
             else np.full(n, UNKNOWN)
         )
-    buyer_hours = buyer_hours_utc(brief)
-    common = _numbers(
-        [
-            hours_in_common(buyer_hours, v.hours_utc) if buyer_hours and v.hours_utc else None
-            for v in vendors
-        ]
-    )
-    needed = max(brief.min_overlap_hours or 3, 1)
-    columns["hours_overlap"] = np.where(np.isnan(common), UNKNOWN, np.minimum(1.0, common / needed))
+    columns["hours_overlap"] = _hours_overlap(brief, candidates.firm("hours_utc"))
     country = brief.buyer_country
     if not country:
         columns["country_experience"] = np.full(n, UNKNOWN)
     else:
         region = region_of(country)
-        columns["country_experience"] = np.fromiter(
-            (
-                1.0
-                if country in v.export_markets or country in r.countries
-                else 0.5
-                if region and any(region_of(c) == region for c in (*v.export_markets, *r.countries))
-                else 0.0
-                for v, r in zip(vendors, records, strict=True)
-            ),
-            float,
-            n,
+        near = (
+            (candidates.firm_holds("export_regions", (region,)) > 0)
+            | (candidates.record_holds("regions", (region,)) > 0)
+            if region
+            else np.zeros(n, dtype=bool)
         )
-    projects = np.fromiter(
-        (r.projects.get(industry, 0) if industry else 0 for r in records), float, n
-    )
+        columns["country_experience"] = np.where(
+            (candidates.firm_holds("export_markets", (country,)) > 0)
+            | (candidates.record_holds("countries", (country,)) > 0),
+            1.0,
+            np.where(near, 0.5, 0.0),
+        )
+    projects = candidates.record_holds("projects", (industry,)) if industry else np.zeros(n)
     columns["industry_experience"] = 1 - np.exp(-projects)
-    name = client_key(brief.buyer_name or "")
-    same = np.fromiter(
-        (r.with_buyer(brief.buyer_id, name) if r.clients else 0 for r in records), float, n
-    )
-    columns["same_buyer"] = same / (same + BUYER_PRIOR)
+    columns["same_buyer"] = _same_buyer(brief, candidates)
     family = organisation_family(brief.buyer_id)
     if family is None:
         columns["same_buyer_family"] = np.full(n, UNKNOWN)
     else:
-        kin = np.fromiter((r.families[family] if r.families else 0 for r in records), float, n)
+        kin = candidates.record_holds("families", (family,))
         columns["same_buyer_family"] = kin / (kin + BUYER_PRIOR)
-    count = np.fromiter((len(r.items) for r in records), float, n)
+    count = candidates.record("items")
     columns["win_count"] = count / (count + COUNT_PRIOR)
     day = (brief.published_at or today).toordinal()
-    latest = _numbers([r.latest.toordinal() if r.latest else None for r in records])
+    latest = candidates.record("latest")
     columns["win_recency"] = np.where(
         np.isnan(latest), 0.0, np.exp(-np.maximum(day - latest, 0) / RECENCY_DAYS)
     )
-    columns["past_relationship"] = np.fromiter(
-        (bool(v.past_buyers) and v.worked_with(brief) for v in vendors), float, n
-    )
-    average = _numbers([v.rating_average if v.rating_count else None for v in vendors])
-    reviews = np.fromiter((v.rating_count for v in vendors), float, n)
+    related = np.zeros(n)
+    for i in np.flatnonzero(candidates.firm("has_past_buyers")):
+        related[i] = vendors[i].worked_with(brief)
+    columns["past_relationship"] = related
+    average = candidates.firm("rating_average")
+    reviews = candidates.firm("rating_count")
     shrunk = (average * reviews + RATING_PRIOR_MEAN * RATING_PRIOR_COUNT) / (
         reviews + RATING_PRIOR_COUNT
     )
     columns["reputation"] = np.where(
         np.isnan(average), UNKNOWN, np.maximum(0.0, (shrunk - 3.0) / 2.0)
     )
-    columns["completeness"] = np.fromiter((v.completeness for v in vendors), float, n)
-    updated = _numbers([v.updated_on.toordinal() if v.updated_on else None for v in vendors])
+    columns["completeness"] = candidates.firm("completeness")
+    updated = candidates.firm("updated_on")
     age = np.where(np.isnan(updated), 365, today.toordinal() - updated)
     columns["freshness"] = np.exp(-np.maximum(age, 0) / 365)
-    columns["reciprocal_fit"] = np.fromiter((_reciprocal(brief, v)[0] for v in vendors), float, n)
+    columns["reciprocal_fit"] = _reciprocal_column(brief, candidates)
     return columns
+
+
+def _same_buyer(brief: BriefData, candidates: Candidates) -> np.ndarray:
+    """``same_buyer`` for each candidate: its items for this buyer, by id or by the
+    client's name, each counted once (``Record.with_buyer``)."""
+    buyer, name = brief.buyer_id, client_key(brief.buyer_name or "")
+    same = np.zeros(len(candidates))
+    if buyer:
+        same += candidates.record_holds("client_ids", (buyer,))
+    if name:
+        same += candidates.record_holds("client_names", (name,))
+    if buyer and name:
+        same -= candidates.record_holds("client_pairs", (client_pair(buyer, name),))
+    return same / (same + BUYER_PRIOR)
+
+
+def _hours_overlap(brief: BriefData, spans: np.ndarray) -> np.ndarray:
+    """``hours_overlap`` for firms whose business hours in UTC are ``spans`` (start x 24
+    + end, NaN when unknown): ``hours_in_common`` once per distinct span."""
+    buyer_hours = buyer_hours_utc(brief)
+    common = np.full(len(spans), np.nan)
+    if buyer_hours:
+        known = ~np.isnan(spans)
+        distinct, which = np.unique(spans[known], return_inverse=True)
+        hours = [hours_in_common(buyer_hours, divmod(int(span), 24)) for span in distinct]
+        common[known] = np.asarray(hours, dtype=float)[which]
+    needed = max(brief.min_overlap_hours or 3, 1)
+    return np.where(np.isnan(common), UNKNOWN, np.minimum(1.0, common / needed))
+
+
+def _reciprocal_column(brief: BriefData, candidates: Candidates) -> np.ndarray:
+    """``_reciprocal``'s value for each candidate: the share of the firm's stated
+    preferences (among those the brief can be judged on) that the brief meets."""
+    checks, met = np.zeros(len(candidates)), np.zeros(len(candidates))
+    budget = brief.budget_max_usd or brief.budget_min_usd
+    if budget is not None:
+        floor = candidates.firm("preferred_min_budget_usd")
+        checks += ~np.isnan(floor)
+        met += budget >= floor  # False where NaN
+    for kind, value in (
+        ("preferred_industries", brief.industry),
+        ("preferred_countries", brief.buyer_country),
+        ("preferred_engagement_models", brief.engagement_model),
+    ):
+        if value:
+            checks += candidates.firm(f"{kind}_any")
+            met += candidates.firm_holds(kind, (value,)) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(checks > 0, met / checks, UNKNOWN)
+
+
+def _candidate_tfidf(
+    brief_text: str,
+    candidates: Candidates,
+    kind: str,
+    others: list[TermRows],
+    **options: Any,
+) -> list[np.ndarray]:
+    """``_tfidf`` against the candidates' texts of this kind (``profile`` or ``labels``),
+    read from the catalogue, and ``others`` (analysed the same way)."""
+    blank = candidates.firm(f"{kind}_blank")
+    if not brief_text.strip() or blank.all():
+        return [np.zeros(len(candidates)), *(np.zeros(rows.count) for rows in others)]
+    counts_of = term_counts(**options)
+    fitted = counts_of.rows_of([brief_text]).then(candidates.firm_texts(kind))
+    return _cosines(fitted, others, counts_of.width)
 
 
 class Details(Sequence[dict[str, Any]]):
@@ -599,17 +551,19 @@ def extract(
     today = today or date.today()
     brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
     brief_text = f"{brief.text} {brief_labels}"
-    profile_texts = [v.profile_text for v in vendors]
-    label_texts = [v.label_text for v in vendors]
     records = [v.record_for(brief) for v in vendors]
-    item_texts = [item.text for record in records for item in record.items]
-    owners = np.repeat(np.arange(len(vendors)), [len(record.items) for record in records])
+    candidates = catalogue.catalogue().rows(vendors, records)
+    item_terms, item_counts = candidates.record_texts("items")
+    owners = np.repeat(np.arange(len(vendors)), item_counts)
     # One vocabulary for profile and history words (fitted on the candidates once).
-    word, per_item = _tfidf(brief_text, profile_texts, item_texts, **WORDS)
-    (char,) = _tfidf(brief_labels or brief.text, label_texts, **CHARACTERS)
+    word, per_item = _candidate_tfidf(brief_text, candidates, "profile", [item_terms], **WORDS)
+    (char,) = _candidate_tfidf(brief_labels or brief.text, candidates, "labels", [], **CHARACTERS)
     best, top, nearest = _per_item(per_item, owners, len(vendors))
-    items = [item for record in records for item in record.items]
-    columns = _columns(brief, vendors, records, today)
+    firsts = np.cumsum(item_counts) - item_counts
+    closest = [
+        records[i].items[at - firsts[i]] if at >= 0 else None for i, at in enumerate(nearest)
+    ]
+    columns = _columns(brief, candidates, vendors, today)
     columns.update(
         {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
     )
@@ -624,7 +578,6 @@ def extract(
     )
     meets = (matrix[:, FEATURES.index("language_match")] == 1.0) | (not brief.languages)
     meets &= matrix[:, FEATURES.index("certification_coverage")] == 1.0
-    closest = [items[i] if i >= 0 else None for i in nearest]
     details = Details(len(vendors), lambda i: (brief, vendors[i], records[i]), closest, today)
     return PairFeatures(matrix=matrix, details=details, meets=meets)
 

@@ -374,7 +374,7 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
     import numpy as np
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
-    from matchmaking.ranking.features import N_FEATURES, TermCounts
+    from matchmaking.ranking.terms import N_FEATURES, TermCounts
 
     texts = ["Django portal for a bank", "Flutter app", "", "Django portal for a bank"]
     counts = TermCounts(2, stop_words="english")
@@ -438,12 +438,13 @@ def test_service_and_technology_match_count_the_brief_s_labels_the_firm_lists(fe
 def test_tfidf_similarities_equal_scikit_learn_s_transformer(options):
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from matchmaking.ranking.features import _term_counts, _tfidf
+    from matchmaking.ranking.features import _tfidf
+    from matchmaking.ranking.terms import term_counts
 
     brief = "Django bank portal with a Flutter app"
     texts = ["Django portal for a bank", "Flutter app for banks", "", "bank bank portal django"]
     also = ["bank portal", "", "zebra flutter"]
-    counts = _term_counts(**options)
+    counts = term_counts(**options)
     fitted = TfidfTransformer(sublinear_tf=True).fit(counts.hasher.transform([brief, *texts]))
     weighted = fitted.transform(counts.hasher.transform([brief, *texts]))
     expected = [

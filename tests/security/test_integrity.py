@@ -156,7 +156,7 @@ def test_the_term_count_memo_survives_concurrent_matches():
     import sys
     import threading
 
-    from matchmaking.ranking.features import TermCounts
+    from matchmaking.ranking.terms import TermCounts
 
     sys.setswitchinterval(1e-6)  # switch threads as often as possible to provoke races
     try:
