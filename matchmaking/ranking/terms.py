@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.utils import murmurhash3_32
 
 from matchmaking.ranking.memo import LRU
 
@@ -71,7 +73,7 @@ class TermCounts:
     and every sum is computed in the same order as over the hashed columns)."""
 
     def __init__(self, size: int, **options: Any) -> None:
-        analyzer = TfidfVectorizer(**options).build_analyzer()
+        self.analyzer = analyzer = TfidfVectorizer(**options).build_analyzer()
         self.hasher = HashingVectorizer(
             analyzer=analyzer, n_features=N_FEATURES, alternate_sign=False, norm=None
         )
@@ -92,11 +94,31 @@ class TermCounts:
             self.hashed = np.concatenate([self.hashed, new.astype(np.int32)])
             return self._column_of[hashed]
 
+    def _hashed(self, text: str) -> Hashed:
+        """One text as ``self.hasher.transform([text])`` gives it — each token's
+        murmurhash3 (of its UTF-8) folded into ``N_FEATURES`` columns, counts summed per
+        column, columns ascending — without scikit-learn's checks, which cost ten times
+        the analysis of a brief (a brief is always new; firms' texts are analysed in
+        batches)."""
+        counts: dict[int, int] = {}
+        for token, count in Counter(self.analyzer(text)).items():
+            h = murmurhash3_32(token, seed=0)
+            column = (2147483647 - (N_FEATURES - 1)) % N_FEATURES if h == -(2**31) else abs(h)
+            column %= N_FEATURES
+            counts[column] = counts.get(column, 0) + count
+        columns = sorted(counts)
+        return Hashed(
+            np.array(columns, dtype=np.int32),
+            np.array([counts[column] for column in columns], dtype=float),
+            np.array([0, len(columns)], dtype=np.int32),
+        )
+
     def rows_of(self, texts: list[str]) -> TermRows:
         known = self.rows.get_many(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:  # analysed outside the memo's lock; another thread may do the same
-            analysed = self.hasher.transform(missing)
+            one = len(missing) == 1
+            analysed = self._hashed(missing[0]) if one else self.hasher.transform(missing)
             columns = self._renumber(analysed.indices)
             tf = 1 + np.log(analysed.data)
             new = {}
@@ -114,6 +136,14 @@ class TermCounts:
             np.concatenate([tf for _, tf in rows]),
             ends,
         )
+
+
+class Hashed(NamedTuple):
+    """Hashed texts as compressed rows (the parts of scikit-learn's CSR matrix used)."""
+
+    indices: np.ndarray
+    data: np.ndarray
+    indptr: np.ndarray
 
 
 @functools.cache

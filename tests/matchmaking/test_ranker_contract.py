@@ -7,6 +7,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.explain import gaps, reasons
@@ -396,6 +398,28 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
     assert same(counts.rows_of(texts[::-1]), fresh[::-1])  # now from the memo
     assert len(counts.rows) == 2  # the least recently used text was dropped
     assert counts.width == len(set(fresh.indices))  # one column per distinct term
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        st.sampled_from(list("abcdefgh éüß中 .,-'#+0123")) | st.characters(), max_size=120
+    ),
+    options=st.sampled_from(
+        [{"stop_words": "english"}, {"analyzer": "char_wb", "ngram_range": (3, 3)}]
+    ),
+)
+def test_one_new_text_is_hashed_as_scikit_learn_hashes_it(text, options):
+    """A single new text (a brief) skips ``HashingVectorizer.transform``'s checks: its
+    columns and counts must be what the transform gives, for any text."""
+    from matchmaking.ranking.terms import TermCounts
+
+    counts = TermCounts(4, **options)
+    hashed = counts._hashed(text)
+    expected = counts.hasher.transform([text])
+    assert np.array_equal(hashed.indices, expected.indices)
+    assert np.array_equal(hashed.data, expected.data)
+    assert np.array_equal(hashed.indptr, expected.indptr)
 
 
 def test_reasons_are_honest_and_gaps_are_named(features):
