@@ -508,13 +508,13 @@ class Details(Sequence[dict[str, Any]]):
     """What each row's values were computed from (``_pair``'s details), built when
     asked: a page explains twenty rows of the hundreds it ranks. ``pair_at(i)`` gives
     row ``i``'s brief, firm and track record (one brief against many firms, or one firm
-    against many briefs)."""
+    against many briefs), ``closest(i)`` its item most like the brief, if any."""
 
     def __init__(
         self,
         count: int,
         pair_at: Callable[[int], tuple[BriefData, VendorData, Record]],
-        closest: list[HistoryItem | None],
+        closest: Callable[[int], HistoryItem | None],
         today: date,
     ) -> None:
         self._count, self._pair_at, self._closest, self._today = count, pair_at, closest, today
@@ -533,7 +533,7 @@ class Details(Sequence[dict[str, Any]]):
         index = range(len(self))[index]  # negative indices, and IndexError past the end
         if index not in self._built:
             _, detail = _pair(*self._pair_at(index), self._today)
-            item = self._closest[index]
+            item = self._closest(index)
             if item is not None:
                 detail["closest"] = item.title or item.text[:80]
             self._built[index] = detail
@@ -560,9 +560,10 @@ def extract(
     (char,) = _candidate_tfidf(brief_labels or brief.text, candidates, "labels", [], **CHARACTERS)
     best, top, nearest = _per_item(per_item, owners, len(vendors))
     firsts = np.cumsum(item_counts) - item_counts
-    closest = [
-        records[i].items[at - firsts[i]] if at >= 0 else None for i, at in enumerate(nearest)
-    ]
+
+    def closest(i: int) -> HistoryItem | None:
+        return records[i].items[nearest[i] - firsts[i]] if nearest[i] >= 0 else None
+
     columns = _columns(brief, candidates, vendors, today)
     columns.update(
         {"text_word": word, "text_char": char, "history_best": best, "history_topk": top}
@@ -648,5 +649,5 @@ def extract_for_firm(
         dtype=bool,
     )
     closest = [items[int(nearest[i])] if len(items) and best[i] > 0 else None for i in range(n)]
-    details = Details(n, lambda i: (briefs[i], vendor, records[i]), closest, today)
+    details = Details(n, lambda i: (briefs[i], vendor, records[i]), closest.__getitem__, today)
     return PairFeatures(matrix=matrix, details=details, meets=meets)
