@@ -10,7 +10,9 @@ and one or two filters), then match requests (``/api/v1/briefs/{id}/matches`` as
 officer) for the demo's open briefs (``--open-briefs``, published now and never matched
 before), each asked for once, so results come from the ranker, not the cache. The
 server starts as in production: firms read ahead before the workers fork
-(``RAABTA_PREWARM_FIRMS``, core/runtime.py).
+(``RAABTA_PREWARM_FIRMS``, core/runtime.py). After the match phase the server's memory
+is read from /proc (PSS of master and workers, shared pages split between sharers, and
+the largest worker's RSS).
 With ``--pool N`` the match requests are drawn from N briefs and the workers share
 Redis (db 14, their own key prefix) as the result cache, as in production: people
 coming back to the same briefs.
@@ -87,6 +89,27 @@ def cpu_seconds(root: int) -> float:
         if root in (pid, parent):
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def server_memory(root: int) -> dict[str, float]:
+    """Memory of process ``root`` and its children (gunicorn's master and workers) from
+    /proc: PSS in all (each shared page counted once, split between its sharers: firms
+    read before the fork are shared) and the largest worker's RSS, in MB."""
+    pss, rss = 0, [0]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            pid = int(stat.parent.name)
+            if root not in (pid, parent):
+                continue
+            rollup = (stat.parent / "smaps_rollup").read_text().splitlines()
+        except (OSError, IndexError, ValueError):
+            continue
+        kilobytes = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:]}
+        pss += kilobytes["Pss"]
+        if pid != root:
+            rss.append(kilobytes["Rss"])
+    return {"server_pss_mb": pss / 1024, "worker_rss_mb": max(rss) / 1024}
 
 
 def measured(
@@ -244,6 +267,7 @@ def run_one(
         matches = [f"/api/v1/briefs/{b}/matches?limit=20" for b in briefs]
         load(matches[:40], clients, 3, headers)  # warm-up
         match = measured(server.pid, matches[40:], clients, seconds, headers)
+        memory = server_memory(server.pid)
     finally:
         server.terminate()
         server.wait()
@@ -254,6 +278,7 @@ def run_one(
         "pool": pool,
         **{f"search_{name}": value for name, value in search.items()},
         **{f"match_{name}": value for name, value in match.items()},
+        **memory,
     }
 
 
@@ -301,13 +326,15 @@ def main() -> None:
             str(args.open_briefs),
         ],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}"
-        " cpu ms/request: search server client, match server client",
+        " cpu ms/request: search server client, match server client; memory MB: server PSS,"
+        " largest worker RSS",
         lambda f: (
             f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
             f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
             f"{f['search_failed'] + f['match_failed']:>6}"
             f" {f['search_server_cpu_ms']:.1f} {f['search_client_cpu_ms']:.1f},"
-            f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f}"
+            f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f};"
+            f" {f['server_pss_mb']:.0f} {f['worker_rss_mb']:.0f}"
         ),
     )
 
