@@ -26,7 +26,7 @@ import itertools
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -67,7 +67,9 @@ class _Texts:
         self.first = _grown(self.first, capacity)
         self.count = _grown(self.count, capacity)
 
-    def add(self, row: int, terms: TermRows) -> None:
+    def add_many(self, start: int, terms: TermRows, counts: list[int]) -> None:
+        """Rows ``start``, ``start + 1``, ... holding ``counts[i]`` texts each, whose
+        term rows are ``terms`` in order."""
         values, texts = len(terms.columns), terms.count
         if self.used + values > len(self.columns):
             size = max(2 * len(self.columns), self.used + values)
@@ -78,7 +80,9 @@ class _Texts:
         self.columns[self.used : self.used + values] = terms.columns
         self.tf[self.used : self.used + values] = terms.tf
         self.text_ends[self.texts : self.texts + texts] = terms.ends + self.used
-        self.first[row], self.count[row] = self.texts, texts
+        held = np.asarray(counts, dtype=np.int64)
+        self.first[start : start + len(held)] = self.texts + np.cumsum(held) - held
+        self.count[start : start + len(held)] = held
         self.used += values
         self.texts += texts
 
@@ -109,13 +113,22 @@ class _Labels:
         # label -> (rows, counts, how many of them are used)
         self.postings: dict[str, tuple[np.ndarray, np.ndarray, int]] = {}
 
-    def add(self, row: int, labels: Iterable[tuple[str, float]]) -> None:
-        for label, count in labels:
-            rows, counts, used = self.postings.get(label, _NO_POSTING)
-            if used == len(rows):  # readers keep the arrays they took: grow a copy
-                rows, counts = _grown(rows, max(4, 2 * used)), _grown(counts, max(4, 2 * used))
-            rows[used], counts[used] = row, count
-            self.postings[label] = (rows, counts, used + 1)
+    def add_many(self, start: int, labels: list[Iterable[tuple[str, float]]]) -> None:
+        """Rows ``start``, ``start + 1``, ... holding ``labels[i]`` (label, count) each."""
+        new: dict[str, tuple[list[int], list[float]]] = {}
+        for row, held in enumerate(labels, start):
+            for label, count in held:
+                rows, counts = new.setdefault(label, ([], []))
+                rows.append(row)
+                counts.append(count)
+        for label, (rows, counts) in new.items():
+            old_rows, old_counts, used = self.postings.get(label, _NO_POSTING)
+            if used + len(rows) > len(old_rows):  # readers keep the arrays they took
+                size = max(4, 2 * used, used + len(rows))
+                old_rows, old_counts = _grown(old_rows, size), _grown(old_counts, size)
+            old_rows[used : used + len(rows)] = rows
+            old_counts[used : used + len(rows)] = counts
+            self.postings[label] = (old_rows, old_counts, used + len(rows))
 
     def held(self, wanted: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """For each row, how many of ``wanted`` it holds (a label wanted twice counts
@@ -142,14 +155,15 @@ class _Table(Generic[T]):
         number: int,
         numbers: Sequence[str],
         labels: Sequence[str],
-        texts: Sequence[str],
-        fill: Callable[[_Table[T], int, T], None],
+        texts: dict[str, dict[str, Any]],
+        describe: Callable[[T], Entry],
     ) -> None:
-        self.number, self._fill = number, fill
+        self.number, self._describe = number, describe
         self.size, self.capacity = 0, FIRST_CAPACITY
         self.numbers = {name: np.full(FIRST_CAPACITY, np.nan) for name in numbers}
         self.labels = {name: _Labels() for name in labels}
         self.texts = {name: _Texts(FIRST_CAPACITY) for name in texts}
+        self._analysers = texts  # each kind of text's analyser options (``terms``)
         self.garbage = 0
         self._refs: list[weakref.ref[Any]] = []
         self._lock = threading.Lock()
@@ -159,23 +173,36 @@ class _Table(Generic[T]):
         found = [o.__dict__.get(_ROW, (0, -1)) for o in objects]
         rows = np.fromiter((row if held == number else -1 for held, row in found), int, len(found))
         if (rows < 0).any():
-            with self._lock:
-                for i in np.flatnonzero(rows < 0):
-                    rows[i] = self._add(objects[int(i)])
+            with self._lock:  # again under the lock: another thread may have added some
+                missing = {
+                    id(objects[i]): objects[i]
+                    for i in np.flatnonzero(rows < 0).tolist()
+                    if objects[i].__dict__.get(_ROW, (0, -1))[0] != number
+                }
+                self._add_many(list(missing.values()))
+            rows = np.fromiter((o.__dict__[_ROW][1] for o in objects), int, len(objects))
         return rows
 
-    def _add(self, thing: T) -> int:
-        held, row = thing.__dict__.get(_ROW, (0, -1))
-        if held == self.number:  # another thread added it meanwhile
-            return int(row)
-        row = self.size
-        if row == self.capacity:
-            self._grow(2 * self.capacity)
-        self._fill(self, row, thing)
-        thing.__dict__[_ROW] = (self.number, row)  # frozen dataclasses: as cached_property
-        self._refs.append(weakref.ref(thing, self._gone))
-        self.size += 1
-        return row
+    def _add_many(self, things: list[T]) -> None:
+        """Rows for these objects, described and stored in one pass per column."""
+        start, end = self.size, self.size + len(things)
+        if end > self.capacity:
+            self._grow(max(2 * self.capacity, end))
+        entries = [self._describe(thing) for thing in things]
+        for name, column in self.numbers.items():
+            column[start:end] = [entry.numbers[name] for entry in entries]
+        for kind, labels in self.labels.items():
+            labels.add_many(start, [entry.labels[kind] for entry in entries])
+        for kind, texts in self.texts.items():
+            groups = [entry.texts[kind] for entry in entries]
+            analysed = term_counts(**self._analysers[kind]).rows_of(
+                [text for group in groups for text in group]
+            )
+            texts.add_many(start, analysed, [len(group) for group in groups])
+        for row, thing in enumerate(things, start):
+            thing.__dict__[_ROW] = (self.number, row)  # frozen dataclasses: as cached_property
+            self._refs.append(weakref.ref(thing, self._gone))
+        self.size = end
 
     def _gone(self, _: weakref.ref[Any]) -> None:
         self.garbage += 1
@@ -250,43 +277,42 @@ def client_pair(buyer_id: str, name: str) -> str:
     return f"{buyer_id}\n{name}"
 
 
-def _fill_firm(table: _Table[VendorData], row: int, firm: VendorData) -> None:
-    numbers = table.numbers
-    numbers["rate_min"][row] = _number(firm.rate_min)
-    numbers["rate_max"][row] = _number(firm.rate_max or firm.rate_min)
-    numbers["min_project_usd"][row] = _number(firm.min_project_usd)
-    numbers["rating_average"][row] = _number(firm.rating_average if firm.rating_count else None)
-    numbers["rating_count"][row] = firm.rating_count
-    numbers["completeness"][row] = firm.completeness
-    numbers["updated_on"][row] = _number(firm.updated_on.toordinal() if firm.updated_on else None)
+@dataclass(frozen=True)
+class Entry:
+    """One object's row before it is stored: its numbers (NaN for none), its labels of
+    each kind as (label, count) pairs, and its texts of each kind."""
+
+    numbers: Mapping[str, float]
+    labels: Mapping[str, Iterable[tuple[str, float]]]
+    texts: Mapping[str, list[str]]
+
+
+def _describe_firm(firm: VendorData) -> Entry:
     hours = firm.hours_utc
-    numbers["hours_utc"][row] = _number(hours[0] * 24 + hours[1] if hours else None)
-    numbers["preferred_min_budget_usd"][row] = _number(firm.preferred_min_budget_usd)
+    numbers = {
+        "rate_min": _number(firm.rate_min),
+        "rate_max": _number(firm.rate_max or firm.rate_min),
+        "min_project_usd": _number(firm.min_project_usd),
+        "rating_average": _number(firm.rating_average if firm.rating_count else None),
+        "rating_count": firm.rating_count,
+        "completeness": firm.completeness,
+        "updated_on": _number(firm.updated_on.toordinal() if firm.updated_on else None),
+        "hours_utc": _number(hours[0] * 24 + hours[1] if hours else None),
+        "preferred_min_budget_usd": _number(firm.preferred_min_budget_usd),
+        "has_past_buyers": bool(firm.past_buyers),
+        "profile_blank": not firm.profile_text.strip(),
+        "labels_blank": not firm.label_text.strip(),
+    }
     for kind in ("preferred_industries", "preferred_countries", "preferred_engagement_models"):
-        numbers[f"{kind}_any"][row] = bool(getattr(firm, kind))
-    numbers["has_past_buyers"][row] = bool(firm.past_buyers)
-    numbers["profile_blank"][row] = not firm.profile_text.strip()
-    numbers["labels_blank"][row] = not firm.label_text.strip()
-    labels = table.labels
-    for kind in FIRM_LABELS:
-        if kind != "export_regions":
-            labels[kind].add(row, _present(getattr(firm, kind)))
-    labels["export_regions"].add(row, _present(map(region_of, firm.export_markets)))
-    table.texts["profile"].add(row, term_counts(**WORDS).rows_of([firm.profile_text]))
-    table.texts["labels"].add(row, term_counts(**CHARACTERS).rows_of([firm.label_text]))
+        numbers[f"{kind}_any"] = bool(getattr(firm, kind))
+    labels = {
+        kind: _present(getattr(firm, kind)) for kind in FIRM_LABELS if kind != "export_regions"
+    }
+    labels["export_regions"] = _present(map(region_of, firm.export_markets))
+    return Entry(numbers, labels, {"profile": [firm.profile_text], "labels": [firm.label_text]})
 
 
-def _fill_record(table: _Table[Record], row: int, record: Record) -> None:
-    numbers = table.numbers
-    numbers["typical_value"][row] = _number(record.typical_value)
-    numbers["latest"][row] = _number(record.latest.toordinal() if record.latest else None)
-    numbers["items"][row] = len(record.items)
-    labels = table.labels
-    labels["industries"].add(row, _present(record.industries))
-    labels["countries"].add(row, _present(record.countries))
-    labels["regions"].add(row, _present(map(region_of, record.countries)))
-    labels["projects"].add(row, record.projects.items())
-    labels["families"].add(row, record.families.items())
+def _describe_record(record: Record) -> Entry:
     ids, names, pairs = Counter[str](), Counter[str](), Counter[str]()
     for (buyer_id, name), count in record.clients.items():
         if buyer_id:
@@ -295,10 +321,24 @@ def _fill_record(table: _Table[Record], row: int, record: Record) -> None:
             names[name] += count
         if buyer_id and name:
             pairs[client_pair(buyer_id, name)] += count
-    labels["client_ids"].add(row, ids.items())
-    labels["client_names"].add(row, names.items())
-    labels["client_pairs"].add(row, pairs.items())
-    table.texts["items"].add(row, term_counts(**WORDS).rows_of([i.text for i in record.items]))
+    return Entry(
+        numbers={
+            "typical_value": _number(record.typical_value),
+            "latest": _number(record.latest.toordinal() if record.latest else None),
+            "items": len(record.items),
+        },
+        labels={
+            "industries": _present(record.industries),
+            "countries": _present(record.countries),
+            "regions": _present(map(region_of, record.countries)),
+            "projects": record.projects.items(),
+            "families": record.families.items(),
+            "client_ids": ids.items(),
+            "client_names": names.items(),
+            "client_pairs": pairs.items(),
+        },
+        texts={"items": [item.text for item in record.items]},
+    )
 
 
 class Catalogue:
@@ -306,8 +346,16 @@ class Catalogue:
 
     def __init__(self) -> None:
         number = next(_numbers)
-        self.firms = _Table(number, FIRM_NUMBERS, FIRM_LABELS, ("profile", "labels"), _fill_firm)
-        self.records = _Table(number, RECORD_NUMBERS, RECORD_LABELS, ("items",), _fill_record)
+        self.firms = _Table(
+            number,
+            FIRM_NUMBERS,
+            FIRM_LABELS,
+            {"profile": WORDS, "labels": CHARACTERS},
+            _describe_firm,
+        )
+        self.records = _Table(
+            number, RECORD_NUMBERS, RECORD_LABELS, {"items": WORDS}, _describe_record
+        )
 
     def rows(self, firms: Sequence[VendorData], records: Sequence[Record]) -> Candidates:
         """The rows of these candidates (firm i with track record i), added if new."""

@@ -175,8 +175,10 @@ def test_texts_taken_by_rows_are_what_the_memo_analyses(texts, order):
     counts = term_counts(**WORDS)
     table = catalogue._Texts(2)
     table.grow_rows(max(len(texts), 2))  # rows; the texts and terms grow as added
-    for row, group in enumerate(texts):
-        table.add(row, counts.rows_of(group))
+    split = order.randrange(len(texts) + 1)  # rows added in two batches
+    for start, groups in ((0, texts[:split]), (split, texts[split:])):
+        flat = [text for group in groups for text in group]
+        table.add_many(start, counts.rows_of(flat), [len(group) for group in groups])
     rows = list(range(len(texts))) * 2
     order.shuffle(rows)
     taken = table.take(np.array(rows))
