@@ -243,14 +243,18 @@ def run_one(
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(200):
+        started = time.monotonic()  # reading 100,000 firms ahead takes minutes here
+        while True:
             try:
                 http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
                     "GET", "/api/v1/health/"
                 )
                 break
             except OSError:
-                time.sleep(0.2)
+                if server.poll() is not None or time.monotonic() - started > 900:
+                    sys.exit(f"gunicorn did not start (exit code {server.returncode})")
+                time.sleep(0.5)
+        started_in = time.monotonic() - started
         rng = random.Random(11)
         searches = [
             f"/api/v1/search/vendors?q={rng.choice(WORDS).replace(' ', '+')}&"
@@ -267,7 +271,7 @@ def run_one(
         matches = [f"/api/v1/briefs/{b}/matches?limit=20" for b in briefs]
         load(matches[:40], clients, 3, headers)  # warm-up
         match = measured(server.pid, matches[40:], clients, seconds, headers)
-        memory = server_memory(server.pid)
+        memory = {**server_memory(server.pid), "started_s": started_in}
     finally:
         server.terminate()
         server.wait()
@@ -327,14 +331,14 @@ def main() -> None:
         ],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}"
         " cpu ms/request: search server client, match server client; memory MB: server PSS,"
-        " largest worker RSS",
+        " largest worker RSS; server start s",
         lambda f: (
             f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
             f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
             f"{f['search_failed'] + f['match_failed']:>6}"
             f" {f['search_server_cpu_ms']:.1f} {f['search_client_cpu_ms']:.1f},"
             f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f};"
-            f" {f['server_pss_mb']:.0f} {f['worker_rss_mb']:.0f}"
+            f" {f['server_pss_mb']:.0f} {f['worker_rss_mb']:.0f}; {f['started_s']:.0f}"
         ),
     )
 

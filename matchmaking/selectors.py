@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Cast
 
@@ -145,8 +146,8 @@ def vendor_data(vendor: Vendor | dict[str, Any]) -> VendorData:
 # microsecond): a row's version changes with every write, and a firm deleted and created
 # again under the same id has a new creation time, so an entry can never be stale; it
 # only saves re-reading and re-decoding the JSON columns of firms that are candidates
-# for many briefs.
-_cache: LRU[tuple[str, int, str], VendorData] = LRU(size=60_000)
+# for many briefs. ``RAABTA_FIRMS_CACHED`` of them.
+_cache: LRU[tuple[str, int, str], VendorData] = LRU(size=settings.RAABTA_FIRMS_CACHED)
 
 
 _JSON_COLUMNS = tuple(

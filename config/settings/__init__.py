@@ -212,6 +212,11 @@ RAABTA_OPPORTUNITY_DAYS = int(env("RAABTA_OPPORTUNITY_DAYS", "90"))
 # no worker pays for meeting a firm the first time; about 10 KB each, shared by the
 # workers. 0 turns it off (a faster start, slower first matches).
 RAABTA_PREWARM_FIRMS = int(env("RAABTA_PREWARM_FIRMS", "50000"))
+# Firms each process keeps as the ranker reads them (matchmaking/selectors.py): a firm
+# outside it is read, decoded and given catalogue rows again when next a candidate.
+# Raise it with RAABTA_PREWARM_FIRMS to the catalogue's size when memory allows
+# (docs/benchmarks.md: memory at 10,000 and 100,000 firms).
+RAABTA_FIRMS_CACHED = int(env("RAABTA_FIRMS_CACHED", "60000"))
 
 # Background work: an RQ queue on Redis when REDIS_URL is set, else run inline right
 # after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
