@@ -172,19 +172,26 @@ class _Table(Generic[T]):
         number = self.number
         found = [o.__dict__.get(_ROW, (0, -1)) for o in objects]
         rows = np.fromiter((row if held == number else -1 for held, row in found), int, len(found))
-        if (rows < 0).any():
-            with self._lock:  # again under the lock: another thread may have added some
-                missing = {
-                    id(objects[i]): objects[i]
-                    for i in np.flatnonzero(rows < 0).tolist()
-                    if objects[i].__dict__.get(_ROW, (0, -1))[0] != number
-                }
-                self._add_many(list(missing.values()))
-            rows = np.fromiter((o.__dict__[_ROW][1] for o in objects), int, len(objects))
+        new = np.flatnonzero(rows < 0).tolist()
+        if new:
+            with self._lock:  # looked at again under the lock: another thread may have added some
+                missing: dict[int, T] = {}
+                for i in new:
+                    held, row = objects[i].__dict__.get(_ROW, (0, -1))
+                    if held == number:
+                        rows[i] = row
+                    else:
+                        missing.setdefault(id(objects[i]), objects[i])
+                added = self._add_many(list(missing.values()))
+            # From what this table returned, not from the objects: a fresh catalogue may
+            # meanwhile have given them rows of its own.
+            for i in new:
+                rows[i] = added.get(id(objects[i]), rows[i])
         return rows
 
-    def _add_many(self, things: list[T]) -> None:
-        """Rows for these objects, described and stored in one pass per column."""
+    def _add_many(self, things: list[T]) -> dict[int, int]:
+        """Rows for these objects, described and stored in one pass per column; each
+        object's row by its ``id``."""
         start, end = self.size, self.size + len(things)
         if end > self.capacity:
             self._grow(max(2 * self.capacity, end))
@@ -203,6 +210,7 @@ class _Table(Generic[T]):
             thing.__dict__[_ROW] = (self.number, row)  # frozen dataclasses: as cached_property
             self._refs.append(weakref.ref(thing, self._gone))
         self.size = end
+        return {id(thing): row for row, thing in enumerate(things, start)}
 
     def _gone(self, _: weakref.ref[Any]) -> None:
         self.garbage += 1

@@ -186,3 +186,27 @@ def test_texts_taken_by_rows_are_what_the_memo_analyses(texts, order):
     assert np.array_equal(taken.columns, expected.columns)
     assert np.array_equal(taken.tf, expected.tf)
     assert np.array_equal(taken.ends, expected.ends)
+
+
+def test_rows_are_this_catalogue_s_even_when_a_fresh_one_takes_the_objects_meanwhile(
+    monkeypatch,
+):
+    """Another thread may start a fresh catalogue and give the same objects rows in it
+    between this catalogue adding them and answering: the answer is this one's rows."""
+    table = catalogue.Catalogue().firms
+    firms = [firm(number) for number in range(6)]
+    table.rows(firms[:1])
+    add_many = table._add_many
+
+    def taken_meanwhile(things):
+        added = add_many(things)
+        for thing in things:
+            thing.__dict__[catalogue._ROW] = (-1, 0)  # another catalogue's row 0
+        return added
+
+    monkeypatch.setattr(table, "_add_many", taken_meanwhile)
+    rows = table.rows(firms)
+    assert table.numbers["rate_min"][rows].tolist() == [f.rate_min for f in firms]
+    assert rows.tolist() == [0, 1, 2, 3, 4, 5]
+    # and an object another catalogue holds gets a row here too, with its own values
+    assert table.rows(firms[2:3]).tolist() == [6]
