@@ -35,7 +35,7 @@ STAGES = {
         "apply_exposure_floor",
         "reasons",
     ),
-    "matchmaking.ranking.features": ("_tfidf", "_columns", "_per_item"),
+    "matchmaking.ranking.features": ("_candidate_tfidf", "_cosines", "_columns", "_per_item"),
 }
 
 
