@@ -123,10 +123,7 @@ def analyse(vendors: list[VendorData]) -> None:
     """Do now, for these firms, what their first match would: analyse their texts,
     summarise their track records and give both rows in the catalogue (``core.runtime``
     does it before a server forks its workers, which then share the result)."""
-    term_counts(**WORDS).rows_of(
-        [text for v in vendors for text in (v.profile_text, *(item.text for item in v.history))]
-    )
-    term_counts(**CHARACTERS).rows_of([v.label_text for v in vendors])
+    # Adding rows analyses their texts (profile, labels, the record's items) in one batch.
     catalogue.catalogue().rows(vendors, [vendor.record for vendor in vendors])
 
 
