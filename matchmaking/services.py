@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 
 from buyers.models import Brief
@@ -117,6 +118,24 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         return {**found, "meta": {**found["meta"], "degraded": True}}
 
 
+def rounded(matrix: np.ndarray, digits: int = 4) -> list[list[float]]:
+    """``[[round(x, digits) for x in row] for row in matrix]``, the same numbers ~6x
+    sooner (a page's feature values and contributions took ~0.6 ms one by one). numpy
+    rounds the scaled value, which can land on the other side of a tie than Python's
+    exact decimal rounding (0.00125 is 0.0013 to Python, 0.0012 to numpy). Below 2**30
+    the scaled value is off by less than 1e-6, so only values that close to a tie (and
+    large or non-finite ones) need Python's rounding."""
+    scale = 10.0**digits
+    with np.errstate(all="ignore"):
+        scaled = matrix * scale
+        result = np.round(scaled) / scale
+        by_python = ~(np.abs(scaled) < 2**30)  # also NaN and infinities
+        by_python |= np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6
+    for at in zip(*np.nonzero(by_python), strict=True):
+        result[at] = round(float(matrix[at]), digits)
+    return result.tolist()  # type: ignore[no-any-return]
+
+
 def without_scores(result: dict[str, Any]) -> dict[str, Any]:
     """A shortlist as buyers see it: ranks, reasons and gaps, but no raw scores or
     feature values (numbers only officers can read, and a buyer would over-read)."""
@@ -173,7 +192,7 @@ def _match(
         page += apply_exposure_floor(vendors, chosen, rest, settings.RAABTA_EXPOSURE_FLOOR)
     contributions = active.ranker.contributions(features.matrix)
     on_page = [r.index for r in page]
-    values, parts = features.matrix[on_page].tolist(), contributions[on_page].tolist()
+    values, parts = rounded(features.matrix[on_page]), rounded(contributions[on_page])
     matches = [
         {
             "rank": rank,
@@ -189,7 +208,7 @@ def _match(
             "meets_requirements": bool(features.meets[r.index]),
             # Every feature's value and its contribution to the score (officers' detail).
             "features": {
-                name: [round(value, 4), round(part, 4)]
+                name: [value, part]
                 for name, value, part in zip(FEATURES, values[at], parts[at], strict=True)
             },
         }

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.renderers import BrowsableAPIRenderer
@@ -32,9 +32,7 @@ class BriefMatchesView(APIView):
     def get(self, request: Request, external_id: str) -> Response:
         params = MatchParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        brief = briefs_visible_to(request.user).filter(external_id=external_id).first()  # type: ignore[arg-type]
-        if brief is None:
-            raise Http404
+        brief = get_object_or_404(briefs_visible_to(request.user), external_id=external_id)  # type: ignore[arg-type]
         self.check_object_permissions(request, brief)
         result: dict[str, Any] = match_brief(brief, limit=params.validated_data["limit"])
         if getattr(request.user, "role", None) != "officer":

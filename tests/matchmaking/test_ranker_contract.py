@@ -478,3 +478,20 @@ def test_tfidf_similarities_equal_scikit_learn_s_transformer(options):
     found = _tfidf(brief, texts, also, **options)
     assert all(np.allclose(f, e) for f, e in zip(found, expected, strict=True))
     assert found[0][0] > 0 and found[0][2] == 0.0
+
+
+# Ties at the 5th decimal (0.00125 …), values products of simple weights make, and any
+# float at all, including huge, tiny, negative, infinite and NaN.
+TIES = st.integers(-(10**6), 10**6).map(lambda k: (k + 0.5) / 10**4)
+NUMBERS = st.one_of(TIES, st.floats(-2.0, 2.0), st.floats(allow_nan=True, allow_infinity=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(NUMBERS, min_size=3, max_size=3), min_size=1, max_size=8))
+def test_a_page_s_numbers_are_rounded_as_python_rounds_them(rows):
+    """The numbers a match shows (feature values, contributions) are rounded all at
+    once by numpy, yet exactly as ``round(x, 4)`` rounds each: the same JSON."""
+    from matchmaking.services import rounded
+
+    expected = [[round(x, 4) for x in row] for row in rows]
+    assert repr(rounded(np.array(rows))) == repr(expected)
