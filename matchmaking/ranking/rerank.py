@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,12 +89,15 @@ def diversify(vendors: list[VendorData], scores: list[float], limit: int) -> lis
 
 
 def apply_exposure_floor(
-    vendors: list[VendorData], ranked: list[Ranked], pool: list[Ranked], floor: float
+    vendors: list[VendorData], ranked: list[Ranked], pool: Iterable[Ranked], floor: float
 ) -> list[Ranked]:
     """Make at least ``floor`` of the page emerging firms, swapping the lowest-ranked
-    established firms for the best emerging ones not shown (``pool``, best first)."""
+    established firms for the best emerging ones not shown (``pool``, best first; read
+    only when the page falls short, so it may be a generator that sorts on demand)."""
     needed = math.ceil(floor * len(ranked))
     page = list(ranked)
+    if sum(is_emerging(vendors[r.index]) for r in page) >= needed:
+        return sorted(page, key=lambda r: -r.score)
     shown = {r.index for r in page}
     extra = [r for r in pool if r.index not in shown and is_emerging(vendors[r.index])]
     while sum(is_emerging(vendors[r.index]) for r in page) < needed and extra:

@@ -402,8 +402,12 @@ def test_memoised_term_counts_equal_a_fresh_analysis_and_stay_bounded():
 
 @settings(max_examples=200, deadline=None)
 @given(
+    # Any text a brief can hold: lone surrogates are refused by the record schema
+    # (pydantic: "unable to parse raw data as a unicode string") and cannot be hashed.
     text=st.text(
-        st.sampled_from(list("abcdefgh éüß中 .,-'#+0123")) | st.characters(), max_size=120
+        st.sampled_from(list("abcdefgh éüß中 .,-'#+0123"))
+        | st.characters(exclude_categories=["Cs"]),
+        max_size=120,
     ),
     options=st.sampled_from(
         [{"stop_words": "english"}, {"analyzer": "char_wb", "ngram_range": (3, 3)}]

@@ -48,6 +48,26 @@ def test_the_exposure_floor_brings_emerging_firms_onto_the_page():
     assert [r.score for r in floored] == sorted((r.score for r in floored), reverse=True)
 
 
+def test_a_page_that_meets_the_floor_is_kept_and_the_pool_left_unread():
+    vendors = [replace(BASE, id=f"big-{n}") for n in range(4)] + [
+        replace(BASE, id="small", team_size=8)
+    ]
+    page = [Ranked(i, 1.0 - i / 10) for i in (4, 0, 1, 2)]
+    read: list[Ranked] = []
+
+    def pool():  # the rest, sorted on demand as the match sorts it
+        for ranked in [Ranked(3, 0.1)]:
+            read.append(ranked)
+            yield ranked
+
+    floored = apply_exposure_floor(vendors, page, pool(), floor=0.25)
+    assert [r.index for r in floored] == [0, 1, 2, 4] and read == []
+    # One short: the pool is read, and its best emerging firm swapped in.
+    vendors[3] = replace(vendors[3], city="Multan")
+    floored = apply_exposure_floor(vendors, page, pool(), floor=0.5)
+    assert read and {r.index for r in floored} == {4, 0, 1, 3}
+
+
 def test_emerging_means_small_or_outside_the_big_three():
     assert is_emerging(replace(BASE, team_size=12))
     assert is_emerging(replace(BASE, city="Peshawar"))

@@ -120,6 +120,22 @@ def test_control_and_bidi_override_characters_are_refused_naming_the_field(
     assert vendor.name == "Indus Code"
 
 
+def test_a_lone_surrogate_is_refused_naming_the_field(client_for):
+    """JSON may escape half a UTF-16 pair (\\ud800); Python decodes it to a string no
+    encoder (PostgreSQL's, the ranker's hashing) can write: refused at the door."""
+    vendor = make_vendor(description="Flutter apps")
+    client = client_for("vendor", vendor=vendor)
+    response = client.patch(
+        f"/api/v1/vendors/{vendor.external_id}",
+        '{"description": "fine \\ud800 text"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "description" in response.json()
+    vendor.refresh_from_db()
+    assert vendor.description == "Flutter apps"
+
+
 def test_urdu_and_arabic_text_with_marks_is_still_welcome(client_for):
     vendor = make_vendor()
     client = client_for("vendor", vendor=vendor)
