@@ -330,14 +330,16 @@ def main() -> None:
             str(args.open_briefs),
         ],
         f"{'vendors':>8} {'pool':>5} {'workers':>7} {'clients':>7} {'search p50':>10} {'p95':>6} {'req/s':>6} {'match p50':>9} {'p95':>6} {'req/s':>6} {'failed':>6}"
-        " cpu ms/request: search server client, match server client; memory MB: server PSS,"
-        " largest worker RSS; server start s",
+        " cpu ms/request: search server client, match server client (match/search: a match's"
+        " cost in searches, steadier than either as this VM's speed moves); memory MB: server"
+        " PSS, largest worker RSS; server start s",
         lambda f: (
             f"{f['size']:>8,} {f['pool'] or 'all':>5} {f['workers']:>7} {f['clients']:>7} {f['search_p50']:>10.1f} {f['search_p95']:>6.1f} "
             f"{f['search_rps']:>6.0f} {f['match_p50']:>9.1f} {f['match_p95']:>6.1f} {f['match_rps']:>6.0f} "
             f"{f['search_failed'] + f['match_failed']:>6}"
             f" {f['search_server_cpu_ms']:.1f} {f['search_client_cpu_ms']:.1f},"
-            f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f};"
+            f" {f['match_server_cpu_ms']:.1f} {f['match_client_cpu_ms']:.1f}"
+            f" ({f['match_server_cpu_ms'] / f['search_server_cpu_ms']:.2f});"
             f" {f['server_pss_mb']:.0f} {f['worker_rss_mb']:.0f}; {f['started_s']:.0f}"
         ),
     )
