@@ -93,20 +93,19 @@ def apply_exposure_floor(
 ) -> list[Ranked]:
     """Make at least ``floor`` of the page emerging firms, swapping the lowest-ranked
     established firms for the best emerging ones not shown (``pool``, best first; read
-    only when the page falls short, so it may be a generator that sorts on demand)."""
+    only as far as the page falls short, so it may be a generator that sorts on demand)."""
     needed = math.ceil(floor * len(ranked))
     page = list(ranked)
-    if sum(is_emerging(vendors[r.index]) for r in page) >= needed:
-        return sorted(page, key=lambda r: -r.score)
     shown = {r.index for r in page}
-    extra = [r for r in pool if r.index not in shown and is_emerging(vendors[r.index])]
-    while sum(is_emerging(vendors[r.index]) for r in page) < needed and extra:
+    extra = (r for r in pool if r.index not in shown and is_emerging(vendors[r.index]))
+    while sum(is_emerging(vendors[r.index]) for r in page) < needed:
         victim = max(
             (i for i, r in enumerate(page) if not is_emerging(vendors[r.index])), default=None
         )
-        if victim is None:
+        replacement = next(extra, None) if victim is not None else None
+        if victim is None or replacement is None:
             break
-        page[victim] = extra.pop(0)
+        page[victim] = replacement
     return sorted(page, key=lambda r: -r.score)
 
 
