@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,11 +144,11 @@ class VendorData:
         return Record.of(self.history)
 
     @functools.cached_property
-    def _known_from(self) -> tuple[date, frozenset[str | None]]:
-        """The first publication day that sees every item, and the items' briefs."""
-        return (
-            max((item.known_from for item in self.history), default=date.min),
-            frozenset(item.brief for item in self.history),
+    def _known_from(self) -> tuple[list[date], frozenset[str | None]]:
+        """The days from which more of the items become visible (sorted), and the
+        items' briefs."""
+        return sorted({item.known_from for item in self.history}), frozenset(
+            item.brief for item in self.history
         )
 
     @functools.cached_property
@@ -155,19 +156,22 @@ class VendorData:
         return {}
 
     @functools.cached_property
-    def _records_seen_by(self) -> dict[tuple[date | None, str | None], Record]:
+    def _records_seen_by(self) -> dict[tuple[int, str | None], Record]:
         return {}
 
     def record_for(self, brief: BriefData) -> Record:
         """``Record`` of ``history_for(brief)``, kept with the firm: a firm meets many
-        briefs, and most see its whole history (always so for new briefs). What a brief
-        sees depends only on its publication day and on whether one of the items is its
-        own outcome, so the record is also kept by those two."""
-        since, briefs = self._known_from
-        if (brief.published_at is None or since <= brief.published_at) and brief.id not in briefs:
+        briefs, and most see its whole history. What a brief sees depends only on how
+        many of the days in ``_known_from`` have come by its publication and on whether
+        one of the items is its own outcome, so the record is kept by those two (by
+        day, briefs published on different days of one year would each scan the
+        history of every firm with an item of that year)."""
+        days, briefs = self._known_from
+        come = len(days) if brief.published_at is None else bisect_right(days, brief.published_at)
+        own = brief.id if brief.id in briefs else None
+        if come == len(days) and own is None:
             return self.record
-        key = (brief.published_at, brief.id if brief.id in briefs else None)
-        found = self._records_seen_by.get(key)
+        found = self._records_seen_by.get((come, own))
         if found is not None:
             return found
         seen = tuple(
@@ -175,5 +179,5 @@ class VendorData:
         )
         if seen not in self._records:  # a race only computes one twice
             self._records[seen] = Record.of(tuple(self.history[i] for i in seen))
-        self._records_seen_by[key] = self._records[seen]
+        self._records_seen_by[come, own] = self._records[seen]
         return self._records[seen]

@@ -3,7 +3,7 @@ pair and explains it. Both must give the same values, for any brief and any firm
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from hypothesis import given, settings
@@ -201,6 +201,42 @@ def test_a_track_record_is_what_the_brief_may_see_whichever_brief_asked_first():
     assert [item.title for item in shared.record_for(briefs[0]).items] == ["old", "won"]
     assert [item.title for item in shared.record_for(briefs[2]).items] == ["old"]
     assert [item.title for item in shared.record_for(briefs[4]).items] == ["old", "late", "won"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(items, max_size=6),
+    st.lists(wins, max_size=3),
+    st.data(),
+)
+def test_a_firm_asked_by_many_briefs_gives_each_the_record_a_fresh_firm_gives(portfolio, won, data):
+    """Records kept with a firm (by how many of its items' first days have come, and
+    by the brief's own outcome) are what each brief may see, whatever briefs asked
+    before: briefs are published on the very days items become visible, the day
+    before, and any other day."""
+
+    def firm() -> VendorData:
+        return VendorData(id="v", name="V", text="", portfolio=tuple(portfolio), wins=tuple(won))
+
+    edges = sorted({item.known_from for item in firm().history} - {date.min})
+    near = [day + offset for day in edges for offset in (timedelta(days=-1), timedelta(0))]
+    published = st.one_of(st.none(), days, st.sampled_from(near) if near else days)
+    briefs = data.draw(
+        st.lists(
+            st.builds(
+                BriefData,
+                id=st.sampled_from(("b-1", "b-2", "b-3", "b-9")),
+                text=st.just(""),
+                published_at=published,
+            ),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    shared = firm()
+    for brief in briefs:
+        assert shared.record_for(brief).items == shared.history_for(brief)
+        assert shared.record_for(brief) == firm().record_for(brief)
 
 
 @settings(max_examples=200, deadline=None)
