@@ -14,8 +14,8 @@ from search.backends.base import DemandIndex
 from search.backends.embedded import (
     ANALYZER,
     EmbeddedIndex,
+    TextClauses,
     _filter,
-    _plain,
     _range,
     add_identity_fields,
     identity,
@@ -62,6 +62,9 @@ def build_schema() -> tantivy.Schema:
 
 
 SCHEMA = build_schema()
+TEXT_CLAUSES = TextClauses(
+    SCHEMA, {TEXT_FIELDS[name]: weight for name, weight in DEMAND_TEXT_WEIGHTS.items()}
+)
 
 
 def _term(field: str, value: str) -> tantivy.Query:
@@ -173,14 +176,7 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
             (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
             for field, label, boost in boosted_labels(query, "industry")
         ]
-        words = _plain(query.text)
-        if words:
-            parsed, _ = index.parse_query_lenient(
-                words,
-                default_field_names=list(TEXT_FIELDS.values()),
-                field_boosts={TEXT_FIELDS[k]: w for k, w in DEMAND_TEXT_WEIGHTS.items()},
-            )
-            should.append((tantivy.Occur.Should, parsed))
+        should.extend(TEXT_CLAUSES(index, query.text))
         clauses = [
             (
                 tantivy.Occur.Must,

@@ -232,6 +232,18 @@ def test_candidates_apply_hard_filters_and_rank_by_fit(loaded):
     }
 
 
+def test_a_brief_s_words_are_plain_words_never_query_syntax(loaded):
+    """AND, OR, NOT and a leading + in a brief are words like any other (Elasticsearch's
+    multi_match reads them so; tantivy's query parser once read them as operators)."""
+
+    def found(text: str) -> list[str]:
+        return [vendor for vendor, _ in loaded.candidates(CandidateQuery(text=text))]
+
+    assert {"mentions", "cloud"} <= set(found("shops AND kubernetes"))
+    assert {"mentions", "cloud"} <= set(found("+shops kubernetes"))
+    assert found("NOT kubernetes")[0] == "cloud"
+
+
 def test_rebuild_replaces_the_index(loaded):
     assert loaded.rebuild([doc("only", name="Only Firm")]) == 1
     assert loaded.fingerprints() == {"only": (1, "only@1")}

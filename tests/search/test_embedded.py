@@ -4,13 +4,17 @@ and sharing one index directory between processes."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import tantivy
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.backends import embedded
 from search.backends.embedded import EmbeddedBackend
@@ -116,3 +120,75 @@ def test_bulk_loads_and_the_nightly_job_compact_a_fragmented_index(tmp_path):
         assert backend.fragmented()
         reconcile_search_index()
         assert backend.segments() == (1, 1) and backend.count() == 8
+
+
+WORDS = (
+    "Flutter",
+    "flutter",
+    "apps",
+    "app",
+    "Payments",
+    "the",
+    "for",
+    "node.js",
+    "C++",
+    "c#",
+    "ERP",
+    "logistics",
+    "clinics",
+    "nobody-writes-this",
+    "a.b.c",
+    "...",
+)
+FIRMS = [
+    doc(
+        "flutter",
+        name="Flutter Payments",
+        description="Flutter apps for banks: payments, wallets and the odd node.js API.",
+        services=["Mobile App Development"],
+        technologies=["Flutter", "Node.js"],
+    ),
+    doc("erp", description="ERP for logistics firms", portfolio_text="ERP for clinics, in C#"),
+    doc("cpp", name="Native C++ Works", technologies=["C++"], industries=["Logistics"]),
+    doc("plain", description="Apps for the clinics and logistics of the north"),
+]
+
+
+@pytest.fixture(scope="module")
+def firms(tmp_path_factory):
+    backend = EmbeddedBackend("t", {"PATH": str(tmp_path_factory.mktemp("flat"))})
+    backend.index_documents(FIRMS)
+    return backend
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12))
+def test_stage_one_text_scores_each_firm_as_the_query_parser_did(firms, words):
+    """Stage 1's text clauses (one flat union of term queries) give every firm the
+    score tantivy's query parser gave the same plain words (one union per word): the
+    same terms, fields, weights, phrases for words of several terms, and a word
+    written twice counted once; only the order of float additions differs."""
+    text = " ".join(words)
+    index = firms._open()
+    searcher = index.searcher()
+    parsed, _ = index.parse_query_lenient(
+        " ".join(re.findall(r"[\w#+.]+", text)),  # what the parser was given
+        default_field_names=list(embedded.TEXT_BOOSTS),
+        field_boosts=embedded.TEXT_BOOSTS,
+    )
+    clauses = embedded.TEXT_CLAUSES(index, text)
+    if not any(embedded.ANALYZER.analyze(word) for word in words):
+        assert clauses == []  # nothing to search for (the parser matched every firm)
+        return
+    flat = tantivy.Query.boolean_query(clauses)
+
+    def scores(query: tantivy.Query) -> dict[str, float]:
+        hits = searcher.search(query, 10, count=False).hits
+        return {searcher.doc(address)["id"][0]: score for score, address in hits}
+
+    expected, found = scores(parsed), scores(flat)
+    assert found.keys() == expected.keys()
+    for firm, score in expected.items():
+        assert found[firm] == pytest.approx(score, rel=1e-5)
