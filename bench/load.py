@@ -113,13 +113,18 @@ def server_memory(root: int) -> dict[str, float]:
 
 
 def measured(
-    server: int, paths: list[str], clients: int, seconds: float, headers: dict[str, str]
+    server: int,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    headers: dict[str, str],
+    port: int = PORT,
 ) -> dict[str, float]:
     """``load``'s latencies and rate, and the CPU time the server and this process (the
     clients) spent per request: on a shared 2-core machine, what the clients take the
     server cannot have."""
     server_before, client_before = cpu_seconds(server), time.process_time()
-    latencies, failed = load(paths, clients, seconds, headers)
+    latencies, failed = load(paths, clients, seconds, headers, port)
     done = max(len(latencies), 1)
     return {
         "p50": statistics.median(latencies),
@@ -132,7 +137,7 @@ def measured(
 
 
 def load(
-    paths: list[str], clients: int, seconds: float, headers: dict[str, str]
+    paths: list[str], clients: int, seconds: float, headers: dict[str, str], port: int = PORT
 ) -> tuple[list[float], int]:
     """``clients`` threads send ``paths`` (shared, in order) until time is up."""
     latencies: list[float] = []
@@ -143,7 +148,7 @@ def load(
 
     def client() -> None:
         nonlocal failures
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
             with lock:
                 path = paths[next(cursor) % len(paths)]
@@ -155,7 +160,7 @@ def load(
                 ok = response.status == 200
             except (OSError, http.client.HTTPException):
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 ok = False
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
@@ -170,16 +175,10 @@ def load(
     return latencies, failures
 
 
-def run_one(
-    size: int,
-    workdir: Path,
-    workers: int,
-    clients: int,
-    seconds: float,
-    pool: int,
-    open_briefs: int,
-) -> dict:
-    env = {
+def server_env(workdir: Path) -> dict[str, str]:
+    """The environment of a server on ``workdir``'s database and index (no throttling:
+    twenty clients from one address are not an attack)."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "RAABTA_DATA_DIR": str(workdir),
@@ -188,14 +187,11 @@ def run_one(
         "RAABTA_THROTTLE_ANON": "1000000/min",
         "RAABTA_THROTTLE_USER": "1000000/min",
     }
-    if open_briefs < 200 * seconds and not pool:
-        sys.exit(
-            f"--open-briefs {open_briefs}: fewer than 200/s x {seconds:g} s would repeat briefs"
-        )
-    if pool:  # the production cache: Redis shared by the workers (its own prefix)
-        env.update(
-            REDIS_URL=REDIS, RAABTA_CACHE_PREFIX=f"bench-{os.getpid()}", RAABTA_TASKS_INLINE="true"
-        )
+
+
+def prepare(env: dict[str, str], size: int, open_briefs: int) -> tuple[str, list[str]]:
+    """The demo of ``size`` firms with ``open_briefs`` new briefs loaded into the
+    environment's data directory: an officer's token and the new briefs (shuffled)."""
     manage(env, "migrate", "--verbosity", "0")
     manage(env, *harness.demo_args(size), "--open-briefs", str(open_briefs))
     token = (
@@ -225,6 +221,14 @@ def run_one(
         .strip()
         .splitlines()[-1]
     )
+    return token, briefs
+
+
+def serve(
+    env: dict[str, str], workers: int, port: int = PORT, code: Path = harness.ROOT
+) -> tuple[subprocess.Popen[bytes], float]:
+    """gunicorn serving ``code`` (a checkout; this one by default) as in production
+    (``--preload``, sync workers), and the seconds it took to answer."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -232,29 +236,51 @@ def run_one(
             "--workers",
             str(workers),
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--preload",
             "--timeout",
             "120",
         ],
-        cwd=harness.ROOT,
+        cwd=code,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    started = time.monotonic()  # reading 100,000 firms ahead takes minutes here
+    while True:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request(
+                "GET", "/api/v1/health/"
+            )
+            return server, time.monotonic() - started
+        except OSError:
+            if server.poll() is not None or time.monotonic() - started > 900:
+                server.kill()
+                sys.exit(f"gunicorn did not start (exit code {server.returncode})")
+            time.sleep(0.5)
+
+
+def run_one(
+    size: int,
+    workdir: Path,
+    workers: int,
+    clients: int,
+    seconds: float,
+    pool: int,
+    open_briefs: int,
+) -> dict:
+    env = server_env(workdir)
+    if open_briefs < 200 * seconds and not pool:
+        sys.exit(
+            f"--open-briefs {open_briefs}: fewer than 200/s x {seconds:g} s would repeat briefs"
+        )
+    if pool:  # the production cache: Redis shared by the workers (its own prefix)
+        env.update(
+            REDIS_URL=REDIS, RAABTA_CACHE_PREFIX=f"bench-{os.getpid()}", RAABTA_TASKS_INLINE="true"
+        )
+    token, briefs = prepare(env, size, open_briefs)
+    server, started_in = serve(env, workers)
     try:
-        started = time.monotonic()  # reading 100,000 firms ahead takes minutes here
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
-                    "GET", "/api/v1/health/"
-                )
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() - started > 900:
-                    sys.exit(f"gunicorn did not start (exit code {server.returncode})")
-                time.sleep(0.5)
-        started_in = time.monotonic() - started
         rng = random.Random(11)
         searches = [
             f"/api/v1/search/vendors?q={rng.choice(WORDS).replace(' ', '+')}&"
