@@ -6,7 +6,9 @@ counts of its track record. Each firm (``VendorData``) and each track record
 (``Record``) gets a row here the first time a match meets it, and a match then reads
 its candidates' values by row: one array operation per feature instead of a Python pass
 over hundreds of objects, and their analysed texts as slices of one array instead of a
-memo lookup per text.
+memo lookup per text. A firm's row also keeps the row of the track record a brief
+published on the day it was first met sees, and the days that see the same, so a
+match finds its candidates' records by row too (``Catalogue.rows_for``).
 
 Rows belong to objects, which are immutable: a firm that changes is a new
 ``VendorData`` (``matchmaking.selectors``) and gets a new row; the old row is garbage
@@ -23,16 +25,18 @@ arrays only grow by copying, so a reader never sees a half-written row.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from matchmaking.ranking.data import VendorData, region_of
+from matchmaking.ranking.data import BriefData, VendorData, region_of
 from matchmaking.ranking.history import Record
 from matchmaking.ranking.terms import CHARACTERS, WORDS, TermRows, term_counts
 
@@ -212,6 +216,16 @@ class _Table(Generic[T]):
         self.size = end
         return {id(thing): row for row, thing in enumerate(things, start)}
 
+    def set_unset(self, rows: np.ndarray, values: Mapping[str, np.ndarray]) -> None:
+        """Set these rows' numbers where the first column of ``values`` is still NaN
+        (under the lock: a column grown meanwhile is copied with them, and the numbers
+        of a row are set together, once)."""
+        with self._lock:
+            first = self.numbers[next(iter(values))]
+            unset = np.isnan(first[rows])
+            for name, column in values.items():
+                self.numbers[name][rows[unset]] = column[unset]
+
     def _gone(self, _: weakref.ref[Any]) -> None:
         self.garbage += 1
 
@@ -254,7 +268,14 @@ FIRM_NUMBERS = (
     "has_past_buyers",
     "profile_blank",
     "labels_blank",
+    # The track record a brief of the day the firm was first met sees (``view_row``,
+    # a row of the records table), and the publication days that see the same
+    # (``VendorData.seen_alike``, ordinals: from, up to but not including until).
+    "view_from",
+    "view_until",
+    "view_row",
 )
+VIEW = ("view_from", "view_until", "view_row")
 FIRM_LABELS = (
     "services",
     "technologies",
@@ -267,6 +288,7 @@ FIRM_LABELS = (
     "preferred_industries",
     "preferred_countries",
     "preferred_engagement_models",
+    "item_briefs",  # the briefs its items are the outcomes of
 )
 RECORD_NUMBERS = ("typical_value", "latest", "items")
 RECORD_LABELS = (
@@ -310,6 +332,7 @@ def _describe_firm(firm: VendorData) -> Entry:
         "has_past_buyers": bool(firm.past_buyers),
         "profile_blank": not firm.profile_text.strip(),
         "labels_blank": not firm.label_text.strip(),
+        **dict.fromkeys(VIEW, np.nan),  # set when a match first reads them (``Catalogue.rows_for``)
     }
     for kind in ("preferred_industries", "preferred_countries", "preferred_engagement_models"):
         numbers[f"{kind}_any"] = bool(getattr(firm, kind))
@@ -365,9 +388,49 @@ class Catalogue:
             number, RECORD_NUMBERS, RECORD_LABELS, {"items": WORDS}, _describe_record
         )
 
-    def rows(self, firms: Sequence[VendorData], records: Sequence[Record]) -> Candidates:
-        """The rows of these candidates (firm i with track record i), added if new."""
-        return Candidates(self, self.firms.rows(firms), self.records.rows(records))
+    def rows_for(self, brief: BriefData, firms: Sequence[VendorData]) -> Candidates:
+        """The rows of these candidates with the track records ``brief`` may see
+        (``VendorData.record_for``), added if new. Most briefs are published on a day
+        that sees what the day a firm was first met saw — a new brief always does —
+        so each firm's row keeps that record's row and the days it holds for, and only
+        the other candidates (older briefs, a brief among a firm's outcomes) are asked
+        one by one."""
+        firm_rows = self.meet(firms)
+        numbers = self.firms.numbers
+        day = brief.published_at.toordinal() if brief.published_at else math.inf
+        until = numbers["view_until"][firm_rows]
+        seen = (numbers["view_from"][firm_rows] <= day) & ((day < until) | (until == math.inf))
+        if brief.id:
+            seen &= self.firms.labels["item_briefs"].held((brief.id,), firm_rows) == 0
+        record_rows = numbers["view_row"][firm_rows].astype(np.int64)
+        others = np.flatnonzero(~seen).tolist()
+        if others:
+            records = [firms[i].record_for(brief) for i in others]
+            record_rows[others] = self.records.rows(records)
+        return Candidates(self, firm_rows, record_rows)
+
+    def meet(self, firms: Sequence[VendorData]) -> np.ndarray:
+        """These firms' rows, added if new, each with the track record a brief of today
+        sees (``rows_for``) analysed and given a row too."""
+        firm_rows = self.firms.rows(firms)
+        unset = np.flatnonzero(np.isnan(self.firms.numbers["view_row"][firm_rows])).tolist()
+        if unset:
+            self._set_views([firms[i] for i in unset], firm_rows[unset])
+        return firm_rows
+
+    def _set_views(self, firms: list[VendorData], rows: np.ndarray) -> None:
+        today = date.today()
+        spans = [firm.seen_alike(today) for firm in firms]
+        self.firms.set_unset(
+            rows,
+            {  # ``view_row`` first: a row whose record row is NaN is set again
+                "view_row": self.records.rows([firm.record_on(today) for firm in firms]),
+                "view_from": np.array([start.toordinal() for start, _ in spans], dtype=float),
+                "view_until": np.array(
+                    [end.toordinal() if end else math.inf for _, end in spans], dtype=float
+                ),
+            },
+        )
 
     @property
     def wasteful(self) -> bool:

@@ -144,12 +144,22 @@ class VendorData:
         return Record.of(self.history)
 
     @functools.cached_property
-    def _known_from(self) -> tuple[list[date], frozenset[str | None]]:
-        """The days from which more of the items become visible (sorted), and the
-        items' briefs."""
-        return sorted({item.known_from for item in self.history}), frozenset(
-            item.brief for item in self.history
-        )
+    def _known_from(self) -> list[date]:
+        """The days from which more of the items become visible, sorted."""
+        return sorted({item.known_from for item in self.history})
+
+    @functools.cached_property
+    def item_briefs(self) -> frozenset[str]:
+        """The briefs its items are the outcomes of."""
+        return frozenset(item.brief for item in self.history if item.brief is not None)
+
+    def seen_alike(self, day: date) -> tuple[date, date | None]:
+        """The publication days whose briefs see the same items as one published on
+        ``day`` (their own outcomes aside): from the first, up to but not including the
+        second (``None``: no end)."""
+        days = self._known_from
+        come = bisect_right(days, day)
+        return (days[come - 1] if come else date.min), (days[come] if come < len(days) else None)
 
     @functools.cached_property
     def _records(self) -> dict[tuple[int, ...], Record]:
@@ -160,22 +170,31 @@ class VendorData:
         return {}
 
     def record_for(self, brief: BriefData) -> Record:
-        """``Record`` of ``history_for(brief)``, kept with the firm: a firm meets many
-        briefs, and most see its whole history. What a brief sees depends only on how
-        many of the days in ``_known_from`` have come by its publication and on whether
-        one of the items is its own outcome, so the record is kept by those two (by
-        day, briefs published on different days of one year would each scan the
-        history of every firm with an item of that year)."""
-        days, briefs = self._known_from
-        come = len(days) if brief.published_at is None else bisect_right(days, brief.published_at)
-        own = brief.id if brief.id in briefs else None
+        """``Record`` of ``history_for(brief)``."""
+        return self._record_seen(brief.published_at, brief.id)
+
+    def record_on(self, day: date) -> Record:
+        """The ``Record`` a brief published on ``day`` sees, unless it is one of the
+        items' briefs."""
+        return self._record_seen(day, None)
+
+    def _record_seen(self, published_at: date | None, brief_id: str | None) -> Record:
+        """Kept with the firm: a firm meets many briefs, and most see its whole history.
+        What a brief sees depends only on how many of the days in ``_known_from`` have
+        come by its publication and on whether one of the items is its own outcome, so
+        the record is kept by those two (by day, briefs published on different days of
+        one year would each scan the history of every firm with an item of that
+        year)."""
+        days = self._known_from
+        come = len(days) if published_at is None else bisect_right(days, published_at)
+        own = brief_id if brief_id in self.item_briefs else None
         if come == len(days) and own is None:
             return self.record
         found = self._records_seen_by.get((come, own))
         if found is not None:
             return found
         seen = tuple(
-            i for i, item in enumerate(self.history) if visible(item, brief.published_at, brief.id)
+            i for i, item in enumerate(self.history) if visible(item, published_at, brief_id)
         )
         if seen not in self._records:  # a race only computes one twice
             self._records[seen] = Record.of(tuple(self.history[i] for i in seen))

@@ -123,8 +123,9 @@ def analyse(vendors: list[VendorData]) -> None:
     """Do now, for these firms, what their first match would: analyse their texts,
     summarise their track records and give both rows in the catalogue (``core.runtime``
     does it before a server forks its workers, which then share the result)."""
-    # Adding rows analyses their texts (profile, labels, the record's items) in one batch.
-    catalogue.catalogue().rows(vendors, [vendor.record for vendor in vendors])
+    # Adding rows analyses their texts (profile, labels, the items of the track record
+    # a brief of today sees) in one batch.
+    catalogue.catalogue().meet(vendors)
 
 
 def clear_caches() -> None:
@@ -548,8 +549,7 @@ def extract(
     today = today or date.today()
     brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
     brief_text = f"{brief.text} {brief_labels}"
-    records = [v.record_for(brief) for v in vendors]
-    candidates = catalogue.catalogue().rows(vendors, records)
+    candidates = catalogue.catalogue().rows_for(brief, vendors)
     item_terms, item_counts = candidates.record_texts("items")
     owners = np.repeat(np.arange(len(vendors)), item_counts)
     # One vocabulary for profile and history words (fitted on the candidates once).
@@ -559,7 +559,8 @@ def extract(
     firsts = np.cumsum(item_counts) - item_counts
 
     def closest(i: int) -> HistoryItem | None:
-        return records[i].items[nearest[i] - firsts[i]] if nearest[i] >= 0 else None
+        record = vendors[i].record_for(brief)  # the record of row i (``rows_for``)
+        return record.items[nearest[i] - firsts[i]] if nearest[i] >= 0 else None
 
     columns = _columns(brief, candidates, vendors, today)
     columns.update(
@@ -576,7 +577,9 @@ def extract(
     )
     meets = (matrix[:, FEATURES.index("language_match")] == 1.0) | (not brief.languages)
     meets &= matrix[:, FEATURES.index("certification_coverage")] == 1.0
-    details = Details(len(vendors), lambda i: (brief, vendors[i], records[i]), closest, today)
+    details = Details(
+        len(vendors), lambda i: (brief, vendors[i], vendors[i].record_for(brief)), closest, today
+    )
     return PairFeatures(matrix=matrix, details=details, meets=meets)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import threading
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -210,3 +210,38 @@ def test_rows_are_this_catalogue_s_even_when_a_fresh_one_takes_the_objects_meanw
     assert rows.tolist() == [0, 1, 2, 3, 4, 5]
     # and an object another catalogue holds gets a row here too, with its own values
     assert table.rows(firms[2:3]).tolist() == [6]
+
+
+def test_each_brief_reads_the_track_record_it_may_see_whatever_day_firms_were_first_met():
+    """A firm's row keeps the track record of the day it was first met and the days
+    that see the same (``Catalogue.rows_for``): briefs of those days read it, briefs of
+    other days and a brief among the firm's outcomes read their own — on the very days
+    an item becomes visible, the day before, and with no date."""
+    today = date.today()
+    history = (
+        HistoryItem(title="old", text="erp", year=2020),
+        HistoryItem(title="this year", text="crm", year=today.year),  # seen next year
+        HistoryItem(
+            title="won", text="app", decided_on=today - timedelta(days=1), brief="b-won"
+        ),  # seen from today
+    )
+    days = [
+        None,
+        today,
+        today - timedelta(days=1),
+        date(today.year + 1, 1, 1),
+        date(today.year, 12, 31),
+        date(2021, 1, 1),
+    ]
+    for first in days:  # whichever brief meets the firms first
+        catalogue.clear()
+        firms = [replace(firm(n), portfolio=history) for n in range(3)]
+        for day in [first, *days]:
+            for id in ("b-1", "b-won"):
+                brief = replace(BRIEF, id=id, published_at=day)
+                rows = catalogue.catalogue().rows_for(brief, firms).record_rows
+                expected = catalogue.catalogue().records.rows(
+                    [vendor.record_for(brief) for vendor in firms]
+                )
+                assert rows.tolist() == expected.tolist(), (first, day, id)
+                assert_pairs(brief, firms)
