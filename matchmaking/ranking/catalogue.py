@@ -402,7 +402,8 @@ class Catalogue:
         seen = (numbers["view_from"][firm_rows] <= day) & ((day < until) | (until == math.inf))
         if brief.id:
             seen &= self.firms.labels["item_briefs"].held((brief.id,), firm_rows) == 0
-        record_rows = numbers["view_row"][firm_rows].astype(np.int64)
+        # Rows not seen so are filled below (-1 until then; never a NaN cast).
+        record_rows = np.where(seen, numbers["view_row"][firm_rows], -1).astype(np.int64)
         others = np.flatnonzero(~seen).tolist()
         if others:
             records = [firms[i].record_for(brief) for i in others]
