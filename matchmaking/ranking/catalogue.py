@@ -252,6 +252,10 @@ def _number(value: float | None) -> float:
     return np.nan if value is None else value
 
 
+# The track record a brief of the day the firm was first met sees (``view_row``, a row
+# of the records table), and the publication days that see the same
+# (``VendorData.seen_alike``, ordinals: from, up to but not including until).
+VIEW = ("view_from", "view_until", "view_row")
 FIRM_NUMBERS = (
     "rate_min",
     "rate_max",  # the maximum, or the minimum when only that is known
@@ -268,14 +272,8 @@ FIRM_NUMBERS = (
     "has_past_buyers",
     "profile_blank",
     "labels_blank",
-    # The track record a brief of the day the firm was first met sees (``view_row``,
-    # a row of the records table), and the publication days that see the same
-    # (``VendorData.seen_alike``, ordinals: from, up to but not including until).
-    "view_from",
-    "view_until",
-    "view_row",
+    *VIEW,
 )
-VIEW = ("view_from", "view_until", "view_row")
 FIRM_LABELS = (
     "services",
     "technologies",
