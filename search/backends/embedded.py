@@ -241,6 +241,16 @@ def ids_and_scores(
     return sorted(found, key=best_first)
 
 
+def open_tantivy(schema: tantivy.Schema, path: Path) -> tantivy.Index:
+    """An index whose reader reloads only when asked. This code reloads explicitly (after
+    its own commits, and when ``meta.json`` changes under it); tantivy's default reloads
+    from a watcher thread, which can take a lock file in the directory at any moment —
+    also while a throw-away index's directory is being removed."""
+    index = tantivy.Index(schema, path=str(path))
+    index.config_reader("Manual")
+    return index
+
+
 class EmbeddedIndex(SearchIndex):
     """An index on local disk: generations, writes under a file lock, rebuilds. Each
     kind of index gives its schema, its documents' conversion and its directory name."""
@@ -281,7 +291,7 @@ class EmbeddedIndex(SearchIndex):
         generation = self._current_file.read_text().strip()
         if generation != self._generation or self._index is None:
             try:
-                self._index = tantivy.Index(self.schema, path=str(self.root / generation))
+                self._index = open_tantivy(self.schema, self.root / generation)
             except ValueError as error:  # built by another version of the schema
                 raise SearchUnavailable(
                     f"{error} Run `manage.py rebuild_search_index` to rebuild it."
@@ -364,7 +374,7 @@ class EmbeddedIndex(SearchIndex):
 
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         path = self._new_generation()
-        index = tantivy.Index(self.schema, path=str(path))
+        index = open_tantivy(self.schema, path)
         writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
         count = 0
         for document in documents:

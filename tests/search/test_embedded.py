@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,24 @@ def test_a_write_from_another_process_is_seen_by_this_one(tmp_path):
         timeout=120,
     )
     assert [hit.id for hit in backend.search(VendorQuery()).hits] == ["other-process"]
+
+
+def test_an_index_leaves_its_directory_alone_between_calls(tmp_path):
+    """A replay removes its throw-away index the moment it is done. tantivy's default
+    reader reloads from a watcher thread after each commit (it polls every 500 ms) and
+    re-creates its lock file then, so removing the directory failed now and then (CI,
+    session 16): "Directory not empty"."""
+    backend = EmbeddedBackend("t", {"PATH": str(tmp_path)})
+    backend.rebuild([doc("a")])
+    backend.index_documents([doc("b")])
+    assert backend.count() == 2
+    generation = next(tmp_path.glob("vendors/vendors-*"))
+    (generation / ".tantivy-meta.lock").unlink()
+    left = sorted(path.name for path in generation.iterdir())
+    time.sleep(1.2)
+    assert sorted(path.name for path in generation.iterdir()) == left
+    backend.index_documents([doc("c")])
+    assert backend.count() == 3  # explicit reloads still see every write
 
 
 def test_an_index_written_in_many_commits_is_fragmented_until_rebuilt(tmp_path):
