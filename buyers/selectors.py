@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,39 +9,9 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from buyers.models import Brief, Buyer
+from buyers.redaction import redact
 from core.money import json_number
 from core.schema import compact
-
-# What stands in for a buyer's name or contact details in what firms see of a brief.
-HIDDEN = "[the buyer]"
-_LEGAL_SUFFIX = re.compile(
-    r"[\s,]+(ltd|limited|llc|inc|plc|gmbh|ag|bv|sa|pty|co|corp|corporation|group)\.?$",
-    re.IGNORECASE,
-)
-_CONTACT = re.compile(
-    r"[\w.+-]+@[\w-]+(\.[\w-]+)+"  # e-mail
-    r"|(https?://|www\.)\S+"  # web address
-    r"|\+?\d[\d\s().-]{7,}\d",  # telephone number
-    re.IGNORECASE,
-)
-
-
-def redact(text: str, buyer: Buyer | None) -> str:
-    """``text`` without contact details and, unless the buyer opted in to being named
-    (``named_to_firms``), without its name (also without its legal suffix) or web
-    domain: what firms may read of a brief (search/demand.py indexes it so)."""
-    if not text:
-        return text
-    text = _CONTACT.sub(HIDDEN, text)
-    if buyer is None or buyer.named_to_firms:
-        return text
-    names = {buyer.name.strip(), _LEGAL_SUFFIX.sub("", buyer.name.strip())}
-    if buyer.website:
-        domain = re.sub(r"^(https?://)?(www\.)?", "", buyer.website).split("/")[0]
-        names.update((domain, domain.split(".")[0]))
-    for name in sorted((n for n in names if len(n) >= 3), key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", HIDDEN, text, flags=re.IGNORECASE)
-    return text
 
 
 def brief_for_firms(brief: Brief) -> dict[str, Any]:

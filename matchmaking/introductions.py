@@ -25,7 +25,7 @@ from django_countries import countries
 
 from accounts.models import User
 from buyers.models import Brief
-from buyers.selectors import redact
+from buyers.redaction import redact
 from buyers.services import briefs_reindex
 from core.audit import audit_record
 from core.errors import Conflict, Refused
@@ -71,6 +71,27 @@ def contact_cards(introduction: Introduction) -> dict[str, dict[str, str]] | Non
         )
 
     return {"firm": card(vendor), "buyer": card(buyer)}
+
+
+def buyer_revealed_to(introduction: Introduction, user: User) -> bool:
+    """Whether ``user`` may know who the buyer of ``introduction`` is: officers and the
+    buyer's own members always, the firm once both sides opted in."""
+    buyer = introduction.match.brief.buyer
+    return (
+        introduction.stage in REVEALED_STAGES
+        or user.is_officer
+        or buyer is None
+        or getattr(getattr(user, "buyer_membership", None), "buyer_id", None) == buyer.pk
+    )
+
+
+def brief_text_for(introduction: Introduction, user: User) -> tuple[str, str]:
+    """The brief's title and description as ``user`` may read them: through the one
+    redaction (``buyers.redaction``) until the buyer is revealed to them."""
+    brief = introduction.match.brief
+    if buyer_revealed_to(introduction, user):
+        return brief.title, brief.description
+    return redact(brief.title, brief.buyer), redact(brief.description, brief.buyer)
 
 
 def introduction_state(introduction: Introduction) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,14 +121,16 @@ def raise_hand(*, vendor: Vendor, brief: Brief, actor: User, pitch: str) -> Matc
     """The firm asks to be introduced to an open brief's buyer: a firm-requested match
     in the officers' queue (the buyer hears of it only once an officer approves it and
     the introduction starts). Audited; at most ``RAABTA_HANDS_PER_DAY`` per firm in any
-    24 hours."""
+    24 hours. A brief that is not open is ``Http404``, as an unknown one is."""
+    if stage_of(with_stage(Brief.objects.filter(pk=brief.pk)).get()) not in OPEN_STAGES:
+        # As for an unknown brief (before anything else is checked): a firm must not
+        # learn that a hidden brief exists.
+        raise Http404
     pitch = pitch.strip()
     if not pitch:
         raise Refused("pitch", "say in a sentence or two why your firm fits this brief")
     if len(pitch) > PITCH_LIMIT:
         raise Refused("pitch", f"at most {PITCH_LIMIT:,} characters")
-    if stage_of(with_stage(Brief.objects.filter(pk=brief.pk)).get()) not in OPEN_STAGES:
-        raise Refused("brief", "this brief is no longer open")
     Vendor.objects.select_for_update().filter(pk=vendor.pk).first()  # one count at a time
     if Match.objects.filter(brief=brief, vendor=vendor, source=Match.Source.FIRM).exists():
         raise Refused("brief", "your firm has already raised its hand on this brief")

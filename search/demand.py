@@ -24,7 +24,7 @@ import orjson
 from django.db.models import Exists, OuterRef, QuerySet
 
 from buyers.models import BRIEF_INDEX_TOPIC, BUYER_INDEX_TOPIC, Brief, Buyer
-from buyers.selectors import redact
+from buyers.redaction import redact
 from matchmaking.models import Introduction
 from search.documents import index_version
 from search.query import BUDGET_BANDS, band

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core.api.fields import StrictCharField
 from core.models import AuditEntry
 from matchmaking.conversations import MAX_BODY, author_label
-from matchmaking.introductions import REVEALED_STAGES, contact_cards, is_stale
+from matchmaking.introductions import brief_text_for, buyer_revealed_to, contact_cards, is_stale
 from matchmaking.models import Introduction, Match, Message, Notification, RejectReason, Review
 
 
@@ -163,10 +163,11 @@ class IntroductionOut(serializers.ModelSerializer):
 
     def get_brief(self, introduction: Introduction) -> dict[str, Any]:
         brief = introduction.match.brief
+        title, description = brief_text_for(introduction, self.context["request"].user)
         return {
             "external_id": brief.external_id,
-            "title": brief.title,
-            "description": brief.description,
+            "title": title,
+            "description": description,
             "industry": brief.industry,
             "services": brief.services,
             "technologies": brief.technologies,
@@ -182,13 +183,7 @@ class IntroductionOut(serializers.ModelSerializer):
         buyer = introduction.match.brief.buyer
         if buyer is None:
             return None
-        user = self.context["request"].user
-        revealed = (
-            introduction.stage in REVEALED_STAGES
-            or user.is_officer
-            or getattr(getattr(user, "buyer_membership", None), "buyer_id", None) == buyer.pk
-        )
-        if not revealed:
+        if not buyer_revealed_to(introduction, self.context["request"].user):
             return {"country": str(buyer.country) or None, "anonymous": True}
         return {
             "external_id": buyer.external_id,

@@ -53,13 +53,16 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     items = []
     for intro in page:
         buyer = intro.match.brief.buyer
-        revealed = intro.stage in introductions.REVEALED_STAGES or user.role != "vendor"
+        revealed = introductions.buyer_revealed_to(intro, user)
+        title, description = introductions.brief_text_for(intro, user)
         turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
             user.role == "buyer" and intro.stage == Introduction.Stage.AWAITING_BUYER
         )
         items.append(
             {
                 "intro": intro,
+                "brief_title": title,
+                "brief_description": description,
                 "buyer_name": buyer.name if buyer and revealed else None,
                 "buyer_country": countries.name(str(buyer.country))
                 if buyer and buyer.country

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from buyers.models import Brief, Buyer
-from buyers.selectors import redact
+from buyers.redaction import redact
 from buyers.services import brief_archive
 from core.models import OutboxEvent
 from matchmaking import curation, introductions

@@ -301,3 +301,30 @@ def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, 
         introduction=intro, actor=client_user, version=intro.version, confirm=True
     )
     assert intro.stage == "introduced"
+
+
+def test_a_hand_on_a_brief_no_longer_open_is_told_what_an_unknown_brief_is(market):
+    from django.utils import timezone
+
+    from matchmaking.models import Introduction
+
+    other = make_vendor(external_id="pk-won", name="Won Already")
+    match = Match.objects.create(
+        brief=Brief.objects.get(external_id="b-portal"), vendor=other, state="approved"
+    )
+    Introduction.objects.create(match=match, stage="won", stage_changed_at=timezone.now())
+    pitch = {"pitch": "We build patient portals"}
+    closed = market["firm"].post("/api/v1/opportunities/b-portal/interest", pitch, format="json")
+    unknown = market["firm"].post("/api/v1/opportunities/b-nothing/interest", pitch, format="json")
+    assert closed.status_code == unknown.status_code == 404
+    assert closed.json() == unknown.json()
+    empty = {"pitch": ""}  # a closed brief answers 404 before the pitch is read
+    assert (
+        market["firm"]
+        .post("/api/v1/opportunities/b-portal/interest", empty, format="json")
+        .status_code
+        == 404
+    )
+    page = market["firm_pages"].post("/workspace/opportunities/b-portal/interest/", pitch)
+    assert page.status_code == 404
+    assert not Match.objects.filter(vendor__external_id="pk-indus").exists()
