@@ -10,20 +10,6 @@ from buyers.schema import BriefRecord, BuyerRecord
 from core.api.permissions import OrganisationAccess, has_role, is_officer
 from core.api.viewsets import InterchangeActions, RecordViewSet, record_schema
 from core.interchange import JsonLinesImporter
-from core.upsert import fresh_external_id
-
-
-def _member_id(user: Any, data: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """Members' new buyers and briefs get a random id from the server: a chosen id that
-    turned out "taken" would confirm that another buyer's private record exists.
-    Officers, who see every record, choose ids (imports keep theirs)."""
-    if is_officer(user):
-        return data
-    if data.get("external_id"):
-        raise ValidationError(
-            {"external_id": ["assigned by the server for records you create; leave it out"]}
-        )
-    return {**data, "external_id": fresh_external_id(prefix)}
 
 
 class BuyerAccess(OrganisationAccess):
@@ -48,12 +34,10 @@ class BuyerViewSet(RecordViewSet):
     filterset_class = BuyerFilter
 
     model = Buyer
+    member_id_prefix = "buyer"
 
     def visible(self, user: Any) -> Any:
         return selectors.buyers_visible_to(user)
-
-    def prepare(self, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
-        return _member_id(self.request.user, data, "buyer") if creating else data
 
     def to_record(self, obj: Buyer) -> dict[str, Any]:
         return selectors.buyer_record(obj)
@@ -103,6 +87,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
     filterset_class = BriefFilter
 
     model = Brief
+    member_id_prefix = "b"
 
     def visible(self, user: Any) -> Any:
         return selectors.briefs_visible_to(user)
@@ -115,7 +100,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         if is_officer(user):
             return data
         if creating:
-            data = {**_member_id(user, data, "b"), "published_at": date.today().isoformat()}
+            data = {**data, "published_at": date.today().isoformat()}
         own = selectors.buyer_of_member(user)  # type: ignore[arg-type]
         if own is None:
             raise ValidationError(

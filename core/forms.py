@@ -46,15 +46,3 @@ def error_field(path: str) -> str:
         return re.sub(r"^(portfolio\[\d+\]\.\w+).*$", r"\1", path)
     return re.sub(r"\[\d+\].*$", "", path)
 
-
-def unique_external_id(model: Any, prefix: str, text: str, fallback: str) -> str:
-    """``prefix-slug-of-text`` (``-2``, ``-3``… if taken) for a row created from a page:
-    never an existing row's id, so a page cannot write into someone else's record."""
-    from django.utils.text import slugify
-
-    base = f"{prefix}-{slugify(text)[:40] or fallback}"
-    candidate, n = base, 1
-    while model.objects.filter(external_id=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate

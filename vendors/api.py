@@ -42,6 +42,7 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
     filterset_class = VendorFilter
 
     model = Vendor
+    member_id_prefix = "firm"
 
     def visible(self, user: Any) -> Any:
         return selectors.vendor_list()

@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from pydantic import ValidationError
 
-from core.forms import error_field, form_number, posted_rows, split_list, unique_external_id
+from core.forms import error_field, form_number, posted_rows, split_list
 from core.money import RateTable
 from core.schema import field_errors, validate_record
-from vendors.models import Vendor
+from core.upsert import fresh_external_id
 from vendors.schema import PORTFOLIO_LIMIT, VendorRecord
 from vendors.selectors import profile_completeness, vendor_of_member, vendor_record
 from vendors.services import vendor_save
@@ -120,11 +120,8 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
         kept: dict[str, Any] = {
             key: stored[key] for key in ("rating", "preferences") if key in stored
         }
-        external_id = (
-            vendor.external_id
-            if vendor
-            else unique_external_id(Vendor, "pk", request.POST.get("name", ""), "firm")
-        )
+        # A new firm's id is the server's, as in the API (RecordViewSet.member_id).
+        external_id = vendor.external_id if vendor else fresh_external_id("firm")
         data = record_from_form(request.POST, external_id, kept)
         try:
             record = validate_record(VendorRecord, data, rates=RateTable.load())

@@ -27,6 +27,7 @@ from core.api.body import BoundedJSONParser, ImportUploadParser, JsonLinesParser
 from core.api.permissions import IsOfficer, is_officer
 from core.interchange import JsonLinesImporter
 from core.schema import KeyedRecord
+from core.upsert import fresh_external_id
 
 
 class RecordViewSet(GenericViewSet):
@@ -40,6 +41,8 @@ class RecordViewSet(GenericViewSet):
     # firm's verified facts): dropped from incoming bodies, so a GET sent back as a PUT
     # neither fails nor stores them among the unknown keys.
     output_only: frozenset[str] = frozenset()
+    # The prefix of the random ids the server gives records that members create.
+    member_id_prefix: str
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
@@ -68,6 +71,20 @@ class RecordViewSet(GenericViewSet):
         """The whole stored record (writes merge into it), whoever asks."""
         return self.to_record(obj)
 
+    def member_id(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Members' new records get a random id from the server (``fresh_external_id``):
+        a chosen id could squat one an officer will import (and then control the
+        imported, verified record), and one that came back "taken" would confirm that
+        another organisation's private record exists. Officers, who see every record,
+        choose ids (imports keep theirs)."""
+        if is_officer(self.request.user):
+            return data
+        if data.get("external_id"):
+            raise ValidationError(
+                {"external_id": ["assigned by the server for records you create; leave it out"]}
+            )
+        return {**data, "external_id": fresh_external_id(self.member_id_prefix)}
+
     def officer_fields_kept(self, data: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
         """For anyone but an officer, the record's ``officer_fields`` keep their stored
         values; a body that would change one is refused, naming it."""
@@ -92,7 +109,7 @@ class RecordViewSet(GenericViewSet):
         return {k: v for k, v in _body(request).items() if k not in self.output_only}
 
     def create(self, request: Request) -> Response:
-        data = self.officer_fields_kept(self._incoming(request), {})
+        data = self.member_id(self.officer_fields_kept(self._incoming(request), {}))
         record = parse_body(self.record_model, self.prepare(data, creating=True))
         # INSERT only: a taken id (even one taken a moment ago by a concurrent request)
         # is a 409 (core.upsert.AlreadyExists), never a merge into that row.

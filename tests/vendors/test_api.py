@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from tests.factories import VendorRecordFactory, make_vendor
@@ -68,14 +70,30 @@ def test_buyers_cannot_edit_vendors(client_for, vendor, buyer):
 
 def test_a_vendor_user_without_a_firm_creates_one_and_becomes_its_member(client_for, vendor):
     client = client_for("vendor")
-    response = client.post(
-        URL, VendorRecordFactory(external_id="pk-new", technologies=["RN"]), format="json"
-    )
+    body = VendorRecordFactory(technologies=["RN"])
+    del body["external_id"]
+    response = client.post(URL, body, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["technologies"] == ["React Native"]
-    assert VendorMember.objects.get(vendor__external_id="pk-new")
+    given = response.json()["external_id"]
+    assert given.startswith("firm-") and VendorMember.objects.get(vendor__external_id=given)
     # A member already has a firm: a second one is refused.
     assert client.post(URL, VendorRecordFactory(), format="json").status_code == 403
+
+
+def test_a_member_cannot_squat_the_id_of_a_firm_an_officer_will_import(client_for, api):
+    squatter = client_for("vendor")
+    chosen = squatter.post(URL, VendorRecordFactory(external_id="pk-002001"), format="json")
+    assert chosen.status_code == 400
+    assert chosen.json() == {
+        "external_id": ["assigned by the server for records you create; leave it out"]
+    }
+    assert not Vendor.objects.exists()
+    officer = client_for("officer")
+    line = json.dumps({"external_id": "pk-002001", "name": "Imported Firm"})
+    report = officer.post(f"{URL}import", line, content_type="application/x-ndjson").json()
+    assert report["created"] == 1, report
+    assert not VendorMember.objects.filter(vendor__external_id="pk-002001").exists()
 
 
 def test_officers_create_update_and_delete_any_vendor(client_for, vendor):

@@ -135,3 +135,13 @@ def test_the_buyers_country_and_time_zone_are_chosen_by_name(client, user_factor
         "/workspace/briefs/new/", {**body, "org.name": "Other", "org.timezone": "Cordoba"}
     )
     assert "several time zones" in " ".join(ambiguous.context["errors"]["org.timezone"])
+
+
+def test_a_firm_made_on_the_page_gets_a_server_id_whatever_its_name(client, user_factory):
+    # Before, the id was "pk-" + the name's slug: a firm named "002001" took "pk-002001",
+    # the id an officer's import would later write into.
+    client.force_login(user_factory("vendor"))
+    response = client.post("/workspace/firm/", {"name": "002001", "services": "Web Development"})
+    assert response.status_code == 302
+    vendor = Vendor.objects.get()
+    assert vendor.external_id.startswith("firm-") and "002001" not in vendor.external_id
