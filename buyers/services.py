@@ -15,7 +15,7 @@ from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, buyer_record
 from core.interchange import Outcome
 from core.outbox import outbox_record
-from core.upsert import archive_row, upsert_rows
+from core.upsert import archive_row, check_version, upsert_rows
 from vendors.services import record_hash
 
 BUYER_FIELDS = (
@@ -148,9 +148,13 @@ def buyer_save(
     return buyer
 
 
-def brief_save(*, record: BriefRecord, create_only: bool = False) -> Brief:
-    """Create or update one brief (with the buyer it names)."""
+def brief_save(
+    *, record: BriefRecord, create_only: bool = False, version: int | None = None
+) -> Brief:
+    """Create or update one brief (with the buyer it names); with ``version``, only if
+    the stored brief is still at it (else ``Conflict``)."""
     with transaction.atomic():
+        check_version(Brief, record.external_id, version)
         briefs_upsert([record], create_only=create_only)
         return Brief.objects.select_related("buyer").get(external_id=record.external_id)
 

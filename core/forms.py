@@ -45,4 +45,3 @@ def error_field(path: str) -> str:
     if re.match(r"^portfolio\[\d+\]\.\w+", path):
         return re.sub(r"^(portfolio\[\d+\]\.\w+).*$", r"\1", path)
     return re.sub(r"\[\d+\].*$", "", path)
-

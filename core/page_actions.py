@@ -50,3 +50,17 @@ def posted_version(request: HttpRequest) -> int:
     with a conflict and the current state)."""
     value = request.POST.get("version", "")
     return whole_number(value) or 0
+
+
+def version_shown(request: HttpRequest, obj: Any) -> int | None:
+    """The version of ``obj`` (a firm, a brief) the edit form showed; ``None`` for a new
+    record, or an older form without the field (saved as before: merged)."""
+    if obj is None:
+        return None
+    return whole_number(request.POST.get("version", "")) or None
+
+
+STALE_FORM = (
+    "Someone else saved this {what} while you were editing it. Your changes are below, "
+    "not saved; check them against the current {what} and save again."
+)

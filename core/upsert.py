@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.audit import audit_record
 from core.db import insert_rows, update_rows
+from core.errors import Conflict
 from core.interchange import Outcome
 from core.outbox import outbox_record
 
@@ -134,6 +135,33 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, create_onl
         if create_only and taken:
             raise AlreadyExists(taken[0]) from None
         raise
+
+
+def lock_rows(model: type[models.Model], external_ids: Sequence[str]) -> None:
+    """Lock these rows until the caller's transaction ends (``SELECT … FOR UPDATE``), so
+    a read-merge-write of them cannot interleave with another. On SQLite the
+    IMMEDIATE transaction already holds the database's write lock (FOR UPDATE is a
+    no-op there)."""
+    list(
+        model._base_manager.select_for_update()
+        .filter(external_id__in=list(external_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def check_version(model: type[models.Model], external_id: str, seen: int | None) -> None:
+    """Lock the row (``lock_rows``) and refuse with ``Conflict`` if the write was based on
+    another version than the stored one (``seen``; ``None`` checks nothing). Must run
+    inside the writing transaction."""
+    lock_rows(model, [external_id])
+    if seen is None:
+        return
+    stored = model._base_manager.filter(external_id=external_id).values_list("version", flat=True)
+    if stored and stored[0] != seen:
+        raise Conflict(
+            f"this record changed since version {seen}: it is now at version {stored[0]}",
+            current={"version": stored[0]},
+        )
 
 
 def archive_row(obj: models.Model, *, actor: Any, record: dict[str, Any]) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.interchange import Outcome
 from core.outbox import outbox_record
-from core.upsert import archive_row, upsert_rows
+from core.upsert import archive_row, check_version, upsert_rows
 from vendors import verification
 from vendors.models import VENDOR_TOPIC, Vendor, VendorMember
 from vendors.schema import VendorRecord
@@ -131,11 +131,14 @@ def vendor_save(
     create_only: bool = False,
     by_firm: bool = False,
     source: str = "officer",
+    version: int | None = None,
 ) -> Vendor:
     """Create or update one vendor; ``member`` (a vendor-role user) joins the firm.
     ``by_firm``: the firm speaks for itself, so what it states is a claim (verifications
-    of facts it still states, with the same reference, are kept)."""
+    of facts it still states, with the same reference, are kept). With ``version``, only
+    if the stored firm is still at it (else ``Conflict``)."""
     with transaction.atomic():
+        check_version(Vendor, record.external_id, version)
         vendors_upsert([record], create_only=create_only, source="" if by_firm else source)
         vendor = Vendor.objects.get(external_id=record.external_id)
         if by_firm:

@@ -12,8 +12,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from pydantic import ValidationError
 
+from core.errors import Conflict
 from core.forms import error_field, form_number, posted_rows, split_list
 from core.money import RateTable
+from core.page_actions import STALE_FORM, version_shown
 from core.schema import field_errors, validate_record
 from core.upsert import fresh_external_id
 from vendors.schema import PORTFOLIO_LIMIT, VendorRecord
@@ -129,19 +131,29 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
             for path, reasons in field_errors(error).items():
                 errors.setdefault(error_field(path), []).extend(reasons)
         else:
-            vendor = vendor_save(
-                record=record, member=user, create_only=vendor is None, by_firm=True
-            )
-            messages.success(
-                request, "Profile saved. Buyers see the changes in search within seconds."
-            )
-            return redirect("firm-workspace")
+            try:
+                vendor = vendor_save(
+                    record=record,
+                    member=user,
+                    create_only=vendor is None,
+                    by_firm=True,
+                    version=version_shown(request, vendor),
+                )
+            except Conflict:
+                messages.error(request, STALE_FORM.format(what="profile"))
+                vendor.refresh_from_db()  # type: ignore[union-attr]  # only an edit conflicts
+            else:
+                messages.success(
+                    request, "Profile saved. Buyers see the changes in search within seconds."
+                )
+                return redirect("firm-workspace")
         values = _posted_values(request.POST)
     else:
         values = _form_values(stored)
     completeness, advice = profile_completeness(vendor) if vendor else (0.0, [])
     context = {
         "vendor": vendor,
+        "version": vendor.version if vendor else None,
         "values": values,
         "errors": errors,
         "completeness": round(completeness * 100),

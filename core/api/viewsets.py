@@ -12,9 +12,16 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import QueryDict, StreamingHttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from pydantic import BaseModel
 from rest_framework import status
 from rest_framework.decorators import action
@@ -25,9 +32,10 @@ from rest_framework.viewsets import GenericViewSet
 
 from core.api.body import BoundedJSONParser, ImportUploadParser, JsonLinesParser, parse_body
 from core.api.permissions import IsOfficer, is_officer
+from core.errors import Conflict
 from core.interchange import JsonLinesImporter
 from core.schema import KeyedRecord
-from core.upsert import fresh_external_id
+from core.upsert import check_version, fresh_external_id, lock_rows
 
 
 class RecordViewSet(GenericViewSet):
@@ -98,36 +106,59 @@ class RecordViewSet(GenericViewSet):
         return {key: value for key, value in data.items() if key not in fields} | kept
 
     # Actions -------------------------------------------------------------------
+    def represent(self, obj: Any) -> dict[str, Any]:
+        """The record as the API shows it: with its ``version``, which a write may send
+        back (or as ``If-Match``) to be refused with a 409 if the record moved on."""
+        return {**self.to_record(obj), "version": obj.version}
+
+    def answer(self, obj: Any, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            self.represent(obj), status=status_code, headers={"ETag": f'"{obj.version}"'}
+        )
+
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([self.to_record(obj) for obj in page or []])
+        return self.get_paginated_response([self.represent(obj) for obj in page or []])
 
     def retrieve(self, request: Request, external_id: str) -> Response:
-        return Response(self.to_record(self.get_object()))
+        return self.answer(self.get_object())
 
     def _incoming(self, request: Request) -> dict[str, Any]:
         return {k: v for k, v in _body(request).items() if k not in self.output_only}
 
     def create(self, request: Request) -> Response:
-        data = self.member_id(self.officer_fields_kept(self._incoming(request), {}))
+        data = self._incoming(request)
+        data.pop("version", None)  # a new record starts at 1 whatever is sent
+        data = self.member_id(self.officer_fields_kept(data, {}))
         record = parse_body(self.record_model, self.prepare(data, creating=True))
         # INSERT only: a taken id (even one taken a moment ago by a concurrent request)
         # is a 409 (core.upsert.AlreadyExists), never a merge into that row.
         obj = self.save_record(record, creating=True)
-        return Response(self.to_record(obj), status=status.HTTP_201_CREATED)
+        return self.answer(obj, status.HTTP_201_CREATED)
 
     def update(self, request: Request, external_id: str, partial: bool = False) -> Response:
-        obj = self.get_object()
         data = self._incoming(request)
-        if not partial and "external_id" not in data:
-            raise ValidationError({"external_id": ["required: a PUT sends the whole record"]})
-        if data.get("external_id", obj.external_id) != obj.external_id:
-            raise ValidationError({"external_id": ["cannot be changed"]})
-        stored = self.stored_record(obj)
-        data = self.officer_fields_kept(data, stored)
-        data = (stored | data) if partial else {**data, "external_id": obj.external_id}
-        record = parse_body(self.record_model, self.prepare(data, creating=False))
-        return Response(self.to_record(self.save_record(record, creating=False)))
+        seen = version_seen(request, data)
+        # Read, merge and write in one transaction holding the row's lock, so that
+        # overlapping PATCHes of different fields both land (SQLite: the IMMEDIATE
+        # transaction is the lock).
+        with transaction.atomic():
+            lock_rows(self.model, [external_id])
+            obj = self.get_object()  # who may write it is settled before its version
+            if not partial and "external_id" not in data:
+                raise ValidationError({"external_id": ["required: a PUT sends the whole record"]})
+            try:
+                check_version(self.model, external_id, seen)
+            except Conflict as stale:
+                raise Conflict(stale.message, current=self.represent(obj)) from None
+            if data.get("external_id", obj.external_id) != obj.external_id:
+                raise ValidationError({"external_id": ["cannot be changed"]})
+            stored = self.stored_record(obj)
+            data = self.officer_fields_kept(data, stored)
+            data = (stored | data) if partial else {**data, "external_id": obj.external_id}
+            record = parse_body(self.record_model, self.prepare(data, creating=False))
+            obj = self.save_record(record, creating=False)
+        return self.answer(obj)
 
     def partial_update(self, request: Request, external_id: str) -> Response:
         return self.update(request, external_id, partial=True)
@@ -135,6 +166,22 @@ class RecordViewSet(GenericViewSet):
     def destroy(self, request: Request, external_id: str) -> Response:
         self.delete_object(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def version_seen(request: Request, data: dict[str, Any]) -> int | None:
+    """The version a write was based on: ``version`` in the body (taken out of it) or the
+    ``If-Match`` header (``"3"``, ``W/"3"``; ``*`` is any); ``None`` when neither is sent."""
+    given = data.pop("version", None)
+    field = "version"
+    if given is None:
+        header = request.headers.get("If-Match", "").strip()
+        if header in ("", "*"):
+            return None
+        given, field = header.removeprefix("W/").strip('"'), "If-Match"
+        given = int(given) if given.isascii() and given.isdigit() and len(given) < 10 else 0
+    if type(given) is not int or not 1 <= given < 2**31:
+        raise ValidationError({field: ["the record's version: a whole number from 1 (see ETag)"]})
+    return given
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -198,6 +245,20 @@ def _json_lines(records: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
+VERSIONED = (
+    " Every record is shown with its `version` (and an `ETag`); a write that sends the "
+    "version it was based on (`version` in the body, or `If-Match`) is refused with 409 "
+    "and the current record if it moved on. Without one, a PATCH merges into the current "
+    "record inside the row's lock, so simultaneous edits of different fields all land."
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag of the version the write is based on, e.g. "3"',
+)
+
+
 def record_schema(record_model: type[BaseModel], *, tag: str, read: str, write: str) -> Any:
     """OpenAPI for a RecordViewSet: bodies are the pydantic record model."""
     page = {
@@ -219,10 +280,18 @@ def record_schema(record_model: type[BaseModel], *, tag: str, read: str, write: 
             tags=[tag], description=write, request=record_model, responses={201: record_model}
         ),
         "update": extend_schema(
-            tags=[tag], description=write, request=record_model, responses={200: record_model}
+            tags=[tag],
+            description=write + VERSIONED,
+            request=record_model,
+            parameters=[IF_MATCH],
+            responses={200: record_model},
         ),
         "partial_update": extend_schema(
-            tags=[tag], description=write, request=record_model, responses={200: record_model}
+            tags=[tag],
+            description=write + VERSIONED,
+            request=record_model,
+            parameters=[IF_MATCH],
+            responses={200: record_model},
         ),
         "destroy": extend_schema(
             tags=[tag], description=write, request=None, responses={204: None}

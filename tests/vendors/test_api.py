@@ -139,7 +139,47 @@ def test_put_replaces_the_profile_and_patch_merges(client_for, vendor):
     assert patched["technologies"] == ["React Native"]
     body = {"external_id": vendor.external_id, "name": "Bare"}
     replaced = client.put(detail(vendor), body, format="json").json()
-    assert replaced == {"external_id": vendor.external_id, "name": "Bare", "verified_facts": []}
+    assert replaced == {
+        "external_id": vendor.external_id,
+        "name": "Bare",
+        "verified_facts": [],
+        "version": 3,
+    }
+
+
+def test_a_write_based_on_a_stale_version_is_a_409_with_the_current_record(client_for, vendor):
+    client = client_for("vendor", vendor=vendor)
+    shown = client.get(detail(vendor))
+    assert shown["ETag"] == f'"{vendor.version}"' and shown.json()["version"] == vendor.version
+    first = client.patch(
+        detail(vendor), {"city": "Multan", "version": vendor.version}, format="json"
+    )
+    assert first.status_code == 200 and first.json()["version"] == vendor.version + 1
+    assert first["ETag"] == f'"{vendor.version + 1}"'
+    # The same edit again, from a page that still shows the old version: refused.
+    stale = client.patch(
+        detail(vendor), {"city": "Quetta", "version": vendor.version}, format="json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["current"]["city"] == "Multan"
+    assert stale.json()["current"]["version"] == vendor.version + 1
+    by_header = client.patch(
+        detail(vendor), {"city": "Quetta"}, format="json", HTTP_IF_MATCH=f'"{vendor.version}"'
+    )
+    assert by_header.status_code == 409
+    # A GET sent back as a PUT carries its version, and lands when nothing moved.
+    record = client.get(detail(vendor)).json()
+    assert (
+        client.put(detail(vendor), {**record, "city": "Sialkot"}, format="json").status_code == 200
+    )
+    assert Vendor.objects.get(pk=vendor.pk).city == "Sialkot"
+    assert "version" not in Vendor.objects.get(pk=vendor.pk).extra
+    for bad in ("three", True, 0, -1, 2**40):
+        refused = client.patch(detail(vendor), {"city": "X", "version": bad}, format="json")
+        assert refused.status_code == 400 and "version" in refused.json(), bad
+    refused = client.patch(detail(vendor), {"city": "X"}, format="json", HTTP_IF_MATCH="soon")
+    assert refused.status_code == 400 and "If-Match" in refused.json()
+    assert Vendor.objects.get(pk=vendor.pk).city == "Sialkot"
 
 
 def test_unknown_vendor_is_404(api):

@@ -145,3 +145,38 @@ def test_a_firm_made_on_the_page_gets_a_server_id_whatever_its_name(client, user
     assert response.status_code == 302
     vendor = Vendor.objects.get()
     assert vendor.external_id.startswith("firm-") and "002001" not in vendor.external_id
+
+
+def test_an_edit_form_saved_after_someone_else_saved_keeps_both_and_says_so(
+    client, user_factory
+):
+    from tests.factories import make_vendor
+
+    vendor = make_vendor(name="Chenab Apps", city="Multan")
+    client.force_login(user_factory("vendor", vendor=vendor))
+    form = client.get("/workspace/firm/").content.decode()
+    assert f'name="version" value="{vendor.version}"' in form
+    # Another member saves first (a PATCH through the API, say).
+    Vendor.objects.filter(pk=vendor.pk).update(city="Quetta", version=vendor.version + 1)
+    body = {"name": "Chenab Apps", "city": "Lahore", "version": str(vendor.version)}
+    page = client.post("/workspace/firm/", body)
+    assert page.status_code == 200 and "Someone else saved this profile" in page.content.decode()
+    assert 'value="Lahore"' in page.content.decode()  # what was typed is still there
+    assert Vendor.objects.get(pk=vendor.pk).city == "Quetta"  # nothing overwritten
+    again = client.post("/workspace/firm/", {**body, "version": str(vendor.version + 1)})
+    assert again.status_code == 302 and Vendor.objects.get(pk=vendor.pk).city == "Lahore"
+
+
+def test_a_brief_edited_on_a_stale_page_is_refused_not_overwritten(client, user_factory):
+    from tests.factories import make_brief, make_buyer
+
+    buyer = make_buyer()
+    brief = make_brief(buyer, title="Fleet app")
+    client.force_login(user_factory("buyer", buyer=buyer))
+    url = f"/workspace/briefs/{brief.external_id}/edit/"
+    assert f'name="version" value="{brief.version}"' in client.get(url).content.decode()
+    Brief.objects.filter(pk=brief.pk).update(title="Fleet tracking", version=brief.version + 1)
+    body = {"title": "Truck app", "services": "Mobile App Development", "version": brief.version}
+    page = client.post(url, body)
+    assert "Someone else saved this brief" in page.content.decode()
+    assert Brief.objects.get(pk=brief.pk).title == "Fleet tracking"
