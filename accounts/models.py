@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -17,6 +18,13 @@ class User(AbstractUser):
         ADMIN = "admin", "Administrator"
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.BUYER)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # "Sana" and "sana" are one person to everyone reading a page: one account.
+            # (SQLite's lower() folds ASCII letters only; PostgreSQL's folds all.)
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique")
+        ]
 
     @property
     def is_officer(self) -> bool:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 
 from accounts.models import User
 from accounts.services import user_sign_up
+from core.errors import Refused
 
 
 class SignUpForm(forms.Form):
@@ -59,6 +60,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error("password", error)
+        except Refused as refused:
+            form.add_error(refused.field, refused.message.capitalize() + ".")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Raabta, {user.username}.")

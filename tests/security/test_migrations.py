@@ -67,3 +67,27 @@ def test_data_survives_this_releases_migrations_forward_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_usernames_that_differ_only_in_case_are_renamed_with_a_report(capsys):
+    try:
+        old = _migrate([("accounts", "0001_initial")])
+        users = old.get_model("accounts", "User").objects
+        first = users.create(username="Sana", password="!")
+        later = users.create(username="SANA", password="!")
+        other = users.create(username="Bilal", password="!")
+        new = _migrate([("accounts", "0002_username_case_insensitive")])
+        names = dict(new.get_model("accounts", "User").objects.values_list("id", "username"))
+        assert names == {first.pk: "Sana", later.pk: f"SANA-{later.pk}", other.pk: "Bilal"}
+        report = capsys.readouterr().out
+        assert f"user {later.pk}: 'SANA' -> 'SANA-{later.pk}'" in report
+        from django.db import IntegrityError, transaction
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            new.get_model("accounts", "User").objects.create(username="bilal", password="!")
+        back = _migrate([("accounts", "0001_initial")])
+        back.get_model("accounts", "User").objects.create(username="bilal", password="!")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

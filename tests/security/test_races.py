@@ -160,3 +160,34 @@ def test_simultaneous_writes_from_one_version_one_lands_the_rest_are_409(user_fa
     assert sorted(codes) == [200] + [409] * 5, [a.content for a in answers]
     winner = answers[codes.index(200)].json()["city"]
     assert Vendor.objects.get(pk=vendor.pk).city == winner
+
+
+def test_simultaneous_sign_ups_of_one_name_in_any_case_give_one_account():
+    from accounts.models import User
+
+    names = ["Sana", "sana", "SANA", "sAna", "Sana", "sana", "SANA", "SaNa", "sanA", "Sana"]
+    answers = together(
+        *[
+            (
+                lambda n=n, i=i: APIClient().post(
+                    "/api/v1/auth/signup/",
+                    {
+                        "username": n,
+                        "email": f"s{i}@example.com",
+                        "password": "a-long-passphrase-9",
+                        "role": "vendor",
+                    },
+                    format="json",
+                )
+            )
+            for i, n in enumerate(names)
+        ]
+    )
+    codes = [a.status_code for a in answers]
+    assert sorted(codes) == [201] + [400] * 9, [a.content for a in answers]
+    assert all(
+        a.json() == {"username": ["this username is taken"]}
+        for a in answers
+        if a.status_code == 400
+    )
+    assert User.objects.filter(username__iexact="sana").count() == 1

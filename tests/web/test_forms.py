@@ -147,9 +147,7 @@ def test_a_firm_made_on_the_page_gets_a_server_id_whatever_its_name(client, user
     assert vendor.external_id.startswith("firm-") and "002001" not in vendor.external_id
 
 
-def test_an_edit_form_saved_after_someone_else_saved_keeps_both_and_says_so(
-    client, user_factory
-):
+def test_an_edit_form_saved_after_someone_else_saved_keeps_both_and_says_so(client, user_factory):
     from tests.factories import make_vendor
 
     vendor = make_vendor(name="Chenab Apps", city="Multan")
