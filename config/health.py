@@ -12,11 +12,13 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import TokenAuthentication
 from core.api.permissions import is_officer
 from core.metrics import exposition
 from core.models import OutboxEvent
@@ -120,14 +122,25 @@ class ReadyView(APIView):
         return Response(body, status=200 if found["ok"] else 503)
 
 
+def _api_token_user(request: HttpRequest) -> Any:
+    """The user of an API token (``Authorization: Token …``), if a valid one is sent."""
+    if not request.headers.get("Authorization", "").startswith("Token "):
+        return None
+    try:
+        found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus (``Authorization: Bearer`` with ``RAABTA_METRICS_TOKEN``) and signed-in
-    officers: every metric in the text exposition format. Anyone else: 403 — request
-    counts and queue depths are operational detail."""
+    """Prometheus (``Authorization: Bearer`` with ``RAABTA_METRICS_TOKEN``) and officers,
+    signed in or with their API token: every metric in the text exposition format.
+    Anyone else: 403 — request counts and queue depths are operational detail."""
     token = settings.RAABTA_METRICS_TOKEN
     given = request.headers.get("Authorization", "")
     allowed = bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-    if not (allowed or is_officer(request.user)):
+    if not (allowed or is_officer(request.user) or is_officer(_api_token_user(request))):
         return HttpResponse(
             "metrics: a scrape token or an officer's session is required\n",
             status=403,

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,3 +37,19 @@ def test_production_settings_pass_the_deployment_checklist():
         DJANGO_ALLOWED_HOSTS="raabta.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "believed"), [("0", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")]
+)
+def test_x_forwarded_proto_is_believed_only_behind_configured_proxies(proxies, believed):
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY="x" * 64 + "-a-long-random-production-secret",
+        RAABTA_NUM_PROXIES=proxies,
+    )
+    assert result.stdout.strip().splitlines()[-1] == believed, result.stderr

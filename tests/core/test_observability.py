@@ -160,3 +160,14 @@ def test_the_api_root_points_to_its_parts(client):
     body = client.get("/api/v1/").json()
     assert body["docs"].endswith("/api/v1/docs/") and body["search"].endswith("/search/vendors")
     assert client.get(body["health"]).status_code == 200
+
+
+@override_settings(RAABTA_METRICS_TOKEN="")
+def test_an_officer_s_api_token_opens_the_metrics_and_no_one_else_s(client, user_factory):
+    from accounts.services import token_issue
+
+    officer = token_issue(user=user_factory("officer"))["token"]
+    vendor = token_issue(user=user_factory("vendor"))["token"]
+    assert client.get("/metrics", HTTP_AUTHORIZATION=f"Token {officer}").status_code == 200
+    assert client.get("/metrics", HTTP_AUTHORIZATION=f"Token {vendor}").status_code == 403
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Token not-a-token").status_code == 403
