@@ -8,6 +8,7 @@ COPY accounts accounts
 COPY buyers buyers
 COPY config config
 COPY core core
+COPY events events
 COPY matchmaking matchmaking
 COPY search search
 COPY vendors vendors
