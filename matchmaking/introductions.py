@@ -398,6 +398,28 @@ def deal_value_usd(amount: Decimal, currency: str) -> int:
         raise Refused("deal_value.currency", str(error)) from error
 
 
+# The deal value column's bounds (max_digits=16, decimal_places=2), checked here so that
+# the page and the API refuse alike, naming the field, before the database would.
+MAX_DEAL = Decimal(10) ** 14
+
+
+def _check_amount(amount: Decimal) -> None:
+    exponent = amount.as_tuple().exponent
+    if (
+        not amount.is_finite()
+        or not 0 <= amount < MAX_DEAL
+        or (
+            isinstance(exponent, int)
+            and exponent < -2
+            and amount != amount.quantize(Decimal("0.01"))
+        )
+    ):
+        raise Refused(
+            "deal_value.amount",
+            "an amount of money: 0 or more, below 100,000,000,000,000, at most two decimals",
+        )
+
+
 @transaction.atomic
 def introduction_move(
     *,
@@ -419,6 +441,8 @@ def introduction_move(
             f"{', '.join(allowed) or 'nothing (closed or awaiting opt-in)'}",
         )
     changes: dict[str, Any] = {"stage": stage}
+    if deal_value is not None:
+        _check_amount(deal_value)
     if note:
         changes["note"] = note
     if deal_value is not None:

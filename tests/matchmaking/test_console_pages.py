@@ -154,3 +154,25 @@ def test_the_queue_filters_by_curated_sectors_only(user_factory, client):
     page = client.get("/console/").content.decode()
     assert "<option>Fintech</option>" in page
     assert "fish farming" not in page.split('name="sector"')[1].split("</select>")[0]
+
+
+@pytest.mark.parametrize("amount", ["-5000", "NaN", "Infinity", "1e20", "10.005"])
+def test_a_deal_value_the_api_refuses_is_refused_on_the_board_too(user_factory, client, amount):
+    from django.utils import timezone
+
+    from matchmaking.models import Introduction
+
+    brief = make_brief(make_buyer(), external_id="b-neg", title="Negative brief")
+    match = Match.objects.create(
+        brief=brief, vendor=make_vendor(external_id="pk-neg"), state=Match.State.APPROVED
+    )
+    intro = Introduction.objects.create(
+        match=match, stage="proposal", stage_changed_at=timezone.now()
+    )
+    client.force_login(user_factory("officer"))
+    body = {"stage": "won", "amount": amount, "currency": "USD", "version": intro.version}
+    page = client.post(f"/console/introductions/{intro.pk}/move/", body, follow=True)
+    assert page.status_code == 200
+    assert "deal_value.amount" in page.content.decode()
+    intro.refresh_from_db()
+    assert intro.stage == "proposal" and intro.deal_value is None

@@ -70,7 +70,7 @@ def people(firms, user_factory, client_for):
 def _brief_id(monkeypatch):
     # The server assigns the id of a brief a buyer posts; these journeys pin it so each
     # step can name the brief.
-    monkeypatch.setattr("buyers.api.fresh_external_id", lambda prefix: "b-fleet")
+    monkeypatch.setattr("core.api.viewsets.fresh_external_id", lambda prefix: "b-fleet")
 
 
 def post_brief(client):
