@@ -323,6 +323,7 @@ def validate_record(model: type[M], data: Any, *, rates: RateTable, today: date 
     """Validate one record; raises ``pydantic.ValidationError``. Text anywhere in it,
     unknown keys included, is checked first (``unsafe_text``)."""
     problems = list(unsafe_text(data)) if _may_be_unsafe(model, data) else []
+    problems += _unknown_keys_bounded(model, data)
     if problems:
         raise ValidationError.from_exception_data(
             model.__name__,
@@ -366,16 +367,42 @@ def _may_be_unsafe(model: type[BaseModel], data: Any) -> bool:
     return any(isinstance(v, dict | list) for k, v in data.items() if k not in known)
 
 
+# Unknown keys are kept (the interchange format says so) but bounded: every page and
+# list that shows a record to its owner or an officer carries them.
+MAX_UNKNOWN_KEYS = 50
+MAX_UNKNOWN_BYTES = 16_384
+
+
+def _unknown_keys_bounded(
+    model: type[BaseModel], data: Any
+) -> list[tuple[tuple[int | str, ...], str]]:
+    if not isinstance(data, dict):
+        return []
+    unknown = {k: v for k, v in data.items() if k not in model.model_fields}
+    if len(unknown) > MAX_UNKNOWN_KEYS:
+        return [((), f"at most {MAX_UNKNOWN_KEYS} unknown keys (this record has {len(unknown)})")]
+    try:
+        size = len(orjson.dumps(unknown))
+    except (TypeError, orjson.JSONEncodeError):
+        return []  # unsafe_text names the value that cannot be stored
+    if size > MAX_UNKNOWN_BYTES:
+        return [((), f"unknown keys take at most {MAX_UNKNOWN_BYTES:,} bytes as JSON ({size:,})")]
+    return []
+
+
 def unsafe_text(
     value: Any, loc: tuple[int | str, ...] = ()
 ) -> Iterator[tuple[tuple[int | str, ...], str]]:
     """``(location, reason)`` for each string (key or value) holding control or
-    bidi-override characters, and for nesting deeper than ``MAX_DEPTH``."""
+    bidi-override characters, each whole number beyond 64 bits, and for nesting deeper
+    than ``MAX_DEPTH``."""
     if len(loc) > MAX_DEPTH:
         yield loc, f"nested deeper than {MAX_DEPTH} levels"
     elif isinstance(value, str):
         if _UNSAFE.search(value):
             yield loc, "contains control or text-direction characters"
+    elif isinstance(value, int) and not -(2**63) <= value < 2**64:
+        yield loc, "a whole number beyond 64 bits, which cannot be stored"
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str) and _UNSAFE.search(key):

@@ -252,7 +252,7 @@ class NotificationOut(serializers.ModelSerializer):
 
 class NotificationsReadIn(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # a row id
         required=False,
         max_length=500,
         help_text="these notifications; all of yours when left out",

@@ -260,3 +260,30 @@ def test_every_refused_character_is_caught_by_the_fast_pre_check():
     ]
     for code in refused:
         assert _may_be_unsafe(VendorRecord, {"name": f"a{chr(code)}b"}), hex(code)
+
+
+def test_unknown_keys_are_bounded_and_numbers_beyond_64_bits_refused(client_for):
+    from tests.factories import make_vendor
+    from vendors.models import Vendor
+
+    vendor = make_vendor(name="Bounded Firm", city="Multan")
+    officer = client_for("officer")
+    url = f"/api/v1/vendors/{vendor.external_id}/"
+    huge = officer.patch(url, {"zzbig": 10**26, "city": "Lahore"}, format="json")
+    assert huge.status_code == 400 and "zzbig" in huge.json(), huge.content
+    many = officer.patch(url, {f"k{n}": n for n in range(51)}, format="json")
+    assert many.status_code == 400 and "unknown keys" in str(many.json())
+    large = officer.patch(url, {"blob": "x" * 20_000}, format="json")
+    assert large.status_code == 400 and "bytes" in str(large.json())
+    assert Vendor.objects.get(pk=vendor.pk).city == "Multan"  # nothing stored
+    assert officer.patch(url, {"notes": "kept", "n": 2**62}, format="json").status_code == 200
+    line = '{"external_id": "pk-big", "name": "Big", "zzbig": %d}' % 10**26
+    report = officer.post(
+        "/api/v1/vendors/import", line, content_type="application/x-ndjson"
+    ).json()
+    # The importer's JSON reader (orjson) reads it as a float: stored, and still editable.
+    assert report["created"] == 1, report
+    edit = officer.patch("/api/v1/vendors/pk-big/", {"city": "Sialkot"}, format="json")
+    assert edit.status_code == 200 and edit.json()["zzbig"] == 1e26
+    read = officer.post("/api/v1/notifications/read", {"ids": [2**70]}, format="json")
+    assert read.status_code == 400 and "ids" in read.json()
