@@ -11,6 +11,7 @@ messages whose job was lost.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.mail import send_mail
@@ -26,8 +27,18 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 
 
+def one_line_of(text: str) -> str:
+    """``text`` with every run of spacing, line breaks and controls made one space: a
+    header or a calendar line never breaks, whatever a stored name holds (names are
+    refused with line breaks since ``core.schema.one_line``; older rows may have them)."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
 def email_queue(*, key: str, to: list[str], subject: str, body: str) -> Email | None:
-    """Queue one message (no-op without recipients, or if ``key`` was queued before)."""
+    """Queue one message (no-op without recipients, or if ``key`` was queued before).
+    The subject is made one line, so no message can be stuck on "Header values can't
+    contain newlines"."""
+    subject = one_line_of(subject)
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None

@@ -9,6 +9,7 @@ kept (``extra="allow"``) and stored in the row's ``extra`` field. Validation nee
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -50,7 +51,23 @@ Currency = Annotated[str, AfterValidator(codes.currency_code)]
 Countries = Annotated[list[Country], Field(max_length=MAX_LABELS), AfterValidator(_dedupe)]
 Languages = Annotated[list[Language], Field(max_length=MAX_LABELS), AfterValidator(_dedupe)]
 Text = Annotated[str, Field(max_length=20_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+# Characters that show nothing: format controls (U+200B, U+00AD, U+FEFF …), spaces, and
+# the fillers and blanks that are letters or symbols to Unicode (Hangul fillers, the
+# blank Braille pattern).
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def one_line(value: str) -> str:
+    """A name or title: one line (no C0 or C1 control, so no CR, LF or TAB, which break
+    e-mail headers and calendar lines), with at least one visible character."""
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise ValueError("one line of text: no line breaks, tabs or control characters")
+    if all(unicodedata.category(c)[0] in "ZC" or c in _BLANK_LOOKING for c in value):
+        raise ValueError("needs a visible letter, digit or sign")
+    return value
+
+
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)]
 # Words the API uses for its own routes (``…/import``, ``…/export``) are not ids.
 RESERVED_IDS = frozenset({"import", "export"})
 
@@ -135,7 +152,9 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(one_line)] | None = (
+        None
+    )
     email: Annotated[str, Field(max_length=254), AfterValidator(_check_email)] | None = None
     phone: Annotated[str, Field(max_length=32), AfterValidator(_check_phone)] | None = None
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.mail import one_line_of
 from events.models import Participant
 from events.selectors import agenda
 
@@ -19,7 +20,7 @@ def agenda_ics(participant: Participant) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Raabta//trade event agenda//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{event.name} — {participant.name}")
+    calendar.add("x-wr-calname", one_line_of(f"{event.name} — {participant.name}"))
     site = settings.RAABTA_SITE_URL.rstrip("/")
     host = site.split("//", 1)[-1] or "raabta"
     now = timezone.now()
@@ -30,7 +31,7 @@ def agenda_ics(participant: Participant) -> bytes:
         entry.add("dtstamp", now)
         entry.add("dtstart", starts)
         entry.add("dtend", ends)
-        entry.add("summary", f"Meeting: {item.other.name} (table {item.table})")
+        entry.add("summary", one_line_of(f"Meeting: {item.other.name} (table {item.table})"))
         entry.add("location", ", ".join(x for x in (event.venue, event.city) if x))
         description = f"{event.name}, table {item.table}."
         if item.meeting.note:

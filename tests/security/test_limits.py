@@ -287,3 +287,35 @@ def test_unknown_keys_are_bounded_and_numbers_beyond_64_bits_refused(client_for)
     assert edit.status_code == 200 and edit.json()["zzbig"] == 1e26
     read = officer.post("/api/v1/notifications/read", {"ids": [2**70]}, format="json")
     assert read.status_code == 400 and "ids" in read.json()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Indus\r\nBcc: x@evil.example",
+        "Indus\tCode",
+        "Indus\u0085Code",  # C1 next line
+        "Indus\u009bCode",  # C1 control sequence introducer
+        "Indus\u2028Code",  # line separator
+        "\u200b\u200b",
+        "\u00ad",
+        "\u2800\u2800",
+        "\ufeff",
+        "\u115f",
+    ],
+)
+def test_a_name_is_one_visible_line(client_for, name):
+    from vendors.models import Vendor
+
+    body = {"external_id": "pk-line", "name": name}
+    answer = client_for("officer").post("/api/v1/vendors/", body, format="json")
+    assert answer.status_code == 400 and "name" in answer.json(), answer.content
+    assert not Vendor.objects.filter(external_id="pk-line").exists()
+
+
+def test_a_stored_name_with_a_line_break_cannot_stick_an_e_mail_or_break_a_calendar():
+    from core.mail import email_queue, one_line_of
+
+    assert one_line_of("Indus\r\nCode\tLabs\u0085") == "Indus Code Labs"
+    email = email_queue(key="k-line", to=["a@example.com"], subject="Meet Indus\r\nCode", body="x")
+    assert email is not None and email.subject == "Meet Indus Code"
