@@ -26,7 +26,9 @@ class ListField(serializers.ListField):
 
 
 class PageParams(QueryParams):
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_RESULT_WINDOW, default=1
+    )
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=20
     )

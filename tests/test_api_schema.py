@@ -22,3 +22,28 @@ def test_swagger_ui_and_its_assets_are_served_by_the_app(api, client):
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
     assert b"Raabta" in api.get("/").content
+
+
+def test_the_schema_states_the_bounds_the_server_enforces():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    listed = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/vendors/"]["get"]["parameters"]
+    }
+    assert listed["page"]["minimum"] == 1
+    assert (listed["page_size"]["minimum"], listed["page_size"]["maximum"]) == (1, 200)
+    create = schema["paths"]["/api/v1/vendors/"]["post"]["requestBody"]["content"]
+    created = create["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "external_id" not in schema["components"]["schemas"][created].get("required", [])
+    search = {
+        p["name"]: p["schema"]
+        for p in schema["paths"]["/api/v1/search/vendors/"]["get"]["parameters"]
+    }
+    assert search["page"]["maximum"] == 10_000 and search["page_size"]["maximum"] >= 1
+
+
+def test_an_officer_who_leaves_the_id_out_gets_one_from_the_server(client_for):
+    body = {"name": "Unnamed Id Firm"}
+    created = client_for("officer").post("/api/v1/vendors/", body, format="json")
+    assert created.status_code == 201 and created.json()["external_id"].startswith("firm-")

@@ -73,6 +73,18 @@ class CountedPagination(PageNumberPagination):
             raise ValidationError({"page": ["a whole number from 1"]})
         return super().get_page_number(request, paginator)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """DRF's parameters with the bounds this class enforces (so the schema states
+        what the server answers 400 to)."""
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
+        return parameters
+
     def get_page_size(self, request: Request) -> int | None:
         value = request.query_params.get(self.page_size_query_param)
         if value is not None and not 1 <= (whole_number(value) or 0) <= self.max_page_size:

@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -84,8 +84,8 @@ class RecordViewSet(GenericViewSet):
         a chosen id could squat one an officer will import (and then control the
         imported, verified record), and one that came back "taken" would confirm that
         another organisation's private record exists. Officers, who see every record,
-        choose ids (imports keep theirs)."""
-        if is_officer(self.request.user):
+        choose ids (imports keep theirs), or leave them to the server too."""
+        if is_officer(self.request.user) and data.get("external_id"):
             return data
         if data.get("external_id"):
             raise ValidationError(
@@ -259,6 +259,19 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+CREATED_IDS = " Members leave `external_id` out (the server assigns one); officers may choose it."
+
+
+def _without_required_id(record_model: type[BaseModel]) -> type[BaseModel]:
+    """The record for a create: the same fields, ``external_id`` optional."""
+    field = record_model.model_fields["external_id"]
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        f"{record_model.__name__}Create",
+        __base__=record_model,
+        external_id=(field.annotation | None, None),  # type: ignore[operator]
+    )
+
+
 def record_schema(record_model: type[BaseModel], *, tag: str, read: str, write: str) -> Any:
     """OpenAPI for a RecordViewSet: bodies are the pydantic record model."""
     page = {
@@ -277,7 +290,10 @@ def record_schema(record_model: type[BaseModel], *, tag: str, read: str, write: 
         "list": extend_schema(tags=[tag], description=read, responses={200: page}),
         "retrieve": extend_schema(tags=[tag], description=read, responses={200: record_model}),
         "create": extend_schema(
-            tags=[tag], description=write, request=record_model, responses={201: record_model}
+            tags=[tag],
+            description=write + CREATED_IDS,
+            request=_without_required_id(record_model),
+            responses={201: record_model},
         ),
         "update": extend_schema(
             tags=[tag],
