@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import Refused
+from core.limits import day_ago, refuse_beyond
 from core.models import Email
 from matchmaking.introductions import REVEALED_STAGES
 from matchmaking.models import Introduction, Message, Notification, ThreadRead
@@ -81,6 +82,13 @@ def message_post(*, introduction: Introduction, author: User, body: str) -> Mess
         raise Refused("body", f"at most {MAX_BODY:,} characters (this one has {len(body):,})")
     if why := conversation_refusal(introduction):
         raise Refused("stage", why)
+    User.objects.select_for_update().filter(pk=author.pk).first()  # one count at a time
+    refuse_beyond(
+        Message.objects.filter(author=author, created_at__gte=day_ago()).count(),
+        settings.RAABTA_MESSAGES_PER_DAY,
+        field="body",
+        what="messages per person",
+    )
     message = Message.objects.create(introduction=introduction, author=author, body=body)
     thread_read(introduction=introduction, user=author, up_to=message.pk)
     for user in participants(introduction):

@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from buyers.models import Brief
+from buyers.models import Brief, Buyer
 from buyers.services import BRIEF_TOPIC
 from core.audit import audit_record
 from core.errors import Conflict, Refused
+from core.limits import day_ago, refuse_beyond
+from core.models import AuditEntry
 from core.outbox import outbox_claim, outbox_done, outbox_failed
 from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
 from matchmaking.notifications import Event, buyer_members, notify, officers
@@ -292,6 +294,17 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     }
     source = sources.get(actor.role, Match.Source.OFFICER)
     requested = source != Match.Source.OFFICER
+    if source == Match.Source.BUYER and brief.buyer is not None:
+        Buyer.objects.select_for_update().filter(pk=brief.buyer.pk).first()  # one count at a time
+        asked = AuditEntry.objects.filter(
+            action="match.request", actor__buyer_membership__buyer=brief.buyer, at__gte=day_ago()
+        )
+        refuse_beyond(
+            asked.count(),
+            settings.RAABTA_BUYER_REQUESTS_PER_DAY,
+            field="vendor",
+            what="introduction requests per buyer",
+        )
     if requested and (why := requests_closed(brief).get(vendor.external_id)):
         raise Refused("vendor", why)
     existing = Match.objects.filter(brief=brief, vendor=vendor).first()

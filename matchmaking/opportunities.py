@@ -23,6 +23,7 @@ from accounts.models import User
 from buyers.models import Brief
 from buyers.selectors import brief_for_firms
 from core.errors import Refused
+from core.limits import day_ago, refuse_beyond
 from core.mail import email_queue
 from core.models import AuditEntry, Email
 from matchmaking.curation import match_add
@@ -109,9 +110,8 @@ def hands_raised_today(vendor: Vendor) -> int:
     """Hands the firm's members raised in the last 24 hours, from the audit log (a hand
     raised on a brief the ranker had already suggested the firm for reuses that match,
     so matches alone would not count it)."""
-    since = timezone.now() - timedelta(days=1)
     raised = AuditEntry.objects.filter(
-        action="match.request", actor__vendor_membership__vendor=vendor, at__gte=since
+        action="match.request", actor__vendor_membership__vendor=vendor, at__gte=day_ago()
     )
     return raised.count()
 
@@ -134,12 +134,12 @@ def raise_hand(*, vendor: Vendor, brief: Brief, actor: User, pitch: str) -> Matc
     Vendor.objects.select_for_update().filter(pk=vendor.pk).first()  # one count at a time
     if Match.objects.filter(brief=brief, vendor=vendor, source=Match.Source.FIRM).exists():
         raise Refused("brief", "your firm has already raised its hand on this brief")
-    if hands_raised_today(vendor) >= settings.RAABTA_HANDS_PER_DAY:
-        raise Refused(
-            "brief",
-            f"a firm may raise its hand on {settings.RAABTA_HANDS_PER_DAY} briefs a day; "
-            "try again tomorrow",
-        )
+    refuse_beyond(
+        hands_raised_today(vendor),
+        settings.RAABTA_HANDS_PER_DAY,
+        field="brief",
+        what="raised hands per firm",
+    )
     return match_add(brief=brief, vendor=vendor, actor=actor, note=pitch)
 
 

@@ -206,6 +206,9 @@ RAABTA_INDEX_BATCH = int(env("RAABTA_INDEX_BATCH", "2500"))
 RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
 # Briefs a firm may raise its hand on in any 24 hours (matchmaking/opportunities.py).
 RAABTA_HANDS_PER_DAY = int(env("RAABTA_HANDS_PER_DAY", "5"))
+# Each tells every officer (and e-mails them) or the other side: bounded per 24 hours.
+RAABTA_BUYER_REQUESTS_PER_DAY = int(env("RAABTA_BUYER_REQUESTS_PER_DAY", "10"))
+RAABTA_MESSAGES_PER_DAY = int(env("RAABTA_MESSAGES_PER_DAY", "100"))
 # Open briefs published within this many days are opportunities for firms.
 RAABTA_OPPORTUNITY_DAYS = int(env("RAABTA_OPPORTUNITY_DAYS", "90"))
 # Firms a server process reads into memory before its workers fork (core.runtime), so

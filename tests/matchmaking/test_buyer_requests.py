@@ -75,3 +75,18 @@ def test_pending_requests_show_on_the_buyers_introductions_page(scene, user_fact
     # Another buyer sees nothing of it.
     client.force_login(user_factory("buyer", buyer=make_buyer()))
     assert "Turned Down Apps" not in client.get("/workspace/introductions/").content.decode()
+
+
+def test_a_buyer_s_introduction_requests_are_limited_per_day(scene, settings):
+    from matchmaking.models import Notification
+
+    brief, member, officer, client = scene
+    settings.RAABTA_BUYER_REQUESTS_PER_DAY = 1
+    for n in range(3):
+        make_vendor(external_id=f"extra-{n}", name=f"Extra {n}")
+    assert _ask(client, brief, "extra-0").status_code == 200
+    told = Notification.objects.filter(user=officer).count()
+    page = _ask(client, brief, "extra-1").content.decode()
+    assert "at most 1 introduction requests per buyer in 24 hours" in page
+    assert not Match.objects.filter(vendor__external_id="extra-1").exists()
+    assert Notification.objects.filter(user=officer).count() == told  # no officer told

@@ -190,3 +190,18 @@ def test_the_conversation_page(scene, client):
     assert Message.objects.latest("id").author == people["buyer"]
     refused = client.post(f"/workspace/introductions/{intro.pk}/conversation/", {"body": " "})
     assert "body: write a message first" in refused.content.decode()
+
+
+def test_messages_are_limited_per_person_and_day(scene, settings):
+    intro, people = scene
+    intro = _introduce(intro, people)
+    settings.RAABTA_MESSAGES_PER_DAY = 3
+    codes = [_post(people["firm"], intro, f"message {n}").status_code for n in range(4)]
+    assert codes == [201, 201, 201, 400]
+    refused = _post(people["firm"], intro, "one more")
+    assert "at most 3 messages per person in 24 hours" in refused.json()["body"][0]
+    assert _post(people["buyer"], intro, "the other side still talks").status_code == 201
+    Message.objects.filter(author=people["firm"]).update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    assert _post(people["firm"], intro, "a day later").status_code == 201
