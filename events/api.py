@@ -42,7 +42,6 @@ from buyers.models import Brief, Buyer
 from buyers.selectors import buyer_of_member
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer, is_officer
-from core.jobs import job_start
 from events import selectors, services
 from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
@@ -597,12 +596,13 @@ class EventViewSet(
         event = self.get_object()
         return calendar_response(self._agenda_owner(request, event))
 
-    @extend_schema(request=None, responses={202: JobStartedOut})
+    @extend_schema(request=None, responses={202: JobStartedOut, 409: dict})
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, slug: str) -> Response:
-        """Start scheduling the accepted meetings (a console job; poll the job page)."""
+        """Start scheduling the accepted meetings (a console job; poll the job page).
+        One at a time per event: 409 naming the job while one is queued or running."""
         event = self.get_object()
-        job = job_start(kind="schedule_event", actor=_user(request), event=event.slug)
+        job = services.schedule_start(event=event, actor=_user(request))
         return Response({"job": job.pk, "status": job.status}, status.HTTP_202_ACCEPTED)
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from buyers.selectors import buyer_of_member
-from core.jobs import job_start
+from core.errors import Conflict
 from core.page_actions import decided, officers_only, posted_version
 from events import selectors, services
 from events.api import EventSerializer
@@ -356,7 +356,11 @@ def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
     user: Any = request.user
     act = request.POST.get("act", "")
     if act == "schedule":
-        job = job_start(kind="schedule_event", actor=user, event=event.slug)
+        try:
+            job = services.schedule_start(event=event, actor=user)
+        except Conflict as running:
+            messages.info(request, f"Not started again: {running.message}.")
+            return redirect("console-job", pk=running.current["job"])
         messages.success(request, "Scheduling started.")
         return redirect("console-job", pk=job.pk)
     if act == "edit":

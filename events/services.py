@@ -21,6 +21,8 @@ from buyers.schema import BriefRecord
 from buyers.services import brief_save
 from core.audit import audit_record
 from core.errors import Conflict, Refused
+from core.jobs import job_start
+from core.models import Job
 from events.models import Event, Meeting, Participant
 from events.scheduling import Placement, Problem, Request, Schedule, solve
 from matchmaking.curation import record_label
@@ -606,6 +608,25 @@ def _fingerprint(rows: list[tuple[Any, ...]]) -> str:
     return hashlib.sha1(repr(sorted(rows)).encode()).hexdigest()[:12]
 
 
+@transaction.atomic
+def schedule_start(*, event: Event, actor: User) -> Job:
+    """Start scheduling the event's meetings as a console job — one at a time per event:
+    while one is queued or running, another is a ``Conflict`` naming it (the event row
+    is locked while this is decided, so simultaneous starts cannot both pass)."""
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+    unfinished = Job.objects.filter(
+        kind="schedule_event",
+        params__event=event.slug,
+        status__in=(Job.Status.QUEUED, Job.Status.RUNNING),
+    ).first()
+    if unfinished is not None:
+        raise Conflict(
+            f"a schedule for {event.name} is already {unfinished.status} (job {unfinished.pk})",
+            current={"job": unfinished.pk, "status": unfinished.status},
+        )
+    return job_start(kind="schedule_event", actor=actor, event=event.slug)
+
+
 def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 20.0) -> Schedule:
     """Place the event's accepted meetings (``events.scheduling``), store slots and
     tables, and tell each participant whose agenda changed."""
@@ -618,11 +639,13 @@ def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 
         for meeting in meetings:
             placement = schedule.placements.get(meeting.pk)
             slot, table = (placement.slot, placement.table) if placement else (None, None)
-            if (meeting.slot, meeting.table) != (slot, table):
+            # Under the version the problem was read at: a meeting cancelled or moved by
+            # hand while the solver ran keeps that newer state.
+            moved = (meeting.slot, meeting.table) != (slot, table)
+            if moved and Meeting.objects.filter(pk=meeting.pk, version=meeting.version).update(
+                slot=slot, table=table, version=F("version") + 1
+            ):
                 changed.append(meeting.pk)
-                Meeting.objects.filter(pk=meeting.pk).update(
-                    slot=slot, table=table, version=F("version") + 1
-                )
         Event.objects.filter(pk=event.pk).update(scheduled_at=timezone.now())
         audit_record(
             actor=actor,

@@ -191,3 +191,25 @@ def test_simultaneous_sign_ups_of_one_name_in_any_case_give_one_account():
         if a.status_code == 400
     )
     assert User.objects.filter(username__iexact="sana").count() == 1
+
+
+def test_simultaneous_schedule_starts_run_one_job_per_event(user_factory, monkeypatch):
+    from core.models import Job
+    from tests.factories import make_event
+
+    monkeypatch.setattr("core.jobs._dispatch", lambda job_id: None)  # jobs stay queued
+    make_event(slug="gitex")
+    officer = user_factory("officer")
+    answers = together(
+        *[
+            (lambda: _client(officer).post("/api/v1/events/gitex/schedule", format="json"))
+            for _ in range(10)
+        ]
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [202] + [409] * 9, [a.content for a in answers]
+    [job] = Job.objects.filter(kind="schedule_event")
+    assert all(a.json()["current"]["job"] == job.pk for a in answers if a.status_code == 409)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE)
+    again = _client(officer).post("/api/v1/events/gitex/schedule", format="json")
+    assert again.status_code == 202  # once it is done, a new one may start
