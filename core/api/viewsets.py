@@ -268,7 +268,7 @@ def _without_required_id(record_model: type[BaseModel]) -> type[BaseModel]:
     return create_model(  # type: ignore[no-any-return,call-overload]
         f"{record_model.__name__}Create",
         __base__=record_model,
-        external_id=(field.annotation | None, None),  # type: ignore[operator]
+        external_id=(field.annotation | None, None),  # type: ignore[operator,arg-type]
     )
 
 

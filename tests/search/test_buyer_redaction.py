@@ -6,6 +6,7 @@ people write a name or a contact in."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -53,7 +54,9 @@ VARIANTS = [
     "see www.sterlingsummitinc.example/tender",
     "see sterlingsummitinc.example",
 ]
-SECRETS = ("sterling", "summit", "sana", "qureshi", "555", "0100")
+SECRETS = ("sterling", "summit", "sana", "qureshi")
+# The telephone number's digits in any spacing (not "555" alone: timestamps hold it).
+PHONE = re.compile(r"555\D{0,3}0100")
 
 
 def buyer_row(**fields) -> Buyer:  # type: ignore[no-untyped-def]
@@ -71,7 +74,8 @@ def leaks(text: str) -> list[str]:
     folded = "".join(
         c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum() or c == " "
     )
-    return [secret for secret in SECRETS if secret in folded.replace(" ", "")]
+    found = [secret for secret in SECRETS if secret in folded.replace(" ", "")]
+    return found + PHONE.findall(unicodedata.normalize("NFKC", text))
 
 
 @pytest.mark.parametrize("text", VARIANTS)

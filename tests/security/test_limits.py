@@ -277,7 +277,7 @@ def test_unknown_keys_are_bounded_and_numbers_beyond_64_bits_refused(client_for)
     assert large.status_code == 400 and "bytes" in str(large.json())
     assert Vendor.objects.get(pk=vendor.pk).city == "Multan"  # nothing stored
     assert officer.patch(url, {"notes": "kept", "n": 2**62}, format="json").status_code == 200
-    line = '{"external_id": "pk-big", "name": "Big", "zzbig": %d}' % 10**26
+    line = f'{{"external_id": "pk-big", "name": "Big", "zzbig": {10**26}}}'
     report = officer.post(
         "/api/v1/vendors/import", line, content_type="application/x-ndjson"
     ).json()

@@ -55,7 +55,10 @@ def test_two_firms_created_with_one_id_never_merge(user_factory):
     for round_ in range(ROUNDS):
         external_id = f"pk-race-{round_}"
         users = [user_factory("officer"), user_factory("officer")]
-        bodies = [VendorRecordFactory(external_id=external_id, name=f"Firm {n}") for n in (1, 2)]
+        bodies: list[dict] = [
+            VendorRecordFactory(external_id=external_id, name=f"Firm {n}")  # type: ignore[misc]
+            for n in (1, 2)
+        ]
         answers = together(
             *[
                 (lambda u=u, b=b: _client(u).post("/api/v1/vendors", b, format="json"))

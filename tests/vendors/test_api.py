@@ -70,7 +70,7 @@ def test_buyers_cannot_edit_vendors(client_for, vendor, buyer):
 
 def test_a_vendor_user_without_a_firm_creates_one_and_becomes_its_member(client_for, vendor):
     client = client_for("vendor")
-    body = VendorRecordFactory(technologies=["RN"])
+    body: dict = VendorRecordFactory(technologies=["RN"])  # type: ignore[assignment]
     del body["external_id"]
     response = client.post(URL, body, format="json")
     assert response.status_code == 201, response.json()
