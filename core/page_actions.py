@@ -4,8 +4,9 @@ showed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 
 from core.errors import Conflict, Refused
 from core.forms import whole_number
+
+T = TypeVar("T")
 
 
 def officers_only(view: Any) -> Any:
@@ -64,3 +67,17 @@ STALE_FORM = (
     "Someone else saved this {what} while you were editing it. Your changes are below, "
     "not saved; check them against the current {what} and save again."
 )
+
+
+def saved_unless_stale(
+    request: HttpRequest, save: Callable[[], T], *, what: str, shown: Any
+) -> T | None:
+    """Run an edit form's ``save``; if the record moved on since the form showed it
+    (``Conflict``), say so on the page, refresh ``shown`` (so the form carries the new
+    version) and return ``None``: the typed values are shown again, nothing is lost."""
+    try:
+        return save()
+    except Conflict:
+        messages.error(request, STALE_FORM.format(what=what))
+        shown.refresh_from_db()
+        return None

@@ -12,10 +12,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from pydantic import ValidationError
 
-from core.errors import Conflict
 from core.forms import error_field, form_number, posted_rows, split_list
 from core.money import RateTable
-from core.page_actions import STALE_FORM, version_shown
+from core.page_actions import saved_unless_stale, version_shown
 from core.schema import field_errors, validate_record
 from core.upsert import fresh_external_id
 from vendors.schema import PORTFOLIO_LIMIT, VendorRecord
@@ -131,18 +130,19 @@ def firm_profile(request: HttpRequest) -> HttpResponse:
             for path, reasons in field_errors(error).items():
                 errors.setdefault(error_field(path), []).extend(reasons)
         else:
-            try:
-                vendor = vendor_save(
+            saved = saved_unless_stale(
+                request,
+                lambda: vendor_save(
                     record=record,
                     member=user,
                     create_only=vendor is None,
                     by_firm=True,
                     version=version_shown(request, vendor),
-                )
-            except Conflict:
-                messages.error(request, STALE_FORM.format(what="profile"))
-                vendor.refresh_from_db()  # type: ignore[union-attr]  # only an edit conflicts
-            else:
+                ),
+                what="profile",
+                shown=vendor,
+            )
+            if saved is not None:
                 messages.success(
                     request, "Profile saved. Buyers see the changes in search within seconds."
                 )

@@ -21,10 +21,9 @@ from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, briefs_visible_to, buyer_of_member
 from buyers.services import brief_save, buyer_save, buyers_upsert
 from core.codes import city_time_zones
-from core.errors import Conflict
 from core.forms import error_field, form_number, split_list
 from core.money import RateTable
-from core.page_actions import STALE_FORM, decided, version_shown
+from core.page_actions import decided, saved_unless_stale, version_shown
 from core.schema import field_errors, validate_record
 from core.upsert import fresh_external_id
 from matchmaking import curation, introductions
@@ -173,19 +172,19 @@ def brief_edit(request: HttpRequest, external_id: str | None = None) -> HttpResp
                 "Name your organisation (firms see it once introduced)."
             )
         if not errors:
-            try:
+
+            def save() -> Any:
                 with transaction.atomic():  # the organisation and its first brief, or neither
                     if organisation is None:
                         buyer_save(record=organisation_record, member=user, create_only=True)
-                    saved = brief_save(
+                    return brief_save(
                         record=record,
                         create_only=brief is None,
                         version=version_shown(request, brief),
                     )
-            except Conflict:
-                messages.error(request, STALE_FORM.format(what="brief"))
-                brief.refresh_from_db()  # type: ignore[union-attr]  # only an edit conflicts
-            else:
+
+            saved = saved_unless_stale(request, save, what="brief", shown=brief)
+            if saved is not None:
                 messages.success(
                     request, "Brief saved. Your shortlist is below; officers are reviewing it too."
                 )
