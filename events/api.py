@@ -42,6 +42,7 @@ from buyers.models import Brief, Buyer
 from buyers.selectors import buyer_of_member
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer, is_officer
+from core.schema import one_line
 from events import selectors, services
 from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
@@ -85,6 +86,15 @@ class Window(serializers.Serializer):
         }
 
 
+def _one_line(value: str) -> str:
+    """``core.schema.one_line`` for a serializer field (agendas, e-mails, calendar lines
+    carry event names)."""
+    try:
+        return one_line(value) if value else value
+    except ValueError as error:
+        raise serializers.ValidationError(str(error)) from None
+
+
 class EventSerializer(serializers.ModelSerializer):
     phase = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
@@ -119,6 +129,12 @@ class EventSerializer(serializers.ModelSerializer):
 
     def validate_timezone(self, value: str) -> str:
         return valid_zone(value)
+
+    def validate_name(self, value: str) -> str:
+        return _one_line(value)
+
+    def validate_venue(self, value: str) -> str:
+        return _one_line(value)
 
     def validate_breaks(self, value: list[list[Any]]) -> list[list[str]]:
         for start, end in value:

@@ -424,3 +424,18 @@ def test_suggestions_follow_a_changed_registration(expo):
     assert changed.status_code == 200
     again = clients["buyer"].get("/api/v1/events/expo/suggestions").json()
     assert again[0]["participant"] == ids["firm2"]  # mobile apps now
+
+
+def test_an_event_name_is_one_line(client_for):
+    body = {
+        "slug": "lines", "name": "GITEX\r\nBcc: x@evil.example", "city": "Dubai", "country": "AE",
+        "timezone": "Asia/Dubai", "first_day": "2027-10-12", "last_day": "2027-10-13",
+        "registration_opens": "2027-06-01T00:00:00Z", "registration_closes": "2027-10-01T00:00:00Z",
+        "tables": 10,
+    }  # fmt: skip
+    officer = client_for("officer")
+    refused = officer.post("/api/v1/events/", body, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"name"}, refused.json()
+    assert (
+        officer.post("/api/v1/events/", {**body, "name": "GITEX"}, format="json").status_code == 201
+    )
