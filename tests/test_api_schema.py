@@ -47,3 +47,16 @@ def test_an_officer_who_leaves_the_id_out_gets_one_from_the_server(client_for):
     body = {"name": "Unnamed Id Firm"}
     created = client_for("officer").post("/api/v1/vendors/", body, format="json")
     assert created.status_code == 201 and created.json()["external_id"].startswith("firm-")
+
+
+def test_an_id_of_the_wrong_type_is_refused_not_replaced(client_for):
+    # schemathesis sent {"external_id": {}}: it was taken for "no id" and a firm created.
+    for who in ("officer", "vendor"):
+        answer = client_for(who).post(
+            "/api/v1/vendors/", {"external_id": {}, "name": "Typed Firm"}, format="json"
+        )
+        assert answer.status_code == 400 and "external_id" in answer.json(), (who, answer.content)
+    blank = client_for("officer").post(
+        "/api/v1/vendors/", {"external_id": "  ", "name": "Blank Id"}, format="json"
+    )
+    assert blank.status_code == 201  # blank text means not given, as in every record

@@ -85,13 +85,16 @@ class RecordViewSet(GenericViewSet):
         imported, verified record), and one that came back "taken" would confirm that
         another organisation's private record exists. Officers, who see every record,
         choose ids (imports keep theirs), or leave them to the server too."""
-        if is_officer(self.request.user) and data.get("external_id"):
+        given = data.get("external_id")
+        # Blank text means "not given", as everywhere in a record; any other value
+        # (``{}``, a number) is given, and validated as an id.
+        if given is None or (isinstance(given, str) and not given.strip()):
+            return {**data, "external_id": fresh_external_id(self.member_id_prefix)}
+        if is_officer(self.request.user):
             return data
-        if data.get("external_id"):
-            raise ValidationError(
-                {"external_id": ["assigned by the server for records you create; leave it out"]}
-            )
-        return {**data, "external_id": fresh_external_id(self.member_id_prefix)}
+        raise ValidationError(
+            {"external_id": ["assigned by the server for records you create; leave it out"]}
+        )
 
     def officer_fields_kept(self, data: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
         """For anyone but an officer, the record's ``officer_fields`` keep their stored
