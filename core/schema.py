@@ -398,6 +398,14 @@ def _unknown_keys_bounded(
     if not isinstance(data, dict):
         return []
     unknown = {k: v for k, v in data.items() if k not in model.model_fields}
+    # Floats at the top are not walked by ``unsafe_text`` (nothing else calls for a walk).
+    huge: list[tuple[tuple[int | str, ...], str]] = [
+        ((key,), "a whole number beyond 64 bits, which cannot be stored")
+        for key, value in unknown.items()
+        if isinstance(value, float) and _beyond_64_bits(value)
+    ]
+    if huge:
+        return huge
     if len(unknown) > MAX_UNKNOWN_KEYS:
         return [((), f"at most {MAX_UNKNOWN_KEYS} unknown keys (this record has {len(unknown)})")]
     try:
@@ -407,6 +415,15 @@ def _unknown_keys_bounded(
     if size > MAX_UNKNOWN_BYTES:
         return [((), f"unknown keys take at most {MAX_UNKNOWN_BYTES:,} bytes as JSON ({size:,})")]
     return []
+
+
+def _beyond_64_bits(value: Any) -> bool:
+    """A whole number (or a float holding one, as JSON readers give 1e26) that does not
+    fit 64 bits: PostgreSQL's JSON gives it back as such an integer, which no later
+    write could then carry."""
+    if isinstance(value, float):
+        return value == value and abs(value) >= 2**63  # NaN compares unequal to itself
+    return isinstance(value, int) and not -(2**63) <= value < 2**64
 
 
 def unsafe_text(
@@ -420,7 +437,7 @@ def unsafe_text(
     elif isinstance(value, str):
         if _UNSAFE.search(value):
             yield loc, "contains control or text-direction characters"
-    elif isinstance(value, int) and not -(2**63) <= value < 2**64:
+    elif _beyond_64_bits(value):
         yield loc, "a whole number beyond 64 bits, which cannot be stored"
     elif isinstance(value, dict):
         for key, item in value.items():
