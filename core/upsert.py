@@ -150,13 +150,16 @@ def lock_rows(model: type[models.Model], external_ids: Sequence[str]) -> None:
 
 
 def check_version(model: type[models.Model], external_id: str, seen: int | None) -> None:
-    """Lock the row (``lock_rows``) and refuse with ``Conflict`` if the write was based on
-    another version than the stored one (``seen``; ``None`` checks nothing). Must run
-    inside the writing transaction."""
-    lock_rows(model, [external_id])
+    """Refuse with ``Conflict`` if the write was based on another version than the
+    stored one (``seen``; ``None`` checks nothing), reading it under the row's lock (one
+    ``SELECT … FOR UPDATE``). Must run inside the writing transaction."""
     if seen is None:
         return
-    stored = model._base_manager.filter(external_id=external_id).values_list("version", flat=True)
+    stored = list(
+        model._base_manager.select_for_update()
+        .filter(external_id=external_id)
+        .values_list("version", flat=True)
+    )
     if stored and stored[0] != seen:
         raise Conflict(
             f"this record changed since version {seen}: it is now at version {stored[0]}",
