@@ -2,18 +2,20 @@
 index and its highlights, opportunities, introductions in the API and the pages,
 notifications and e-mails) until both sides have opted in.
 
-Text is matched after Unicode NFKC, case folding and dropping whitespace and
-punctuation, so "Sterling Summit", "STERLING SUMMIT", "Sterling\u00a0Summit",
-"Sterling-Summit", "SterlingSummit" and full-width letters are all the same name; what is
-shown is the original text with the matched spans replaced by ``HIDDEN``.
+Text is matched as ``core.text`` folds it (Unicode NFKC, case folding, look-alike
+letters read as the ASCII ones, whitespace and punctuation dropped), so "Sterling
+Summit", "STERLING SUMMIT", "Sterling\u00a0Summit", "Sterling-Summit", "SterlingSummit",
+full-width letters and a Cyrillic "e" (U+0435) are all the same name; what is shown is the
+original text with the matched spans replaced by ``HIDDEN``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from core.text import LEGAL_SUFFIX, fold_char, skeleton
 
 if TYPE_CHECKING:
     from buyers.models import Buyer
@@ -22,10 +24,6 @@ if TYPE_CHECKING:
 HIDDEN = "[the buyer]"
 # Names shorter than this (after folding) would hide ordinary words.
 MIN_NAME = 3
-_LEGAL_SUFFIX = re.compile(
-    r"[\s,]+(ltd|limited|llc|inc|plc|gmbh|ag|bv|sa|pty|co|corp|corporation|group)\.?$",
-    re.IGNORECASE,
-)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Applied to the folded text (NFKC, case folded), so full-width digits and letters, and
 # every kind of space, are plain ones here.
@@ -48,7 +46,7 @@ class _Folded:
         chars: list[str] = []
         self.origin: list[int] = []
         for i, char in enumerate(text):
-            for folded in unicodedata.normalize("NFKC", char).casefold():
+            for folded in fold_char(char):
                 chars.append(folded)
                 self.origin.append(i)
         self.text = "".join(chars)
@@ -63,11 +61,6 @@ class _Folded:
     def word_edge(self, folded_index: int) -> bool:
         """Whether the folded character at ``folded_index`` is outside a word."""
         return not (0 <= folded_index < len(self.text) and self.text[folded_index].isalnum())
-
-
-def skeleton(text: str) -> str:
-    """``text`` folded to its letters and digits: how names are compared."""
-    return _Folded(text).skeleton
 
 
 def _name_spans(folded: _Folded, names: Iterable[str]) -> Iterator[tuple[int, int]]:
@@ -103,7 +96,7 @@ def _domain(address: str) -> str:
 def identifying_names(buyer: Buyer) -> set[str]:
     """The skeletons of what names a buyer: its name (also without a legal suffix), its
     web and e-mail domains, then everything in ``contact_names``."""
-    raw = {buyer.name.strip(), _LEGAL_SUFFIX.sub("", buyer.name.strip())}
+    raw = {buyer.name.strip(), LEGAL_SUFFIX.sub("", buyer.name.strip())}
     email = str((buyer.contact or {}).get("email") or "")
     for domain in (_domain(buyer.website or ""), email.partition("@")[2]):
         if domain:

@@ -72,7 +72,17 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(o
 RESERVED_IDS = frozenset({"import", "export"})
 
 
-def _not_reserved(value: str) -> str:
+# An id is visible ASCII without the URL's own separators ("/", "?", "#"): letters from
+# other scripts and look-alike dashes ("pk\u2010000001" for "pk-000001") would make two
+# ids that read the same.
+ID_PATTERN = r"^[!\"$-.0->@-~]+$"
+
+
+def _id_text(value: str) -> str:
+    if not re.fullmatch(ID_PATTERN, value):
+        raise ValueError(
+            "an id is plain ASCII letters, digits and signs (no spaces, no '/', '?' or '#')"
+        )
     if value.casefold() in RESERVED_IDS:
         raise ValueError(f"'{value}' is reserved; choose another id")
     return value
@@ -80,8 +90,9 @@ def _not_reserved(value: str) -> str:
 
 ExternalId = Annotated[
     str,
-    Field(min_length=1, max_length=64, pattern=r"^[^\s/?#\x00-\x1f\x7f]+$"),
-    AfterValidator(_not_reserved),
+    # The pattern is checked by ``_id_text``, whose message says what an id may hold.
+    Field(min_length=1, max_length=64, json_schema_extra={"pattern": ID_PATTERN}),
+    AfterValidator(_id_text),
 ]
 
 # Whole numbers are JSON integers: strict, so ``true`` or ``"12"`` is refused instead of

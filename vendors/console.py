@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,17 +32,20 @@ def _expiry(value: str) -> date | None:
 
 @officers_only
 def verification_queue(request: HttpRequest) -> HttpResponse:
-    """Firms with claims waiting, the longest-waiting first (``?all=1``: every firm
-    that states something)."""
+    """Firms with claims waiting or a name that looks like another firm's, the
+    longest-waiting first (``?all=1``: every firm that states something too)."""
     show_all = request.GET.get("all") == "1"
     rows = vendor_list().order_by("updated_at", "id")
-    rows = (
-        rows.exclude(verified={}, unverified_claims=0)
-        if show_all
-        else rows.filter(unverified_claims__gt=0)
+    waiting = (
+        ~Q(verified={}) | Q(unverified_claims__gt=0) if show_all else Q(unverified_claims__gt=0)
     )
+    rows = rows.filter(waiting | verification.looks_like_another())
     page = Paginator(rows, QUEUE_PAGE).get_page(request.GET.get("page"))
-    firms = [{"vendor": vendor, "facts": verification.facts(vendor)} for vendor in page]
+    alike = verification.look_alikes(list(page))
+    firms = [
+        {"vendor": vendor, "facts": verification.facts(vendor), "alike": alike.get(vendor.pk)}
+        for vendor in page
+    ]
     return render(
         request,
         "vendors/verification_queue.html",

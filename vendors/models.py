@@ -34,6 +34,9 @@ class Vendor(models.Model):
     # firms, not archived" — a scan of every row (58 ms per search page at 100,000).
     archived_at = models.DateTimeField(null=True, blank=True)
     name = models.CharField(max_length=200)
+    # ``core.text.name_key`` of the name: firms sharing one look alike to a reader (a
+    # copied name, a Cyrillic "o"), and the officers' verification queue shows them.
+    name_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True, db_index=True)
     description = models.TextField(blank=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.interchange import Outcome
 from core.outbox import outbox_record
+from core.text import name_key
 from core.upsert import archive_row, check_version, upsert_rows
 from vendors import verification
 from vendors.models import VENDOR_TOPIC, Vendor, VendorMember
@@ -61,6 +62,7 @@ def vendor_fields(record: VendorRecord, canonical: dict[str, Any]) -> dict[str, 
     preferences = record.preferences
     return {
         **_copy(record, _COPIED),
+        "name_key": name_key(record.name),
         "country": record.country or "",
         "services": [{"name": item.name, "share": item.share} for item in record.services],
         "hourly_rate_min_usd": rate.min if rate else None,

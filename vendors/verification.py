@@ -7,24 +7,27 @@ source is named as the evidence). Verifications live on the firm's row (``verifi
 fact → who, when, evidence, reference, expiry); a verified registration holds for the
 reference it was verified with, so a firm that changes its PSEB number is back to a
 claim. Verify and revoke are audited; ``unverified_claims`` counts the firm's open
-claims, which is what the officers' verification queue lists.
+claims, which is what the officers' verification queue lists, together with firms
+whose names look alike (``look_alikes``).
 
 Facts are named ``registration:pseb`` and ``certification:ISO 27001``.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.outbox import outbox_record
+from core.text import fold_char
 from vendors.models import VENDOR_TOPIC, Vendor
 
 REGISTRATION, CERTIFICATION = "registration", "certification"
@@ -220,3 +223,42 @@ def recount_claims(batch: int = 2000) -> int:
             changed.append(vendor)
     Vendor.objects.bulk_update(changed, ["unverified_claims"], batch_size=batch)
     return len(changed)
+
+
+def looks_like_another() -> Q:
+    """A filter: the firm's name looks like another current firm's (the same
+    ``name_key``: a copied name, another spacing or case, a Cyrillic "o")."""
+    other = Vendor.objects.filter(name_key=OuterRef("name_key")).exclude(pk=OuterRef("pk"))
+    return ~Q(name_key="") & Q(Exists(other))
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """What an officer is told about a firm's name."""
+
+    firms: list[Vendor]  # other current firms whose names look the same
+    foreign_letters: list[str]  # letters that only look Latin, named: "o (CYRILLIC SMALL LETTER O)"
+
+
+def look_alikes(vendors: list[Vendor], shown: int = 5) -> dict[int, LookAlike]:
+    """For each of ``vendors`` (by pk), up to ``shown`` other firms whose names look
+    the same, in one query; firms with none are left out."""
+    keys = {vendor.name_key for vendor in vendors if vendor.name_key}
+    by_key: dict[str, list[Vendor]] = {}
+    for other in Vendor.objects.filter(name_key__in=keys).only("external_id", "name", "name_key"):
+        by_key.setdefault(other.name_key, []).append(other)
+    found = {}
+    for vendor in vendors:
+        firms = [other for other in by_key.get(vendor.name_key, []) if other.pk != vendor.pk]
+        if firms:
+            found[vendor.pk] = LookAlike(firms[:shown], _foreign_letters(vendor.name))
+    return found
+
+
+def _foreign_letters(name: str) -> list[str]:
+    """The letters of ``name`` outside ASCII that are read as ASCII ones, named."""
+    return [
+        f"{char} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+        for char in dict.fromkeys(name)
+        if not char.isascii() and char.isalpha() and fold_char(char).isascii()
+    ]

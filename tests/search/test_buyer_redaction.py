@@ -42,6 +42,7 @@ VARIANTS = [
     "Sterling-Summit needs a CRM",
     "SterlingSummit needs a CRM",
     wide("Sterling Summit") + " needs a CRM",  # full-width letters
+    "St\u0435rling Summ\u0456t needs a CRM",  # Cyrillic "e" and "i" for Latin ones
     "mail sana at sterlingsummitinc dot example dot com",
     "mail sana [at] sterlingsummitinc [dot] example",
     "mail SANA@STERLINGSUMMITINC.EXAMPLE",
@@ -68,11 +69,17 @@ def buyer_row(**fields) -> Buyer:  # type: ignore[no-untyped-def]
     )
 
 
+# The look-alike letters the variants use, read as the Latin ones they pass for.
+LOOK_ALIKES = str.maketrans({"\u0435": "e", "\u0456": "i"})
+
+
 def leaks(text: str) -> list[str]:
     import unicodedata
 
     folded = "".join(
-        c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum() or c == " "
+        c
+        for c in unicodedata.normalize("NFKC", text).casefold().translate(LOOK_ALIKES)
+        if c.isalnum() or c == " "
     )
     found = [secret for secret in SECRETS if secret in folded.replace(" ", "")]
     return found + PHONE.findall(unicodedata.normalize("NFKC", text))

@@ -166,6 +166,31 @@ def test_ids_that_are_action_routes_are_refused(client_for, external_id):
     assert not Vendor.objects.filter(external_id=external_id).exists()
 
 
+@pytest.mark.parametrize(
+    "external_id",
+    [
+        "pk\u2010000001",  # a hyphen that is not U+002D: reads as "pk-000001"
+        "pk-\u043e01",  # a Cyrillic "o"
+        "pk\u00a0001",  # a non-breaking space
+        "pk/001",
+        "pk#001",
+    ],
+)
+def test_ids_that_only_look_like_plain_ids_are_refused_naming_the_field(client_for, external_id):
+    record = VendorRecordFactory(external_id=external_id)
+    response = client_for("officer").post("/api/v1/vendors", record, format="json")
+    assert response.status_code == 400
+    assert "plain ASCII" in str(response.json()["external_id"])
+    line = json.dumps(record).encode() + b"\n"
+    report = (
+        client_for("officer")
+        .post("/api/v1/vendors/import", line, content_type="application/x-ndjson")
+        .json()
+    )
+    assert report["rejected"] == 1 and "external_id" in str(report["errors"])
+    assert not Vendor.all_objects.filter(external_id=external_id).exists()
+
+
 def test_an_import_of_many_bad_lines_reports_the_first_errors_and_counts_all(client_for, settings):
     settings.RAABTA_IMPORT_MAX_ERRORS = 10
     body = b'{"external_id": "x", "name": "X", "country": "XX"}\n' * 500

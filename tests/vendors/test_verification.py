@@ -194,6 +194,25 @@ def test_the_console_queue_verifies_from_the_page(firm, user_factory, client):
     assert vendor.unverified_claims == 1 and ISO in vendor.verified
 
 
+def test_the_queue_shows_a_firm_whose_name_looks_like_another_s_to_officers_only(
+    firm, user_factory, client
+):
+    make_vendor(external_id="pk-000001", name="Indus Code Labs (Pvt) Ltd", certifications=[])
+    # No claims, so only its name brings it to the queue: a Cyrillic "o" and "a".
+    make_vendor(external_id="indus-2", name="Indus C\u043ede L\u0430bs", certifications=[])
+    make_vendor(external_id="other", name="Ravi Systems", certifications=[])
+    assert client.get("/console/verifications/").status_code == 403  # the firm's member
+    client.force_login(user_factory("officer"))
+    page = client.get("/console/verifications/").content.decode()
+    copy = page[page.index('id="firm-indus-2"') :]
+    copy = copy[: copy.index("</section>")]
+    assert "Name looks like" in copy and "pk-000001" in copy
+    assert "CYRILLIC SMALL LETTER O" in copy and "CYRILLIC SMALL LETTER A" in copy
+    assert 'id="firm-pk-000001"' in page  # both sides of the pair
+    assert 'id="firm-other"' not in page  # no claims, no look-alike
+    assert "Chenab Soft" in page  # claims still bring a firm
+
+
 def test_the_api_says_what_is_verified_and_a_round_trip_cannot_set_it(firm, user_factory):
     vendor, member = firm
     verification.fact_verify(
