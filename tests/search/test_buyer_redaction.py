@@ -205,6 +205,31 @@ def test_a_firm_reads_the_brief_redacted_everywhere_until_the_buyer_opts_in(invi
 
 
 @pytestmark_db
+def test_a_firm_browsing_open_briefs_reads_them_redacted_on_every_page(invited, user_factory):
+    """The opportunities page (ranked, searched, its facets and highlights) and the
+    autocomplete, for a firm not matched with the brief."""
+    firm = make_vendor(
+        external_id="pk-browsing",
+        name="Browsing Labs",
+        services=[{"name": "Web Development"}],
+        technologies=["Salesforce"],
+    )
+    pages = Client()
+    pages.force_login(user_factory("vendor", vendor=firm))
+    ranked = pages.get("/workspace/opportunities/").content.decode()
+    assert "Salesforce integration" in ranked  # the brief is there, redacted
+    searched = pages.get("/workspace/opportunities/", {"q": "salesforce"}).content.decode()
+    assert "needs a CRM" in searched and "<fieldset" in searched  # found, with facets
+    for query in ("sterling", "STERLING SUMMIT", "sana"):
+        found = pages.get("/workspace/opportunities/", {"q": query}).content.decode()
+        typed = re.sub(re.escape(query), "", found, flags=re.IGNORECASE)  # the box echoes it
+        assert leaks(typed) == [] and "needs a CRM" not in found, query
+    suggested = pages.get("/api/v1/search/autocomplete", {"q": "sterl"}).content.decode()
+    for surface, text in {"ranked": ranked, "searched": searched, "suggested": suggested}.items():
+        assert leaks(text) == [], (surface, leaks(text))
+
+
+@pytestmark_db
 def test_once_both_opted_in_the_firm_reads_the_brief_as_written(invited, user_factory):
     from matchmaking import introductions
 
