@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 
 
 def train_job(report: Callable[[float, str], None]) -> str:
-    """``train_ranker`` as a console job: trains, evaluates against the current ranker
-    on held-out briefs, saves the model (promoted only if not worse)."""
+    """``train_ranker`` as a console job: trains, judges the method walk-forward against
+    the current ranker over the most recent periods, saves the model (promoted only if
+    it beats the current one there)."""
     report(0.05, "Building the training set from recorded outcomes…")
     out = io.StringIO()
     call_command("train_ranker", stdout=out)
@@ -30,7 +31,8 @@ RETRAIN_AFTER_NEW_OUTCOMES = 50
 
 def retrain_if_due() -> str:
     """The scheduled task: ``train_ranker`` when enough new outcomes arrived since the
-    last model (it is promoted only if not worse); otherwise nothing."""
+    last model (promoted only if it beats the serving ranker walk-forward); otherwise
+    nothing."""
     last = RankerModel.objects.order_by("-created_at").values_list("created_at", flat=True)
     since = last.first()
     recorded = Outcome.objects.all()

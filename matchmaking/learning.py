@@ -246,19 +246,28 @@ class Candidates:
         return [self.ids[i] for i in ordered(scores, self.features.meets)]
 
 
-def evaluate(
-    rankers: dict[str, Ranker | None],
+EvaluationRows = dict[str, list[list[float]]]  # ranker -> one ``METRICS`` row per brief
+
+
+def _judged(grades: dict[str, int], retrieved: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The judged firms with their retrieval scores (0 if not retrieved), best first."""
+    scores = dict(retrieved)
+    return sorted(((v, scores.get(v, 0.0)) for v in grades), key=lambda pair: (-pair[1], pair[0]))
+
+
+def evaluation_rows(
+    rankers: Mapping[str, Ranker | None],
     briefs: dict[str, BriefData],
     vendors: Mapping[str, VendorData],
     labels: list[Label],
     retrieve: Retrieve,
     test: set[str],
     *,
-    seed: int = 0,
-) -> dict[str, dict[str, object]]:
-    """Each ranker's metrics over the test briefs that have a positive outcome, with a
-    bootstrap 95 % interval (briefs resampled with replacement, the same resamples for
-    every ranker).
+    orders: Mapping[str, Retrieve] | None = None,
+) -> EvaluationRows:
+    """Each ranker's ``METRICS`` for each test brief that has a positive outcome, in
+    brief order. A ranker reorders stage 1's candidates (``None``: stage 1's own order);
+    each of ``orders`` ranks by its own retrieval (the plain BM25 reference).
 
     What is ranked depends on what the history says about a brief. Where officers or
     deals judged firms both ways (a rejection or a loss is recorded), the ranker orders
@@ -272,40 +281,84 @@ def evaluate(
         if label.brief in test and label.vendor in vendors:
             relevance.setdefault(label.brief, {})[label.vendor] = label.grade
     judged = sorted(b for b, grades in relevance.items() if any(g > 0 for g in grades.values()))
-    resamples = np.random.default_rng(seed).integers(
-        0, max(len(judged), 1), size=(BOOTSTRAP_SAMPLES, len(judged))
-    )
-    rows: dict[str, list[list[float]]] = {name: [] for name in rankers}
+    rows: EvaluationRows = {name: [] for name in [*(orders or {}), *rankers]}
     for brief_id in judged:
-        retrieved = retrieve(brief_id)
         grades = relevance[brief_id]
+        both_ways = 0 in grades.values()  # judged both ways: rank the judged firms only
+        for name, fetch in (orders or {}).items():
+            retrieved = [(v, score) for v, score in fetch(brief_id) if v in vendors]
+            found = per_brief([v for v, _ in retrieved], grades)
+            if both_ways:
+                found[:-1] = per_brief([v for v, _ in _judged(grades, retrieved)], grades)[:-1]
+            rows[name].append(found)
+        retrieved = retrieve(brief_id)
         full = Candidates(briefs[brief_id], vendors, retrieved)
         condensed = None
-        if 0 in grades.values():  # judged both ways: rank the judged firms only
-            scores = dict(retrieved)
-            shown = sorted(grades, key=lambda v: (-scores.get(v, 0.0), v))
-            condensed = Candidates(
-                briefs[brief_id], vendors, [(v, scores.get(v, 0.0)) for v in shown]
-            )
+        if both_ways:
+            condensed = Candidates(briefs[brief_id], vendors, _judged(grades, retrieved))
         for name, ranker in rankers.items():
             found = per_brief(full.ranked(ranker), grades)
             if condensed is not None:
                 found[:-1] = per_brief(condensed.ranked(ranker), grades)[:-1]
             rows[name].append(found)
+    return rows
+
+
+def summarise(rows: EvaluationRows, *, seed: int = 0) -> dict[str, dict[str, object]]:
+    """Each ranker's mean ``METRICS`` with a bootstrap 95 % interval (briefs resampled
+    with replacement, the same resamples for every ranker)."""
+    count = len(next(iter(rows.values()), []))
+    resamples = np.random.default_rng(seed).integers(
+        0, max(count, 1), size=(BOOTSTRAP_SAMPLES, count)
+    )
     results: dict[str, dict[str, object]] = {}
-    for name in rankers:
-        values: np.ndarray = np.asarray(rows[name]).reshape(len(judged), len(METRICS))
+    for name, found in rows.items():
+        values: np.ndarray = np.asarray(found).reshape(count, len(METRICS))
         metrics: dict[str, object] = {
-            metric: round(float(values[:, i].mean()), 4) if len(judged) else 0.0
+            metric: round(float(values[:, i].mean()), 4) if count else 0.0
             for i, metric in enumerate(METRICS)
         }
-        if len(judged):
+        if count:
             means = values[resamples].mean(axis=1)  # resample x metric
             low, high = np.percentile(means, [2.5, 97.5], axis=0)
             metrics["ci95"] = {
                 metric: [round(float(low[i]), 4), round(float(high[i]), 4)]
                 for i, metric in enumerate(METRICS)
             }
-        metrics["briefs"] = len(judged)
+        metrics["briefs"] = count
         results[name] = metrics
     return results
+
+
+def walk_forward_folds(
+    labels: list[Label], briefs: dict[str, BriefData], folds: int
+) -> list[tuple[date, date | None, set[str], set[str]]]:
+    """Rolling-origin folds: the labelled briefs in publication order cut into
+    ``folds + 1`` periods of about as many briefs; fold *i* trains on the briefs
+    published before period *i* and tests on period *i*. Each is ``(cutoff, until,
+    train, test)``; a period is whole days, so a cutoff never splits a day."""
+    dated = sorted(
+        {
+            label.brief
+            for label in labels
+            if label.brief in briefs and briefs[label.brief].published_at
+        },
+        key=lambda b: (briefs[b].published_at, b),
+    )
+    day = {b: briefs[b].published_at or date.min for b in dated}
+    cutoffs = sorted(
+        {day[dated[len(dated) * i // (folds + 1)]] for i in range(1, folds + 1)} if dated else set()
+    )
+    found = []
+    for number, cutoff in enumerate(cutoffs):
+        until = cutoffs[number + 1] if number + 1 < len(cutoffs) else None
+        train = {b for b in dated if day[b] < cutoff}
+        test = {b for b in dated if cutoff <= day[b] and (until is None or day[b] < until)}
+        if train and test:
+            found.append((cutoff, until, train, test))
+    return found
+
+
+def known_by(labels: list[Label], cutoff: date) -> list[Label]:
+    """The labels decided before ``cutoff`` (an undated label counts from its brief)."""
+    return [label for label in labels if label.decided_at is None or label.decided_at < cutoff]

@@ -30,6 +30,7 @@ from matchmaking import learning
 from matchmaking.ranking.data import BriefData, VendorData, past_relationships
 from matchmaking.ranking.history import HistoryItem, Win, dated_portfolio
 from matchmaking.ranking.ranker import PriorRanker
+from matchmaking.reference import PlainBM25
 from matchmaking.selectors import brief_data, vendor_data, win_of
 from matchmaking.services import retrieve_candidates
 from search.backends.embedded import EmbeddedBackend
@@ -141,12 +142,21 @@ class Replay:
         )
         self.labels = learning.labels_from((o[0], o[1], o[2], o[3], o[4]) for o in self.outcomes)
         self._retrieved: dict[str, list[tuple[str, float]]] = {}
+        self.reference = PlainBM25(self.rows)
+        self._referenced: dict[str, list[tuple[str, float]]] = {}
 
     def retrieve(self, brief_id: str) -> list[tuple[str, float]]:
+        """Stage 1's candidates for a brief, as the catalogue of its day gave them."""
         return self._retrieved[brief_id]
+
+    def referenced(self, brief_id: str) -> list[tuple[str, float]]:
+        """The plain BM25 reference's ranking for a brief, on the catalogue of its day."""
+        return self._referenced[brief_id]
 
     def replay_retrieval(self, brief_ids: set[str]) -> None:
         """Retrieve candidates for every brief against the catalogue of its day."""
+        if not brief_ids:
+            return
         order = sorted(brief_ids, key=lambda b: (self.briefs[b].published_at or date.max, b))
         # When each portfolio project enters the catalogue, earliest first.
         events = sorted(
@@ -180,21 +190,57 @@ class Replay:
                 {**row, "version": row["version"] + version, "portfolio": portfolio}
             )
 
+        judged: dict[str, set[str]] = {}
+        for label in self.labels:
+            judged.setdefault(label.brief, set()).add(label.vendor)
         with tempfile.TemporaryDirectory(prefix="raabta-replay-", dir=scratch_dir()) as workdir:
             index = EmbeddedBackend("replay", {"PATH": workdir})
             if order:
                 catch_up(self.briefs[order[0]].published_at or date.max)
             index.rebuild(document(key, 0) for key in self.rows)
+            self.reference.catalogue(shown)
             for done, brief_id in enumerate(order, start=1):
                 day = self.briefs[brief_id].published_at or date.max
                 changed = [document(key, done) for key in sorted(catch_up(day))]
                 if changed:
                     index.index_documents(changed)
+                    self.reference.catalogue(shown)
                 self._retrieved[brief_id] = retrieve_candidates(
                     self.brief_objects[brief_id], index.candidates
                 )
+                self._referenced[brief_id] = self.reference.rank(
+                    self.briefs[brief_id], keep=judged.get(brief_id, ())
+                )
                 if done % 100 == 0 or done == len(order):
                     self.progress.write(f"replayed retrieval for {done:,}/{len(order):,} briefs\n")
+
+    def _fit(
+        self,
+        data: learning.TrainingSet,
+        objectives: Iterable[str],
+        trained_name: str,
+        seed: int,
+    ) -> tuple[dict[str, learning.Ranker], learning.Ranker | None, str | None]:
+        """One model per objective (named ``trained_name``, then ``name:objective``),
+        the first of them, and why nothing was trained if nothing was."""
+        models: dict[str, learning.Ranker] = {}
+        for number, objective in enumerate(objectives):
+            try:
+                model = learning.train(data, objective=objective, random_state=seed)
+            except learning.NotEnoughOutcomes as error:
+                return models, None, str(error)
+            models[trained_name if number == 0 else f"{trained_name}:{objective}"] = model
+        return models, next(iter(models.values()), None), None
+
+    def _baselines(
+        self, baselines: dict[str, learning.Ranker | None] | None
+    ) -> dict[str, learning.Ranker | None]:
+        """What a trained ranker is compared with: stage 1's own order, then the
+        serving ranker (``default``: the untrained prior)."""
+        return {
+            "stage1": None,
+            **(baselines if baselines is not None else {"default": PriorRanker().fit()}),
+        }
 
     def run(
         self,
@@ -206,8 +252,9 @@ class Replay:
         seed: int = 0,
     ) -> Report:
         """Train on briefs published before ``split_date`` (one model per objective; the
-        first is the one returned), evaluate BM25, ``baselines`` and the trained models
-        on the rest. ``learning.NotEnoughOutcomes`` is reported, not raised."""
+        first is the one returned), evaluate the plain BM25 reference, stage 1,
+        ``baselines`` and the trained models on the rest. ``learning.NotEnoughOutcomes``
+        is reported, not raised."""
         clock = time.perf_counter()
         seconds: dict[str, float] = {}
 
@@ -223,24 +270,18 @@ class Replay:
         data = learning.training_set(
             self.briefs, self.vendors, self.labels, self.retrieve, train_ids, seed=seed
         )
-        rankers: dict[str, learning.Ranker | None] = {
-            "bm25": None,
-            **(baselines if baselines is not None else {"default": PriorRanker().fit()}),
-        }
-        trained: learning.Ranker | None = None
-        not_trained = None
-        for number, objective in enumerate(objectives):
-            try:
-                model = learning.train(data, objective=objective, random_state=seed)
-            except learning.NotEnoughOutcomes as error:
-                not_trained = str(error)
-                break
-            trained = trained or model
-            rankers[trained_name if number == 0 else f"{trained_name}:{objective}"] = model
+        models, trained, not_trained = self._fit(data, objectives, trained_name, seed)
         lap("training")
-        results = learning.evaluate(
-            rankers, self.briefs, self.vendors, self.labels, self.retrieve, test_ids, seed=seed
+        rows = learning.evaluation_rows(
+            {**self._baselines(baselines), **models},
+            self.briefs,
+            self.vendors,
+            self.labels,
+            self.retrieve,
+            test_ids,
+            orders={"bm25": self.referenced},
         )
+        results = learning.summarise(rows, seed=seed)
         lap("evaluation")
         return Report(
             train_briefs=len(train_ids),
@@ -253,3 +294,110 @@ class Replay:
             position_bias=learning.position_bias(self.labels),
             seconds=seconds,
         )
+
+    def walk_forward(
+        self,
+        folds: int,
+        *,
+        baselines: dict[str, learning.Ranker | None] | None = None,
+        trained_name: str = "trained",
+        objectives: Iterable[str] = ("pointwise",),
+        seed: int = 0,
+    ) -> WalkForward:
+        """Rolling-origin evaluation (``learning.walk_forward_folds``): each fold trains
+        on the outcomes decided before its cutoff and is judged on the next period's
+        briefs. The pooled figures put every fold's test briefs together. Where a fold
+        has too little to learn from, the first of ``baselines`` stands in for the
+        trained ranker, as it would keep serving."""
+        objectives = list(objectives)
+        found = learning.walk_forward_folds(self.labels, self.briefs, folds)
+        if not found:
+            raise learning.NotEnoughOutcomes(
+                "no walk-forward fold has labelled briefs both before and after its cutoff"
+            )
+        started = time.perf_counter()
+        self.replay_retrieval(set().union(*(train | test for _, _, train, test in found)))
+        seconds = {"replay": round(time.perf_counter() - started, 2)}
+        started = time.perf_counter()
+        compared = self._baselines(baselines)
+        serving = next(name for name in compared if name != "stage1")
+        report = WalkForward(folds=[], pooled={}, seconds=seconds)
+        pooled: learning.EvaluationRows = {}
+        for cutoff, until, train, test in found:
+            data = learning.training_set(
+                self.briefs,
+                self.vendors,
+                learning.known_by(self.labels, cutoff),
+                self.retrieve,
+                train,
+                seed=seed,
+            )
+            models, trained, not_trained = self._fit(data, objectives, trained_name, seed)
+            standing_in = {trained_name: compared[serving]} if trained is None else {}
+            rows = learning.evaluation_rows(
+                {**compared, **standing_in, **models},
+                self.briefs,
+                self.vendors,
+                self.labels,
+                self.retrieve,
+                test,
+                orders={"bm25": self.referenced},
+            )
+            for name, values in rows.items():
+                pooled.setdefault(name, []).extend(values)
+            report.folds.append(
+                Fold(
+                    cutoff=cutoff,
+                    until=until,
+                    train_briefs=len(data.briefs),
+                    training_pairs=len(data.grades),
+                    results=learning.summarise(rows, seed=seed),
+                    not_trained=not_trained,
+                )
+            )
+        report.pooled = learning.summarise(pooled, seed=seed)
+        seconds["training and evaluation"] = round(time.perf_counter() - started, 2)
+        return report
+
+    def fit_all(self, *, objective: str = "pointwise", seed: int = 0) -> learning.Ranker:
+        """A model trained on every labelled brief: what ``train_ranker`` saves once the
+        method passed its walk-forward check (``NotEnoughOutcomes`` when it cannot)."""
+        labelled = {label.brief for label in self.labels if label.brief in self.briefs}
+        self.replay_retrieval(labelled - set(self._retrieved))
+        data = learning.training_set(
+            self.briefs, self.vendors, self.labels, self.retrieve, labelled, seed=seed
+        )
+        return learning.train(data, objective=objective, random_state=seed)
+
+
+@dataclass
+class Fold:
+    """One walk-forward fold: trained on what was decided before ``cutoff``, judged on
+    the briefs published from ``cutoff`` until ``until`` (``None``: the end)."""
+
+    cutoff: date
+    until: date | None
+    train_briefs: int  # training briefs with a usable label
+    training_pairs: int
+    results: dict[str, dict[str, Any]]
+    not_trained: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "cutoff": self.cutoff.isoformat(),
+            "until": self.until.isoformat() if self.until else None,
+            "train_briefs": self.train_briefs,
+            "training_pairs": self.training_pairs,
+            "not_trained": self.not_trained,
+            "results": self.results,
+        }
+
+
+@dataclass
+class WalkForward:
+    folds: list[Fold]
+    pooled: dict[str, dict[str, Any]]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {"folds": [fold.summary() for fold in self.folds], "pooled": self.pooled}
