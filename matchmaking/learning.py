@@ -22,7 +22,14 @@ import numpy as np
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.evaluation import GRADES, METRICS, per_brief
 from matchmaking.ranking.features import extract
-from matchmaking.ranking.ranker import BoostedRanker, LearnedRanker, PriorRanker, ordered
+from matchmaking.ranking.ranker import (
+    BoostedRanker,
+    LearnedRanker,
+    PriorRanker,
+    ordered,
+    within_budget,
+)
+from matchmaking.ranking.rerank import served_page
 
 Retrieve = Callable[
     [str], list[tuple[str, float]]
@@ -230,20 +237,36 @@ class Candidates:
         brief: BriefData,
         vendors: Mapping[str, VendorData],
         retrieved: list[tuple[str, float]],
+        *,
+        floor: float = 0.0,
     ) -> None:
         known = [(vendor_id, score) for vendor_id, score in retrieved if vendor_id in vendors]
         self.ids = [vendor_id for vendor_id, _ in known]
+        self.vendors = [vendors[v] for v in self.ids]
+        self.floor = floor  # the exposure floor of the pages served
         self.features = (
-            extract(brief, [vendors[v] for v in self.ids], [score for _, score in known])
-            if known
-            else None
+            extract(brief, self.vendors, [score for _, score in known]) if known else None
         )
 
-    def ranked(self, ranker: Ranker | None) -> list[str]:
+    def ranked(self, ranker: Ranker | None, *, page: int = 10) -> list[str]:
+        """The firms as ``match`` serves a page of ``page`` of them with ``ranker``
+        (``rerank.served_page``: within the budget, requirements first, diversified,
+        the exposure floor), then the others it would show, best first. Without a
+        ranker: stage 1's order."""
         if ranker is None or self.features is None:
             return list(self.ids)
         scores = ranker.decision_function(self.features.matrix)
-        return [self.ids[i] for i in ordered(scores, self.features.meets)]
+        allowed = within_budget(self.features.matrix)
+        served = served_page(self.vendors, scores, self.features.meets, allowed, page, self.floor)
+        shown = {r.index for r in served}
+        rest = [i for i in ordered(scores, self.features.meets) if allowed[i] and i not in shown]
+        return [self.ids[r.index] for r in served] + [self.ids[i] for i in rest]
+
+    def judged(self, ranker: Ranker | None, grades: dict[str, int]) -> list[float]:
+        """``METRICS`` of ``ranker`` here: the @10 figures on the first page of 10, recall@50
+        on a page of 50, each as served."""
+        first = per_brief(self.ranked(ranker, page=10), grades)
+        return [*first[:-1], per_brief(self.ranked(ranker, page=50), grades)[-1]]
 
 
 EvaluationRows = dict[str, list[list[float]]]  # ranker -> one ``METRICS`` row per brief
@@ -264,10 +287,13 @@ def evaluation_rows(
     test: set[str],
     *,
     orders: Mapping[str, Retrieve] | None = None,
+    floor: float = 0.0,
 ) -> EvaluationRows:
     """Each ranker's ``METRICS`` for each test brief that has a positive outcome, in
     brief order. A ranker reorders stage 1's candidates (``None``: stage 1's own order);
-    each of ``orders`` ranks by its own retrieval (the plain BM25 reference).
+    each of ``orders`` ranks by its own retrieval (the plain BM25 reference). A
+    ranker's order is the page ``match`` serves (``Candidates.ranked``; ``floor``: the
+    exposure floor), so what is scored is what users get.
 
     What is ranked depends on what the history says about a brief. Where officers or
     deals judged firms both ways (a rejection or a loss is recorded), the ranker orders
@@ -292,14 +318,16 @@ def evaluation_rows(
                 found[:-1] = per_brief([v for v, _ in _judged(grades, retrieved)], grades)[:-1]
             rows[name].append(found)
         retrieved = retrieve(brief_id)
-        full = Candidates(briefs[brief_id], vendors, retrieved)
+        full = Candidates(briefs[brief_id], vendors, retrieved, floor=floor)
         condensed = None
         if both_ways:
-            condensed = Candidates(briefs[brief_id], vendors, _judged(grades, retrieved))
+            condensed = Candidates(
+                briefs[brief_id], vendors, _judged(grades, retrieved), floor=floor
+            )
         for name, ranker in rankers.items():
-            found = per_brief(full.ranked(ranker), grades)
+            found = full.judged(ranker, grades)
             if condensed is not None:
-                found[:-1] = per_brief(condensed.ranked(ranker), grades)[:-1]
+                found[:-1] = condensed.judged(ranker, grades)[:-1]
             rows[name].append(found)
     return rows
 

@@ -25,6 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
+
 from buyers.models import Brief
 from matchmaking import learning
 from matchmaking.ranking.data import BriefData, VendorData, past_relationships
@@ -280,6 +282,7 @@ class Replay:
             self.retrieve,
             test_ids,
             orders={"bm25": self.referenced},
+            floor=settings.RAABTA_EXPOSURE_FLOOR,
         )
         results = learning.summarise(rows, seed=seed)
         lap("evaluation")
@@ -342,6 +345,7 @@ class Replay:
                 self.retrieve,
                 test,
                 orders={"bm25": self.referenced},
+                floor=settings.RAABTA_EXPOSURE_FLOOR,
             )
             for name, values in rows.items():
                 pooled.setdefault(name, []).extend(values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from matchmaking.models import RankerModel
 from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.features import FEATURES, extract
 from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, ranker_from_json, within_budget
-from matchmaking.ranking.rerank import Ranked, apply_exposure_floor, diversify, exposure_share
+from matchmaking.ranking.rerank import exposure_share, served_page
 from matchmaking.selectors import brief_data, vendors_data
 from search.backends.base import SearchUnavailable
 from search.cache import cached
@@ -118,12 +118,6 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         return {**found, "meta": {**found["meta"], "degraded": True}}
 
 
-def _best_first(indices: list[int], scores: np.ndarray) -> Iterator[Ranked]:
-    """The candidates at ``indices`` best first (ties in index order), sorted only when
-    first read: the exposure floor reads them only when a page falls short."""
-    yield from sorted((Ranked(i, float(scores[i])) for i in indices), key=lambda r: -r.score)
-
-
 def rounded(matrix: np.ndarray, digits: int = 4) -> list[list[float]]:
     """``[[round(x, digits) for x in row] for row in matrix]``, the same numbers ~6x
     sooner (a page's feature values and contributions took ~0.6 ms one by one). numpy
@@ -178,22 +172,9 @@ def _match(
     active = active or active_ranker()
     scores = active.ranker.decision_function(features.matrix)
     allowed = within_budget(features.matrix)
-    kept = [i for i in range(len(vendors)) if allowed[i]]
-    # Firms meeting the brief's requirements fill the page first (``ranker.ordered``);
-    # diversity and the exposure floor work within each group, never across.
-    page: list[Ranked] = []
-    for group in (
-        [i for i in kept if features.meets[i]],
-        [i for i in kept if not features.meets[i]],
-    ):
-        room = limit - len(page)
-        if room <= 0 or not group:
-            continue
-        diverse = diversify([vendors[i] for i in group], [float(scores[i]) for i in group], room)
-        chosen = [Ranked(group[r.index], r.score) for r in diverse]
-        shown = {r.index for r in chosen}
-        rest = _best_first([i for i in group if i not in shown], scores)
-        page += apply_exposure_floor(vendors, chosen, rest, settings.RAABTA_EXPOSURE_FLOOR)
+    page = served_page(
+        vendors, scores, features.meets, allowed, limit, settings.RAABTA_EXPOSURE_FLOOR
+    )
     contributions = active.ranker.contributions(features.matrix)
     on_page = [r.index for r in page]
     values, parts = rounded(features.matrix[on_page]), rounded(contributions[on_page])
@@ -220,8 +201,8 @@ def _match(
     ]
     meta = {
         "candidates": len(vendors),
-        "filtered_out": len(vendors) - len(kept),
-        "meeting_requirements": int(features.meets[kept].sum()) if kept else 0,
+        "filtered_out": len(vendors) - int(allowed.sum()),
+        "meeting_requirements": int(features.meets[allowed].sum()),
         "ranker": active.name,
         "exposure_share": round(exposure_share(vendors, page), 3),
         "exposure_floor": settings.RAABTA_EXPOSURE_FLOOR,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,3 +111,35 @@ def apply_exposure_floor(
 
 def exposure_share(vendors: list[VendorData], ranked: list[Ranked]) -> float:
     return sum(is_emerging(vendors[r.index]) for r in ranked) / len(ranked) if ranked else 0.0
+
+
+def _best_first(indices: list[int], scores: np.ndarray) -> Iterator[Ranked]:
+    """The candidates at ``indices`` best first (ties in index order), sorted only when
+    first read: the exposure floor reads them only when a page falls short."""
+    yield from sorted((Ranked(i, float(scores[i])) for i in indices), key=lambda r: -r.score)
+
+
+def served_page(
+    vendors: list[VendorData],
+    scores: np.ndarray,
+    meets: np.ndarray,
+    allowed: np.ndarray,
+    limit: int,
+    floor: float,
+) -> list[Ranked]:
+    """The page ``match`` serves, and the order offline evaluation scores: the firms
+    ``allowed`` (within the budget) only; those meeting the brief's requirements
+    first (``ranker.ordered``), each group diversified and given the exposure floor
+    within itself, never across."""
+    kept = [i for i in range(len(vendors)) if allowed[i]]
+    page: list[Ranked] = []
+    for group in ([i for i in kept if meets[i]], [i for i in kept if not meets[i]]):
+        room = limit - len(page)
+        if room <= 0 or not group:
+            continue
+        diverse = diversify([vendors[i] for i in group], [float(scores[i]) for i in group], room)
+        chosen = [Ranked(group[r.index], r.score) for r in diverse]
+        shown = {r.index for r in chosen}
+        rest = _best_first([i for i in group if i not in shown], scores)
+        page += apply_exposure_floor(vendors, chosen, rest, floor)
+    return page
