@@ -266,7 +266,8 @@ def test_what_evaluation_scores_is_what_match_serves(demo_files, capsys):
     call_command("train_ranker", "--seed", "0")
     RankerModel.objects.update(promoted=True)  # the trained model serves
     # The demo records outcomes up to a few weeks ahead: the new briefs come after all.
-    latest = Outcome.objects.order_by("-decided_at").values_list("decided_at", flat=True)[0]
+    latest = Outcome.objects.exclude(decided_at=None).order_by("-decided_at")[0].decided_at
+    assert latest is not None
     after_all = (max(latest, date.today()) + timedelta(days=1)).isoformat()
     asked = Brief.objects.select_related("buyer").order_by("external_id")[:6]
     new = [
