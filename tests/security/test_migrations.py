@@ -91,3 +91,22 @@ def test_usernames_that_differ_only_in_case_are_renamed_with_a_report(capsys):
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_firms_get_their_look_alike_keys_and_keep_them_back():
+    try:
+        old = _migrate([("vendors", "0008_opportunity_digest")])
+        firms = old.get_model("vendors", "Vendor").objects
+        for n, name in enumerate(["Indus Code Labs (Pvt) Ltd", "Indus C\u043ede Labs", "Ravi"]):
+            firms.create(external_id=f"pk-{n}", name=name, record_hash=f"h{n}")
+        new = _migrate([("vendors", "0009_name_key")])
+        keys = dict(
+            new.get_model("vendors", "Vendor").objects.values_list("external_id", "name_key")
+        )
+        assert keys == {"pk-0": "induscodelabs", "pk-1": "induscodelabs", "pk-2": "ravi"}
+        back = _migrate([("vendors", "0008_opportunity_digest")])
+        assert back.get_model("vendors", "Vendor").objects.count() == 3
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
