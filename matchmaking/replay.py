@@ -230,9 +230,25 @@ class Replay:
             try:
                 model = learning.train(data, objective=objective, random_state=seed)
             except learning.NotEnoughOutcomes as error:
-                return models, None, str(error)
+                return models, next(iter(models.values()), None), str(error)
             models[trained_name if number == 0 else f"{trained_name}:{objective}"] = model
         return models, next(iter(models.values()), None), None
+
+    def _evaluated(
+        self, rankers: dict[str, learning.Ranker | None], test: set[str]
+    ) -> learning.EvaluationRows:
+        """The plain BM25 reference's and each ranker's figures on the ``test`` briefs,
+        each ranker's order as ``match`` serves it."""
+        return learning.evaluation_rows(
+            rankers,
+            self.briefs,
+            self.vendors,
+            self.labels,
+            self.retrieve,
+            test,
+            orders={"bm25": self.referenced},
+            floor=settings.RAABTA_EXPOSURE_FLOOR,
+        )
 
     def _baselines(
         self, baselines: dict[str, learning.Ranker | None] | None
@@ -274,17 +290,9 @@ class Replay:
         )
         models, trained, not_trained = self._fit(data, objectives, trained_name, seed)
         lap("training")
-        rows = learning.evaluation_rows(
-            {**self._baselines(baselines), **models},
-            self.briefs,
-            self.vendors,
-            self.labels,
-            self.retrieve,
-            test_ids,
-            orders={"bm25": self.referenced},
-            floor=settings.RAABTA_EXPOSURE_FLOOR,
+        results = learning.summarise(
+            self._evaluated({**self._baselines(baselines), **models}, test_ids), seed=seed
         )
-        results = learning.summarise(rows, seed=seed)
         lap("evaluation")
         return Report(
             train_briefs=len(train_ids),
@@ -337,16 +345,7 @@ class Replay:
             )
             models, trained, not_trained = self._fit(data, objectives, trained_name, seed)
             standing_in = {trained_name: compared[serving]} if trained is None else {}
-            rows = learning.evaluation_rows(
-                {**compared, **standing_in, **models},
-                self.briefs,
-                self.vendors,
-                self.labels,
-                self.retrieve,
-                test,
-                orders={"bm25": self.referenced},
-                floor=settings.RAABTA_EXPOSURE_FLOOR,
-            )
+            rows = self._evaluated({**compared, **standing_in, **models}, test)
             for name, values in rows.items():
                 pooled.setdefault(name, []).extend(values)
             report.folds.append(
