@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from core.text import LEGAL_SUFFIX, fold_char, skeleton
+from core.text import fold_char, name_key, skeleton
 
 if TYPE_CHECKING:
     from buyers.models import Buyer
@@ -94,14 +94,16 @@ def _domain(address: str) -> str:
 
 
 def identifying_names(buyer: Buyer) -> set[str]:
-    """The skeletons of what names a buyer: its name (also without a legal suffix), its
-    web and e-mail domains, then everything in ``contact_names``."""
-    raw = {buyer.name.strip(), LEGAL_SUFFIX.sub("", buyer.name.strip())}
+    """The skeletons of what names a buyer: its name (also without its legal form, as
+    ``core.text.name_key`` reads it), its web and e-mail domains, then everything in
+    ``contact_names``."""
+    raw = {buyer.name}
     email = str((buyer.contact or {}).get("email") or "")
     for domain in (_domain(buyer.website or ""), email.partition("@")[2]):
         if domain:
             raw.update((domain, domain.split(".")[0]))
-    return {name for name in map(skeleton, raw) if len(name) >= MIN_NAME} | contact_names(buyer)
+    names = {*map(skeleton, raw), name_key(buyer.name)}
+    return {name for name in names if len(name) >= MIN_NAME} | contact_names(buyer)
 
 
 def contact_names(buyer: Buyer) -> set[str]:

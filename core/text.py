@@ -18,7 +18,7 @@ from functools import cache
 from confusable_homoglyphs.confusables import confusables_data
 
 # A legal form at the end of a name: "Acme Ltd" and "Acme" name the same organisation.
-LEGAL_SUFFIX = re.compile(
+_LEGAL_SUFFIX = re.compile(
     r"[\s,]+(ltd|limited|llc|inc|plc|gmbh|ag|bv|sa|pty|co|corp|corporation|group"
     r"|pvt\.?\s*ltd|private\s+limited|smc-pvt\.?\s*ltd)\.?$",
     re.IGNORECASE,
@@ -50,4 +50,4 @@ def skeleton(text: str) -> str:
 def name_key(name: str) -> str:
     """What two firm names must share to look the same to a reader: the skeleton of the
     name without its legal form ("Indus Code Labs (Pvt) Ltd" ~ "INDUS-CODE LABS")."""
-    return skeleton(LEGAL_SUFFIX.sub("", name.strip().replace("(", " ").replace(")", " ")))
+    return skeleton(_LEGAL_SUFFIX.sub("", name.strip().replace("(", " ").replace(")", " ")))

@@ -255,7 +255,10 @@ class Candidates:
         ranker: stage 1's order."""
         if ranker is None or self.features is None:
             return list(self.ids)
-        scores = ranker.decision_function(self.features.matrix)
+        return self._served(ranker.decision_function(self.features.matrix), page)
+
+    def _served(self, scores: np.ndarray, page: int) -> list[str]:
+        assert self.features is not None
         allowed = within_budget(self.features.matrix)
         served = served_page(self.vendors, scores, self.features.meets, allowed, page, self.floor)
         shown = {r.index for r in served}
@@ -264,9 +267,12 @@ class Candidates:
 
     def judged(self, ranker: Ranker | None, grades: dict[str, int]) -> list[float]:
         """``METRICS`` of ``ranker`` here: the @10 figures on the first page of 10, recall@50
-        on a page of 50, each as served."""
-        first = per_brief(self.ranked(ranker, page=10), grades)
-        return [*first[:-1], per_brief(self.ranked(ranker, page=50), grades)[-1]]
+        on a page of 50, each as served (the ranker scores the firms once)."""
+        if ranker is None or self.features is None:
+            return per_brief(self.ids, grades)
+        scores = ranker.decision_function(self.features.matrix)
+        first = per_brief(self._served(scores, 10), grades)
+        return [*first[:-1], per_brief(self._served(scores, 50), grades)[-1]]
 
 
 EvaluationRows = dict[str, list[list[float]]]  # ranker -> one ``METRICS`` row per brief
@@ -373,7 +379,7 @@ def walk_forward_folds(
         },
         key=lambda b: (briefs[b].published_at, b),
     )
-    day = {b: briefs[b].published_at or date.min for b in dated}
+    day: dict[str, date] = {b: briefs[b].published_at or date.min for b in dated}
     cutoffs = sorted(
         {day[dated[len(dated) * i // (folds + 1)]] for i in range(1, folds + 1)} if dated else set()
     )

@@ -62,9 +62,8 @@ class PlainBM25:
     def __init__(self, rows: Mapping[str, Mapping[str, Any]]) -> None:
         self.keys = sorted(rows)
         parts = [profile_text(rows[key]) for key in self.keys]
-        own = _tokens([text for text, _ in parts])
+        self._own = _tokens([text for text, _ in parts])
         projects = _tokens([text for _, items in parts for text in items])
-        self._own = own
         self._projects: list[list[list[str]]] = []
         start = 0
         for _, items in parts:
