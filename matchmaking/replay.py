@@ -1,9 +1,10 @@
 """Replaying history: train and evaluate rankers as they serve.
 
 Each labelled brief is matched as it would have been on the day it was published: a
-temporary embedded index holds the catalogue with only the portfolio projects known by
-then, and each firm's track record holds only the wins decided before then
-(``ranking.history``). Briefs are replayed in publication order and the index is
+throw-away index on the engine the service is configured with (embedded, or
+Elasticsearch when ``ELASTICSEARCH_URL`` is set) holds the catalogue with only the
+portfolio projects known by then, and each firm's track record holds only the wins
+decided before then (``ranking.history``). Briefs are replayed in publication order and the index is
 updated as projects become known, so a replay costs one index write per change, not
 one index per brief.
 
@@ -15,14 +16,11 @@ the database they were imported into can differ slightly).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -35,8 +33,8 @@ from matchmaking.ranking.ranker import PriorRanker
 from matchmaking.reference import PlainBM25
 from matchmaking.selectors import brief_data, vendor_data, win_of
 from matchmaking.services import retrieve_candidates
-from search.backends.embedded import EmbeddedBackend
 from search.documents import vendor_document
+from search.loading import scratch_search_backend
 
 
 class Writer(Protocol):
@@ -69,14 +67,6 @@ class Report:
             "results": self.results,
             "position_bias": self.position_bias,
         }
-
-
-def scratch_dir() -> str | None:
-    """Where the replay's throw-away index goes: memory (``/dev/shm``) where the system
-    has it — each snapshot is a commit, and a commit's fsync on disk was a third of a
-    replay — else the default temporary directory."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
 class Catalogue(Mapping[str, VendorData]):
@@ -195,8 +185,7 @@ class Replay:
         judged: dict[str, set[str]] = {}
         for label in self.labels:
             judged.setdefault(label.brief, set()).add(label.vendor)
-        with tempfile.TemporaryDirectory(prefix="raabta-replay-", dir=scratch_dir()) as workdir:
-            index = EmbeddedBackend("replay", {"PATH": workdir})
+        with scratch_search_backend() as index:
             if order:
                 catch_up(self.briefs[order[0]].published_at or date.max)
             index.rebuild(document(key, 0) for key in self.rows)

@@ -6,6 +6,8 @@ SEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.embedded.EmbeddedBack
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cache
 
 from django.conf import settings
@@ -20,6 +22,15 @@ def get_search_backend(alias: str = "default") -> SearchBackend:
     params = dict(settings.SEARCH_BACKENDS[alias])
     backend_class = import_string(str(params.pop("BACKEND")))
     return backend_class(alias, params)  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def scratch_search_backend(alias: str = "default") -> Iterator[SearchBackend]:
+    """A throw-away vendor index on the same engine as ``alias``'s, removed afterwards."""
+    params = dict(settings.SEARCH_BACKENDS[alias])
+    backend_class = import_string(str(params.pop("BACKEND")))
+    with backend_class.scratch(params) as backend:
+        yield backend
 
 
 @cache

@@ -54,6 +54,13 @@ FIELD_WEIGHTS = {
     "description": 0.25,
 }
 WORD_TIE_BREAKER = 0.3
+# Stage-1 retrieval for matchmaking (firms for a brief), the same on every backend
+# (docs/ranking.md, "Two stages"): each word of the brief scored by BM25 in the firm's
+# whole profile (``profile``: ``plain_words``, without term frequencies, so repeating
+# a word gains nothing) and again in the services and technologies it lists (a firm
+# that offers a service outranks one that mentions it), summed. Chosen walk-forward
+# against a plain BM25 over the whole profile; what was tried is in docs/ranking.md.
+MATCH_FIELD_WEIGHTS = {"profile": 1.0, "services": 1.0, "technologies": 1.0}
 # A firm that lists a taxonomy label the query names gets this on top of its text match:
 # above what text alone can earn, so firms that offer what was asked come first.
 LABEL_SCORE = 10.0

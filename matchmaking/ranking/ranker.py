@@ -130,7 +130,7 @@ class LearnedRanker(BaseEstimator):
 
     def __init__(
         self,
-        C: float = 1.0,
+        C: float = 0.3,
         class_weight: str | None = "balanced",
         random_state: int = 0,
         objective: str = "pointwise",

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
-from typing import Any
+import contextlib
+from collections.abc import Iterable, Iterator
+from typing import Any, Self
 
 from search.query import (
     CandidateQuery,
@@ -56,6 +57,15 @@ class SearchIndex(abc.ABC):
     @abc.abstractmethod
     def health(self) -> dict[str, Any]:
         """``{"ok": bool, ...}`` without raising."""
+
+    @classmethod
+    @abc.abstractmethod
+    @contextlib.contextmanager
+    def scratch(cls, params: dict[str, Any]) -> Iterator[Self]:
+        """A throw-away, empty index on the engine ``params`` configure (its own
+        directory or index name), removed when the block ends: what a replay of history
+        (``matchmaking.replay``) retrieves from, so that evaluation asks the engine that
+        serves."""
 
     def fragmented(self) -> bool:
         """Would a rebuild make searches faster (``search.sync.compact_if_fragmented``)?

@@ -11,9 +11,11 @@ the outbox keeps the work.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Iterable
-from typing import Any
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any, Self
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
@@ -28,6 +30,7 @@ from search.query import (
     HIGHLIGHT_FIELDS,
     LABEL_FIELDS,
     LABEL_SCORE,
+    MATCH_FIELD_WEIGHTS,
     SORTS,
     WORD_TIE_BREAKER,
     CandidateQuery,
@@ -45,24 +48,15 @@ from search.understanding import Concept, Understanding
 # Bumped whenever ``index_body`` changes in a way old indexes cannot serve; an index of
 # another version is reported by ``health`` and rebuilt by `rebuild_search_index
 # --if-needed`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Directory search: FIELD_WEIGHTS on this mapping's fields.
 WEIGHTED_FIELDS = [
     f"{name}.text^{weight}" if name in LABEL_FIELDS else f"{name}^{weight}"
     for name, weight in FIELD_WEIGHTS.items()
 ]
-# Stage-1 retrieval for matchmaking keeps the plain BM25 query the ranker was trained
-# and evaluated on (docs/ranking.md).
-TEXT_FIELDS = [
-    "name^2",
-    "services.text^3",
-    "technologies.text^3",
-    "industries.text^2",
-    "certifications.text^1.5",
-    "description",
-    "portfolio_text^0.7",
-]
-LABEL_BOOST = 4.0
+# Stage-1 retrieval's fields (MATCH_FIELD_WEIGHTS) in this mapping.
+MATCH_FIELDS = {"profile": "words.profile", **{name: f"{name}.text" for name in LABEL_FIELDS}}
+TEXT_FIELDS = [f"{MATCH_FIELDS[name]}^{weight}" for name, weight in MATCH_FIELD_WEIGHTS.items()]
 
 
 def index_body() -> dict[str, Any]:
@@ -104,7 +98,14 @@ def index_body() -> dict[str, Any]:
                 "description": {**text, "index_options": "docs"},
                 "portfolio_text": text,
                 # Every word as written (lower case, not stemmed), for spelling.
-                "words": {"type": "text", "analyzer": "standard", "index_options": "docs"},
+                # ... and as stage-1 retrieval scores it: the whole profile, stemmed,
+                # without stop words or term frequencies.
+                "words": {
+                    "type": "text",
+                    "analyzer": "standard",
+                    "index_options": "docs",
+                    "fields": {"profile": {**text, "index_options": "docs"}},
+                },
                 **{field: keyword_with_text for field in LABEL_FIELDS},
                 **{field: {"type": "keyword"} for field in FACETS if field not in LABEL_FIELDS},
                 **{
@@ -165,6 +166,28 @@ class ElasticsearchIndex(SearchIndex):
             self._call(self.client.indices.put_alias, index=physical, name=self.index)
         self._ready = True
 
+    @classmethod
+    @contextlib.contextmanager
+    def scratch(cls, params: dict[str, Any]) -> Iterator[Self]:
+        """An alias of its own (``<index>-scratch-<random>``), its indexes deleted after."""
+        name = f"{params.get('INDEX', cls.name)}-scratch-{uuid.uuid4().hex[:12]}"
+        # A replay writes once per catalogue change: a generous timeout, not a user's.
+        timeout = max(30.0, float(params.get("TIMEOUT", 2.0)))
+        index = cls("scratch", {**params, "INDEX": name, "TIMEOUT": timeout})
+        try:
+            yield index
+        finally:
+            for physical in index._physical():
+                index._call(index.client.options(ignore_status=404).indices.delete, index=physical)
+
+    def _physical(self) -> list[str]:
+        """The physical indexes behind the alias (none before a first build)."""
+        # A first build finds no alias: Elasticsearch answers 404 with an error body.
+        aliases = self._call(
+            self.client.options(ignore_status=404).indices.get_alias, name=self.index
+        )
+        return [name for name in aliases or {} if name not in ("error", "status")]
+
     def _create_physical(self) -> str:
         name = f"{self.index}-{time.time_ns()}"
         self._call(self.client.indices.create, index=name, **self.index_body())
@@ -173,11 +196,7 @@ class ElasticsearchIndex(SearchIndex):
     def rebuild(self, documents: Iterable[dict[str, Any]]) -> int:
         physical = self._create_physical()
         count = self._bulk((self._index_action(physical, d) for d in documents), refresh=True)
-        # A first build finds no alias: Elasticsearch answers 404 with an error body.
-        aliases = self._call(
-            self.client.options(ignore_status=404).indices.get_alias, name=self.index
-        )
-        old = [name for name in aliases or {} if name not in ("error", "status")]
+        old = self._physical()
         actions = [{"remove": {"index": name, "alias": self.index}} for name in old]
         actions.append({"add": {"index": physical, "alias": self.index}})
         self._call(self.client.indices.update_aliases, actions=actions)  # atomic switch

@@ -15,12 +15,13 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import tantivy
 
@@ -35,6 +36,7 @@ from search.query import (
     HIGHLIGHT_FIELDS,
     LABEL_FIELDS,
     LABEL_SCORE,
+    MATCH_FIELD_WEIGHTS,
     SORTS,
     WORD_TIE_BREAKER,
     CandidateQuery,
@@ -52,28 +54,32 @@ from search.understanding import Concept, Understanding
 KEYWORD_FIELDS = (*FACETS,)
 INTEGER_FIELDS = ("team_size", "rate_min", "rate_max", "min_project_usd")
 # The indexed field behind each of FIELD_WEIGHTS' names.
-TEXT_FIELDS = {name: f"{name}_text" if name in LABEL_FIELDS else name for name in FIELD_WEIGHTS}
-# What ``en_stem`` does to a field's text, done to a query's words.
-ANALYZER = (
-    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-    .filter(tantivy.Filter.remove_long(40))
-    .filter(tantivy.Filter.lowercase())
-    .filter(tantivy.Filter.stemmer("english"))
-    .build()
-)
-# Stage-1 retrieval for matchmaking keeps the plain BM25 query the ranker was trained
-# and evaluated on (docs/ranking.md): a firm that *offers* a service outranks one that
-# mentions it.
-TEXT_BOOSTS = {
-    "name": 2.0,
-    "services_text": 3.0,
-    "technologies_text": 3.0,
-    "industries_text": 2.0,
-    "certifications_text": 1.5,
-    "description": 1.0,
-    "portfolio_text": 0.7,
+TEXT_FIELDS = {
+    name: f"{name}_text" if name in LABEL_FIELDS else name
+    for name in (*FIELD_WEIGHTS, *MATCH_FIELD_WEIGHTS)
 }
-LABEL_BOOST = 4.0
+
+
+def _analyzer(*, stop_words: bool) -> tantivy.TextAnalyzer:
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+    )
+    if stop_words:
+        builder = builder.filter(tantivy.Filter.stopword("english"))
+    return builder.filter(tantivy.Filter.stemmer("english")).build()
+
+
+# What ``en_stem`` does to a field's text, done to a query's words.
+ANALYZER = _analyzer(stop_words=False)
+# What the ``profile`` field's analyzer does (and Elasticsearch's ``raabta_text``):
+# ``en_stem`` without English stop words. Stage-1 retrieval analyzes a brief's words
+# with it in every field, so "the", "of", "for" never score a firm (docs/ranking.md).
+TEXT_ANALYZER_NAME = "en_text"
+TEXT_ANALYZER = _analyzer(stop_words=True)
+# Stage-1 retrieval's fields (MATCH_FIELD_WEIGHTS) as indexed here.
+TEXT_BOOSTS = {TEXT_FIELDS.get(name, name): weight for name, weight in MATCH_FIELD_WEIGHTS.items()}
 # Facet counting costs ~20 ns per label value of every matching document; above this
 # many matches the counts are estimated from a deterministic sample of the documents
 # (like Elasticsearch's random_sampler), keeping broad searches fast at 100k firms.
@@ -134,6 +140,9 @@ def build_schema() -> tantivy.Schema:
     # correction asks about and close spellings are matched in.
     schema.add_text_field("words", tokenizer_name="default", index_option="basic")
     schema.add_text_field("name_words", tokenizer_name="default")
+    # The whole profile as stage-1 retrieval scores a brief's words in: stemmed,
+    # without stop words or term frequencies (docs/ranking.md).
+    schema.add_text_field("profile", tokenizer_name=TEXT_ANALYZER_NAME, index_option="basic")
     schema.add_text_field("name_sort", tokenizer_name="raw", fast=True)
     for name in LABEL_FIELDS:
         schema.add_text_field(f"{name}_text", tokenizer_name="en_stem")
@@ -163,7 +172,7 @@ def to_tantivy(document: dict[str, Any]) -> tantivy.Document:
         if document.get(name) not in (None, "", []):
             values[name] = document[name]
     values["name_words"] = document["name"]
-    values["words"] = plain_words(document)
+    values["words"] = values["profile"] = plain_words(document)
     values["sample"] = zlib.crc32(document["id"].encode()) % SAMPLE_SLOTS
     for name in LABEL_FIELDS:
         values[f"{name}_text"] = " . ".join(document.get(name) or [])
@@ -247,6 +256,7 @@ def open_tantivy(schema: tantivy.Schema, path: Path) -> tantivy.Index:
     from a watcher thread, which can take a lock file in the directory at any moment —
     also while a throw-away index's directory is being removed."""
     index = tantivy.Index(schema, path=str(path))
+    index.register_tokenizer(TEXT_ANALYZER_NAME, TEXT_ANALYZER)
     index.config_reader("Manual")
     return index
 
@@ -260,6 +270,17 @@ class EmbeddedIndex(SearchIndex):
 
     def to_tantivy(self, document: dict[str, Any]) -> tantivy.Document:
         return to_tantivy(document)
+
+    @classmethod
+    @contextlib.contextmanager
+    def scratch(cls, params: dict[str, Any]) -> Iterator[Self]:
+        """In a temporary directory: in memory (``/dev/shm``) where the system has it —
+        a replay commits once per snapshot, and a commit's fsync on disk was a third of
+        a replay — else the default temporary directory."""
+        shm = Path("/dev/shm")
+        where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+        with tempfile.TemporaryDirectory(prefix="raabta-scratch-", dir=where) as path:
+            yield cls("scratch", {"PATH": path})
 
     def __init__(self, alias: str, params: dict[str, Any]):
         super().__init__(alias, params)
@@ -543,7 +564,7 @@ class EmbeddedBackend(EmbeddedIndex, SearchBackend):
             (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
             for field, label, boost in boosted_labels(query)
         ]
-        should.extend(TEXT_CLAUSES(index, query.text))
+        should.extend(TEXT_CLAUSES(query.text))
         clauses = [
             (
                 tantivy.Occur.Must,
@@ -704,8 +725,8 @@ class TextClauses:
     distinct word of a text, in each field, scored by BM25 times the field's weight and
     summed — what Elasticsearch's ``multi_match`` (``most_fields``) scores. The words
     are plain: ``AND``, ``OR``, ``NOT`` and a leading ``+`` are words, as in
-    Elasticsearch (tantivy's query parser took them as operators), and a word
-    written twice counts once, as the parser counted it.
+    Elasticsearch (tantivy's query parser took them as operators), English stop
+    words score nothing (``TEXT_ANALYZER``), and a word written twice counts once.
 
     The clauses join the labels' in one flat union of term queries, which tantivy
     scores much faster than the parser's query of one union per word (a match's
@@ -716,45 +737,49 @@ class TextClauses:
 
     WORDS_KEPT = 100_000
 
-    def __init__(self, schema: tantivy.Schema, boosts: dict[str, float]) -> None:
-        self.schema, self.boosts = schema, boosts
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        boosts: dict[str, float],
+        *,
+        unpositioned: frozenset[str] = frozenset(),
+    ) -> None:
+        self.schema, self.boosts, self.unpositioned = schema, boosts, unpositioned
         self._words: dict[str, Clauses] = {}
 
-    def __call__(
-        self, index: tantivy.Index, text: str
-    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    def __call__(self, text: str) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for word in dict.fromkeys(re.findall(r"[\w#+.]+", text)):
             found = self._words.get(word)
             if found is None:
-                found = self._of(index, word)
+                found = self._of(word)
                 if len(self._words) >= self.WORDS_KEPT:
                     self._words.clear()
                 self._words[word] = found
             clauses.extend(found)
         return clauses
 
-    def _of(self, index: tantivy.Index, word: str) -> Clauses:
-        terms = ANALYZER.analyze(word)
-        if len(terms) == 1:
-            return tuple(
-                (
-                    tantivy.Occur.Should,
-                    tantivy.Query.boost_query(
-                        tantivy.Query.term_query(self.schema, field, terms[0]), weight
-                    ),
-                )
-                for field, weight in self.boosts.items()
-            )
+    def _of(self, word: str) -> Clauses:
+        terms = TEXT_ANALYZER.analyze(word)
         if not terms:
             return ()
-        # Several terms in one word ("node.js"): the parser's phrase in each field that
-        # keeps positions (the parser reads no operator in a single word of these
-        # characters but a leading +, which makes it required within its own clause).
-        parsed, _ = index.parse_query_lenient(
-            word, default_field_names=list(self.boosts), field_boosts=self.boosts
+        return tuple(
+            (tantivy.Occur.Should, tantivy.Query.boost_query(self._in(field, terms), weight))
+            for field, weight in self.boosts.items()
         )
-        return ((tantivy.Occur.Should, parsed),)
+
+    def _in(self, field: str, terms: list[str]) -> tantivy.Query:
+        """The terms of one word in one field: a term; several ("node.js") a phrase where
+        the field keeps positions, else all of them."""
+        if len(terms) == 1:
+            return tantivy.Query.term_query(self.schema, field, terms[0])
+        if field not in self.unpositioned:
+            return tantivy.Query.phrase_query(
+                self.schema, field, list[str | tuple[int, str]](terms)
+            )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, field, t)) for t in terms]
+        )
 
 
-TEXT_CLAUSES = TextClauses(SCHEMA, TEXT_BOOSTS)
+TEXT_CLAUSES = TextClauses(SCHEMA, TEXT_BOOSTS, unpositioned=frozenset({"profile"}))

@@ -63,7 +63,9 @@ def build_schema() -> tantivy.Schema:
 
 SCHEMA = build_schema()
 TEXT_CLAUSES = TextClauses(
-    SCHEMA, {TEXT_FIELDS[name]: weight for name, weight in DEMAND_TEXT_WEIGHTS.items()}
+    SCHEMA,
+    {TEXT_FIELDS[name]: weight for name, weight in DEMAND_TEXT_WEIGHTS.items()},
+    unpositioned=frozenset({"description"}),
 )
 
 
@@ -176,7 +178,7 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
             (tantivy.Occur.Should, tantivy.Query.boost_query(_term(field, label), boost))
             for field, label, boost in boosted_labels(query, "industry")
         ]
-        should.extend(TEXT_CLAUSES(index, query.text))
+        should.extend(TEXT_CLAUSES(query.text))
         clauses = [
             (
                 tantivy.Occur.Must,
