@@ -35,7 +35,7 @@ def run_one(size: int, workdir: Path) -> dict:
 
     from buyers.models import Brief
     from matchmaking import selectors, services
-    from matchmaking.ranking import features
+    from matchmaking.ranking import extraction
 
     call_command("migrate", verbosity=0)
     call_command(*harness.demo_args(size), verbosity=0)
@@ -47,7 +47,7 @@ def run_one(size: int, workdir: Path) -> dict:
         for brief in briefs[20:]:
             if clear:
                 selectors.clear_caches()
-                features.clear_caches()
+                extraction.clear_caches()
             start = time.perf_counter()
             services._match(brief, 20)
             latencies.append((time.perf_counter() - start) * 1000)

@@ -19,7 +19,7 @@ import numpy as np
 from buyers.models import Brief
 from events.models import Event, Meeting, Participant
 from matchmaking.ranking.explain import gaps, reasons
-from matchmaking.ranking.features import extract
+from matchmaking.ranking.extraction import extract
 from matchmaking.selectors import brief_data, vendors_data
 from matchmaking.services import active_ranker
 from search.cache import cached

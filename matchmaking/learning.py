@@ -21,7 +21,7 @@ import numpy as np
 
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.evaluation import GRADES, METRICS, per_brief
-from matchmaking.ranking.features import extract
+from matchmaking.ranking.extraction import extract
 from matchmaking.ranking.ranker import (
     BoostedRanker,
     LearnedRanker,

@@ -3,7 +3,7 @@
 The ranker works in the reverse direction here: stage 1 retrieves open briefs from the
 demand index with the firm's offer as the query (``OpportunityQuery``), stage 2 scores
 each (brief, firm) pair with the serving ranker's features computed from the firm's
-side (``features.extract_for_firm``) and explains each with reasons told to the firm.
+side (``extraction.extract_for_firm``) and explains each with reasons told to the firm.
 What a firm sees of a brief is ``buyers.selectors.brief_for_firms``: never the buyer's
 name (unless it opted in) or contacts.
 """
@@ -29,7 +29,7 @@ from core.models import AuditEntry, Email
 from matchmaking.curation import match_add
 from matchmaking.models import Match
 from matchmaking.ranking.explain import reasons
-from matchmaking.ranking.features import extract_for_firm
+from matchmaking.ranking.extraction import extract_for_firm
 from matchmaking.selectors import brief_data, vendors_data
 from matchmaking.services import active_ranker
 from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of, with_stage

@@ -22,7 +22,7 @@ from matchmaking.ranking.data import (
     VendorData,
     past_relationships,
 )
-from matchmaking.ranking.features import analyse
+from matchmaking.ranking.extraction import analyse
 from matchmaking.ranking.history import HistoryItem, Win
 from matchmaking.ranking.memo import LRU
 from search.cache import known_generation

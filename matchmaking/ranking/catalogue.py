@@ -484,7 +484,7 @@ def catalogue() -> Catalogue:
 
 
 def clear() -> None:
-    """Start afresh (with ``features.clear_caches``: rows hold the memo's columns)."""
+    """Start afresh (with ``extraction.clear_caches``: rows hold the memo's columns)."""
     global _current
     with _lock:
         _current = Catalogue()

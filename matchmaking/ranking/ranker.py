@@ -1,10 +1,10 @@
 """Rankers: scikit-learn estimators over the feature matrix of ``features.FEATURES``.
 
 ``PriorRanker`` serves before any outcome exists (cold start): a linear score with the
-documented ``PRIOR_WEIGHTS``. ``LearnedRanker`` is a linear model on scaled features
-(pointwise by default; pairwise, RankSVM style, on request), trained on officers'
-decisions, deal outcomes and the implicit negatives of won briefs
-(``matchmaking.learning``). Both give per-feature
+documented ``PRIOR_WEIGHTS`` (each feature's ``prior`` in ``features.DEFINITIONS``).
+``LearnedRanker`` is a linear model on scaled features (pointwise by default; pairwise,
+RankSVM style, on request), trained on officers' decisions, deal outcomes and the
+implicit negatives of won briefs (``matchmaking.learning``). Both give per-feature
 contributions (weight * (value - reference)), from which the explanations are built,
 and both are saved as plain JSON (no pickle: a model file is data, not code).
 """
@@ -20,41 +20,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from matchmaking.ranking.features import FEATURES
-
-# Cold-start weights (docs/ranking.md). The retrieval score carries the most weight, so
-# that with no outcomes the ranker is not worse than its own retrieval stage; the other
-# features re-order firms BM25 finds about equally close: what the buyer asked for
-# (stack, budget, certifications, hours, languages, services), then the buyer's own
-# history with the firm. Features a catalogue does not fill (a wins-only marketplace
-# has no stacks or rates) are constant there and change nothing. Tuned by hand on the
-# demo's and the UK development data's training briefs (docs/ranking.md says how).
-PRIOR_WEIGHTS = {
-    "retrieval": 0.80,
-    "text_word": 0.04,
-    "text_char": 0.04,
-    "history_best": 0.0,  # hurt on the UK training briefs: boilerplate briefs look alike
-    "history_topk": 0.0,
-    "service_overlap": 0.06,
-    "technology_overlap": 0.24,
-    "industry_match": 0.04,
-    "budget_fit": 0.20,
-    "value_fit": 0.02,
-    "hours_overlap": 0.12,
-    "language_match": 0.08,
-    "certification_coverage": 0.16,
-    "country_experience": 0.0,
-    "industry_experience": 0.01,
-    "same_buyer": 0.06,
-    "same_buyer_family": 0.02,
-    "past_relationship": 0.01,
-    "win_count": 0.0,  # popular firms are not better fits: it hurt on both training sets
-    "win_recency": 0.0,
-    "reputation": 0.01,
-    "completeness": 0.0,
-    "freshness": 0.0,
-    "reciprocal_fit": 0.01,
-}
+from matchmaking.ranking.features import FEATURES, PRIOR_WEIGHTS
 
 
 def within_budget(matrix: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 ``extract`` reads candidates from it. Whatever the catalogue has seen before — the same
 firm as an older object, firms past its first capacity, a catalogue started afresh,
 other threads adding rows — a match's features must be those of the pairs themselves
-(``features._pair``) and the texts those the memo analyses."""
+(``features.pair_values``) and the texts those the memo analyses."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from matchmaking.ranking import catalogue
 from matchmaking.ranking.data import BriefData, VendorData
-from matchmaking.ranking.features import FEATURES, _pair, extract
+from matchmaking.ranking.extraction import extract
+from matchmaking.ranking.features import FEATURES, pair_values
 from matchmaking.ranking.history import HistoryItem
 from matchmaking.ranking.terms import WORDS, term_counts
 from tests.matchmaking.test_features_vectorised import PAIR_FEATURES, TODAY, briefs, vendors
@@ -64,10 +65,10 @@ def firm(number: int) -> VendorData:
 
 
 def assert_pairs(brief: BriefData, firms: list[VendorData]) -> None:
-    """Every pair feature of ``extract`` equals ``_pair``'s for the same pair."""
+    """Every pair feature of ``extract`` equals ``pair_values``' for the same pair."""
     features = extract(brief, firms, [1.0] * len(firms), today=TODAY)
     for row, vendor in enumerate(firms):
-        values, _ = _pair(brief, vendor, vendor.record_for(brief), TODAY)
+        values, _ = pair_values(brief, vendor, vendor.record_for(brief), TODAY)
         for column, name in enumerate(FEATURES):
             if name in PAIR_FEATURES:
                 assert features.matrix[row, column] == pytest.approx(values[name], rel=1e-12), (

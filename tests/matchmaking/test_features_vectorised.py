@@ -1,4 +1,4 @@
-"""``extract`` computes each feature for all candidates at once; ``_pair`` computes one
+"""``extract`` computes each feature for all candidates at once; ``pair_values`` computes one
 pair and explains it. Both must give the same values, for any brief and any firms."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchmaking.ranking.data import BriefData, VendorData
-from matchmaking.ranking.features import FEATURES, _pair, extract, extract_for_firm
+from matchmaking.ranking.extraction import extract, extract_for_firm
+from matchmaking.ranking.features import DEFINITIONS, FEATURES, pair_values
 from matchmaking.ranking.history import HistoryItem, Win
 
 TODAY = date(2026, 11, 1)
@@ -100,11 +101,18 @@ briefs = st.builds(
     published_at=st.one_of(st.none(), days),
 )
 # The text features (TF-IDF, retrieval) are computed only once, over the whole list.
-PAIR_FEATURES = [
-    name
-    for name in FEATURES
-    if name not in {"retrieval", "text_word", "text_char", "history_best", "history_topk"}
-]
+PAIR_FEATURES = [feature.name for feature in DEFINITIONS if feature.pair is not None]
+
+
+def test_each_feature_is_computed_from_the_texts_or_both_for_one_pair_and_for_many():
+    """A definition says how its feature is computed, one way or the other: a pair
+    feature without its fast path (or the reverse) would fail at the first match."""
+    assert len(set(FEATURES)) == len(FEATURES)
+    for feature in DEFINITIONS:
+        if feature.texts is None:
+            assert feature.pair is not None and feature.column is not None, feature.name
+        else:
+            assert feature.pair is None and feature.column is None, feature.name
 
 
 @settings(max_examples=300, deadline=None)
@@ -115,15 +123,15 @@ def test_every_feature_equals_the_one_pair_computation(brief, candidates):
         brief = BriefData(**{**brief.__dict__, "budget_min_usd": None})
     features = extract(brief, candidates, [1.0] * len(candidates), today=TODAY)
     for row, vendor in enumerate(candidates):
-        values, details = _pair(brief, vendor, vendor.record_for(brief), TODAY)
+        values, details = pair_values(brief, vendor, vendor.record_for(brief), TODAY)
         for column, name in enumerate(FEATURES):
             if name in PAIR_FEATURES:
                 assert np.isclose(features.matrix[row, column], values[name], rtol=1e-12), name
         assert features.meets[row] == (
             not (details["missing_languages"] or details["missing_certifications"])
         )
-        assert features.details[row]["services"] == details["services"]
-        assert features.details[row]["record"] == details["record"]
+        explained = {k: v for k, v in features.details[row].items() if k != "closest"}
+        assert explained == details  # "closest" comes from the texts, computed together
 
 
 def test_details_are_built_for_the_candidates_asked_for_and_index_like_a_list():
@@ -255,7 +263,8 @@ def test_a_firm_asked_by_many_briefs_gives_each_the_record_a_fresh_firm_gives(po
     )
 )
 def test_each_firm_s_closest_items_are_its_best_and_top_three(case):
-    from matchmaking.ranking.features import HISTORY_TOP_K, _per_item
+    from matchmaking.ranking.extraction import _per_item
+    from matchmaking.ranking.features import HISTORY_TOP_K
 
     count, items = case
     owners = np.array([owner for owner, _ in items], dtype=int)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.explain import gaps, reasons
-from matchmaking.ranking.features import FEATURES, extract
+from matchmaking.ranking.extraction import extract
+from matchmaking.ranking.features import FEATURES
 from matchmaking.ranking.history import HistoryItem, Win, organisation_family
 from matchmaking.ranking.ranker import (
     PRIOR_WEIGHTS,
@@ -466,7 +467,7 @@ def test_service_and_technology_match_count_the_brief_s_labels_the_firm_lists(fe
 def test_tfidf_similarities_equal_scikit_learn_s_transformer(options):
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    from matchmaking.ranking.features import _tfidf
+    from matchmaking.ranking.extraction import _tfidf
     from matchmaking.ranking.terms import term_counts
 
     brief = "Django bank portal with a Flutter app"

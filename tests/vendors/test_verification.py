@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEntry
 from matchmaking.ranking.data import BriefData
-from matchmaking.ranking.features import CLAIM_CREDIT, FEATURES, extract
+from matchmaking.ranking.extraction import extract
+from matchmaking.ranking.features import CLAIM_CREDIT, FEATURES
 from matchmaking.selectors import vendor_data
 from tests.factories import make_vendor
 from vendors import verification
