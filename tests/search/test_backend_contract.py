@@ -244,6 +244,30 @@ def test_a_brief_s_words_are_plain_words_never_query_syntax(loaded):
     assert found("NOT kubernetes")[0] == "cloud"
 
 
+def test_stage_one_gains_nothing_from_a_word_repeated_in_a_profile(request, backend):
+    """Stage 1 counts a word once in the whole profile, so repeating it does not lift
+    a firm above one that offers it, or above one that says it once in fewer words: a
+    stuffed description is only longer."""
+    xfail_on_stand_in(request, "noida-db ignores index_options: docs (scores term frequencies)")
+    backend.index_documents(
+        [
+            doc(
+                "stuffer",
+                description="Flutter payments. Flutter payments! Flutter payments?",
+            ),
+            doc(
+                "offers",
+                description="We build payments apps for banks",
+                technologies=["Flutter"],
+            ),
+            doc("plain", description="Flutter payments wallet for banks"),
+        ]
+    )
+    found = [v for v, _ in backend.candidates(CandidateQuery(text="flutter payments"))]
+    assert found.index("stuffer") > found.index("offers")
+    assert found.index("stuffer") > found.index("plain")
+
+
 def test_rebuild_replaces_the_index(loaded):
     assert loaded.rebuild([doc("only", name="Only Firm")]) == 1
     assert loaded.fingerprints() == {"only": (1, "only@1")}
