@@ -41,7 +41,7 @@ Ranker = PriorRanker | LearnedRanker | BoostedRanker
 # drawn at random (seeded per brief) from the rest of the retrieved set. Each weighs
 # IMPLICIT_WEIGHT of an explicit outcome: "not chosen" is weaker evidence than
 # "rejected" (the buyer may never have looked at the firm).
-HARD_NEGATIVES = 20
+HARD_NEGATIVES = 10
 EASY_NEGATIVES = 10
 IMPLICIT_WEIGHT = 0.5
 MIN_TRAINING_BRIEFS = 5  # briefs with a positive and a negative, to learn anything
