@@ -12,10 +12,9 @@ from rest_framework.views import APIView
 
 from accounts.authentication import TokenAuthentication
 from accounts.models import User
+from accounts.selectors import organisations_of
 from accounts.services import token_issue, user_sign_up
-from buyers.selectors import buyer_of_member
 from core.api.throttles import ScopedThrottle
-from vendors.selectors import vendor_of_member
 
 
 class SignUpSerializer(serializers.Serializer):
@@ -38,13 +37,7 @@ class MeSerializer(serializers.Serializer):
 
 
 def _me(user: User) -> dict[str, Any]:
-    vendor, buyer = vendor_of_member(user), buyer_of_member(user)
-    return {
-        "username": user.username,
-        "role": user.role,
-        "vendor": vendor.external_id if vendor else None,
-        "buyer": buyer.external_id if buyer else None,
-    }
+    return {"username": user.username, "role": user.role, **organisations_of(user)}
 
 
 class TokenSerializer(serializers.Serializer):

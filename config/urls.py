@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
-from core.pages import home
+from config.pages import home
 from events import pages as events
 from matchmaking.pages import (
     briefs,

@@ -3,8 +3,8 @@
 Countries are ISO 3166-1 alpha-2 (alpha-3 is accepted and converted), languages ISO
 639-1 (an English language name is accepted and converted), time zones IANA names.
 Each function returns the canonical code or raises ``ValueError`` with a message that
-names the bad value; ``country_name`` and ``language_name`` turn codes back into the
-names pages show.
+names the bad value; ``country_name`` turns codes back into the names pages show
+(``core.languages.language_name`` for languages).
 """
 
 from __future__ import annotations
@@ -132,10 +132,3 @@ def currency_code(value: str) -> str:
 def country_name(code: str) -> str:
     """``AE`` -> "United Arab Emirates" (the code itself when unknown)."""
     return str(countries.name(code)) or code
-
-
-@cache
-def language_name(code: str) -> str:
-    """``de`` -> "German" (the code itself when unknown)."""
-    found = pycountry.languages.get(alpha_2=code)
-    return str(found.name) if found else code

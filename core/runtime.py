@@ -5,18 +5,28 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Callable
 
-from django.conf import settings
 from django.db import DatabaseError, connections
 from django.urls import get_resolver
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION = 10_000  # allocations between young collections (CPython's default 700)
+# What each app reads ahead before a server forks (``register_warmer``): name -> a
+# function that reads and says what it read ("" when it read nothing).
+_WARMERS: dict[str, Callable[[], str]] = {}
+
+
+def register_warmer(name: str, warm: Callable[[], str]) -> None:
+    """Have ``prepare_process`` call ``warm`` (from an app's ``ready``): the layers
+    below the apps do not import them."""
+    _WARMERS[name] = warm
 
 
 def prepare_process() -> None:
-    """Load every view (and through them the search and ranking code), read the firms
-    the ranker will meet (``RAABTA_PREWARM_FIRMS``, most recently updated first), then
+    """Load every view (and through them the search and ranking code), read ahead what
+    the apps registered (``register_warmer``; matchmaking: the firms the ranker will
+    meet, ``RAABTA_PREWARM_FIRMS``, most recently updated first), then
     move all objects created so far out of the garbage collector's sight with
     ``gc.freeze()``.
 
@@ -36,16 +46,15 @@ def prepare_process() -> None:
     the collector took 0.3 instead of 0.9 ms per request (bench/match_stages.py, its
     loop with ``gc.callbacks``, docs/benchmarks.md); cycles are found as surely, later."""
     get_resolver().url_patterns  # noqa: B018 — imports the URLconf and every view
-    if settings.RAABTA_PREWARM_FIRMS:
-        from matchmaking.selectors import prewarm
-
+    for name, warm in _WARMERS.items():
         started = time.monotonic()
         try:
-            count = prewarm(settings.RAABTA_PREWARM_FIRMS)
+            done = warm()
         except DatabaseError as error:
-            log.warning("firms not read ahead (%s); first matches will read them", error)
+            log.warning("%s not read ahead (%s); the first requests will read them", name, error)
         else:
-            log.info("%d firms read ahead in %.1f s", count, time.monotonic() - started)
+            if done:
+                log.info("%s read ahead in %.1f s", done, time.monotonic() - started)
         finally:
             connections.close_all()  # a forked worker must not share the connection
     gc.collect()

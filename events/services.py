@@ -25,10 +25,10 @@ from core.jobs import job_start
 from core.models import Job
 from events.models import Event, Meeting, Participant
 from events.scheduling import Placement, Problem, Request, Schedule, solve
-from matchmaking.curation import record_label
 from matchmaking.models import Introduction, Match, Notification
 from matchmaking.notifications import Event as News
 from matchmaking.notifications import members_of, notify, officers
+from matchmaking.outcomes import record_label
 from vendors.models import Vendor
 
 Kind = Participant.Kind

@@ -22,11 +22,11 @@ from core.errors import Conflict, Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import AuditEntry
 from core.outbox import outbox_claim, outbox_done, outbox_failed
+from matchmaking.introductions import introduction_open
 from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
 from matchmaking.notifications import Event, buyer_members, notify, officers
-from matchmaking.ranking.data import RELATIONSHIP_STAGES
+from matchmaking.outcomes import record_label
 from matchmaking.services import match_brief
-from search.cache import bump_generation
 from vendors.models import Vendor
 
 log = logging.getLogger(__name__)
@@ -44,25 +44,6 @@ def match_state(match: Match) -> dict[str, Any]:
         "decided_by": match.decided_by.username if match.decided_by else None,
         "version": match.version,
     }
-
-
-def record_label(match: Match, stage: str, *, value_usd: int | None = None) -> None:
-    """The decision as a training label, with the rank and score the officer saw. A
-    relationship (introduced or further) changes the firm's track record, so cached
-    matches are recomputed."""
-    if stage in RELATIONSHIP_STAGES:
-        transaction.on_commit(bump_generation)
-    Outcome.objects.update_or_create(
-        brief_id=match.brief_id,
-        vendor_id=match.vendor_id,
-        outcome=stage,
-        defaults={
-            "decided_at": timezone.localdate(),
-            "rank": match.rank,
-            "score": match.score,
-            "value_usd": value_usd,
-        },
-    )
 
 
 # Suggestions -------------------------------------------------------------------------
@@ -200,8 +181,6 @@ def _close_if_done(brief: Brief, actor: User) -> None:
 @transaction.atomic
 def match_approve(*, match: Match, actor: User, version: int, note: str = "") -> Match:
     """Approve: the vendor is invited to an introduction (the buyer stays anonymous)."""
-    from matchmaking.introductions import introduction_open
-
     match = _decide(
         match,
         actor=actor,

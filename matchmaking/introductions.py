@@ -31,9 +31,9 @@ from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.money import RateTable, UnknownCurrency
 from core.schema import compact
-from matchmaking.curation import record_label
 from matchmaking.models import Introduction, Match, Notification
 from matchmaking.notifications import Event, buyer_members, curating_officer, firm_members, notify
+from matchmaking.outcomes import record_label
 
 Stage = Introduction.Stage
 PIPELINE: dict[str, tuple[str, ...]] = {

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from buyers.models import Brief
 from buyers.services import briefs_reindex
@@ -158,3 +159,22 @@ def _introduction(
 
 def _noon(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def record_label(match: Match, stage: str, *, value_usd: int | None = None) -> None:
+    """The decision as a training label, with the rank and score the officer saw. A
+    relationship (introduced or further) changes the firm's track record, so cached
+    matches are recomputed."""
+    if stage in RELATIONSHIP_STAGES:
+        transaction.on_commit(bump_generation)
+    Outcome.objects.update_or_create(
+        brief_id=match.brief_id,
+        vendor_id=match.vendor_id,
+        outcome=stage,
+        defaults={
+            "decided_at": timezone.localdate(),
+            "rank": match.rank,
+            "score": match.score,
+            "value_usd": value_usd,
+        },
+    )

@@ -15,7 +15,8 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from core.codes import country_name, language_name
+from core.codes import country_name
+from core.languages import language_name
 from search.query import ALL_OF, ANY_OF, MAX_RESULT_WINDOW, SORTS
 from search.selectors import build_query, vendor_search
 from vendors.insights import count_seen

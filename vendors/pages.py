@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.codes import country_name, language_name
+from core.codes import country_name
+from core.languages import language_name
 from vendors.insights import count_seen
 from vendors.models import FirmStat, Vendor
 from vendors.selectors import vendor_record

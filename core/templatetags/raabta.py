@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from core.codes import country_name, language_name
+from core.codes import country_name
+from core.languages import language_name
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from buyers.models import Brief
 from core.audit import AuditFilter, audit_changes
-from core.codes import language_name
+from core.languages import language_name
 from core.models import AuditEntry
 from core.money import RateTable
 from core.page_actions import decided, officers_only, posted_version

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from core.codes import language_name
+from core.languages import language_name
 from matchmaking.ranking.catalogue import Candidates, client_pair
 from matchmaking.ranking.data import BriefData, VendorData, region_of
 from matchmaking.ranking.history import Record, client_key, organisation_family

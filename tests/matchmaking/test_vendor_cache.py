@@ -101,7 +101,8 @@ def test_a_server_reads_firms_ahead_and_starts_even_when_it_cannot(settings, mon
     monkeypatch.setattr(selectors, "prewarm", broken)
     caplog.clear()
     prepare_process()  # logs, does not raise
-    assert "first matches will read them" in caplog.text
+    assert "firms not read ahead" in caplog.text
+    assert "the first requests will read them" in caplog.text
 
 
 def test_reimporting_the_same_outcomes_writes_nothing_and_keeps_the_firms():

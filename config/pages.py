@@ -1,4 +1,5 @@
-"""The landing page."""
+"""The landing page: it reads the directory (vendors), so it sits with the URLconf that
+composes the apps, above them."""
 
 from __future__ import annotations
 

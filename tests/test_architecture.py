@@ -1,0 +1,33 @@
+"""The layer claims of docs/architecture.md, checked where import-linter cannot see:
+what a module loads when it runs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+RANKING = Path(__file__).resolve().parents[1] / "matchmaking" / "ranking"
+
+
+def test_the_ranking_core_runs_without_loading_django():
+    """Every module of ``matchmaking.ranking`` imported in a fresh interpreter with no
+    settings: not one Django module is loaded (it can be trained and evaluated offline,
+    and a mistake here is found by what runs, not only by the import graph)."""
+    modules = sorted(f"matchmaking.ranking.{p.stem}" for p in RANKING.glob("*.py"))
+    assert "matchmaking.ranking.features" in modules
+    program = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    found = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=RANKING.parents[1],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "[]", found.stdout
