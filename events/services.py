@@ -23,6 +23,7 @@ from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.jobs import job_start
 from core.models import Job
+from core.versions import update_if_version
 from events.models import Event, Meeting, Participant
 from events.scheduling import Placement, Problem, Request, Schedule, solve
 from matchmaking.models import Introduction, Match, Notification
@@ -71,17 +72,14 @@ def _event_page(event: Event, anchor: str = "") -> str:
 def _guarded(
     instance: Any, *, version: int, changes: dict[str, Any], state: Any, label: str
 ) -> Any:
-    """Apply ``changes`` if the row is still at ``version`` (one UPDATE that also bumps
-    it); else raise ``Conflict`` with the current state."""
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=version)
-        .update(version=F("version") + 1, **changes)
+    """Apply ``changes`` if the row is still at ``version``; else ``Conflict`` with the
+    current state."""
+    return update_if_version(
+        instance,
+        version=version,
+        changes=changes,
+        conflict=lambda now: Conflict(f"{label} changed since version {version}", state(now)),
     )
-    instance.refresh_from_db()
-    if not updated:
-        raise Conflict(f"{label} changed since version {version}", state(instance))
-    return instance
 
 
 # --- events ---------------------------------------------------------------------------

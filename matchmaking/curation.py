@@ -22,6 +22,7 @@ from core.errors import Conflict, Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import AuditEntry
 from core.outbox import outbox_claim, outbox_done, outbox_failed
+from core.versions import update_if_version
 from matchmaking.introductions import introduction_open
 from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
 from matchmaking.notifications import Event, buyer_members, notify, officers
@@ -151,17 +152,16 @@ def _decide(
     """Apply ``changes`` if the match is still at ``version`` (and undecided, if asked);
     otherwise raise ``Conflict`` with what the other officer did."""
     before = match_state(match)
-    guard = {"state": Match.State.SUGGESTED} if undecided else {}
-    updated = Match.objects.filter(pk=match.pk, version=version, **guard).update(
-        version=F("version") + 1, **changes
-    )
-    match.refresh_from_db()
-    if not updated:
-        who = f" by {match.decided_by.username}" if match.decided_by else ""
-        raise Conflict(
-            f"match {match.pk} changed since version {version}: it is now {match.state}{who}",
-            current=match_state(match),
+
+    def conflict(now: Match) -> Conflict:
+        who = f" by {now.decided_by.username}" if now.decided_by else ""
+        return Conflict(
+            f"match {now.pk} changed since version {version}: it is now {now.state}{who}",
+            current=match_state(now),
         )
+
+    guard = {"state": Match.State.SUGGESTED} if undecided else {}
+    update_if_version(match, version=version, changes=changes, conflict=conflict, **guard)
     audit_record(
         actor=actor,
         action=action,

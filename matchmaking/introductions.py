@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
@@ -31,6 +31,7 @@ from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.money import RateTable, UnknownCurrency
 from core.schema import compact
+from core.versions import update_if_version
 from matchmaking.models import Introduction, Match, Notification
 from matchmaking.notifications import Event, buyer_members, curating_officer, firm_members, notify
 from matchmaking.outcomes import record_label
@@ -250,16 +251,16 @@ def _move(
     stage = changes.get("stage", introduction.stage)
     if stage in STAGE_DATES:
         changes.setdefault(STAGE_DATES[stage], timezone.now())
-    updated = Introduction.objects.filter(
-        pk=introduction.pk, version=version, stage=introduction.stage
-    ).update(version=F("version") + 1, stage_changed_at=timezone.now(), moved_by=actor, **changes)
-    introduction.refresh_from_db()
-    if not updated:
-        raise Conflict(
-            f"introduction {introduction.pk} changed since version {version}: it is "
-            f"now {introduction.stage}",
-            current=introduction_state(introduction),
-        )
+    update_if_version(
+        introduction,
+        version=version,
+        changes={"stage_changed_at": timezone.now(), "moved_by": actor, **changes},
+        conflict=lambda now: Conflict(
+            f"introduction {now.pk} changed since version {version}: it is now {now.stage}",
+            current=introduction_state(now),
+        ),
+        stage=introduction.stage,
+    )
     audit_record(
         actor=actor,
         action=action,

@@ -21,13 +21,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.outbox import outbox_record
 from core.text import fold_char
+from core.versions import update_if_version
 from vendors.models import VENDOR_TOPIC, Vendor
 
 REGISTRATION, CERTIFICATION = "registration", "certification"
@@ -130,18 +131,20 @@ def _decide(
 ) -> Vendor:
     stated = claimed(vendor.registrations, vendor.certifications)
     before = (vendor.verified or {}).get(key)
-    updated = Vendor.objects.filter(pk=vendor.pk, version=version).update(
-        verified=verified,
-        unverified_claims=open_claims(verified, stated),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+    changes = {
+        "verified": verified,
+        "unverified_claims": open_claims(verified, stated),
+        "updated_at": timezone.now(),
+    }
+    update_if_version(
+        vendor,
+        version=version,
+        changes=changes,
+        conflict=lambda now: Conflict(
+            f"{now.external_id} changed since version {version}",
+            current={"version": now.version},
+        ),
     )
-    vendor.refresh_from_db()
-    if not updated:
-        raise Conflict(
-            f"{vendor.external_id} changed since version {version}",
-            current={"version": vendor.version},
-        )
     after = {key: verified.get(key), **({"reason": note} if note else {})}
     audit_record(actor=actor, action=action, subject=vendor, before={key: before}, after=after)
     outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version, False)])
