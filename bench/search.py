@@ -119,7 +119,7 @@ def run_one(size: int, workdir: Path, queries: int) -> dict:
 
     mix = [(q["text"], build_query(filters=q["filters"], limit=20)) for q in query_mix(queries)]
 
-    def search(text: str, filtered):  # type: ignore[no-untyped-def]
+    def search(text: str, filtered):
         understanding = understand(text) if text else None
         return backend.search(replace(filtered, text=text, understanding=understanding))
 

@@ -127,7 +127,7 @@ def _api_token_user(request: HttpRequest) -> Any:
     if not request.headers.get("Authorization", "").startswith("Token "):
         return None
     try:
-        found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+        found = TokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
     return found[0] if found else None

@@ -84,7 +84,7 @@ def update_rows(
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table),
         ", ".join(assignments),
-        quote(str(meta.pk.column)),  # type: ignore[union-attr]
+        quote(str(meta.pk.column)),
     )
     values = [
         (

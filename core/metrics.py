@@ -91,7 +91,7 @@ def exposition() -> bytes:
     processes in multiprocess mode) and the scrape-time state."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         processes = CollectorRegistry()
-        multiprocess.MultiProcessCollector(processes)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(processes)
     else:
         processes = REGISTRY
     state = CollectorRegistry()

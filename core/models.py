@@ -52,12 +52,12 @@ class OutboxEvent(models.Model):
         return f"{self.topic}:{self.key}@{self.version}{' (deleted)' if self.deleted else ''}"
 
 
-class CurrentManager(models.Manager):  # type: ignore[type-arg]
+class CurrentManager(models.Manager):
     """Rows not archived. The default manager of archivable records (vendors, buyers,
     briefs): every read of the product sees only current rows, while foreign keys (won
     deals, ranker labels) still reach archived ones through the base manager."""
 
-    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+    def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(archived_at__isnull=True)
 
 

@@ -27,7 +27,7 @@ def officers_only(view: Any) -> Any:
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_officer:  # type: ignore[union-attr]
             raise PermissionDenied("Only trade officers may open the console.")
-        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return view(request, *args, **kwargs)
 
     return guarded
 

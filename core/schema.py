@@ -281,7 +281,7 @@ class Record(BaseModel):
         extra="allow",
         str_strip_whitespace=True,
         frozen=True,
-        json_schema_extra=_document_blanks,  # type: ignore[typeddict-item]
+        json_schema_extra=_document_blanks,
     )
 
     @model_validator(mode="before")

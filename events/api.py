@@ -305,7 +305,7 @@ class MeetingOut(serializers.ModelSerializer):
             slots[meeting.event_id] = meeting.event.slots()
         if meeting.slot is None or meeting.slot >= len(slots[meeting.event_id]):
             return None
-        return slots[meeting.event_id][meeting.slot][0].isoformat()  # type: ignore[no-any-return]
+        return slots[meeting.event_id][meeting.slot][0].isoformat()
 
     def get_private_note(self, meeting: Meeting) -> str | None:
         """The caller's own side's note; nobody else's (officers see neither)."""
@@ -369,7 +369,7 @@ def _user(request: Request) -> User:
 def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data  # type: ignore[no-any-return]
+    return serializer.validated_data
 
 
 def own_participant(request: Request, event: Event) -> Participant:
@@ -402,7 +402,7 @@ class EventViewSet(
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.event_save(
             actor=_user(self.request),
-            fields=serializer.validated_data,  # type: ignore[arg-type]
+            fields=serializer.validated_data,
         )
 
     def perform_update(self, serializer: Any) -> None:
@@ -723,7 +723,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = services.meeting_cancel(
             actor=_user(request),
             meeting=meeting,
-            version=data["version"],  # type: ignore[arg-type]
+            version=data["version"],
         )
         return self._out(request, meeting)
 
@@ -736,7 +736,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         meeting = services.meeting_private_note(
             actor=_user(request),
             meeting=meeting,
-            text=data["text"],  # type: ignore[arg-type]
+            text=data["text"],
         )
         return self._out(request, meeting)
 
@@ -760,6 +760,6 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Officers: a held meeting becomes an introduction at the meeting stage."""
         meeting = self.get_object()
         data = _valid(VersionIn, request.data)
-        services.meeting_introduce(actor=_user(request), meeting=meeting, version=data["version"])  # type: ignore[arg-type]
+        services.meeting_introduce(actor=_user(request), meeting=meeting, version=data["version"])
         meeting.refresh_from_db()
         return self._out(request, meeting)

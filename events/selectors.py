@@ -215,8 +215,8 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
                 "name": event.name,
                 "city": event.city,
                 "first_day": event.first_day.isoformat(),
-                "firms": event.firms,  # type: ignore[attr-defined]
-                "buyers": event.buyers,  # type: ignore[attr-defined]
+                "firms": event.firms,
+                "buyers": event.buyers,
                 **counts,
             }
         )

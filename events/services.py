@@ -280,7 +280,7 @@ def participant_update(
 def _registration_change(
     participant: Participant, version: int, changes: dict[str, Any]
 ) -> Participant:
-    return _guarded(  # type: ignore[no-any-return]
+    return _guarded(
         participant,
         version=version,
         changes=changes,

@@ -55,7 +55,7 @@ def fit_table(event: Event) -> dict[str, dict[str, list[dict[str, Any]]]]:
     )
     active = active_ranker()
     key = {"event": event.pk, "ranker": active.name, "participants": stamp}
-    return cached("event-fit", key, lambda: _fit_table(event, active))  # type: ignore[no-any-return]
+    return cached("event-fit", key, lambda: _fit_table(event, active))
 
 
 def _fit_table(event: Event, active: Any) -> dict[str, dict[str, list[dict[str, Any]]]]:

@@ -110,7 +110,7 @@ def match_brief(brief: Brief, *, limit: int = 20) -> dict[str, Any]:
         "ranker": active.name,
     }
     try:
-        return cached("match", key, lambda: _timed_match(brief, limit, active))  # type: ignore[no-any-return]
+        return cached("match", key, lambda: _timed_match(brief, limit, active))
     except SearchUnavailable:
         # Degraded like search: the database retrieves, the ranker still ranks and
         # explains; not cached, and marked so pages can say so.
@@ -134,7 +134,7 @@ def rounded(matrix: np.ndarray, digits: int = 4) -> list[list[float]]:
         by_python |= np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6
     for at in zip(*np.nonzero(by_python), strict=True):
         result[at] = round(float(matrix[at]), digits)
-    return result.tolist()  # type: ignore[no-any-return]
+    return result.tolist()
 
 
 def without_scores(result: dict[str, Any]) -> dict[str, Any]:

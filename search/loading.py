@@ -21,7 +21,7 @@ from search.backends.base import DemandIndex, SearchBackend
 def get_search_backend(alias: str = "default") -> SearchBackend:
     params = dict(settings.SEARCH_BACKENDS[alias])
     backend_class = import_string(str(params.pop("BACKEND")))
-    return backend_class(alias, params)  # type: ignore[no-any-return]
+    return backend_class(alias, params)
 
 
 @contextlib.contextmanager
@@ -42,7 +42,7 @@ def get_demand_index(alias: str = "default") -> DemandIndex:
     demand_class = import_string(backend_class.demand_backend)
     vendors = params.pop("INDEX", None) or backend_class.name
     params["INDEX"] = params.pop("DEMAND_INDEX", None) or f"{vendors}-demand"
-    return demand_class(alias, params)  # type: ignore[no-any-return]
+    return demand_class(alias, params)
 
 
 def _reset(*, setting: str, **kwargs: object) -> None:

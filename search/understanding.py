@@ -467,7 +467,7 @@ def _unique(concepts: list[Concept]) -> list[Concept]:
 
 @cache
 def load_places() -> dict[str, Any]:
-    return json.loads(PLACES_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(PLACES_FILE.read_text(encoding="utf-8"))
 
 
 __all__ = [

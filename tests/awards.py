@@ -28,4 +28,4 @@ def evaluate(directory: Path, out: Path, *options: str) -> dict[str, Any]:
         str(out),
         *options,
     )
-    return json.loads(out.read_text())  # type: ignore[no-any-return]
+    return json.loads(out.read_text())

@@ -54,7 +54,7 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
         user = self.request.user
         if is_officer(user):
             return lambda vendor: True
-        own = selectors.vendor_of_member(user) if user.is_authenticated else None  # type: ignore[arg-type]
+        own = selectors.vendor_of_member(user) if user.is_authenticated else None
         return lambda vendor: own is not None and vendor.pk == own.pk
 
     output_only = frozenset({"verified_facts"})

@@ -13,7 +13,7 @@ def _label(kind: str, value: str) -> str:
     return get_taxonomy().normalise(kind, value)  # type: ignore[arg-type]
 
 
-def _code(normalise, value: str) -> str:  # type: ignore[no-untyped-def]
+def _code(normalise, value: str) -> str:
     try:
         return normalise(value)
     except ValueError:

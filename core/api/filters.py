@@ -23,9 +23,9 @@ class JsonListFilter(django_filters.CharFilter):
 
     def __init__(self, *args: object, normalise: Callable[[str], str] = str, **kwargs: object):
         self.normalise = normalise
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:  # type: ignore[override]
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
         return qs.filter(json_list_has(self.field_name, self.normalise(value.strip())))
@@ -48,7 +48,7 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     PostgreSQL refuses any beyond ±15:59 ("time zone displacement out of range", a 500
     that schemathesis found with +22:13)."""
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:  # type: ignore[override]
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value is not None:
             value = value.astimezone(UTC)
         return super().filter(qs, value)

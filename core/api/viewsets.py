@@ -268,7 +268,7 @@ CREATED_IDS = " Members leave `external_id` out (the server assigns one); office
 def _without_required_id(record_model: type[BaseModel]) -> type[BaseModel]:
     """The record for a create: the same fields, ``external_id`` optional."""
     field = record_model.model_fields["external_id"]
-    return create_model(  # type: ignore[no-any-return,call-overload]
+    return create_model(
         f"{record_model.__name__}Create",
         __base__=record_model,
         external_id=(field.annotation | None, None),  # type: ignore[operator,arg-type]

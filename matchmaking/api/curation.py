@@ -45,7 +45,7 @@ from vendors.models import Vendor
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data  # type: ignore[no-any-return]
+    return serializer.validated_data
 
 
 class QueueFilter(filters.FilterSet):
@@ -61,7 +61,7 @@ class QueueFilter(filters.FilterSet):
     def by_officer(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
         if value == "none":
             return queryset.filter(officer__isnull=True)
-        username = self.request.user.username if value == "me" else value  # type: ignore[union-attr]
+        username = self.request.user.username if value == "me" else value
         return queryset.filter(officer__username=username)
 
 

@@ -36,7 +36,7 @@ class NotificationFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     parser_classes = [BoundedJSONParser]  # a form body cannot mean "mark all read"
     serializer_class = NotificationOut

@@ -86,7 +86,7 @@ class ReviewActions:
         return Response(DealReviewOut(review).data)
 
 
-class FirmReviewsView(generics.ListAPIView):  # type: ignore[type-arg]
+class FirmReviewsView(generics.ListAPIView):
     """Anyone: a firm's reviews from deals introduced through Raabta, newest first."""
 
     permission_classes = [AllowAny]

@@ -13,7 +13,7 @@ from matchmaking.introductions import brief_text_for, buyer_revealed_to, contact
 from matchmaking.models import Introduction, Match, Message, Notification, RejectReason, Review
 
 
-class UsernameField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+class UsernameField(serializers.SlugRelatedField):
     """Who did it, by username; null when nobody has (yet) or the user is gone."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -159,7 +159,7 @@ class IntroductionOut(serializers.ModelSerializer):
         ]
 
     def get_vendor(self, introduction: Introduction) -> dict[str, Any]:
-        return VendorBrief(introduction.match.vendor).data  # type: ignore[return-value]
+        return VendorBrief(introduction.match.vendor).data
 
     def get_brief(self, introduction: Introduction) -> dict[str, Any]:
         brief = introduction.match.brief

@@ -88,7 +88,7 @@ def test_e_mail_failures_are_counted(client):
 
 
 class BrokenMail(BaseEmailBackend):
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
 
 
@@ -100,10 +100,10 @@ def test_every_response_carries_a_request_id_and_log_lines_name_it(client, caplo
     assert fresh and fresh != given
     # The JSON formatter puts the id on every line logged while the request runs.
     config = logging_config("json")
-    formatter = logging.config.DictConfigurator(config).configure_formatter(  # type: ignore[attr-defined]
+    formatter = logging.config.DictConfigurator(config).configure_formatter(
         config["formatters"]["json"]
     )
-    id_filter = logging.config.DictConfigurator(config).configure_filter(  # type: ignore[attr-defined]
+    id_filter = logging.config.DictConfigurator(config).configure_filter(
         config["filters"]["request_id"]
     )
     from django_guid import set_guid

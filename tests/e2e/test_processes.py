@@ -68,10 +68,10 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, str]]
                     process.wait()
 
 
-def _search(url: str, headers: dict[str, str], **params: str) -> dict:  # type: ignore[type-arg]
+def _search(url: str, headers: dict[str, str], **params: str) -> dict:
     response = requests.get(f"{url}/api/v1/search/vendors", params, headers=headers, timeout=10)
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def test_what_one_process_writes_the_other_reads(two: tuple[Stack, str]) -> None:
@@ -140,12 +140,12 @@ def test_what_one_process_writes_the_other_reads(two: tuple[Stack, str]) -> None
     )
     assert posted.status_code == 200 and posted.json()["created"] == 1, posted.text
 
-    def shortlist(url: str) -> dict:  # type: ignore[type-arg]
+    def shortlist(url: str) -> dict:
         response = requests.get(
             f"{url}/api/v1/briefs/two-brief/matches", headers=officer, timeout=30
         )
         assert response.status_code == 200, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     from_a, from_b = shortlist(a), shortlist(b)
     assert from_a["matches"] and from_a["matches"] == from_b["matches"]

@@ -34,7 +34,7 @@ def elastic_url(elastic: NoidaServer | str) -> str:
     return elastic if isinstance(elastic, str) else elastic.url
 
 
-def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:  # type: ignore[no-untyped-def]
+def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:
     if kind == "embedded":
         return EmbeddedBackend("test", {"PATH": str(tmp_path / "search")})
     index = f"raabta-test-{uuid.uuid4().hex[:12]}"
@@ -43,7 +43,7 @@ def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:  # type: ignore
     )
 
 
-def make_demand(kind: str, tmp_path, elastic) -> DemandIndex:  # type: ignore[no-untyped-def]
+def make_demand(kind: str, tmp_path, elastic) -> DemandIndex:
     if kind == "embedded":
         return EmbeddedDemandIndex("test", {"PATH": str(tmp_path / "search")})
     index = f"raabta-test-demand-{uuid.uuid4().hex[:12]}"
@@ -61,7 +61,7 @@ def drop(backend: SearchIndex) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
+def backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:
     """Each contract test runs once per backend."""
     instance = make_backend(request.param, tmp_path, elastic)
     yield instance
@@ -69,7 +69,7 @@ def backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:  # type: ign
 
 
 @pytest.fixture(params=BACKENDS)
-def demand_index(request, tmp_path, elastic) -> Iterator[DemandIndex]:  # type: ignore[no-untyped-def]
+def demand_index(request, tmp_path, elastic) -> Iterator[DemandIndex]:
     """Each demand-index contract test runs once per backend."""
     instance = make_demand(request.param, tmp_path, elastic)
     yield instance
@@ -77,7 +77,7 @@ def demand_index(request, tmp_path, elastic) -> Iterator[DemandIndex]:  # type: 
 
 
 @pytest.fixture(params=BACKENDS)
-def configured_backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:  # type: ignore[no-untyped-def]
+def configured_backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:
     """The backend the application uses (SEARCH_BACKENDS), once per kind."""
     params: dict[str, object]
     if request.param == "embedded":

@@ -60,7 +60,7 @@ SECRETS = ("sterling", "summit", "sana", "qureshi")
 PHONE = re.compile(r"555\D{0,3}0100")
 
 
-def buyer_row(**fields) -> Buyer:  # type: ignore[no-untyped-def]
+def buyer_row(**fields) -> Buyer:
     return Buyer(
         name="Sterling Summit Inc.",
         website="https://sterlingsummitinc.example",

@@ -24,7 +24,7 @@ FIRMS = catalogue()
 
 
 @pytest.fixture(scope="module", params=["embedded", "elasticsearch"])
-def indexed(request, tmp_path_factory, elastic):  # type: ignore[no-untyped-def]
+def indexed(request, tmp_path_factory, elastic):
     backend = make_backend(request.param, tmp_path_factory.mktemp("relevance"), elastic)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     backend.rebuild(
@@ -35,7 +35,7 @@ def indexed(request, tmp_path_factory, elastic):  # type: ignore[no-untyped-def]
     drop(backend)
 
 
-def found(backend, text: str, limit: int = 10):  # type: ignore[no-untyped-def]
+def found(backend, text: str, limit: int = 10):
     return backend.search(
         build_query(text=text, backend=backend, limit=limit, facets=False, highlight=False)
     )

@@ -18,13 +18,13 @@ def interpreter() -> Interpreter:
     )
 
 
-def read(interpreter: Interpreter, text: str, **options):  # type: ignore[no-untyped-def]
+def read(interpreter: Interpreter, text: str, **options):
     return interpreter.understand(
         text, lambda words: {w: INDEXED.get(w, 0) for w in words}, **options
     )
 
 
-def chips(understanding) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def chips(understanding) -> list[tuple[str, str, str]]:
     return [(chip.kind, chip.label, chip.text) for chip in understanding.chips]
 
 

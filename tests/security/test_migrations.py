@@ -21,7 +21,7 @@ AFTER = [
 ]
 
 
-def _migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+def _migrate(targets: list[tuple[str, str]]):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()

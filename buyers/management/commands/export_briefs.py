@@ -6,5 +6,5 @@ class Command(ExportCommand):
     help = "Export every brief, its buyer embedded, to a briefs.jsonl file."
     noun = "briefs"
 
-    def records(self):  # type: ignore[no-untyped-def]
+    def records(self):
         return brief_records()

@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 count = sum(out.write(json.dumps(record) + "\n") > 0 for record in records)
             self.stdout.write(f"Wrote {count:,} {noun} to {path}")
 
-    def _progress(self, noun: str):  # type: ignore[no-untyped-def]
+    def _progress(self, noun: str):
         def show(report: ImportReport) -> None:
             if report.lines % 5000 < JsonLinesImporter.batch_size:
                 self.stderr.write(f"  … {noun}: {report.summary()}")

@@ -6,5 +6,5 @@ class Command(ExportCommand):
     help = "Export every vendor to a vendors.jsonl file."
     noun = "vendors"
 
-    def records(self):  # type: ignore[no-untyped-def]
+    def records(self):
         return vendor_records()
