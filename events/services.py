@@ -27,8 +27,7 @@ from core.versions import update_if_version
 from events.models import Event, Meeting, Participant
 from events.scheduling import Placement, Problem, Request, Schedule, solve
 from matchmaking.models import Introduction, Match, Notification
-from matchmaking.notifications import Event as News
-from matchmaking.notifications import members_of, notify, officers
+from matchmaking.notifications import Notice, members_of, notify, officers
 from matchmaking.outcomes import record_label
 from vendors.models import Vendor
 
@@ -241,7 +240,7 @@ def participant_register(
     )
     notify(
         officers(),
-        News(
+        Notice(
             kind=Notification.Kind.EVENT,
             key=f"participant-{participant.pk}-registered",
             text=f"{participant.name} registered for {event.name}",
@@ -310,7 +309,7 @@ def participant_decide(
     word = "approved" if approve else "not approved"
     notify(
         members(participant),
-        News(
+        Notice(
             kind=Notification.Kind.EVENT,
             key=f"participant-{participant.pk}-{state}",
             text=f"Your registration for {event.name} was {word}",
@@ -390,7 +389,7 @@ def meeting_request(
     )
     notify(
         members(other),
-        News(
+        Notice(
             kind=Notification.Kind.EVENT,
             key=f"meeting-{meeting.pk}-requested",
             text=f"{requester.name} asks to meet you at {event.name}",
@@ -453,7 +452,7 @@ def meeting_answer(
     word = "accepted" if accept else "declined"
     notify(
         members(asker),
-        News(
+        Notice(
             kind=Notification.Kind.EVENT,
             key=f"meeting-{meeting.pk}-{word}",
             text=f"{answerer.name} {word} your meeting request at {meeting.event.name}",
@@ -494,7 +493,7 @@ def _tell_of_cancellation(meeting: Meeting, actor: User) -> None:
     for side, other in ((meeting.firm, meeting.buyer), (meeting.buyer, meeting.firm)):
         notify(
             members(side),
-            News(
+            Notice(
                 kind=Notification.Kind.EVENT,
                 key=f"meeting-{meeting.pk}-cancelled-{side.pk}",
                 text=f"Your meeting with {other.name} at {event.name} is cancelled",
@@ -665,7 +664,7 @@ def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 
                 continue
             notify(
                 members(person),
-                News(
+                Notice(
                     kind=Notification.Kind.EVENT,
                     key=f"agenda-{person.pk}-{fingerprint}",
                     text=f"Your agenda for {event.name} has changed",
@@ -793,7 +792,7 @@ def meeting_introduce(*, actor: User, meeting: Meeting, version: int) -> Introdu
     )
     notify(
         [*members(meeting.firm), *members(meeting.buyer)],
-        News(
+        Notice(
             kind=Notification.Kind.MOVED,
             key=f"introduction-{introduction.pk}-from-meeting",
             text=f"Your meeting at {meeting.event.name} is now in the pipeline: {brief.title}",

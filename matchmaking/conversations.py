@@ -25,7 +25,7 @@ from core.limits import day_ago, refuse_beyond
 from core.models import Email
 from matchmaking.introductions import REVEALED_STAGES
 from matchmaking.models import Introduction, Message, Notification, ThreadRead
-from matchmaking.notifications import Event, buyer_members, curating_officer, firm_members, notify
+from matchmaking.notifications import Notice, buyer_members, curating_officer, firm_members, notify
 
 MAX_BODY = 5000
 
@@ -106,7 +106,7 @@ def _tell(user: User, message: Message) -> None:
     title = introduction.match.brief.title
     notify(
         [user],
-        Event(
+        Notice(
             kind=Notification.Kind.MESSAGE,
             key=f"{thread}after-{mark}",
             text=f"{author_label(message)} wrote about {title}",

@@ -25,7 +25,7 @@ from core.outbox import outbox_claim, outbox_done, outbox_failed
 from core.versions import update_if_version
 from matchmaking.introductions import introduction_open
 from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
-from matchmaking.notifications import Event, buyer_members, notify, officers
+from matchmaking.notifications import Notice, buyer_members, notify, officers
 from matchmaking.outcomes import record_label
 from matchmaking.services import match_brief
 from vendors.models import Vendor
@@ -98,7 +98,7 @@ def _tell_buyer_of_suggestions(brief: Brief, new: list[Match]) -> None:
     firms = "a new firm" if len(new) == 1 else f"{len(new)} new firms"
     notify(
         buyer_members(new[0]),
-        Event(
+        Notice(
             kind=Notification.Kind.MATCHES,
             key=f"brief-{brief.pk}-suggested-{new[-1].pk}",
             text=f"{firms} suggested for {brief.title}",
@@ -332,7 +332,7 @@ def _tell_officers_of_request(match: Match, actor: User) -> None:
         asker, other = (brief.buyer.name if brief.buyer else actor.username), vendor.name
     notify(
         officers(),
-        Event(
+        Notice(
             kind=Notification.Kind.REQUESTED,
             key=f"match-{match.pk}-requested",
             text=f"{asker} asked to meet {other} for {brief.title}",

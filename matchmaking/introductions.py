@@ -33,7 +33,7 @@ from core.money import RateTable, UnknownCurrency
 from core.schema import compact
 from core.versions import update_if_version
 from matchmaking.models import Introduction, Match, Notification
-from matchmaking.notifications import Event, buyer_members, curating_officer, firm_members, notify
+from matchmaking.notifications import Notice, buyer_members, curating_officer, firm_members, notify
 from matchmaking.outcomes import record_label
 
 Stage = Introduction.Stage
@@ -170,7 +170,7 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
     country = _country(brief.buyer) or "abroad"
     notify(
         firm_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.INVITED,
             key=f"introduction-{introduction.pk}-invited",
             text=f"A buyer in {country} would like to meet {match.vendor.name}: {title}",
@@ -187,7 +187,7 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
     if match.source == Match.Source.BUYER:
         notify(
             buyer_members(match),
-            Event(
+            Notice(
                 kind=Notification.Kind.INVITED,
                 key=f"introduction-{introduction.pk}-request-approved",
                 text=f"Your request to meet {match.vendor.name} was approved; the firm is asked",
@@ -206,7 +206,7 @@ def _tell_of_approved_hand(match: Match, introduction: Introduction, title: str)
     vendor, brief = match.vendor, match.brief
     notify(
         buyer_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.INVITED,
             key=f"introduction-{introduction.pk}-firm-asked",
             text=f"{vendor.name} would like to meet you about {brief.title}",
@@ -220,7 +220,7 @@ def _tell_of_approved_hand(match: Match, introduction: Introduction, title: str)
     )
     notify(
         firm_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.INVITED,
             key=f"introduction-{introduction.pk}-hand-approved",
             text=f"Officers approved your request for {title}; the buyer is asked to confirm",
@@ -310,7 +310,7 @@ def introduction_vendor_answer(
     if accept:
         notify(
             [*buyer_members(match), *curating_officer(match)],
-            Event(
+            Notice(
                 kind=Notification.Kind.ANSWERED,
                 key=f"introduction-{introduction.pk}-vendor-accepted",
                 text=f"{match.vendor.name} accepted the introduction for {match.brief.title}",
@@ -326,7 +326,7 @@ def introduction_vendor_answer(
         requested = match.source == Match.Source.BUYER
         notify(
             [*curating_officer(match), *(buyer_members(match) if requested else [])],
-            Event(
+            Notice(
                 kind=Notification.Kind.ANSWERED,
                 key=f"introduction-{introduction.pk}-vendor-declined",
                 text=f"{match.vendor.name} declined the introduction for {match.brief.title}",
@@ -351,7 +351,7 @@ def introduction_buyer_answer(
         hidden_title = redact(match.brief.title, match.brief.buyer)
         notify(
             [*firm_members(match), *curating_officer(match)],
-            Event(
+            Notice(
                 kind=Notification.Kind.ANSWERED,
                 key=f"introduction-{introduction.pk}-buyer-declined",
                 text=f"The buyer declined the introduction for {hidden_title}",
@@ -367,7 +367,7 @@ def introduction_buyer_answer(
     thread = reverse("conversation", args=[introduction.pk])
     notify(
         firm_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.ANSWERED,
             key=f"introduction-{introduction.pk}-introduced-vendor",
             text=f"Introduced to {buyer_name} for {match.brief.title}",
@@ -379,7 +379,7 @@ def introduction_buyer_answer(
     )
     notify(
         [*buyer_members(match), *curating_officer(match)],
-        Event(
+        Notice(
             kind=Notification.Kind.ANSWERED,
             key=f"introduction-{introduction.pk}-introduced-buyer",
             text=f"Introduced to {match.vendor.name} for {match.brief.title}",
@@ -471,7 +471,7 @@ def introduction_move(
     label = Stage(stage).label.lower()
     notify(
         [*firm_members(match), *buyer_members(match)],
-        Event(
+        Notice(
             kind=Notification.Kind.MOVED,
             key=f"introduction-{introduction.pk}-{stage}",
             text=f"{match.vendor.name} × {match.brief.title}: now {label}",

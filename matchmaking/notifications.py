@@ -30,7 +30,7 @@ from matchmaking.models import Match, Notification
 
 
 @dataclass(frozen=True)
-class Event:
+class Notice:
     """One thing that happened. ``key`` identifies it (per recipient); ``text`` is the
     line in the in-app list; ``subject``/``body`` the e-mail (none when ``subject`` is
     empty); ``url`` the page to open, relative to the site."""
@@ -44,7 +44,7 @@ class Event:
 
 
 def notify(
-    users: Iterable[User], event: Event, *, actor: User | None = None, email: bool = True
+    users: Iterable[User], event: Notice, *, actor: User | None = None, email: bool = True
 ) -> list[User]:
     """Tell ``users`` of ``event`` (each once, ever; never the ``actor`` who caused it);
     e-mail each of those newly told who has an address (key ``{event.key}-to-{user}``),

@@ -19,7 +19,7 @@ from accounts.models import User
 from core.errors import Refused
 from core.outbox import outbox_record
 from matchmaking.models import DealReview, Introduction, Notification
-from matchmaking.notifications import Event, buyer_members, firm_members, notify
+from matchmaking.notifications import Notice, buyer_members, firm_members, notify
 from vendors.models import VENDOR_TOPIC, Vendor
 
 REVIEWABLE = (Introduction.Stage.WON, Introduction.Stage.LOST)
@@ -72,7 +72,7 @@ def review_post(
     rating_refresh(match.vendor)
     notify(
         firm_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.REVIEWED,
             key=f"review-{review.pk}",
             text=f"The buyer of {match.brief.title} reviewed {match.vendor.name}",
@@ -99,7 +99,7 @@ def review_reply(*, review: DealReview, author: User, text: str) -> DealReview:
     review.refresh_from_db()
     notify(
         buyer_members(match),
-        Event(
+        Notice(
             kind=Notification.Kind.REVIEWED,
             key=f"review-{review.pk}-reply",
             text=f"{match.vendor.name} replied to your review",

@@ -386,7 +386,7 @@ class Catalogue:
             number, RECORD_NUMBERS, RECORD_LABELS, {"items": WORDS}, _describe_record
         )
 
-    def rows_for(self, brief: BriefData, firms: Sequence[VendorData]) -> Candidates:
+    def rows_for(self, brief: BriefData, firms: Sequence[VendorData]) -> CandidateRows:
         """The rows of these candidates with the track records ``brief`` may see
         (``VendorData.record_for``), added if new. Most briefs are published on a day
         that sees what the day a firm was first met saw — a new brief always does —
@@ -406,7 +406,7 @@ class Catalogue:
         if others:
             records = [firms[i].record_for(brief) for i in others]
             record_rows[others] = self.records.rows(records)
-        return Candidates(self, firm_rows, record_rows)
+        return CandidateRows(self, firm_rows, record_rows)
 
     def meet(self, firms: Sequence[VendorData]) -> np.ndarray:
         """These firms' rows, added if new, each with the track record a brief of today
@@ -437,7 +437,7 @@ class Catalogue:
 
 
 @dataclass(frozen=True)
-class Candidates:
+class CandidateRows:
     """A match's candidates as rows: their values read as columns, in their order."""
 
     catalogue: Catalogue

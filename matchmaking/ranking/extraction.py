@@ -16,7 +16,7 @@ from typing import Any, overload
 import numpy as np
 
 from matchmaking.ranking import catalogue
-from matchmaking.ranking.catalogue import Candidates
+from matchmaking.ranking.catalogue import CandidateRows
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.features import (
     DEFINITIONS,
@@ -112,7 +112,7 @@ def _per_item(
 
 def _candidate_tfidf(
     brief_text: str,
-    candidates: Candidates,
+    candidates: CandidateRows,
     kind: str,
     others: list[TermRows],
     **options: Any,

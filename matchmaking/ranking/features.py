@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from core.languages import language_name
-from matchmaking.ranking.catalogue import Candidates, client_pair
+from matchmaking.ranking.catalogue import CandidateRows, client_pair
 from matchmaking.ranking.data import BriefData, VendorData, region_of
 from matchmaking.ranking.history import Record, client_key, organisation_family
 
@@ -63,11 +63,11 @@ class Pair:
 @dataclass(frozen=True)
 class Batch:
     """A brief and its candidates as the fast path reads them: their rows in the
-    catalogue (``catalogue.Candidates``), the firms themselves for the few values that
+    catalogue (``catalogue.CandidateRows``), the firms themselves for the few values that
     need Python."""
 
     brief: BriefData
-    candidates: Candidates
+    candidates: CandidateRows
     vendors: list[VendorData]
     today: date
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from core.models import Email
 from matchmaking import curation, introductions
 from matchmaking.models import Match, Notification
-from matchmaking.notifications import Event, notify
+from matchmaking.notifications import Notice, notify
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit
@@ -89,7 +89,7 @@ def test_every_email_has_its_in_app_notification(scene):
 
 def test_an_event_is_told_once_even_when_repeated(scene):
     _, _, people = scene
-    event = Event(kind="moved", key="test-once", text="Once", url="/", subject="Once")
+    event = Notice(kind="moved", key="test-once", text="Once", url="/", subject="Once")
     assert notify([people["firm"], people["firm"]], event) == [people["firm"]]
     assert notify([people["firm"]], event) == []
     assert Notification.objects.filter(key="test-once").count() == 1
