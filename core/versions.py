@@ -5,6 +5,8 @@ service applies a change with ``update_if_version``: one UPDATE that matches the
 version the client read (and any other condition the change needs) and bumps it, so
 two officers deciding the same match, or a firm and an officer editing one profile, can
 never both win; the loser gets a ``Conflict`` (409) with the row as it now stands.
+(A keyed record written whole, through the upsert, checks its version under a row lock
+instead: ``core.upsert.check_version``.)
 """
 
 from __future__ import annotations

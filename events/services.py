@@ -26,9 +26,9 @@ from core.models import Job
 from core.versions import update_if_version
 from events.models import Event, Meeting, Participant
 from events.scheduling import Placement, Problem, Request, Schedule, solve
-from matchmaking.models import Introduction, Match, Notification
+from matchmaking.introductions import introduction_from_meeting
+from matchmaking.models import Introduction, Notification
 from matchmaking.notifications import Notice, members_of, notify, officers
-from matchmaking.outcomes import record_label
 from vendors.models import Vendor
 
 Kind = Participant.Kind
@@ -761,28 +761,13 @@ def meeting_introduce(*, actor: User, meeting: Meeting, version: int) -> Introdu
     brief = _brief_for(meeting)
     vendor = meeting.firm.vendor
     assert vendor is not None
-    if Match.objects.filter(brief=brief, vendor=vendor).exists():
-        raise Refused("meeting", f"{vendor.name} is already matched to {brief.title}")
-    held_at = slot_start(meeting)
-    match = Match.objects.create(
+    introduction = introduction_from_meeting(
         brief=brief,
         vendor=vendor,
-        state=Match.State.APPROVED,
-        source=Match.Source.EVENT,
+        actor=actor,
+        held_at=slot_start(meeting),
         note=f"met at {meeting.event.name}",
-        decided_by=actor,
-        decided_at=timezone.now(),
     )
-    introduction = Introduction.objects.create(
-        match=match,
-        stage=Introduction.Stage.MEETING,
-        stage_changed_at=timezone.now(),
-        moved_by=actor,
-        introduced_at=held_at,
-        meeting_at=held_at,
-    )
-    for stage in ("approved", "introduced", "meeting"):
-        record_label(match, stage)
     _change_meeting(
         meeting,
         actor=actor,

@@ -12,7 +12,7 @@ audited, becomes an ``Outcome`` label, and tells the people it concerns
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ from core.versions import update_if_version
 from matchmaking.models import Introduction, Match, Notification
 from matchmaking.notifications import Notice, buyer_members, curating_officer, firm_members, notify
 from matchmaking.outcomes import record_label
+from vendors.models import Vendor
 
 Stage = Introduction.Stage
 PIPELINE: dict[str, tuple[str, ...]] = {
@@ -140,6 +141,37 @@ def _page(introduction: Introduction) -> str:
 
 def _country(buyer: Any) -> str:
     return countries.name(str(buyer.country)) if buyer and buyer.country else ""
+
+
+def introduction_from_meeting(
+    *, brief: Brief, vendor: Vendor, actor: User, held_at: datetime, note: str
+) -> Introduction:
+    """A meeting held at an event, into the pipeline: an approved match (source
+    ``event``) and an introduction that starts at ``meeting`` (both sides asked for and
+    accepted the meeting, so they opted in already), with the labels the ranker learns
+    from (approved, introduced, meeting) as for any introduction."""
+    if Match.objects.filter(brief=brief, vendor=vendor).exists():
+        raise Refused("meeting", f"{vendor.name} is already matched to {brief.title}")
+    match = Match.objects.create(
+        brief=brief,
+        vendor=vendor,
+        state=Match.State.APPROVED,
+        source=Match.Source.EVENT,
+        note=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    introduction = Introduction.objects.create(
+        match=match,
+        stage=Stage.MEETING,
+        stage_changed_at=timezone.now(),
+        moved_by=actor,
+        introduced_at=held_at,
+        meeting_at=held_at,
+    )
+    for stage in ("approved", "introduced", "meeting"):
+        record_label(match, stage)
+    return introduction
 
 
 def introduction_open(*, match: Match, actor: User) -> Introduction:

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import Refused
-from core.outbox import outbox_record
 from matchmaking.models import DealReview, Introduction, Notification
 from matchmaking.notifications import Notice, buyer_members, firm_members, notify
-from vendors.models import VENDOR_TOPIC, Vendor
+from vendors.models import Vendor
+from vendors.services import vendor_review_rating_set
 
 REVIEWABLE = (Introduction.Stage.WON, Introduction.Stage.LOST)
 PRIOR_REVIEWS = 3  # how strongly a firm's few reviews are pulled towards everyone's mean
@@ -120,11 +120,8 @@ def rating_refresh(vendor: Vendor) -> None:
     everyone = DealReview.objects.aggregate(mean=Avg(average))["mean"] or PRIOR_MEAN
     own = DealReview.objects.filter(vendor=vendor).aggregate(mean=Avg(average), n=Count("id"))
     value = shrunk(float(own["mean"]), own["n"], float(everyone)) if own["n"] else None
-    Vendor.objects.filter(pk=vendor.pk).update(
-        review_average=None if value is None else Decimal(f"{value:.2f}"),
-        review_count=own["n"],
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+    vendor_review_rating_set(
+        vendor=vendor,
+        average=None if value is None else Decimal(f"{value:.2f}"),
+        count=own["n"],
     )
-    vendor.refresh_from_db()
-    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version, False)])

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import orjson
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -161,3 +163,16 @@ def vendor_archive(*, vendor: Vendor, actor: User | None = None) -> None:
     history and ranker labels stay (they refer to it). Audited."""
     version = archive_row(vendor, actor=actor, record=vendor_record(vendor))
     outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, version, True)])
+
+
+def vendor_review_rating_set(*, vendor: Vendor, average: Decimal | None, count: int) -> None:
+    """The firm's rating from reviews of deals made through Raabta (worked out by
+    ``matchmaking.reviews``), a new version, and the index told."""
+    Vendor.objects.filter(pk=vendor.pk).update(
+        review_average=average,
+        review_count=count,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    vendor.refresh_from_db()
+    outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version, False)])
