@@ -176,3 +176,8 @@ def vendor_review_rating_set(*, vendor: Vendor, average: Decimal | None, count: 
     )
     vendor.refresh_from_db()
     outbox_record(topic=VENDOR_TOPIC, changes=[(vendor.external_id, vendor.version, False)])
+
+
+def member_digest_set(*, user: User, wanted: bool) -> None:
+    """A firm member's own choice: the weekly e-mail of new fitting briefs, or none."""
+    VendorMember.objects.filter(user=user).update(opportunity_digest=wanted)

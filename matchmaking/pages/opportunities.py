@@ -31,8 +31,8 @@ from search.query import (
     DemandQuery,
 )
 from search.selectors import demand_search
-from vendors.models import VendorMember
 from vendors.selectors import firm_of
+from vendors.services import member_digest_set
 
 PAGE_SIZE = 20
 SORT_LABELS = {"relevance": "Best match", "newest": "Newest", "budget": "Largest budget"}
@@ -139,7 +139,7 @@ def digest_choice(request: HttpRequest) -> HttpResponse:
     if firm_of(request.user) is None:
         raise PermissionDenied("Only members of a listed IT firm receive the digest.")
     wanted = request.POST.get("digest") == "yes"
-    VendorMember.objects.filter(user=request.user).update(opportunity_digest=wanted)  # type: ignore[misc]
+    member_digest_set(user=request.user, wanted=wanted)  # type: ignore[arg-type]
     messages.success(
         request,
         "You will get a weekly e-mail of new briefs that fit your firm."
