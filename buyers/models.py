@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_countries.fields import CountryField
 
-from core.models import CurrentManager
+from core.models import KeyedRecord
 from vendors.models import EngagementModel
 
 # Outbox topics the demand index (search.demand) drains: a buyer's or a brief's search
@@ -23,14 +23,7 @@ class SizeBand(models.TextChoices):
     ENTERPRISE = "1000+", "1,000 employees or more"
 
 
-class Buyer(models.Model):
-    external_id = models.CharField(max_length=64, unique=True)
-    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
-    # the row (see docs/security.md); archived rows are out of every list and search.
-    # Not indexed: almost every row has none, so an index never narrows a query, and
-    # SQLite's planner (no statistics) chose it over the external id's for "these 20
-    # firms, not archived" — a scan of every row (58 ms per search page at 100,000).
-    archived_at = models.DateTimeField(null=True, blank=True)
+class Buyer(KeyedRecord):
     name = models.CharField(max_length=200)
     country = CountryField(blank=True)
     industry = models.CharField(max_length=100, blank=True)
@@ -44,13 +37,6 @@ class Buyer(models.Model):
     # only when it opts in here (its contacts only ever after a mutual introduction).
     named_to_firms = models.BooleanField(default=False)
     extra = models.JSONField(default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    record_hash = models.CharField(max_length=40, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CurrentManager()
-    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["name", "id"]
@@ -72,17 +58,10 @@ class BuyerMember(models.Model):
         return f"{self.user} @ {self.buyer}"
 
 
-class Brief(models.Model):
+class Brief(KeyedRecord):
     """What a buyer needs. The budget keeps its own currency and its US-dollar value
     at the rate of ``published_at`` (or the day it was stored)."""
 
-    external_id = models.CharField(max_length=64, unique=True)
-    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
-    # the row (see docs/security.md); archived rows are out of every list and search.
-    # Not indexed: almost every row has none, so an index never narrows a query, and
-    # SQLite's planner (no statistics) chose it over the external id's for "these 20
-    # firms, not archived" — a scan of every row (58 ms per search page at 100,000).
-    archived_at = models.DateTimeField(null=True, blank=True)
     buyer = models.ForeignKey(
         Buyer, on_delete=models.PROTECT, related_name="briefs", null=True, blank=True
     )
@@ -105,17 +84,10 @@ class Brief(models.Model):
     location = models.CharField(max_length=100, blank=True)
     published_at = models.DateField(null=True, blank=True, db_index=True)
     extra = models.JSONField(default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1)
     # Grows when what the brief's search document shows changes without the brief
     # itself changing (its buyer, its pipeline stage): the document's version is
     # ``version + revision`` (search.demand), so the index takes the newer document.
     revision = models.PositiveIntegerField(default=0)
-    record_hash = models.CharField(max_length=40, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CurrentManager()
-    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["-published_at", "-id"]

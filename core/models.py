@@ -61,6 +61,32 @@ class CurrentManager(models.Manager):
         return super().get_queryset().filter(archived_at__isnull=True)
 
 
+class KeyedRecord(models.Model):
+    """What the records of the interchange format have in common (vendors, buyers,
+    briefs): the id their owners give them, a version every change counts (the search
+    index uses it to ignore stale updates; writes check it, ``core.versions``), the
+    hash of what they were built from (a re-import that changes nothing writes
+    nothing), and archiving instead of deleting."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
+    # the row (see docs/security.md); archived rows are out of every list and search.
+    # Not indexed: almost every row has none, so an index never narrows a query, and
+    # SQLite's planner (no statistics) chose it over the external id's for "these 20
+    # firms, not archived" — a scan of every row (58 ms per search page at 100,000).
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    record_hash = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CurrentManager()
+    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntry(models.Model):
     """One recorded decision: who did what to which object, when, and the object's state
     before and after. Written by services in the same transaction as the change; the API

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from core.models import CurrentManager
+from core.models import KeyedRecord
 
 # Outbox topic for vendor profile changes (consumed by the search index).
 VENDOR_TOPIC = "vendor"
@@ -25,14 +25,7 @@ class EngagementModel(models.TextChoices):
     DEDICATED_TEAM = "dedicated_team", "Dedicated team"
 
 
-class Vendor(models.Model):
-    external_id = models.CharField(max_length=64, unique=True)
-    # Set instead of deleting: won deals, pipeline history and ranker labels refer to
-    # the row (see docs/security.md); archived rows are out of every list and search.
-    # Not indexed: almost every row has none, so an index never narrows a query, and
-    # SQLite's planner (no statistics) chose it over the external id's for "these 20
-    # firms, not archived" — a scan of every row (58 ms per search page at 100,000).
-    archived_at = models.DateTimeField(null=True, blank=True)
+class Vendor(KeyedRecord):
     name = models.CharField(max_length=200)
     # ``core.text.name_key`` of the name: firms sharing one look alike to a reader (a
     # copied name, a Cyrillic "o"), and the officers' verification queue shows them.
@@ -81,13 +74,6 @@ class Vendor(models.Model):
     preferred_countries = models.JSONField(default=list, blank=True)
     preferred_engagement_models = models.JSONField(default=list, blank=True)
     extra = models.JSONField(default=dict, blank=True, help_text="Unknown keys from imports")
-    version = models.PositiveIntegerField(default=1)
-    record_hash = models.CharField(max_length=40, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CurrentManager()
-    all_objects = models.Manager()  # noqa: DJ012 — a manager: archived rows too
 
     class Meta:
         ordering = ["name", "id"]
