@@ -1,6 +1,6 @@
-from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from buyers import selectors, services
@@ -100,7 +100,7 @@ class BriefViewSet(InterchangeActions, RecordViewSet):
         if is_officer(user):
             return data
         if creating:
-            data = {**data, "published_at": date.today().isoformat()}
+            data = {**data, "published_at": timezone.localdate().isoformat()}
         own = selectors.buyer_of_member(user)  # type: ignore[arg-type]
         if own is None:
             raise ValidationError(

@@ -18,6 +18,7 @@ from types import UnionType
 from typing import Annotated, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 import orjson
+from django.utils import timezone
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -181,7 +182,7 @@ def _rates(info: ValidationInfo) -> RateTable:
 def conversion_date(info: ValidationInfo) -> date:
     """The date amounts are converted at: the record's own date if it has one."""
     own = (info.data or {}).get("published_at")
-    return own or (info.context or {}).get("today") or date.today()
+    return own or (info.context or {}).get("today") or timezone.localdate()
 
 
 def _usd(value: Any, info: ValidationInfo) -> Any:
@@ -364,7 +365,7 @@ def validate_record(model: type[M], data: Any, *, rates: RateTable, today: date 
                 for loc, reason in problems
             ],
         )
-    context = {"rates": rates, "today": today or date.today()}
+    context = {"rates": rates, "today": today or timezone.localdate()}
     return model.model_validate(data, context=context)
 
 

@@ -264,11 +264,24 @@ class Interpreter:
         self.phrases: dict[str, list[_Entity]] = {}
         self.stemmed: dict[str, list[_Entity]] = {}
         self._words: set[str] = set()  # every word of every phrase
+        self._add_taxonomy(taxonomy)
+        self._add_places(places, cities)
+        self._add_countries(places)
+        # The spelling vocabulary: every word of every phrase above.
+        self._known = frozenset(self._words | {_uninflected(word) for word in self._words})
+        self.vocabulary = sorted(w for w in self._words if len(w) >= 4 and w.isalpha())
+
+    def _add_taxonomy(self, taxonomy: Taxonomy) -> None:
+        """Every label of every kind, with its synonyms."""
         for kind in KINDS:
             for label, synonyms in taxonomy.entries[kind].items():
                 entity = _Entity(kind, KIND_FIELDS[kind], (label,), label)
                 for variant in (label, *synonyms):
                     self._add(variant, entity)
+
+    def _add_places(self, places: Mapping[str, Any], cities: Iterable[str]) -> None:
+        """Cities (the index's and the places file's), their aliases, regions and city
+        groups, and languages by name."""
         known_cities = {*cities, *(c for cs in places["regions"].values() for c in cs)}
         for city in sorted(known_cities):
             self._add(city, _Entity("city", "city", (city,), city))
@@ -285,6 +298,10 @@ class Interpreter:
             entity = _Entity("language", "languages", (code,), names[0])
             for name in names:
                 self._add(name, entity)
+
+    def _add_countries(self, places: Mapping[str, Any]) -> None:
+        """Countries by their ISO names, the places file's aliases, and foreign cities
+        standing for their country."""
         for country in pycountry.countries:
             for name in {country.name, getattr(country, "common_name", country.name)}:
                 if "," not in name:
@@ -293,9 +310,6 @@ class Interpreter:
             self._add(alias, self._country(code))
         for city, code in places["foreign_cities"].items():
             self._add(city, self._country(code))
-        # The spelling vocabulary: every word of every phrase above.
-        self._known = frozenset(self._words | {_uninflected(word) for word in self._words})
-        self.vocabulary = sorted(w for w in self._words if len(w) >= 4 and w.isalpha())
 
     def _add(self, phrase: str, entity: _Entity) -> None:
         key = label_key(phrase)

@@ -31,12 +31,11 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from matchmaking.ranking.data import BriefData, VendorData, region_of
+from matchmaking.ranking.data import BriefData, VendorData, region_of, service_day
 from matchmaking.ranking.history import Record
 from matchmaking.ranking.terms import CHARACTERS, WORDS, TermRows, term_counts
 
@@ -418,7 +417,7 @@ class Catalogue:
         return firm_rows
 
     def _set_views(self, firms: list[VendorData], rows: np.ndarray) -> None:
-        today = date.today()
+        today = service_day()
         spans = [firm.seen_alike(today) for firm in firms]
         self.firms.set_unset(
             rows,

@@ -6,7 +6,7 @@ import functools
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from matchmaking.ranking.history import HistoryItem, Record, Win, merge, visible
 
@@ -200,3 +200,9 @@ class VendorData:
             self._records[seen] = Record.of(tuple(self.history[i] for i in seen))
         self._records_seen_by[come, own] = self._records[seen]
         return self._records[seen]
+
+
+def service_day() -> date:
+    """The service's day: UTC, as Django's ``TIME_ZONE`` says (the ranking core does not
+    read Django's settings)."""
+    return datetime.now(UTC).date()

@@ -17,7 +17,7 @@ import numpy as np
 
 from matchmaking.ranking import catalogue
 from matchmaking.ranking.catalogue import CandidateRows
-from matchmaking.ranking.data import BriefData, VendorData
+from matchmaking.ranking.data import BriefData, VendorData, service_day
 from matchmaking.ranking.features import (
     DEFINITIONS,
     FEATURES,
@@ -171,7 +171,7 @@ def extract(
     today: date | None = None,
 ) -> PairFeatures:
     """The feature matrix of ``brief`` against each of ``vendors`` (same order)."""
-    today = today or date.today()
+    today = today or service_day()
     brief_labels = " ".join((*brief.services, *brief.technologies, brief.industry or ""))
     brief_text = f"{brief.text} {brief_labels}"
     candidates = catalogue.catalogue().rows_for(brief, vendors)
@@ -210,7 +210,7 @@ def extract_for_firm(
     ``extract`` computes for that (brief, firm) pair, except that TF-IDF weights are
     learned from the firm and these briefs (the candidates, as ``extract`` learns them
     from a brief and its candidate firms)."""
-    today = today or date.today()
+    today = today or service_day()
     n = len(briefs)
     labels = [" ".join((*b.services, *b.technologies, b.industry or "")) for b in briefs]
     brief_texts = [f"{b.text} {label}" for b, label in zip(briefs, labels, strict=True)]

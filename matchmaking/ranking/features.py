@@ -30,7 +30,7 @@ import numpy as np
 
 from core.languages import language_name
 from matchmaking.ranking.catalogue import CandidateRows, client_pair
-from matchmaking.ranking.data import BriefData, VendorData, region_of
+from matchmaking.ranking.data import BriefData, VendorData, region_of, service_day
 from matchmaking.ranking.history import Record, client_key, organisation_family
 
 UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
@@ -138,7 +138,7 @@ def _budget(brief: BriefData) -> int | None:
 def buyer_hours_utc(brief: BriefData) -> tuple[int, int] | None:
     if not brief.buyer_timezone:
         return None
-    return _business_hours_utc(brief.buyer_timezone, brief.published_at or date.today())
+    return _business_hours_utc(brief.buyer_timezone, brief.published_at or service_day())
 
 
 @functools.lru_cache(maxsize=4096)  # asked once per candidate: a few zones and days

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -218,7 +219,7 @@ def test_each_brief_reads_the_track_record_it_may_see_whatever_day_firms_were_fi
     that see the same (``Catalogue.rows_for``): briefs of those days read it, briefs of
     other days and a brief among the firm's outcomes read their own — on the very days
     an item becomes visible, the day before, and with no date."""
-    today = date.today()
+    today = timezone.localdate()
     history = (
         HistoryItem(title="old", text="erp", year=2020),
         HistoryItem(title="this year", text="crm", year=today.year),  # seen next year

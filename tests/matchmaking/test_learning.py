@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,7 +259,7 @@ def test_what_evaluation_scores_is_what_match_serves(demo_files, capsys):
     # The demo records outcomes up to a few weeks ahead: the new briefs come after all.
     latest = Outcome.objects.exclude(decided_at=None).order_by("-decided_at")[0].decided_at
     assert latest is not None
-    after_all = date(max(latest, date.today()).year + 1, 1, 2).isoformat()
+    after_all = date(max(latest, timezone.localdate()).year + 1, 1, 2).isoformat()
     asked = Brief.objects.select_related("buyer").order_by("external_id")[:6]
     new = [
         make_brief(

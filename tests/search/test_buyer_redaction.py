@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from buyers.models import Brief, Buyer
 from buyers.redaction import HIDDEN, redact
@@ -20,7 +21,7 @@ from matchmaking import curation
 from matchmaking.models import Introduction, Match, Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 
-RECENT = (date.today() - timedelta(days=1)).isoformat()
+RECENT = (timezone.localdate() - timedelta(days=1)).isoformat()
 CONTACT = {
     "name": "Sana Qureshi",
     "email": "sana@sterlingsummitinc.example",

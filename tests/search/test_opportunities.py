@@ -6,10 +6,11 @@ unless the buyer opted in."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from buyers.models import Brief
 from core.models import AuditEntry
@@ -19,7 +20,7 @@ from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 RECENT = (TODAY - timedelta(days=1)).isoformat()  # opportunities are recent briefs
 CONTACT = {"name": "Jonas Weber", "email": "jonas@hafen.de", "phone": "+49 40 1234 5678"}
 

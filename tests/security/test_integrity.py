@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from buyers.models import Brief
 from tests.factories import BriefRecordFactory, make_buyer, make_vendor
@@ -111,7 +110,7 @@ def test_the_server_dates_a_buyers_brief_and_it_cannot_be_backdated(client_for):
     body = {k: v for k, v in record.items() if k not in {"external_id", "published_at"}}
     created = client.post("/api/v1/briefs", body, format="json")
     assert created.status_code == 201
-    assert created.json()["published_at"] == date.today().isoformat()
+    assert created.json()["published_at"] == timezone.localdate().isoformat()
     url = f"/api/v1/briefs/{created.json()['external_id']}"
     backdated = client.patch(url, {"published_at": "2020-01-01"}, format="json")
     assert backdated.status_code == 400 and "published_at" in backdated.json()
@@ -121,7 +120,10 @@ def test_the_server_dates_a_buyers_brief_and_it_cannot_be_backdated(client_for):
         ).status_code
         == 400
     )
-    assert Brief.objects.get(external_id=created.json()["external_id"]).published_at == date.today()
+    assert (
+        Brief.objects.get(external_id=created.json()["external_id"]).published_at
+        == timezone.localdate()
+    )
     # an officer may set it (e.g. a brief received by e-mail last week)
     assert (
         client_for("officer").patch(url, {"published_at": "2026-11-20"}, format="json").status_code

@@ -1,13 +1,13 @@
 import json
 import os
 import sys
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from core.interchange import JsonLinesImporter
 from core.models import CurrencyRate
@@ -32,10 +32,10 @@ def sample_lines():
 def _euro_today():
     # A rate dated today makes the expected US-dollar figures exact.
     CurrencyRate.objects.create(
-        currency="EUR", valid_from=date.today(), usd_per_unit=Decimal("1.10")
+        currency="EUR", valid_from=timezone.localdate(), usd_per_unit=Decimal("1.10")
     )
     CurrencyRate.objects.create(
-        currency="GBP", valid_from=date.today(), usd_per_unit=Decimal("1.25")
+        currency="GBP", valid_from=timezone.localdate(), usd_per_unit=Decimal("1.25")
     )
 
 
