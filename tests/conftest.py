@@ -34,11 +34,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
 def _no_counts_from_other_tests() -> Iterator[None]:
     """Firm insights counts wait in the process for a few seconds: one test's must not
     land in the next test's database (nor flush into a closed one at exit)."""

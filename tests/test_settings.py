@@ -20,6 +20,34 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def settings_value(name: str, **env: str) -> str:
+    """A setting as a fresh interpreter sees it after importing the settings alone."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | env
+    program = f"import config.settings as s; print(s.{name})"
+    found = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return found.stdout.strip()
+
+
+def test_debug_is_off_unless_the_development_profile_asks_for_it():
+    assert settings_value("DEBUG") == "False"
+    assert settings_value("DEBUG", DJANGO_DEBUG="1") == "True"
+    assert "DJANGO_DEBUG" in (ROOT / "bin" / "serve").read_text()
+
+
+def test_importing_the_settings_writes_nothing(tmp_path):
+    data = tmp_path / "data"
+    assert settings_value("STATIC_ROOT", RAABTA_DATA_DIR=str(data)) == str(data / "static")
+    assert not data.exists()
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_SETTINGS_MODULE="config.settings.production")
     assert result.returncode != 0

@@ -1,7 +1,10 @@
 """Raabta settings: twelve-factor, every value from the environment.
 
 With no environment variables at all the service runs on the *embedded default*:
-SQLite, local-memory cache, tasks run inline. Production sets ``DATABASE_URL``,
+SQLite, local-memory cache, tasks run inline, ``DEBUG`` off (``bin/serve``, the embedded
+development profile, sets ``DJANGO_DEBUG=1``). Importing these settings changes nothing
+on disk; the data directory's folders are made when Django starts (``core.apps``). The
+test suite runs on ``config.settings.test``. Production sets ``DATABASE_URL``,
 ``REDIS_URL`` and friends and uses ``config.settings.production``, which refuses to
 start without a real secret key.
 """
@@ -35,7 +38,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DATA_DIR = Path(env("RAABTA_DATA_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: the embedded development profile (bin/serve) turns it on, so a
+# server started any other way never shows tracebacks and settings to the public.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 # The development key is only ever used by the embedded profile; production.py
 # refuses to start without DJANGO_SECRET_KEY.
 SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-raabta-development-only")
@@ -443,5 +448,3 @@ LOGGING = logging_config(RAABTA_LOG_FORMAT)
 # Prometheus scrapes /metrics with "Authorization: Bearer <this>" (officers may look
 # too); unset, only officers can.
 RAABTA_METRICS_TOKEN = env("RAABTA_METRICS_TOKEN")
-
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
