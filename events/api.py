@@ -43,7 +43,7 @@ from buyers.selectors import buyer_of_member
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer, is_officer
 from core.schema import one_line
-from events import selectors, services
+from events import meetings, registration, schedules, selectors, services
 from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for
@@ -122,7 +122,7 @@ class EventSerializer(serializers.ModelSerializer):
         }
 
     def get_phase(self, event: Event) -> str:
-        return services.event_phase(event)
+        return selectors.event_phase(event)
 
     def get_slots(self, event: Event) -> int:
         return len(event.slots())
@@ -309,7 +309,7 @@ class MeetingOut(serializers.ModelSerializer):
 
     def get_private_note(self, meeting: Meeting) -> str | None:
         """The caller's own side's note; nobody else's (officers see neither)."""
-        side = services.side_of(self.context["request"].user, meeting)
+        side = selectors.side_of(self.context["request"].user, meeting)
         if side is None:
             return None
         return (
@@ -468,7 +468,7 @@ class EventViewSet(
             brief = Brief.objects.filter(external_id=data["brief"], buyer=buyer).first()
             if brief is None:
                 raise serializers.ValidationError({"brief": "not one of this buyer's briefs"})
-        return services.participant_register(
+        return registration.participant_register(
             actor=user,
             event=event,
             vendor=vendor,
@@ -487,12 +487,12 @@ class EventViewSet(
         """The caller's own registration (404 when not registered); PATCH changes what
         it looks for, its availability or its zone."""
         event = self.get_object()
-        own = services.participant_of(request.user, event)
+        own = selectors.participant_of(request.user, event)
         if own is None:
             raise NotFound("You are not registered for this event.")
         if request.method == "PATCH":
             data = _valid(UpdateIn, request.data)
-            own = services.participant_update(
+            own = registration.participant_update(
                 participant=own,
                 version=data["version"],
                 looking_for=data.get("looking_for"),
@@ -507,11 +507,11 @@ class EventViewSet(
     def withdraw(self, request: Request, slug: str) -> Response:
         """Withdraw the caller's registration before the event; its meetings are
         cancelled and the other sides told."""
-        own = services.participant_of(request.user, self.get_object())
+        own = selectors.participant_of(request.user, self.get_object())
         if own is None:
             raise NotFound("You are not registered for this event.")
         data = _valid(VersionIn, request.data)
-        own = services.participant_withdraw(
+        own = registration.participant_withdraw(
             actor=_user(request), participant=own, version=data["version"]
         )
         return Response(ParticipantOut(own, context={"request": request}).data)
@@ -551,7 +551,7 @@ class EventViewSet(
                 raise serializers.ValidationError(
                     {"participant": "not a participant of this event"}
                 )
-            meeting = services.meeting_request(
+            meeting = meetings.meeting_request(
                 actor=_user(request),
                 requester=own,
                 other=other,
@@ -618,7 +618,7 @@ class EventViewSet(
         """Start scheduling the accepted meetings (a console job; poll the job page).
         One at a time per event: 409 naming the job while one is queued or running."""
         event = self.get_object()
-        job = services.schedule_start(event=event, actor=_user(request))
+        job = schedules.schedule_start(event=event, actor=_user(request))
         return Response({"job": job.pk, "status": job.status}, status.HTTP_202_ACCEPTED)
 
 
@@ -659,7 +659,7 @@ class ParticipantViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise PermissionDenied("Only trade officers approve registrations.")
         participant = self.get_object()
         data = _valid(DecideIn, request.data)
-        participant = services.participant_decide(
+        participant = registration.participant_decide(
             actor=_user(request),
             participant=participant,
             version=data["version"],
@@ -695,7 +695,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def _answer(self, request: Request, accept: bool) -> Response:
         meeting = self.get_object()  # 404 for those who may not see it, before the body
         data = _valid(AnswerIn, request.data)
-        meeting = services.meeting_answer(
+        meeting = meetings.meeting_answer(
             actor=_user(request),
             meeting=meeting,
             version=data["version"],
@@ -720,7 +720,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def cancel(self, request: Request, pk: str) -> Response:
         meeting = self.get_object()
         data = _valid(VersionIn, request.data)
-        meeting = services.meeting_cancel(
+        meeting = meetings.meeting_cancel(
             actor=_user(request),
             meeting=meeting,
             version=data["version"],
@@ -733,7 +733,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """The caller's side's private note on the meeting."""
         meeting = self.get_object()
         data = _valid(NoteIn, request.data)
-        meeting = services.meeting_private_note(
+        meeting = meetings.meeting_private_note(
             actor=_user(request),
             meeting=meeting,
             text=data["text"],
@@ -746,7 +746,7 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Officers: held or missed."""
         meeting = self.get_object()
         data = _valid(AttendanceIn, request.data)
-        meeting = services.meeting_attendance(
+        meeting = meetings.meeting_attendance(
             actor=_user(request),
             meeting=meeting,
             version=data["version"],
@@ -760,6 +760,6 @@ class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Officers: a held meeting becomes an introduction at the meeting stage."""
         meeting = self.get_object()
         data = _valid(VersionIn, request.data)
-        services.meeting_introduce(actor=_user(request), meeting=meeting, version=data["version"])
+        meetings.meeting_introduce(actor=_user(request), meeting=meeting, version=data["version"])
         meeting.refresh_from_db()
         return self._out(request, meeting)

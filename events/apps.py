@@ -9,6 +9,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.jobs import register_job
-        from events.services import schedule_job
+        from events.schedules import schedule_job
 
         register_job("schedule_event", "Schedule an event's meetings", schedule_job)

@@ -23,8 +23,9 @@ from django.utils import timezone
 from accounts.models import User
 from buyers.models import Buyer
 from core.errors import Refused
+from events.meetings import meeting_attendance, meeting_introduce
 from events.models import Event, Meeting, Participant
-from events.services import meeting_attendance, meeting_introduce, schedule_event
+from events.schedules import schedule_event
 from events.suggestions import fit_table
 from matchmaking.introductions import introduction_move
 from vendors.models import Vendor

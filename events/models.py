@@ -1,5 +1,5 @@
 """Trade events with pre-booked B2B meetings: the event, who takes part, the meetings
-they ask for, and where each accepted meeting is held (``events.services``)."""
+they ask for, and where each accepted meeting is held (``events.schedules``)."""
 
 from __future__ import annotations
 

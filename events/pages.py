@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from buyers.selectors import buyer_of_member
 from core.errors import Conflict
 from core.page_actions import decided, officers_only, posted_version
-from events import selectors, services
+from events import meetings, registration, schedules, selectors, services
 from events.api import EventSerializer
 from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
@@ -39,8 +39,8 @@ def events_page(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "event": event,
-            "phase": services.event_phase(event),
-            "own": services.participant_of(request.user, event),
+            "phase": selectors.event_phase(event),
+            "own": selectors.participant_of(request.user, event),
         }
         for event in events[:50]
     ]
@@ -80,10 +80,10 @@ def _hhmm(value: time) -> str:
 @login_required
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
-    own = services.participant_of(request.user, event)
+    own = selectors.participant_of(request.user, event)
     context: dict[str, Any] = {
         "event": event,
-        "phase": services.event_phase(event),
+        "phase": selectors.event_phase(event),
         "own": own,
         "slots": event.slots(),
     }
@@ -118,7 +118,7 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
             suggestions=suggestions_for(own),
             incoming=[m for m in mine if m.requested_by != own.kind],
             outgoing=[m for m in mine if m.requested_by == own.kind],
-            sent=services.requests_sent(own),
+            sent=selectors.requests_sent(own),
             asked={m.buyer_id if own.kind == "firm" else m.firm_id for m in mine},
         )
     return render(request, "events/event.html", context)
@@ -137,7 +137,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
     def register() -> None:
-        services.participant_register(
+        registration.participant_register(
             actor=user,
             event=event,
             vendor=vendor,
@@ -157,12 +157,12 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
-    own = services.participant_of(request.user, event)
+    own = selectors.participant_of(request.user, event)
     if own is None:
         raise PermissionDenied("You are not registered for this event.")
     if decided(
         request,
-        lambda: services.participant_withdraw(
+        lambda: registration.participant_withdraw(
             actor=request.user,  # type: ignore[arg-type]
             participant=own,
             version=posted_version(request),
@@ -176,7 +176,7 @@ def event_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def event_request(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(selectors.events_visible_to(request.user), slug=slug)
-    own = services.participant_of(request.user, event)
+    own = selectors.participant_of(request.user, event)
     if own is None or own.state != Participant.State.APPROVED:
         raise PermissionDenied("Only this event's approved participants ask for meetings.")
     other = Participant.objects.filter(
@@ -186,7 +186,7 @@ def event_request(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "participant: not a participant of this event")
     elif decided(
         request,
-        lambda: services.meeting_request(
+        lambda: meetings.meeting_request(
             actor=request.user,  # type: ignore[arg-type]
             requester=own,
             other=other,
@@ -211,27 +211,27 @@ def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     act, version = request.POST.get("act", ""), posted_version(request)
     actions: dict[str, Callable[[], Any]] = {
-        "accept": lambda: services.meeting_answer(
+        "accept": lambda: meetings.meeting_answer(
             actor=user, meeting=meeting, version=version, accept=True,
             priority=_number(request.POST.get("priority")) or None,
         ),
-        "decline": lambda: services.meeting_answer(
+        "decline": lambda: meetings.meeting_answer(
             actor=user, meeting=meeting, version=version, accept=False
         ),
-        "cancel": lambda: services.meeting_cancel(actor=user, meeting=meeting, version=version),
-        "note": lambda: services.meeting_private_note(
+        "cancel": lambda: meetings.meeting_cancel(actor=user, meeting=meeting, version=version),
+        "note": lambda: meetings.meeting_private_note(
             actor=user, meeting=meeting, text=request.POST.get("text", "")[:4000]
         ),
     }  # fmt: skip
     if user.is_officer:
         actions.update(
-            held=lambda: services.meeting_attendance(
+            held=lambda: meetings.meeting_attendance(
                 actor=user, meeting=meeting, version=version, attendance="held"
             ),
-            missed=lambda: services.meeting_attendance(
+            missed=lambda: meetings.meeting_attendance(
                 actor=user, meeting=meeting, version=version, attendance="missed"
             ),
-            introduce=lambda: services.meeting_introduce(
+            introduce=lambda: meetings.meeting_introduce(
                 actor=user, meeting=meeting, version=version
             ),
         )
@@ -338,7 +338,7 @@ def console_event(request: HttpRequest, slug: str) -> HttpResponse:
         "events/console_event.html",
         {
             "event": event,
-            "phase": services.event_phase(event),
+            "phase": selectors.event_phase(event),
             "pending": pending,
             "page": page,
             "slot_times": {i: start for i, (start, _) in enumerate(slots)},
@@ -357,7 +357,7 @@ def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
     act = request.POST.get("act", "")
     if act == "schedule":
         try:
-            job = services.schedule_start(event=event, actor=user)
+            job = schedules.schedule_start(event=event, actor=user)
         except Conflict as running:
             messages.info(request, f"Not started again: {running.message}.")
             return redirect("console-job", pk=running.current["job"])
@@ -387,7 +387,7 @@ def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if decided(
             request,
-            lambda: services.participant_decide(
+            lambda: registration.participant_decide(
                 actor=user,
                 participant=participant,
                 version=posted_version(request),

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event, Meeting, Participant
-from events.services import participant_of
+from matchmaking.notifications import members_of
+
+Kind = Participant.Kind
 
 
 def events_visible_to(user: Any) -> QuerySet[Event]:
@@ -221,3 +224,53 @@ def event_analytics(events: QuerySet[Event] | None = None) -> list[dict[str, Any
             }
         )
     return found
+
+
+def members(participant: Participant) -> QuerySet[User]:
+    if participant.kind == Kind.FIRM:
+        return members_of(vendor_id=participant.vendor_id)
+    return members_of(buyer_id=participant.buyer_id)
+
+
+def participant_of(user: Any, event: Event) -> Participant | None:
+    """The user's own organisation's registration for ``event`` (any state)."""
+    if not user.is_authenticated:
+        return None
+    rows = Participant.objects.filter(event=event).select_related("vendor", "buyer")
+    if user.role == User.Role.VENDOR:
+        return rows.filter(vendor__members__user=user).first()
+    if user.role == User.Role.BUYER:
+        return rows.filter(buyer__members__user=user).first()
+    return None
+
+
+def side_of(user: Any, meeting: Meeting) -> str | None:
+    """``firm`` or ``buyer`` when ``user`` speaks for that side of ``meeting``."""
+    if user.role == User.Role.VENDOR and members(meeting.firm).filter(pk=user.pk).exists():
+        return Kind.FIRM
+    if user.role == User.Role.BUYER and members(meeting.buyer).filter(pk=user.pk).exists():
+        return Kind.BUYER
+    return None
+
+
+def event_phase(event: Event, now: datetime | None = None) -> str:
+    """upcoming (registration not open yet), registration, closed (before the event),
+    running, or past — in that order."""
+    now = now or timezone.now()
+    slots = event.slots()
+    if slots and now >= slots[-1][1]:
+        return "past"
+    if slots and now >= slots[0][0]:
+        return "running"
+    if now < event.registration_opens:
+        return "upcoming"
+    return "registration" if now < event.registration_closes else "closed"
+
+
+def requests_sent(participant: Participant) -> int:
+    mine = Q(firm=participant) if participant.kind == Kind.FIRM else Q(buyer=participant)
+    return (
+        Meeting.objects.filter(mine, requested_by=participant.kind)
+        .exclude(state=Meeting.State.CANCELLED)
+        .count()
+    )

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from accounts.models import User
 from core.models import Email
 from events.models import Event, Meeting, Participant
-from events.services import schedule_event
+from events.schedules import schedule_event
 from matchmaking.models import Introduction, Match, Notification
 from tests.factories import make_buyer, make_event, make_vendor
 

@@ -133,7 +133,7 @@ def test_demo_copy_reads_like_a_firm_wrote_it():
 def test_the_demo_has_a_past_event_with_outcomes_and_an_upcoming_one_open(client):
     from accounts.models import User
     from events.models import Event, Meeting, Participant
-    from events.services import event_phase, participant_of
+    from events.selectors import event_phase, participant_of
 
     call_command("load_demo", "--size", "400", "--briefs", "400", "--open-briefs", "2")
     past, upcoming = Event.objects.get(slug="gitex-global"), Event.objects.get(slug="leap")
