@@ -79,7 +79,7 @@ ANALYZER = _analyzer(stop_words=False)
 TEXT_ANALYZER_NAME = "en_text"
 TEXT_ANALYZER = _analyzer(stop_words=True)
 # Stage-1 retrieval's fields (MATCH_FIELD_WEIGHTS) as indexed here.
-TEXT_BOOSTS = {TEXT_FIELDS.get(name, name): weight for name, weight in MATCH_FIELD_WEIGHTS.items()}
+TEXT_BOOSTS = {TEXT_FIELDS[name]: weight for name, weight in MATCH_FIELD_WEIGHTS.items()}
 # Facet counting costs ~20 ns per label value of every matching document; above this
 # many matches the counts are estimated from a deterministic sample of the documents
 # (like Elasticsearch's random_sampler), keeping broad searches fast at 100k firms.
@@ -127,6 +127,12 @@ def id_key(id: str) -> int:
     return int.from_bytes(hashlib.blake2b(id.encode(), digest_size=8).digest(), "big")
 
 
+# Text fields indexed without term frequencies or positions: a word counts once, and a
+# word of several terms is matched as all of them, not as a phrase (``TextClauses``).
+UNPOSITIONED_OPTION = "basic"
+UNPOSITIONED = frozenset({"description", "profile"})
+
+
 def build_schema() -> tantivy.Schema:
     schema = tantivy.SchemaBuilder()
     add_identity_fields(schema)
@@ -134,7 +140,7 @@ def build_schema() -> tantivy.Schema:
         schema.add_text_field(name, stored=True, tokenizer_name="en_stem")
     # Without term frequencies: a word repeated in a description counts once.
     schema.add_text_field(
-        "description", stored=True, tokenizer_name="en_stem", index_option="basic"
+        "description", stored=True, tokenizer_name="en_stem", index_option=UNPOSITIONED_OPTION
     )
     # Every word of the firm's text as written (lower case, not stemmed): what spelling
     # correction asks about and close spellings are matched in.
@@ -142,7 +148,9 @@ def build_schema() -> tantivy.Schema:
     schema.add_text_field("name_words", tokenizer_name="default")
     # The whole profile as stage-1 retrieval scores a brief's words in: stemmed,
     # without stop words or term frequencies (docs/ranking.md).
-    schema.add_text_field("profile", tokenizer_name=TEXT_ANALYZER_NAME, index_option="basic")
+    schema.add_text_field(
+        "profile", tokenizer_name=TEXT_ANALYZER_NAME, index_option=UNPOSITIONED_OPTION
+    )
     schema.add_text_field("name_sort", tokenizer_name="raw", fast=True)
     for name in LABEL_FIELDS:
         schema.add_text_field(f"{name}_text", tokenizer_name="en_stem")
@@ -782,4 +790,4 @@ class TextClauses:
         )
 
 
-TEXT_CLAUSES = TextClauses(SCHEMA, TEXT_BOOSTS, unpositioned=frozenset({"profile"}))
+TEXT_CLAUSES = TextClauses(SCHEMA, TEXT_BOOSTS, unpositioned=UNPOSITIONED)

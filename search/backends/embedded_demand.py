@@ -13,6 +13,8 @@ import tantivy
 from search.backends.base import DemandIndex
 from search.backends.embedded import (
     ANALYZER,
+    UNPOSITIONED,
+    UNPOSITIONED_OPTION,
     EmbeddedIndex,
     TextClauses,
     _filter,
@@ -50,7 +52,7 @@ def build_schema() -> tantivy.Schema:
     schema.add_text_field("buyer_name", stored=True, tokenizer_name="en_stem")
     # Without term frequencies, as firms' descriptions: repeating a word gains nothing.
     schema.add_text_field(
-        "description", stored=True, tokenizer_name="en_stem", index_option="basic"
+        "description", stored=True, tokenizer_name="en_stem", index_option=UNPOSITIONED_OPTION
     )
     for name in LABELS:
         schema.add_text_field(f"{name}_text", tokenizer_name="en_stem")
@@ -65,7 +67,7 @@ SCHEMA = build_schema()
 TEXT_CLAUSES = TextClauses(
     SCHEMA,
     {TEXT_FIELDS[name]: weight for name, weight in DEMAND_TEXT_WEIGHTS.items()},
-    unpositioned=frozenset({"description"}),
+    unpositioned=UNPOSITIONED,
 )
 
 
