@@ -23,11 +23,11 @@ from pathlib import Path
 
 
 def check_services() -> None:
-    import dj_database_url
+    import environ
     import psycopg
     import redis
 
-    database = dj_database_url.parse(os.environ["DATABASE_URL"])
+    database = environ.Env.db_url_config(os.environ["DATABASE_URL"])
     if database["ENGINE"].endswith("postgresql"):
         host, port = database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)
         try:

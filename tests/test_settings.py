@@ -81,3 +81,21 @@ def test_x_forwarded_proto_is_believed_only_behind_configured_proxies(proxies, b
         RAABTA_NUM_PROXIES=proxies,
     )
     assert result.stdout.strip().splitlines()[-1] == believed, result.stderr
+
+
+def test_typed_values_come_from_the_environment():
+    assert settings_value("RAABTA_INDEX_BATCH", RAABTA_INDEX_BATCH="40") == "40"
+    assert settings_value("ALLOWED_HOSTS", DJANGO_ALLOWED_HOSTS="a.example, b.example") == str(
+        ["a.example", "b.example"]
+    )
+    assert settings_value("RAABTA_TASKS_INLINE", RAABTA_TASKS_INLINE="no") == "False"
+    url = "postgres://raabta:secret@db.example:6432/raabta"
+    database = settings_value("DATABASES['default']", DATABASE_URL=url)
+    for part in ("'HOST': 'db.example'", "'PORT': 6432", "'NAME': 'raabta'", "'CONN_MAX_AGE': 60"):
+        assert part in database
+
+
+def test_a_value_that_does_not_parse_names_its_variable():
+    result = manage("check", RAABTA_INDEX_BATCH="lots")
+    assert result.returncode != 0
+    assert "RAABTA_INDEX_BATCH: invalid literal for int()" in result.stderr

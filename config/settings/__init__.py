@@ -11,41 +11,27 @@ start without a real secret key.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
+from config.settings.parts import Env, logging_config, redis_caches
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Every value below is read through django-environ, typed (env.bool, env.int, env.list);
+# a value that does not parse stops the start with the variable's name.
+env = Env()
 
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-DATA_DIR = Path(env("RAABTA_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR = Path(env.str("RAABTA_DATA_DIR", default=str(BASE_DIR / "var")))
 
 # Off unless asked for: the embedded development profile (bin/serve) turns it on, so a
 # server started any other way never shows tracebacks and settings to the public.
-DEBUG = env_bool("DJANGO_DEBUG", False)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The development key is only ever used by the embedded profile; production.py
 # refuses to start without DJANGO_SECRET_KEY.
-SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-raabta-development-only")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-raabta-development-only")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,11 +99,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'raabta.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'raabta.sqlite3'}")
 }
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an import writes; IMMEDIATE avoids
     # "database is locked" upgrades inside write transactions.
@@ -130,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # wait as the real file does, so concurrency tests would test SQLite's test mode.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL", default="")
 # What every worker process must see alike — the search cache's generation number (and
 # rate-limit buckets, core.api.throttles) — lives in Redis when there is one, else in a
 # database table (a local-memory cache is per process).
@@ -142,34 +126,8 @@ SHARED_DATABASE_CACHE: dict[str, object] = {
 }
 
 
-def redis_caches(url: str, prefix: str) -> dict[str, dict[str, object]]:
-    """The caches of the production profile: Redis for cached results and shared state
-    (errors swallowed: a dead Redis must not take the API down, requests run uncached)
-    and for rate-limit buckets (errors raised, so counting falls back to the database)."""
-
-    def redis(key_prefix: str, *, ignore_errors: bool) -> dict[str, object]:
-        return {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": key_prefix,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.25,
-                "SOCKET_TIMEOUT": 0.25,
-                "IGNORE_EXCEPTIONS": ignore_errors,
-            },
-        }
-
-    return {
-        "default": redis(prefix, ignore_errors=True),
-        "shared": redis(prefix, ignore_errors=True),
-        # Rate-limit buckets (core.api.throttles): errors raised, so that counting moves
-        # to the database table while Redis does not answer.
-        "throttle": redis(f"{prefix}:throttle", ignore_errors=False),
-    }
-
-
 if REDIS_URL:
-    CACHES = redis_caches(REDIS_URL, env("RAABTA_CACHE_PREFIX", "raabta"))
+    CACHES = redis_caches(REDIS_URL, env.str("RAABTA_CACHE_PREFIX", default="raabta"))
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -179,17 +137,17 @@ else:
 
 # Search: the embedded engine (tantivy, index on local disk) unless ELASTICSEARCH_URL
 # points at an Elasticsearch 8/9 cluster.
-ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 if ELASTICSEARCH_URL:
     SEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
             "URL": ELASTICSEARCH_URL,
-            "INDEX": env("RAABTA_SEARCH_INDEX", "raabta-vendors"),
+            "INDEX": env.str("RAABTA_SEARCH_INDEX", default="raabta-vendors"),
             # Buyers and briefs (search/demand.py).
-            "DEMAND_INDEX": env("RAABTA_DEMAND_INDEX", "raabta-demand"),
-            "TIMEOUT": float(env("RAABTA_SEARCH_TIMEOUT", "2.0")),
-            "RETRIES": int(env("RAABTA_SEARCH_RETRIES", "2")),
+            "DEMAND_INDEX": env.str("RAABTA_DEMAND_INDEX", default="raabta-demand"),
+            "TIMEOUT": env.float("RAABTA_SEARCH_TIMEOUT", default=2.0),
+            "RETRIES": env.int("RAABTA_SEARCH_RETRIES", default=2),
         }
     }
 else:
@@ -201,35 +159,35 @@ else:
     }
 # Seconds a search result may be served from the cache (it is also invalidated by
 # every index change).
-RAABTA_SEARCH_CACHE_SECONDS = int(env("RAABTA_SEARCH_CACHE_SECONDS", "300"))
+RAABTA_SEARCH_CACHE_SECONDS = env.int("RAABTA_SEARCH_CACHE_SECONDS", default=300)
 # Vendor changes indexed per round trip by the worker; each round's events leave the
 # outbox once the search engine has them, so a killed worker repeats one round at most.
-RAABTA_INDEX_BATCH = int(env("RAABTA_INDEX_BATCH", "2500"))
+RAABTA_INDEX_BATCH = env.int("RAABTA_INDEX_BATCH", default=2500)
 
 # Matchmaking: the least share of each shortlist given to small firms (≤ 20 people) and
 # firms outside Lahore, Karachi and Islamabad, when qualified candidates exist.
-RAABTA_EXPOSURE_FLOOR = float(env("RAABTA_EXPOSURE_FLOOR", "0.2"))
+RAABTA_EXPOSURE_FLOOR = env.float("RAABTA_EXPOSURE_FLOOR", default=0.2)
 # Briefs a firm may raise its hand on in any 24 hours (matchmaking/opportunities.py).
-RAABTA_HANDS_PER_DAY = int(env("RAABTA_HANDS_PER_DAY", "5"))
+RAABTA_HANDS_PER_DAY = env.int("RAABTA_HANDS_PER_DAY", default=5)
 # Each tells every officer (and e-mails them) or the other side: bounded per 24 hours.
-RAABTA_BUYER_REQUESTS_PER_DAY = int(env("RAABTA_BUYER_REQUESTS_PER_DAY", "10"))
-RAABTA_MESSAGES_PER_DAY = int(env("RAABTA_MESSAGES_PER_DAY", "100"))
+RAABTA_BUYER_REQUESTS_PER_DAY = env.int("RAABTA_BUYER_REQUESTS_PER_DAY", default=10)
+RAABTA_MESSAGES_PER_DAY = env.int("RAABTA_MESSAGES_PER_DAY", default=100)
 # Open briefs published within this many days are opportunities for firms.
-RAABTA_OPPORTUNITY_DAYS = int(env("RAABTA_OPPORTUNITY_DAYS", "90"))
+RAABTA_OPPORTUNITY_DAYS = env.int("RAABTA_OPPORTUNITY_DAYS", default=90)
 # Firms a server process reads into memory before its workers fork (core.runtime), so
 # no worker pays for meeting a firm the first time; about 10 KB each, shared by the
 # workers. 0 turns it off (a faster start, slower first matches).
-RAABTA_PREWARM_FIRMS = int(env("RAABTA_PREWARM_FIRMS", "50000"))
+RAABTA_PREWARM_FIRMS = env.int("RAABTA_PREWARM_FIRMS", default=50000)
 # Firms each process keeps as the ranker reads them (matchmaking/selectors.py): a firm
 # outside it is read, decoded and given catalogue rows again when next a candidate.
 # Raise it with RAABTA_PREWARM_FIRMS to the catalogue's size when memory allows
 # (docs/benchmarks.md: memory at 10,000 and 100,000 firms).
-RAABTA_FIRMS_CACHED = int(env("RAABTA_FIRMS_CACHED", "60000"))
+RAABTA_FIRMS_CACHED = env.int("RAABTA_FIRMS_CACHED", default=60000)
 
 # Background work: an RQ queue on Redis when REDIS_URL is set, else run inline right
 # after the transaction commits. RAABTA_TASKS_INLINE=true forces inline.
-RAABTA_TASKS_INLINE = env_bool("RAABTA_TASKS_INLINE", not REDIS_URL)
-RAABTA_TASK_QUEUE = env("RAABTA_TASK_QUEUE", "raabta")
+RAABTA_TASKS_INLINE = env.bool("RAABTA_TASKS_INLINE", default=not REDIS_URL)
+RAABTA_TASK_QUEUE = env.str("RAABTA_TASK_QUEUE", default="raabta")
 # The periodic jobs (manage.py run_scheduler; core/schedule.py): each task is idempotent.
 RAABTA_SCHEDULE: list[dict[str, Any]] = [
     # Safety nets for work whose job was lost: index changes, e-mail retries, suggestions.
@@ -252,25 +210,25 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
 
 # Curation: an introduction whose stage has not moved for this many days is flagged
 # stale; won export value is measured against a yearly target (US dollars).
-RAABTA_STALE_AFTER_DAYS = int(env("RAABTA_STALE_AFTER_DAYS", "21"))
-RAABTA_EXPORT_TARGET_USD = int(env("RAABTA_EXPORT_TARGET_USD", "10000000000"))
-RAABTA_SUGGESTIONS_PER_BRIEF = int(env("RAABTA_SUGGESTIONS_PER_BRIEF", "10"))
+RAABTA_STALE_AFTER_DAYS = env.int("RAABTA_STALE_AFTER_DAYS", default=21)
+RAABTA_EXPORT_TARGET_USD = env.int("RAABTA_EXPORT_TARGET_USD", default=10000000000)
+RAABTA_SUGGESTIONS_PER_BRIEF = env.int("RAABTA_SUGGESTIONS_PER_BRIEF", default=10)
 
 # E-mail goes through Django's e-mail framework: printed to the console unless an SMTP
 # server is configured. Messages are queued in core.Email and sent after commit by the
 # background queue, at most once each.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Raabta <no-reply@raabta.example>")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Raabta <no-reply@raabta.example>")
 # The address e-mails link back to (notifications end with the page to open).
-RAABTA_SITE_URL = env("RAABTA_SITE_URL", "http://127.0.0.1:8000")
+RAABTA_SITE_URL = env.str("RAABTA_SITE_URL", default="http://127.0.0.1:8000")
 # A conversation e-mails each participant at most once per this many minutes (and not
 # again while they leave the first one unread).
-RAABTA_MESSAGE_QUIET_MINUTES = int(env("RAABTA_MESSAGE_QUIET_MINUTES", "30"))
+RAABTA_MESSAGE_QUIET_MINUTES = env.int("RAABTA_MESSAGE_QUIET_MINUTES", default=30)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out sign-in before the password is checked.
@@ -280,11 +238,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Proxies in front of the app whose X-Forwarded-For may be believed (0: none, use the
 # socket address). Set it to the number of proxies you run, never more (docs/security.md).
-RAABTA_NUM_PROXIES = int(env("RAABTA_NUM_PROXIES", "0"))
+RAABTA_NUM_PROXIES = env.int("RAABTA_NUM_PROXIES", default=0)
 # Sign-in lockout (pages, admin, API token): after this many wrong passwords for one
 # username from one address, that pair is refused for the cool-off time.
-AXES_FAILURE_LIMIT = int(env("RAABTA_SIGNIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(env("RAABTA_SIGNIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_FAILURE_LIMIT = env.int("RAABTA_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("RAABTA_SIGNIN_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
@@ -292,7 +250,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.pages.locked_out"
 AXES_VERBOSE = False
 # API tokens (django-rest-knox): stored as hashes, expire, revoked on sign-out.
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(hours=float(env("RAABTA_TOKEN_TTL_HOURS", str(24 * 7)))),
+    "TOKEN_TTL": timedelta(hours=env.float("RAABTA_TOKEN_TTL_HOURS", default=24 * 7)),
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_LIMIT_PER_USER": 50,
     "AUTO_REFRESH": False,
@@ -357,10 +315,10 @@ REST_FRAMEWORK = {
         "core.api.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env("RAABTA_THROTTLE_ANON", "120/min"),
-        "user": env("RAABTA_THROTTLE_USER", "1200/min"),
-        "signup": env("RAABTA_THROTTLE_SIGNUP", "20/min"),
-        "token": env("RAABTA_THROTTLE_TOKEN", "30/min"),
+        "anon": env.str("RAABTA_THROTTLE_ANON", default="120/min"),
+        "user": env.str("RAABTA_THROTTLE_USER", default="1200/min"),
+        "signup": env.str("RAABTA_THROTTLE_SIGNUP", default="20/min"),
+        "token": env.str("RAABTA_THROTTLE_TOKEN", default="30/min"),
     },
     "NUM_PROXIES": RAABTA_NUM_PROXIES,
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
@@ -393,8 +351,8 @@ SPECTACULAR_SETTINGS = {
 
 # The largest JSON Lines import an officer may send over HTTP (body or upload), and the
 # most per-line errors a report lists (every rejected line is still counted).
-RAABTA_IMPORT_MAX_BYTES = int(env("RAABTA_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
-RAABTA_IMPORT_MAX_ERRORS = int(env("RAABTA_IMPORT_MAX_ERRORS", "1000"))
+RAABTA_IMPORT_MAX_BYTES = env.int("RAABTA_IMPORT_MAX_BYTES", default=64 * 1024 * 1024)
+RAABTA_IMPORT_MAX_ERRORS = env.int("RAABTA_IMPORT_MAX_ERRORS", default=1000)
 
 # load_demo creates accounts with a published password (admin/raabta-demo …): allowed
 # on the embedded default, refused by the production profile.
@@ -410,41 +368,8 @@ RAABTA_BASE_CURRENCY = "USD"
 DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOSE_HEADER": True}
 
 
-def logging_config(log_format: str) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "core.logs.RequestId"}},
-        "formatters": {
-            "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
-            "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            },
-        },
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "filters": ["request_id"],
-                "formatter": "json" if log_format == "json" else "text",
-            }
-        },
-        "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-        "loggers": {
-            # Django's own console handler would print its records a second time.
-            "django": {"handlers": [], "level": "INFO", "propagate": True},
-            # The Elasticsearch client logs every request at INFO; failures still show.
-            "elastic_transport": {"level": "WARNING"},
-            # django-guid says at INFO, for every request without an X-Request-ID, that
-            # it made one: a line per request that tells nothing.
-            "django_guid": {"level": "WARNING"},
-        },
-    }
-
-
-RAABTA_LOG_FORMAT = env("RAABTA_LOG_FORMAT", "text")
-LOGGING = logging_config(RAABTA_LOG_FORMAT)
+RAABTA_LOG_FORMAT = env.str("RAABTA_LOG_FORMAT", default="text")
+LOGGING = logging_config(RAABTA_LOG_FORMAT, level=env.str("DJANGO_LOG_LEVEL", default="INFO"))
 # Prometheus scrapes /metrics with "Authorization: Bearer <this>" (officers may look
 # too); unset, only officers can.
-RAABTA_METRICS_TOKEN = env("RAABTA_METRICS_TOKEN")
+RAABTA_METRICS_TOKEN = env.str("RAABTA_METRICS_TOKEN", default="")

@@ -12,7 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from django.utils import timezone
 
-from config.settings import logging_config
+from config.settings.parts import logging_config
 from core.mail import email_queue, send_pending
 from core.models import OutboxEvent
 from tests.factories import make_vendor

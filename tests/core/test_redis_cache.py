@@ -9,7 +9,7 @@ import redis
 from django.core.cache import caches
 from django.test import override_settings
 
-from config.settings import redis_caches
+from config.settings.parts import redis_caches
 
 REDIS_URL = os.environ.get("RAABTA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

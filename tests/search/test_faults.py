@@ -9,7 +9,7 @@ import redis
 from django.test import override_settings
 from rq import SimpleWorker
 
-from config.settings import redis_caches
+from config.settings.parts import redis_caches
 from core.models import OutboxEvent
 from core.tasks import queue
 from search.loading import get_search_backend
