@@ -15,6 +15,7 @@ from matchmaking.pages import (
     opportunities,
 )
 from matchmaking.pages.insights import firm_insights_page
+from notifications import pages as notifications
 from search.pages import directory
 from vendors import console as vendor_console
 from vendors.pages import compare, vendor_profile
@@ -23,6 +24,7 @@ from vendors.workspace import firm_profile
 api_v1: list[URLPattern | URLResolver] = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("vendors.urls")),
     path("", include("buyers.urls")),
     path("", include("search.urls")),
@@ -68,10 +70,10 @@ pages: list[URLPattern | URLResolver] = [
         conversations.conversation,
         name="conversation",
     ),
-    path("workspace/notifications/", conversations.notifications_page, name="notifications"),
+    path("workspace/notifications/", notifications.notifications_page, name="notifications"),
     path(
         "workspace/notifications/read/",
-        conversations.notifications_mark,
+        notifications.notifications_mark,
         name="notifications-read",
     ),
     path("workspace/briefs/", briefs.briefs_page, name="briefs"),

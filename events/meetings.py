@@ -22,8 +22,9 @@ from events.models import Meeting, Participant
 from events.selectors import event_phase, members, requests_sent, side_of
 from events.services import event_page, guarded
 from matchmaking.introductions import introduction_from_meeting
-from matchmaking.models import Introduction, Notification
-from matchmaking.notifications import Notice, notify
+from matchmaking.models import Introduction
+from notifications.models import Notification
+from notifications.services import Notice, notify
 
 Kind = Participant.Kind
 

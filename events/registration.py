@@ -23,8 +23,9 @@ from events.meetings import (
 from events.models import Event, Meeting, Participant
 from events.selectors import event_phase, members
 from events.services import event_page, guarded
-from matchmaking.models import Notification
-from matchmaking.notifications import Notice, notify, officers
+from notifications.models import Notification
+from notifications.selectors import officers
+from notifications.services import Notice, notify
 from vendors.models import Vendor
 
 Kind = Participant.Kind

@@ -24,8 +24,8 @@ from events.registration import (
 )
 from events.scheduling import Placement, Problem, Request, Schedule, solve
 from events.selectors import members
-from matchmaking.models import Notification
-from matchmaking.notifications import Notice, notify
+from notifications.models import Notification
+from notifications.services import Notice, notify
 
 Kind = Participant.Kind
 

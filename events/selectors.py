@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event, Meeting, Participant
-from matchmaking.notifications import members_of
+from notifications.selectors import members_of
 
 Kind = Participant.Kind
 

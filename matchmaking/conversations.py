@@ -24,8 +24,10 @@ from core.errors import Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import Email
 from matchmaking.introductions import REVEALED_STAGES
-from matchmaking.models import Introduction, Message, Notification, ThreadRead
-from matchmaking.notifications import Notice, buyer_members, curating_officer, firm_members, notify
+from matchmaking.models import Introduction, Message, ThreadRead
+from matchmaking.recipients import buyer_members, curating_officer, firm_members
+from notifications.models import Notification
+from notifications.services import Notice, notify
 
 MAX_BODY = 5000
 

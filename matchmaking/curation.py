@@ -24,10 +24,13 @@ from core.models import AuditEntry
 from core.outbox import outbox_claim, outbox_done, outbox_failed
 from core.versions import update_if_version
 from matchmaking.introductions import introduction_open
-from matchmaking.models import Introduction, Match, Notification, Outcome, RejectReason, Review
-from matchmaking.notifications import Notice, buyer_members, notify, officers
+from matchmaking.models import Introduction, Match, Outcome, RejectReason, Review
 from matchmaking.outcomes import record_label
+from matchmaking.recipients import buyer_members
 from matchmaking.services import match_brief
+from notifications.models import Notification
+from notifications.selectors import officers
+from notifications.services import Notice, notify
 from vendors.models import Vendor
 
 log = logging.getLogger(__name__)

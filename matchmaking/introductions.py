@@ -7,7 +7,7 @@
 
 Every move checks the introduction's version (409 if someone moved it first), is
 audited, becomes an ``Outcome`` label, and tells the people it concerns
-(``matchmaking.notifications``: in the app and by e-mail).
+(``notifications.services.notify``: in the app and by e-mail).
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ from core.errors import Conflict, Refused
 from core.money import RateTable, UnknownCurrency
 from core.schema import compact
 from core.versions import update_if_version
-from matchmaking.models import Introduction, Match, Notification
-from matchmaking.notifications import Notice, buyer_members, curating_officer, firm_members, notify
+from matchmaking.models import Introduction, Match
 from matchmaking.outcomes import record_label
+from matchmaking.recipients import buyer_members, curating_officer, firm_members
+from notifications.models import Notification
+from notifications.services import Notice, notify
 from vendors.models import Vendor
 
 Stage = Introduction.Stage

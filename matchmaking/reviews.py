@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import Refused
-from matchmaking.models import DealReview, Introduction, Notification
-from matchmaking.notifications import Notice, buyer_members, firm_members, notify
+from matchmaking.models import DealReview, Introduction
+from matchmaking.recipients import buyer_members, firm_members
+from notifications.models import Notification
+from notifications.services import Notice, notify
 from vendors.models import Vendor
 from vendors.services import vendor_review_rating_set
 

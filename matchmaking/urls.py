@@ -10,7 +10,6 @@ from matchmaking.api.curation import (
 )
 from matchmaking.api.insights import FirmInsightsView
 from matchmaking.api.matches import BriefMatchesView
-from matchmaking.api.notifications import NotificationViewSet
 from matchmaking.api.opportunities import (
     DemandSearchView,
     OpportunitiesView,
@@ -24,7 +23,6 @@ router.register("curation/queue", CurationViewSet, basename="curation")
 router.register("curation/matches", MatchDecisionViewSet, basename="curation-match")
 router.register("introductions", IntroductionViewSet, basename="introduction")
 router.register("audit", AuditViewSet, basename="audit")
-router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     re_path(r"^opportunities/?$", OpportunitiesView.as_view(), name="opportunities"),

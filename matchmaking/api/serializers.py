@@ -10,7 +10,7 @@ from core.api.fields import StrictCharField
 from core.models import AuditEntry
 from matchmaking.conversations import MAX_BODY, author_label
 from matchmaking.introductions import brief_text_for, buyer_revealed_to, contact_cards, is_stale
-from matchmaking.models import Introduction, Match, Message, Notification, RejectReason, Review
+from matchmaking.models import Introduction, Match, Message, RejectReason, Review
 
 
 class UsernameField(serializers.SlugRelatedField):
@@ -237,23 +237,3 @@ class MessageIn(serializers.Serializer):
 
 class ReadOut(serializers.Serializer):
     last_read = serializers.IntegerField(help_text="the newest message id you have read")
-
-
-class NotificationOut(serializers.ModelSerializer):
-    read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "text", "url", "created_at", "read"]
-
-    def get_read(self, notification: Notification) -> bool:
-        return notification.read_at is not None
-
-
-class NotificationsReadIn(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # a row id
-        required=False,
-        max_length=500,
-        help_text="these notifications; all of yours when left out",
-    )

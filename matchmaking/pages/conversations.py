@@ -1,8 +1,6 @@
-"""An introduction's conversation and the user's notifications, as pages.
-
-The conversation page is open to whoever may see the introduction (its firm's members,
-its buyer's members, officers; anyone else gets 404) and marks it read on opening; the
-notifications page to any signed-in user, for their own."""
+"""An introduction's conversation, as a page: open to whoever may see the introduction
+(its firm's members, its buyer's members, officers; anyone else gets 404); opening it
+marks it read."""
 
 from __future__ import annotations
 
@@ -14,14 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
 from core.page_actions import decided
-from matchmaking import conversations, introductions, notifications
+from matchmaking import conversations, introductions
 
 MESSAGES_PAGE = 50
-NOTIFICATIONS_PAGE = 30
 
 
 @login_required
@@ -55,33 +50,3 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             "quiet_minutes": settings.RAABTA_MESSAGE_QUIET_MINUTES,
         },
     )
-
-
-@login_required
-def notifications_page(request: HttpRequest) -> HttpResponse:
-    """Newest first, paged; ``?unread=1`` for the unread ones only."""
-    user: Any = request.user
-    rows = notifications.notifications_of(user)
-    only_unread = request.GET.get("unread") == "1"
-    if only_unread:
-        rows = rows.filter(read_at__isnull=True)
-    page = Paginator(rows, NOTIFICATIONS_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "matchmaking/notifications.html",
-        {"page": page, "only_unread": only_unread, "unread": notifications.unread_count(user)},
-    )
-
-
-@require_POST
-@login_required
-def notifications_mark(request: HttpRequest) -> HttpResponse:
-    """Mark one (``id``) or all of the user's notifications read; ``next`` opens the
-    notification's page."""
-    user: Any = request.user
-    one = request.POST.get("id", "")
-    notifications.notifications_read(user=user, ids=[int(one)] if one.isdigit() else None)
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts=None):  # this site's paths only
-        return redirect(target)
-    return redirect("notifications")

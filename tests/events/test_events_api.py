@@ -16,7 +16,8 @@ from accounts.models import User
 from core.models import Email
 from events.models import Event, Meeting, Participant
 from events.schedules import schedule_event
-from matchmaking.models import Introduction, Match, Notification
+from matchmaking.models import Introduction, Match
+from notifications.models import Notification
 from tests.factories import make_buyer, make_event, make_vendor
 
 pytestmark = pytest.mark.django_db

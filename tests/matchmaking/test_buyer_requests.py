@@ -78,7 +78,7 @@ def test_pending_requests_show_on_the_buyers_introductions_page(scene, user_fact
 
 
 def test_a_buyer_s_introduction_requests_are_limited_per_day(scene, settings):
-    from matchmaking.models import Notification
+    from notifications.models import Notification
 
     brief, _member, officer, client = scene
     settings.RAABTA_BUYER_REQUESTS_PER_DAY = 1

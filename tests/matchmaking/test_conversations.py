@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from core.mail import send_pending
 from core.models import Email
 from matchmaking import curation, introductions
-from matchmaking.models import Message, Notification
+from matchmaking.models import Message
+from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit

@@ -12,8 +12,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from matchmaking import curation, introductions, reviews
-from matchmaking.models import DealReview, Match, Notification
+from matchmaking.models import DealReview, Match
 from matchmaking.selectors import vendor_data
+from notifications.models import Notification
 from search.documents import vendor_document
 from tests.factories import make_brief, make_buyer, make_vendor
 from vendors.models import Vendor

@@ -18,7 +18,8 @@ from buyers.models import Brief, Buyer
 from buyers.redaction import HIDDEN, redact
 from core.models import Email
 from matchmaking import curation
-from matchmaking.models import Introduction, Match, Notification
+from matchmaking.models import Introduction, Match
+from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 
 RECENT = (timezone.localdate() - timedelta(days=1)).isoformat()

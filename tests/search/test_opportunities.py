@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from buyers.models import Brief
 from core.models import AuditEntry
-from matchmaking.models import Match, Notification, Review
+from matchmaking.models import Match, Review
+from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 from vendors.models import Vendor
 

@@ -27,7 +27,8 @@ from accounts.services import token_issue
 from core.audit import audit_record
 from core.models import Job
 from events.models import Meeting, Participant
-from matchmaking.models import DealReview, Introduction, Match, Notification, Review
+from matchmaking.models import DealReview, Introduction, Match, Review
+from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_event, make_vendor
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,8 @@ PROTECT on deals and labels, outbox leases, the shared cache table)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -21,11 +23,13 @@ AFTER = [
 ]
 
 
-def _migrate(targets: list[tuple[str, str]]):
+def _migrate(targets: Sequence[tuple[str, str | None]]):
+    """Migrate to ``targets`` (an app at ``None``: none of its migrations) and return the
+    models as they stand there."""
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([(app, name) for app, name in targets if name]).apps
 
 
 def _tables() -> set[str]:
@@ -107,6 +111,46 @@ def test_existing_firms_get_their_look_alike_keys_and_keep_them_back():
         assert keys == {"pk-0": "induscodelabs", "pk-1": "induscodelabs", "pk-2": "ravi"}
         back = _migrate([("vendors", "0008_opportunity_digest")])
         assert back.get_model("vendors", "Vendor").objects.count() == 3
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_move_to_their_own_app_with_their_rows_and_back():
+    before = [("matchmaking", "0011_firm_requested"), ("notifications", None)]
+    after = [("notifications", "0001_initial")]
+    try:
+        old = _migrate(before)
+        assert "matchmaking_notification" in _tables()
+        user = old.get_model("accounts", "User").objects.create(username="sana", password="!")
+        old.get_model("matchmaking", "Notification").objects.create(
+            user_id=user.pk, kind="invited", key="introduction-1-invited", text="A buyer in DE"
+        )
+
+        new = _migrate(after)
+        assert "notifications_notification" in _tables()
+        assert "matchmaking_notification" not in _tables()
+        moved = new.get_model("notifications", "Notification").objects.get()
+        assert (moved.user_id, moved.key, moved.text) == (
+            user.pk,
+            "introduction-1-invited",
+            "A buyer in DE",
+        )
+        types = new.get_model("contenttypes", "ContentType").objects
+        assert types.filter(app_label="notifications", model="notification").exists()
+        assert not types.filter(app_label="matchmaking", model="notification").exists()
+        # the unique key moved with the table: a retried event is still told once
+        from django.db import IntegrityError, transaction
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            new.get_model("notifications", "Notification").objects.create(
+                user_id=user.pk, kind="invited", key="introduction-1-invited", text="again"
+            )
+
+        back = _migrate(before)
+        assert "matchmaking_notification" in _tables()
+        assert back.get_model("matchmaking", "Notification").objects.get().text == "A buyer in DE"
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

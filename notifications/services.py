@@ -1,4 +1,4 @@
-"""Notifications: what happened that a user should know of, in the app and by e-mail.
+"""Telling users: what happened that they should know of, in the app and by e-mail.
 
 Every event the product tells people about goes through ``notify``: one in-app
 ``Notification`` per recipient (once per event key, so a retried task never repeats
@@ -21,12 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from core.mail import email_queue
-from matchmaking.models import Match, Notification
+from notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -69,43 +68,6 @@ def notify(
                 body=f"{event.body}\n\n{settings.RAABTA_SITE_URL.rstrip('/')}{event.url}",
             )
     return told
-
-
-# Recipients ---------------------------------------------------------------------------
-def members_of(*, vendor_id: int | None = None, buyer_id: int | None = None) -> QuerySet[User]:
-    """The active users who speak for a firm (``vendor_id``) or a buyer organisation."""
-    if vendor_id is not None:
-        return User.objects.filter(vendor_membership__vendor_id=vendor_id, is_active=True)
-    if buyer_id is not None:
-        return User.objects.filter(buyer_membership__buyer_id=buyer_id, is_active=True)
-    return User.objects.none()
-
-
-def firm_members(match: Match) -> QuerySet[User]:
-    return members_of(vendor_id=match.vendor_id)
-
-
-def buyer_members(match: Match) -> QuerySet[User]:
-    # an imported brief without an organisation has none
-    return members_of(buyer_id=match.brief.buyer_id)
-
-
-def officers() -> QuerySet[User]:
-    return User.objects.filter(role__in=(User.Role.OFFICER, User.Role.ADMIN), is_active=True)
-
-
-def curating_officer(match: Match) -> list[User]:
-    """The officer who approved the match (the one following it), if any."""
-    return [match.decided_by] if match.decided_by and match.decided_by.is_active else []
-
-
-# The user's list ----------------------------------------------------------------------
-def notifications_of(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def notifications_read(*, user: User, ids: Iterable[int] | None = None) -> int:

@@ -9,8 +9,9 @@ from rest_framework.test import APIClient
 
 from core.models import Email
 from matchmaking import curation, introductions
-from matchmaking.models import Match, Notification
-from matchmaking.notifications import Notice, notify
+from matchmaking.models import Match
+from notifications.models import Notification
+from notifications.services import Notice, notify
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit

@@ -18,9 +18,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.body import BoundedJSONParser
-from matchmaking import notifications
-from matchmaking.api.serializers import NotificationOut, NotificationsReadIn
-from matchmaking.models import Notification
+from notifications import selectors, services
+from notifications.models import Notification
+
+
+class NotificationOut(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "url", "created_at", "read"]
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationsReadIn(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # a row id
+        required=False,
+        max_length=500,
+        help_text="these notifications; all of yours when left out",
+    )
+
 
 Marked = inline_serializer(
     "Marked", {"marked": serializers.IntegerField(), "unread": serializers.IntegerField()}
@@ -45,12 +65,12 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
             return Notification.objects.none()
-        return notifications.notifications_of(self.request.user)  # type: ignore[arg-type]
+        return selectors.notifications_of(self.request.user)  # type: ignore[arg-type]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Your notifications, newest first; ``unread`` counts all you have not read."""
         response = super().list(request, *args, **kwargs)
-        response.data["unread"] = notifications.unread_count(request.user)  # type: ignore[arg-type]
+        response.data["unread"] = selectors.unread_count(request.user)  # type: ignore[arg-type]
         return response
 
     @extend_schema(request=None, responses=Marked)
@@ -71,5 +91,5 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _marked(self, request: Request, ids: Iterable[int] | None) -> Response:
         user: Any = request.user
-        marked = notifications.notifications_read(user=user, ids=ids)
-        return Response({"marked": marked, "unread": notifications.unread_count(user)})
+        marked = services.notifications_read(user=user, ids=ids)
+        return Response({"marked": marked, "unread": selectors.unread_count(user)})

@@ -1,4 +1,4 @@
-"""What every page's navigation shows of matchmaking: the user's unread notifications."""
+"""What every page's navigation shows: the user's unread notifications."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from matchmaking.notifications import unread_count
+from notifications.selectors import unread_count
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
