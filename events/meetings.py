@@ -23,8 +23,8 @@ from events.selectors import event_phase, members, requests_sent, side_of
 from events.services import event_page, guarded
 from matchmaking.introductions import introduction_from_meeting
 from matchmaking.models import Introduction
-from notifications.models import Notification
-from notifications.services import Notice, notify
+from notifications.catalogue import notice
+from notifications.services import notify
 
 Kind = Participant.Kind
 
@@ -80,15 +80,13 @@ def meeting_request(
     )
     notify(
         members(other),
-        Notice(
-            kind=Notification.Kind.EVENT,
-            key=f"meeting-{meeting.pk}-requested",
-            text=f"{requester.name} asks to meet you at {event.name}",
+        notice(
+            "meeting.requested",
             url=event_page(event, "requests"),
-            subject=f"Raabta: {requester.name} asks to meet you at {event.name}",
-            body=f"{requester.name} would like a meeting at {event.name}."
-            + (f"\n\nTheir note: {meeting.note}" if meeting.note else "")
-            + "\n\nAccept or decline in Raabta.",
+            meeting=meeting.pk,
+            requester=requester.name,
+            event=event.name,
+            note=meeting.note,
         ),
         actor=actor,
     )
@@ -140,17 +138,14 @@ def meeting_answer(
     )
     asker = meeting.firm if meeting.requested_by == Kind.FIRM else meeting.buyer
     answerer = meeting.buyer if asker is meeting.firm else meeting.firm
-    word = "accepted" if accept else "declined"
     notify(
         members(asker),
-        Notice(
-            kind=Notification.Kind.EVENT,
-            key=f"meeting-{meeting.pk}-{word}",
-            text=f"{answerer.name} {word} your meeting request at {meeting.event.name}",
+        notice(
+            "meeting.accepted" if accept else "meeting.declined",
             url=event_page(meeting.event, "requests"),
-            subject=f"Raabta: {answerer.name} {word} your meeting request",
-            body=f"{answerer.name} {word} your request to meet at {meeting.event.name}."
-            + (" The meeting gets a time and a table when the schedule is made." if accept else ""),
+            meeting=meeting.pk,
+            answerer=answerer.name,
+            event=meeting.event.name,
         ),
         actor=actor,
     )
@@ -184,14 +179,13 @@ def tell_of_cancellation(meeting: Meeting, actor: User) -> None:
     for side, other in ((meeting.firm, meeting.buyer), (meeting.buyer, meeting.firm)):
         notify(
             members(side),
-            Notice(
-                kind=Notification.Kind.EVENT,
-                key=f"meeting-{meeting.pk}-cancelled-{side.pk}",
-                text=f"Your meeting with {other.name} at {event.name} is cancelled",
+            notice(
+                "meeting.cancelled",
                 url=event_page(event, "requests"),
-                subject=f"Raabta: your meeting with {other.name} is cancelled",
-                body=f"The meeting with {other.name} at {event.name} will not take place; "
-                "its time is free again.",
+                meeting=meeting.pk,
+                side=side.pk,
+                other=other.name,
+                event=event.name,
             ),
             actor=actor,
         )
@@ -290,11 +284,12 @@ def meeting_introduce(*, actor: User, meeting: Meeting, version: int) -> Introdu
     )
     notify(
         [*members(meeting.firm), *members(meeting.buyer)],
-        Notice(
-            kind=Notification.Kind.MOVED,
-            key=f"introduction-{introduction.pk}-from-meeting",
-            text=f"Your meeting at {meeting.event.name} is now in the pipeline: {brief.title}",
+        notice(
+            "introduction.from_meeting",
             url=reverse("introductions"),
+            introduction=introduction.pk,
+            event=meeting.event.name,
+            title=brief.title,
         ),
         actor=actor,
         email=False,

@@ -23,9 +23,9 @@ from events.meetings import (
 from events.models import Event, Meeting, Participant
 from events.selectors import event_phase, members
 from events.services import event_page, guarded
-from notifications.models import Notification
+from notifications.catalogue import notice
 from notifications.selectors import officers
-from notifications.services import Notice, notify
+from notifications.services import notify
 from vendors.models import Vendor
 
 Kind = Participant.Kind
@@ -138,11 +138,12 @@ def participant_register(
     )
     notify(
         officers(),
-        Notice(
-            kind=Notification.Kind.EVENT,
-            key=f"participant-{participant.pk}-registered",
-            text=f"{participant.name} registered for {event.name}",
+        notice(
+            "event.registered",
             url=reverse("console-event", args=[event.slug]),
+            participant=participant.pk,
+            name=participant.name,
+            event=event.name,
         ),
         actor=actor,
         email=False,
@@ -204,20 +205,17 @@ def participant_decide(
         after=participant_state(participant),
     )
     event = participant.event
-    word = "approved" if approve else "not approved"
     notify(
         members(participant),
-        Notice(
-            kind=Notification.Kind.EVENT,
-            key=f"participant-{participant.pk}-{state}",
-            text=f"Your registration for {event.name} was {word}",
+        notice(
+            "event.registration_approved" if approve else "event.registration_not_approved",
             url=event_page(event),
-            subject=f"Raabta: your registration for {event.name} was {word}",
-            body=(
-                f"Trade officers {word} {participant.name}'s registration for {event.name} "
-                f"({event.city}, {event.first_day:%d %b %Y})."
-                + (" You can now ask for meetings." if approve else "")
-            ),
+            participant=participant.pk,
+            state=state,
+            name=participant.name,
+            event=event.name,
+            city=event.city,
+            first_day=event.first_day,
         ),
         actor=actor,
     )

@@ -24,8 +24,8 @@ from events.registration import (
 )
 from events.scheduling import Placement, Problem, Request, Schedule, solve
 from events.selectors import members
-from notifications.models import Notification
-from notifications.services import Notice, notify
+from notifications.catalogue import notice
+from notifications.services import notify
 
 Kind = Participant.Kind
 
@@ -140,17 +140,12 @@ def schedule_event(*, event: Event, actor: User | None = None, seconds: float = 
                 continue
             notify(
                 members(person),
-                Notice(
-                    kind=Notification.Kind.EVENT,
-                    key=f"agenda-{person.pk}-{fingerprint}",
-                    text=f"Your agenda for {event.name} has changed",
+                notice(
+                    "agenda.changed",
                     url=reverse("event-agenda", args=[event.slug]),
-                    subject=f"Raabta: your agenda for {event.name} has changed",
-                    body=(
-                        f"Your meetings at {event.name} have new times or tables. The "
-                        "agenda page has them in your time zone and the venue's, and a "
-                        "calendar file to import."
-                    ),
+                    person=person.pk,
+                    fingerprint=fingerprint,
+                    event=event.name,
                 ),
             )
     return schedule

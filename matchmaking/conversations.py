@@ -26,8 +26,9 @@ from core.models import Email
 from matchmaking.introductions import REVEALED_STAGES
 from matchmaking.models import Introduction, Message, ThreadRead
 from matchmaking.recipients import buyer_members, curating_officer, firm_members
+from notifications.catalogue import notice
 from notifications.models import Notification
-from notifications.services import Notice, notify
+from notifications.services import notify
 
 MAX_BODY = 5000
 
@@ -105,16 +106,16 @@ def _tell(user: User, message: Message) -> None:
     thread = f"thread-{introduction.pk}-user-{user.pk}-"
     quiet = timezone.now() - timedelta(minutes=settings.RAABTA_MESSAGE_QUIET_MINUTES)
     emailed_lately = Email.objects.filter(key__startswith=thread, created_at__gte=quiet).exists()
-    title = introduction.match.brief.title
     notify(
         [user],
-        Notice(
-            kind=Notification.Kind.MESSAGE,
-            key=f"{thread}after-{mark}",
-            text=f"{author_label(message)} wrote about {title}",
+        notice(
+            "message.new",
             url=reverse("conversation", args=[introduction.pk]),
-            subject=f"Raabta: new message about {title}",
-            body=f"{author_label(message)} wrote:\n\n{message.body[:1000]}",
+            thread=thread,
+            mark=mark,
+            author=author_label(message),
+            title=introduction.match.brief.title,
+            message=message.body[:1000],
         ),
         email=not emailed_lately,
     )

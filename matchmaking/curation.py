@@ -28,9 +28,9 @@ from matchmaking.models import Introduction, Match, Outcome, RejectReason, Revie
 from matchmaking.outcomes import record_label
 from matchmaking.recipients import buyer_members
 from matchmaking.services import match_brief
-from notifications.models import Notification
+from notifications.catalogue import notice
 from notifications.selectors import officers
-from notifications.services import Notice, notify
+from notifications.services import notify
 from vendors.models import Vendor
 
 log = logging.getLogger(__name__)
@@ -101,11 +101,13 @@ def _tell_buyer_of_suggestions(brief: Brief, new: list[Match]) -> None:
     firms = "a new firm" if len(new) == 1 else f"{len(new)} new firms"
     notify(
         buyer_members(new[0]),
-        Notice(
-            kind=Notification.Kind.MATCHES,
-            key=f"brief-{brief.pk}-suggested-{new[-1].pk}",
-            text=f"{firms} suggested for {brief.title}",
+        notice(
+            "brief.suggested",
             url=reverse("brief-detail", args=[brief.external_id]),
+            brief=brief.pk,
+            last=new[-1].pk,
+            firms=firms,
+            title=brief.title,
         ),
     )
 
@@ -335,15 +337,14 @@ def _tell_officers_of_request(match: Match, actor: User) -> None:
         asker, other = (brief.buyer.name if brief.buyer else actor.username), vendor.name
     notify(
         officers(),
-        Notice(
-            kind=Notification.Kind.REQUESTED,
-            key=f"match-{match.pk}-requested",
-            text=f"{asker} asked to meet {other} for {brief.title}",
+        notice(
+            "match.requested",
             url=reverse("console-review", args=[brief.external_id]),
-            subject=f"Raabta: {asker} asked to meet {other}",
-            body=f"{asker} asked for an introduction to {other} for the brief "
-            f'"{brief.title}". Approve or reject it on the brief\'s review.'
-            + (f"\n\nTheir pitch: {match.note}" if match.source == Match.Source.FIRM else ""),
+            match=match.pk,
+            asker=asker,
+            other=other,
+            title=brief.title,
+            pitch=match.note if match.source == Match.Source.FIRM else "",
         ),
     )
 

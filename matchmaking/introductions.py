@@ -35,8 +35,8 @@ from core.versions import update_if_version
 from matchmaking.models import Introduction, Match
 from matchmaking.outcomes import record_label
 from matchmaking.recipients import buyer_members, curating_officer, firm_members
-from notifications.models import Notification
-from notifications.services import Notice, notify
+from notifications.catalogue import notice
+from notifications.services import notify
 from vendors.models import Vendor
 
 Stage = Introduction.Stage
@@ -204,31 +204,25 @@ def introduction_open(*, match: Match, actor: User) -> Introduction:
     country = _country(brief.buyer) or "abroad"
     notify(
         firm_members(match),
-        Notice(
-            kind=Notification.Kind.INVITED,
-            key=f"introduction-{introduction.pk}-invited",
-            text=f"A buyer in {country} would like to meet {match.vendor.name}: {title}",
+        notice(
+            "introduction.invited",
             url=_page(introduction),
-            subject=f"Raabta: a buyer in {country} is looking for {title}",
-            body=(
-                f"A buyer in {country} has posted a brief that trade officers matched to "
-                f"{match.vendor.name}:\n\n{title}\n{description}\n\n"
-                "Accept or decline the introduction in Raabta. The buyer's name is shared "
-                "once you accept and the buyer confirms."
-            ),
+            introduction=introduction.pk,
+            country=country,
+            firm=match.vendor.name,
+            title=title,
+            description=description,
         ),
     )
     if match.source == Match.Source.BUYER:
         notify(
             buyer_members(match),
-            Notice(
-                kind=Notification.Kind.INVITED,
-                key=f"introduction-{introduction.pk}-request-approved",
-                text=f"Your request to meet {match.vendor.name} was approved; the firm is asked",
+            notice(
+                "introduction.request_approved",
                 url=_page(introduction),
-                subject=f"Raabta: your request to meet {match.vendor.name} was approved",
-                body=f"Trade officers approved your request for {brief.title}; "
-                f"{match.vendor.name} is now asked to accept.",
+                introduction=introduction.pk,
+                firm=match.vendor.name,
+                title=brief.title,
             ),
         )
     return introduction
@@ -240,28 +234,23 @@ def _tell_of_approved_hand(match: Match, introduction: Introduction, title: str)
     vendor, brief = match.vendor, match.brief
     notify(
         buyer_members(match),
-        Notice(
-            kind=Notification.Kind.INVITED,
-            key=f"introduction-{introduction.pk}-firm-asked",
-            text=f"{vendor.name} would like to meet you about {brief.title}",
+        notice(
+            "introduction.firm_asked",
             url=_page(introduction),
-            subject=f"Raabta: {vendor.name} would like to meet you about {brief.title}",
-            body=f'{vendor.name} ({vendor.city}) saw your brief "{brief.title}" among '
-            "Raabta's open briefs and asked to be introduced; trade officers approved it.\n\n"
-            f"In their words: {match.note}\n\nConfirm or decline in Raabta: your contact "
-            "details are shared only once you confirm.",
+            introduction=introduction.pk,
+            firm=vendor.name,
+            city=vendor.city,
+            title=brief.title,
+            pitch=match.note,
         ),
     )
     notify(
         firm_members(match),
-        Notice(
-            kind=Notification.Kind.INVITED,
-            key=f"introduction-{introduction.pk}-hand-approved",
-            text=f"Officers approved your request for {title}; the buyer is asked to confirm",
+        notice(
+            "introduction.hand_approved",
             url=_page(introduction),
-            subject=f"Raabta: your request for {title} was approved",
-            body=f'Trade officers approved your request to meet the buyer of "{title}". '
-            "The buyer is now asked to confirm; you will hear when they answer.",
+            introduction=introduction.pk,
+            title=title,
         ),
     )
 
@@ -344,15 +333,13 @@ def introduction_vendor_answer(
     if accept:
         notify(
             [*buyer_members(match), *curating_officer(match)],
-            Notice(
-                kind=Notification.Kind.ANSWERED,
-                key=f"introduction-{introduction.pk}-vendor-accepted",
-                text=f"{match.vendor.name} accepted the introduction for {match.brief.title}",
+            notice(
+                "introduction.vendor_accepted",
                 url=_page(introduction),
-                subject=f"Raabta: {match.vendor.name} would like to meet about {match.brief.title}",
-                body=f"{match.vendor.name} ({match.vendor.city}) accepted an introduction for "
-                f'the brief "{match.brief.title}". The buyer confirms in Raabta to share '
-                "contact details.",
+                introduction=introduction.pk,
+                firm=match.vendor.name,
+                city=match.vendor.city,
+                title=match.brief.title,
             ),
             actor=actor,
         )
@@ -360,13 +347,12 @@ def introduction_vendor_answer(
         requested = match.source == Match.Source.BUYER
         notify(
             [*curating_officer(match), *(buyer_members(match) if requested else [])],
-            Notice(
-                kind=Notification.Kind.ANSWERED,
-                key=f"introduction-{introduction.pk}-vendor-declined",
-                text=f"{match.vendor.name} declined the introduction for {match.brief.title}",
+            notice(
+                "introduction.vendor_declined",
                 url=_page(introduction),
-                subject=f"Raabta: {match.vendor.name} declined an introduction",
-                body=f"{match.vendor.name} declined the introduction for {match.brief.title}.",
+                introduction=introduction.pk,
+                firm=match.vendor.name,
+                title=match.brief.title,
             ),
             actor=actor,
         )
@@ -382,17 +368,14 @@ def introduction_buyer_answer(
     match = introduction.match
     buyer_name = match.brief.buyer.name if match.brief.buyer else "the buyer"
     if not confirm:
-        hidden_title = redact(match.brief.title, match.brief.buyer)
         notify(
             [*firm_members(match), *curating_officer(match)],
-            Notice(
-                kind=Notification.Kind.ANSWERED,
-                key=f"introduction-{introduction.pk}-buyer-declined",
-                text=f"The buyer declined the introduction for {hidden_title}",
+            notice(
+                "introduction.buyer_declined",
                 url=_page(introduction),
-                subject="Raabta: the buyer declined an introduction",
-                body=f"The buyer of {hidden_title} declined the introduction to "
-                f"{match.vendor.name}.",
+                introduction=introduction.pk,
+                title=redact(match.brief.title, match.brief.buyer),
+                firm=match.vendor.name,
             ),
             actor=actor,
         )
@@ -401,26 +384,26 @@ def introduction_buyer_answer(
     thread = reverse("conversation", args=[introduction.pk])
     notify(
         firm_members(match),
-        Notice(
-            kind=Notification.Kind.ANSWERED,
-            key=f"introduction-{introduction.pk}-introduced-vendor",
-            text=f"Introduced to {buyer_name} for {match.brief.title}",
+        notice(
+            "introduction.introduced_vendor",
             url=thread,
-            subject=f"Raabta: introduced to {buyer_name}",
-            body=f"The buyer confirmed. Brief: {match.brief.title}\nBuyer: {buyer_name} "
-            f"({_country(match.brief.buyer)})\nContact: {_addresses(buyer_members(match))}",
+            introduction=introduction.pk,
+            buyer=buyer_name,
+            title=match.brief.title,
+            country=_country(match.brief.buyer),
+            contact=_addresses(buyer_members(match)),
         ),
     )
     notify(
         [*buyer_members(match), *curating_officer(match)],
-        Notice(
-            kind=Notification.Kind.ANSWERED,
-            key=f"introduction-{introduction.pk}-introduced-buyer",
-            text=f"Introduced to {match.vendor.name} for {match.brief.title}",
+        notice(
+            "introduction.introduced_buyer",
             url=thread,
-            subject=f"Raabta: introduced to {match.vendor.name}",
-            body=f"You are introduced to {match.vendor.name} ({match.vendor.city}).\n"
-            f"Contact: {_addresses(firm_members(match))}",
+            introduction=introduction.pk,
+            firm=match.vendor.name,
+            title=match.brief.title,
+            city=match.vendor.city,
+            contact=_addresses(firm_members(match)),
         ),  # the buyer who confirmed is told too: this is where the firm's contact arrives
     )
     return introduction
@@ -502,17 +485,16 @@ def introduction_move(
     record_label(
         match, stage, value_usd=introduction.deal_value_usd if stage == Stage.WON else None
     )
-    label = Stage(stage).label.lower()
     notify(
         [*firm_members(match), *buyer_members(match)],
-        Notice(
-            kind=Notification.Kind.MOVED,
-            key=f"introduction-{introduction.pk}-{stage}",
-            text=f"{match.vendor.name} × {match.brief.title}: now {label}",
+        notice(
+            "introduction.moved",
             url=_page(introduction),
-            subject=f"Raabta: {match.brief.title} — {label}",
-            body=f"The introduction of {match.vendor.name} for {match.brief.title} moved to "
-            f"{label}.",
+            introduction=introduction.pk,
+            stage=stage,
+            firm=match.vendor.name,
+            title=match.brief.title,
+            label=Stage(stage).label.lower(),
         ),
         actor=actor,
     )

@@ -19,8 +19,8 @@ from accounts.models import User
 from core.errors import Refused
 from matchmaking.models import DealReview, Introduction
 from matchmaking.recipients import buyer_members, firm_members
-from notifications.models import Notification
-from notifications.services import Notice, notify
+from notifications.catalogue import notice
+from notifications.services import notify
 from vendors.models import Vendor
 from vendors.services import vendor_review_rating_set
 
@@ -74,14 +74,13 @@ def review_post(
     rating_refresh(match.vendor)
     notify(
         firm_members(match),
-        Notice(
-            kind=Notification.Kind.REVIEWED,
-            key=f"review-{review.pk}",
-            text=f"The buyer of {match.brief.title} reviewed {match.vendor.name}",
+        notice(
+            "review.new",
             url=reverse("introductions") + f"#intro-{introduction.pk}",
-            subject=f"Raabta: a review of {match.vendor.name}",
-            body=f"The buyer of {match.brief.title} reviewed {match.vendor.name}: "
-            f"{review.average:.1f} / 5. You may reply once; the reply is shown with it.",
+            review=review.pk,
+            title=match.brief.title,
+            firm=match.vendor.name,
+            average=review.average,
         ),
     )
     return review
@@ -101,11 +100,11 @@ def review_reply(*, review: DealReview, author: User, text: str) -> DealReview:
     review.refresh_from_db()
     notify(
         buyer_members(match),
-        Notice(
-            kind=Notification.Kind.REVIEWED,
-            key=f"review-{review.pk}-reply",
-            text=f"{match.vendor.name} replied to your review",
+        notice(
+            "review.reply",
             url=reverse("vendor-profile", args=[match.vendor.external_id]) + "#reviews",
+            review=review.pk,
+            firm=match.vendor.name,
         ),
     )
     return review
