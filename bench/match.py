@@ -34,7 +34,7 @@ def run_one(size: int, workdir: Path) -> dict:
     from django.core.management import call_command
 
     from buyers.models import Brief
-    from matchmaking import selectors, services
+    from matchmaking.matching import selectors, services
     from matchmaking.ranking import extraction
 
     call_command("migrate", verbosity=0)

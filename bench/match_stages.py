@@ -26,7 +26,7 @@ from typing import Any
 import harness  # bench/harness.py (this script's own folder is on sys.path)
 
 STAGES = {
-    "matchmaking.services": (
+    "matchmaking.matching.services": (
         "_match",
         "retrieve_candidates",
         "vendors_data",

@@ -11,7 +11,7 @@ suggestions for those briefs — a match per brief, the buyer side — are left 
 outbox events are dropped in the importing transaction; they are not what is measured.)
 The process is then prepared as a server's is (``core.runtime.prepare_process``).
 
-Timed, in-process: ``matchmaking.opportunities.opportunities_for`` for ``--asks``
+Timed, in-process: ``matchmaking.curation.opportunities.opportunities_for`` for ``--asks``
 firms after 20 untimed ones (retrieve 200 open briefs from the demand index, read
 them, features from the firm's side, score with the serving ranker, explain the first
 20), with the time spent in each stage. Target (issue 17): p95 ≤ 100 ms at 20,000 open
@@ -60,7 +60,7 @@ def run_one(size: int, workdir: Path, firms: int, asks: int) -> dict[str, Any]:
     harness.setup_django(workdir)
     from django.core.management import call_command
 
-    from matchmaking import opportunities
+    from matchmaking.curation import opportunities
     from search.loading import get_demand_index
     from vendors.models import Vendor
 

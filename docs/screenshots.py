@@ -70,8 +70,9 @@ def prepare(data_dir: Path) -> dict[str, str]:
     from buyers.models import BuyerMember
     from core.money import RateTable
     from core.schema import validate_record
-    from matchmaking import conversations, curation, introductions, reviews
+    from matchmaking.curation import decisions
     from matchmaking.models import Match, Review
+    from matchmaking.pipeline import conversations, introductions, reviews
     from vendors.models import VendorMember
     from vendors.schema import VendorRecord
     from vendors.selectors import vendor_record
@@ -93,7 +94,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
     )
     assert match is not None
     VendorMember.objects.filter(user=vendor_user).update(vendor=match.vendor)
-    curation.match_approve(match=match, actor=officer, version=match.version)
+    decisions.match_approve(match=match, actor=officer, version=match.version)
     intro = match.introduction
     intro = introductions.introduction_vendor_answer(
         introduction=intro, actor=vendor_user, version=intro.version, accept=True
@@ -136,7 +137,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
         .first()
     )
     if second is not None:  # one more firm invited, to fill the vendor's and the pipeline's columns
-        curation.match_approve(match=second, actor=officer, version=second.version)
+        decisions.match_approve(match=second, actor=officer, version=second.version)
     other = (
         Review.objects.filter(closed_at__isnull=True)
         .exclude(brief=brief)

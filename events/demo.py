@@ -27,7 +27,7 @@ from events.meetings import meeting_attendance, meeting_introduce
 from events.models import Event, Meeting, Participant
 from events.schedules import schedule_event
 from events.suggestions import fit_table
-from matchmaking.introductions import introduction_move
+from matchmaking.pipeline.introductions import introduction_move
 from vendors.models import Vendor
 
 

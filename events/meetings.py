@@ -21,8 +21,8 @@ from core.errors import Conflict, Refused
 from events.models import Meeting, Participant
 from events.selectors import event_phase, members, requests_sent, side_of
 from events.services import event_page, guarded
-from matchmaking.introductions import introduction_from_meeting
 from matchmaking.models import Introduction
+from matchmaking.pipeline.introductions import introduction_from_meeting
 from notifications.catalogue import notice
 from notifications.services import notify
 

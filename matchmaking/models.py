@@ -151,7 +151,7 @@ class Introduction(models.Model):
     Mutual opt-in first: the vendor is invited without learning who the buyer is
     (``awaiting_vendor``); once it accepts, the buyer is asked to confirm
     (``awaiting_buyer``); then both are ``introduced`` and see each other. The pipeline
-    continues meeting → proposal → won / lost (see ``matchmaking.introductions``)."""
+    continues meeting → proposal → won / lost (see ``matchmaking.pipeline.introductions``)."""
 
     class Stage(models.TextChoices):
         AWAITING_VENDOR = "awaiting_vendor"
@@ -209,7 +209,7 @@ class Shortlisted(models.Model):
 
 class Message(models.Model):
     """One message in an introduction's conversation: both parties' members and the
-    officers post; nobody else reads it (``matchmaking.conversations``)."""
+    officers post; nobody else reads it (``matchmaking.pipeline.conversations``)."""
 
     introduction = models.ForeignKey(
         Introduction, on_delete=models.CASCADE, related_name="messages"
@@ -244,7 +244,7 @@ class ThreadRead(models.Model):
 class DealReview(models.Model):
     """A buyer's review of a firm after a deal introduced through Raabta (won or lost):
     three scores and a text, once per introduction; the firm may answer once. The
-    firm's rating is computed from these (``matchmaking.reviews``)."""
+    firm's rating is computed from these (``matchmaking.pipeline.reviews``)."""
 
     introduction = models.OneToOneField(
         Introduction, on_delete=models.PROTECT, related_name="review"

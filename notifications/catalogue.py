@@ -149,7 +149,7 @@ NOTICES: dict[str, Template] = {
     # Conversations and reviews --------------------------------------------------------
     "message.new": Template(
         Kind.MESSAGE,
-        key="{thread}after-{mark}",  # thread: the reader's prefix, matchmaking.conversations
+        key="{thread}after-{mark}",  # thread: the reader's prefix (pipeline.conversations)
         text="{author} wrote about {title}",
         subject="Raabta: new message about {title}",
         body=("{author} wrote:\n\n{message}",),

@@ -65,7 +65,7 @@ class Vendor(KeyedRecord):
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(null=True, blank=True)
     # ... and the one computed from buyers' reviews of deals through Raabta, shrunk
-    # towards the mean of all reviews (matchmaking.reviews); it wins where both exist.
+    # towards the mean of all reviews (matchmaking.pipeline.reviews); it wins where both exist.
     review_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)
     # The reciprocal side: which buyers the firm wants.
@@ -102,7 +102,7 @@ class VendorMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vendor_membership"
     )
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="members")
-    # A weekly e-mail of new open briefs that fit the firm (matchmaking.opportunities).
+    # A weekly e-mail of new open briefs that fit the firm (matchmaking.curation.opportunities).
     opportunity_digest = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -167,7 +167,7 @@ def vendor_archive(*, vendor: Vendor, actor: User | None = None) -> None:
 
 def vendor_review_rating_set(*, vendor: Vendor, average: Decimal | None, count: int) -> None:
     """The firm's rating from reviews of deals made through Raabta (worked out by
-    ``matchmaking.reviews``), a new version, and the index told."""
+    ``matchmaking.pipeline.reviews``), a new version, and the index told."""
     Vendor.objects.filter(pk=vendor.pk).update(
         review_average=average,
         review_count=count,

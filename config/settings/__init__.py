@@ -195,18 +195,22 @@ RAABTA_SCHEDULE: list[dict[str, Any]] = [
     {"task": "search.sync.sync_search_index", "interval": 300},
     {"task": "search.sync.sync_demand_index", "interval": 300},
     {"task": "core.mail.send_pending_emails", "interval": 300},
-    {"task": "matchmaking.curation.suggest_for_changed_briefs", "interval": 300},
+    {"task": "matchmaking.curation.suggestions.suggest_for_changed_briefs", "interval": 300},
     # Nightly: repair drift between database and index; retrain when enough new outcomes.
     {"task": "search.sync.reconcile_search_index", "cron": "30 2 * * *", "timeout": 3600},
     # Nightly: certificates that lapsed are claims again (the verification queue's count).
     {"task": "vendors.verification.recount_claims", "cron": "15 2 * * *", "timeout": 3600},
-    {"task": "matchmaking.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
+    {"task": "matchmaking.training.jobs.retrain_if_due", "cron": "0 3 * * *", "timeout": 3600},
     # Nightly: API tokens past their expiry (each is refused anyway when presented).
     {"task": "accounts.authentication.purge_expired_tokens", "cron": "45 2 * * *"},
     # Nightly: rate-limit buckets that are full again (the same as none; no Redis only).
     {"task": "core.api.throttles.purge_full_buckets", "cron": "50 2 * * *"},
     # Mondays: each firm's digest of new open briefs that fit it (once per ISO week).
-    {"task": "matchmaking.opportunities.send_digests", "cron": "0 6 * * 1", "timeout": 10800},
+    {
+        "task": "matchmaking.curation.opportunities.send_digests",
+        "cron": "0 6 * * 1",
+        "timeout": 10800,
+    },
 ]
 
 # Curation: an introduction whose stage has not moved for this many days is flagged

@@ -18,7 +18,7 @@ from rest_framework_csv.renderers import CSVRenderer
 
 from core.api.params import QueryParams
 from core.api.permissions import IsOfficer
-from matchmaking import analytics
+from matchmaking.analytics import figures
 
 # A spreadsheet runs a cell that starts with one of these as a formula: a buyer's label
 # "=HYPERLINK(…)" or a firm's city "=cmd|…" must arrive as text (OWASP CSV injection).
@@ -45,7 +45,7 @@ class RowsCSVRenderer(CSVRenderer):
 
 
 class Params(QueryParams):
-    by = serializers.ChoiceField(choices=analytics.GROUP_CHOICES, required=False, default="sector")
+    by = serializers.ChoiceField(choices=figures.GROUP_CHOICES, required=False, default="sector")
     since = serializers.DateField(required=False, allow_null=True, default=None)
     until = serializers.DateField(required=False, allow_null=True, default=None)
     max_vendors = serializers.IntegerField(required=False, min_value=0, default=5)
@@ -53,14 +53,12 @@ class Params(QueryParams):
 
 
 TABLES: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
-    "value": lambda p: analytics.value_by(p["by"], since=p["since"], until=p["until"]),
-    "funnel": lambda p: analytics.funnel(),
-    "time-to-introduction": lambda p: analytics.time_to_introduction(),
-    "unmet-demand": lambda p: analytics.unmet_demand(
-        since=p["since"], max_vendors=p["max_vendors"]
-    ),
-    "exposure": lambda p: analytics.exposure(),
-    "target": lambda p: analytics.target_progress(p.get("year") or timezone.localdate().year),
+    "value": lambda p: figures.value_by(p["by"], since=p["since"], until=p["until"]),
+    "funnel": lambda p: figures.funnel(),
+    "time-to-introduction": lambda p: figures.time_to_introduction(),
+    "unmet-demand": lambda p: figures.unmet_demand(since=p["since"], max_vendors=p["max_vendors"]),
+    "exposure": lambda p: figures.exposure(),
+    "target": lambda p: figures.target_progress(p.get("year") or timezone.localdate().year),
 }
 
 

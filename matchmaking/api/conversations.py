@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from matchmaking import conversations
 from matchmaking.api.serializers import MessageIn, MessageOut, ReadOut
+from matchmaking.pipeline import conversations
 
 
 class ConversationActions:

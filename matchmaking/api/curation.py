@@ -22,7 +22,6 @@ from buyers.models import Brief
 from core.api.permissions import IsOfficer
 from core.audit import AuditFilter
 from core.models import AuditEntry
-from matchmaking import curation, introductions
 from matchmaking.api.conversations import ConversationActions
 from matchmaking.api.reviews import ReviewActions
 from matchmaking.api.serializers import (
@@ -37,8 +36,10 @@ from matchmaking.api.serializers import (
     RespondIn,
     ReviewOut,
 )
-from matchmaking.conversations import with_unread
+from matchmaking.curation import decisions, suggestions
 from matchmaking.models import Introduction, Match, Review
+from matchmaking.pipeline import introductions
+from matchmaking.pipeline.conversations import with_unread
 from vendors.models import Vendor
 
 
@@ -100,19 +101,19 @@ class CurationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def suggest(self, request: Request, brief: str) -> Response:
         """(Re)compute the ranker's suggestions for the brief and open its review."""
-        review = curation.suggest_matches(self._brief(brief))
+        review = suggestions.suggest_matches(self._brief(brief))
         return Response(ReviewOut(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(request=None, responses=ReviewOut)
     @action(detail=True, methods=["post"])
     def take(self, request: Request, brief: str) -> Response:
-        review = curation.review_take(brief=self._brief(brief), actor=request.user)  # type: ignore[arg-type]
+        review = decisions.review_take(brief=self._brief(brief), actor=request.user)  # type: ignore[arg-type]
         return Response(ReviewOut(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(request=None, responses=ReviewOut)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, brief: str) -> Response:
-        review = curation.review_close(brief=self._brief(brief), actor=request.user)  # type: ignore[arg-type]
+        review = decisions.review_close(brief=self._brief(brief), actor=request.user)  # type: ignore[arg-type]
         return Response(ReviewOut(self.get_queryset().get(pk=review.pk)).data)
 
     @extend_schema(request=AddIn, responses={201: MatchOut})
@@ -123,7 +124,7 @@ class CurationViewSet(viewsets.GenericViewSet):
         vendor = Vendor.objects.filter(external_id=data["vendor"]).first()
         if vendor is None:
             return Response({"vendor": [f"no vendor {data['vendor']!r}"]}, status=400)
-        match = curation.match_add(
+        match = decisions.match_add(
             brief=self._brief(brief),
             vendor=vendor,
             actor=request.user,  # type: ignore[arg-type]
@@ -146,21 +147,21 @@ class MatchDecisionViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         data = _valid(ApproveIn, request)
-        match = curation.match_approve(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
+        match = decisions.match_approve(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
         return Response(MatchOut(match).data)
 
     @extend_schema(request=RejectIn, responses=MatchOut)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         data = _valid(RejectIn, request)
-        match = curation.match_reject(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
+        match = decisions.match_reject(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
         return Response(MatchOut(match).data)
 
     @extend_schema(request=PinIn, responses=MatchOut)
     @action(detail=True, methods=["post"])
     def pin(self, request: Request, pk: str) -> Response:
         data = _valid(PinIn, request)
-        match = curation.match_pin(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
+        match = decisions.match_pin(match=self.get_object(), actor=request.user, **data)  # type: ignore[arg-type]
         return Response(MatchOut(match).data)
 
 

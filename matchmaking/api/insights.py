@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.forms import whole_number
-from matchmaking.insights import firm_insights
+from matchmaking.analytics.insights import firm_insights
 from vendors.selectors import vendor_list
 
 

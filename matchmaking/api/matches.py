@@ -12,7 +12,7 @@ from buyers.api import BriefAccess
 from buyers.selectors import briefs_visible_to
 from core.api.params import QueryParams
 from core.api.renderers import PlainJSONRenderer
-from matchmaking.services import match_brief, without_scores
+from matchmaking.matching.services import match_brief, without_scores
 
 
 class MatchParams(QueryParams):

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from buyers.models import Brief
 from core.api.permissions import IsOfficer
-from matchmaking.opportunities import opportunities_for, published_from, raise_hand
+from matchmaking.curation.opportunities import opportunities_for, published_from, raise_hand
 from search.api import ListField, PageParams
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.query import DEMAND_ALL_OF, DEMAND_ANY_OF, DEMAND_SORTS, DemandQuery

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.fields import StrictCharField
-from matchmaking import reviews
 from matchmaking.models import DealReview
+from matchmaking.pipeline import reviews
 from vendors.selectors import vendor_list
 
 

@@ -8,9 +8,14 @@ from rest_framework import serializers
 
 from core.api.fields import StrictCharField
 from core.models import AuditEntry
-from matchmaking.conversations import MAX_BODY, author_label
-from matchmaking.introductions import brief_text_for, buyer_revealed_to, contact_cards, is_stale
 from matchmaking.models import Introduction, Match, Message, RejectReason, Review
+from matchmaking.pipeline.conversations import MAX_BODY, author_label
+from matchmaking.pipeline.introductions import (
+    brief_text_for,
+    buyer_revealed_to,
+    contact_cards,
+    is_stale,
+)
 
 
 class UsernameField(serializers.SlugRelatedField):

@@ -26,9 +26,10 @@ from core.money import RateTable
 from core.page_actions import decided, saved_unless_stale, version_shown
 from core.schema import field_errors, validate_record
 from core.upsert import fresh_external_id
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
+from matchmaking.matching.services import match_brief
 from matchmaking.models import Match, Shortlisted
-from matchmaking.services import match_brief
+from matchmaking.pipeline import introductions
 from vendors.models import EngagementModel, Vendor
 from vendors.taxonomy import get_taxonomy
 
@@ -225,7 +226,7 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     }
     intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
     saved = list(Shortlisted.objects.filter(brief=brief).select_related("vendor"))
-    closed = curation.requests_closed(brief) if user.role == "buyer" else {}
+    closed = decisions.requests_closed(brief) if user.role == "buyer" else {}
     return render(
         request,
         "matchmaking/brief_detail.html",
@@ -267,6 +268,6 @@ def brief_shortlist(request: HttpRequest, external_id: str) -> HttpResponse:
 def brief_request(request: HttpRequest, external_id: str) -> HttpResponse:
     """The brief's buyer members ask officers to introduce them to a firm."""
     user, brief, vendor = _buyer_brief_and_vendor(request, external_id)
-    if decided(request, lambda: curation.match_add(brief=brief, vendor=vendor, actor=user)):
+    if decided(request, lambda: decisions.match_add(brief=brief, vendor=vendor, actor=user)):
         messages.success(request, f"Asked the trade officers to introduce you to {vendor.name}.")
     return redirect("brief-detail", brief.external_id)

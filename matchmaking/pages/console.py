@@ -19,8 +19,9 @@ from core.languages import language_name
 from core.models import AuditEntry
 from core.money import RateTable
 from core.page_actions import decided, officers_only, posted_version
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
 from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.pipeline import introductions
 from matchmaking.ranking.features import FEATURES
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
@@ -100,12 +101,12 @@ def console_decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision == "approve":
         done = decided(
-            request, lambda: curation.match_approve(match=match, actor=user, version=version)
+            request, lambda: decisions.match_approve(match=match, actor=user, version=version)
         )
     elif decision == "reject":
         done = decided(
             request,
-            lambda: curation.match_reject(
+            lambda: decisions.match_reject(
                 match=match,
                 actor=user,
                 version=version,
@@ -133,10 +134,10 @@ def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
     user: Any = request.user
     action = request.POST.get("action")
     if action == "take":
-        curation.review_take(brief=brief, actor=user)
+        decisions.review_take(brief=brief, actor=user)
         messages.success(request, "The brief is yours: it shows under your name in the queue.")
     elif action == "close":
-        curation.review_close(brief=brief, actor=user)
+        decisions.review_close(brief=brief, actor=user)
         messages.success(request, "Review closed.")
     elif action == "add":
         wanted = request.POST.get("vendor", "").strip()
@@ -149,7 +150,7 @@ def console_act(request: HttpRequest, external_id: str) -> HttpResponse:
             )
         elif decided(
             request,
-            lambda: curation.match_add(
+            lambda: decisions.match_add(
                 brief=brief, vendor=found[0], actor=user, note=request.POST.get("note", "")
             ),
         ):

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.page_actions import decided
-from matchmaking import conversations, introductions
+from matchmaking.pipeline import conversations, introductions
 
 MESSAGES_PAGE = 50
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.jobs import job_kinds, job_start
 from core.models import Job
 from core.page_actions import officers_only
-from matchmaking import analytics
+from matchmaking.analytics import figures
 from matchmaking.pages.charts import MonthChart, last_months
 
 
@@ -53,24 +53,24 @@ def console_analytics(request: HttpRequest) -> HttpResponse:
     analytics tables as charts, each with its CSV download."""
     today = timezone.localdate()
     year = today.year
-    by_month = {row["month"]: row for row in analytics.value_by("month")}
+    by_month = {row["month"]: row for row in figures.value_by("month")}
     context = {
         "months": MonthChart(
             months=last_months(today, CHART_MONTHS),
             series={"won_usd": "won", "pipeline_usd": "in the pipeline"},
             rows=by_month,
         ),
-        "by_sector": _bars(analytics.value_by("sector"), "sector", "won_usd"),
-        "by_country": _bars(analytics.value_by("buyer_country"), "buyer_country", "won_usd"),
-        "by_city": _bars(analytics.value_by("vendor_city"), "vendor_city", "won_usd"),
+        "by_sector": _bars(figures.value_by("sector"), "sector", "won_usd"),
+        "by_country": _bars(figures.value_by("buyer_country"), "buyer_country", "won_usd"),
+        "by_city": _bars(figures.value_by("vendor_city"), "vendor_city", "won_usd"),
         "funnel": [
             {**row, "label": FUNNEL_LABELS.get(row["label"], row["label"])}
-            for row in _bars(analytics.funnel(), "stage", "count")
+            for row in _bars(figures.funnel(), "stage", "count")
         ],
-        "unmet": analytics.unmet_demand(since=date(year - 1, 1, 1))[:15],
-        "exposure": analytics.exposure(),
-        "target": analytics.target_progress(year)[0],
-        "time_to_intro": analytics.time_to_introduction()[-1:],
+        "unmet": figures.unmet_demand(since=date(year - 1, 1, 1))[:15],
+        "exposure": figures.exposure(),
+        "target": figures.target_progress(year)[0],
+        "time_to_intro": figures.time_to_introduction()[-1:],
     }
     return render(request, "matchmaking/console_analytics.html", context)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from matchmaking.insights import firm_insights
+from matchmaking.analytics.insights import firm_insights
 from vendors.selectors import firm_of
 
 COLUMNS = (

@@ -19,9 +19,9 @@ from django_countries import countries
 from buyers.selectors import briefs_visible_to
 from core.forms import whole_number
 from core.page_actions import decided, posted_version
-from matchmaking import introductions, reviews
-from matchmaking.conversations import with_unread
 from matchmaking.models import DealReview, Introduction, Match
+from matchmaking.pipeline import introductions, reviews
+from matchmaking.pipeline.conversations import with_unread
 
 INTRODUCTIONS_PAGE = 25
 

@@ -1,6 +1,6 @@
 """Opportunities for firms (open briefs that fit them: ranked, or searched with
 facets; raising a hand) and the officers' search of buyers and briefs — the pages over
-``matchmaking.opportunities`` and ``search.selectors.demand_search``."""
+``matchmaking.curation.opportunities`` and ``search.selectors.demand_search``."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from buyers.models import Brief, SizeBand
 from core.codes import country_name
 from core.errors import Refused
 from core.page_actions import officers_only
+from matchmaking.curation.opportunities import opportunities_for, published_from, raise_hand
 from matchmaking.models import Match
-from matchmaking.opportunities import opportunities_for, published_from, raise_hand
 from search.backends.base import SearchUnavailable
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.pages import facet_panels, page_number, pager, snippet

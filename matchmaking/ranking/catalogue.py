@@ -11,7 +11,7 @@ published on the day it was first met sees, and the days that see the same, so a
 match finds its candidates' records by row too (``Catalogue.rows_for``).
 
 Rows belong to objects, which are immutable: a firm that changes is a new
-``VendorData`` (``matchmaking.selectors``) and gets a new row; the old row is garbage
+``VendorData`` (``matchmaking.matching.selectors``) and gets a new row; the old row is garbage
 once the old object is gone. When garbage outnumbers the live rows the catalogue starts
 afresh (``catalogue()``) and objects take rows in the new one as they are met again.
 A row is found through the object itself (``_ROW`` in its ``__dict__``, with the

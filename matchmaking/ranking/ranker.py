@@ -4,7 +4,7 @@
 documented ``PRIOR_WEIGHTS`` (each feature's ``prior`` in ``features.DEFINITIONS``).
 ``LearnedRanker`` is a linear model on scaled features (pointwise by default; pairwise,
 RankSVM style, on request), trained on officers' decisions, deal outcomes and the
-implicit negatives of won briefs (``matchmaking.learning``). Both give per-feature
+implicit negatives of won briefs (``matchmaking.training.learning``). Both give per-feature
 contributions (weight * (value - reference)), from which the explanations are built,
 and both are saved as plain JSON (no pickle: a model file is data, not code).
 """

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 
 from matchmaking.models import Introduction
-from matchmaking.reviews import reviews_of
+from matchmaking.pipeline.reviews import reviews_of
 from vendors.models import Vendor
 from vendors.pages import rating_text
 from vendors.verification import facts

@@ -64,7 +64,7 @@ class SearchIndex(abc.ABC):
     def scratch(cls, params: dict[str, Any]) -> Iterator[Self]:
         """A throw-away, empty index on the engine ``params`` configure (its own
         directory or index name), removed when the block ends: what a replay of history
-        (``matchmaking.replay``) retrieves from, so that evaluation asks the engine that
+        (``matchmaking.training.replay``) retrieves from, so that evaluation asks the engine that
         serves."""
 
     def fragmented(self) -> bool:

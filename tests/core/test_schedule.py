@@ -17,8 +17,8 @@ from rq import SimpleWorker
 from core.models import OutboxEvent
 from core.schedule import scheduler
 from core.tasks import queue
-from matchmaking import jobs as matchmaking_jobs
 from matchmaking.models import Outcome, RankerModel
+from matchmaking.training import jobs as matchmaking_jobs
 from search.loading import get_search_backend
 from tests.factories import make_brief, make_vendor
 
@@ -44,14 +44,14 @@ def test_due_interval_jobs_are_queued_and_the_worker_runs_them(redis_queue):
     assert OutboxEvent.objects.filter(key="pk-lost-job").exists()
     cron = scheduler()
     names = {job.func_name for job in cron.get_jobs()}
-    assert {"search.sync.sync_search_index", "matchmaking.jobs.retrain_if_due"} <= names
+    assert {"search.sync.sync_search_index", "matchmaking.training.jobs.retrain_if_due"} <= names
     queued = {job.func_name for job in cron.enqueue_jobs()}
     # The five-minute safety nets are due at once; the nightly ones wait for their hour.
     assert queued == {
         "search.sync.sync_search_index",
         "search.sync.sync_demand_index",
         "core.mail.send_pending_emails",
-        "matchmaking.curation.suggest_for_changed_briefs",
+        "matchmaking.curation.suggestions.suggest_for_changed_briefs",
     }
     assert cron.enqueue_jobs() == []  # not due again yet
     SimpleWorker([jobs], connection=jobs.connection).work(burst=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
 from matchmaking.models import Match, RejectReason
+from matchmaking.pipeline import introductions
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit
@@ -45,10 +46,10 @@ def test_a_firm_turned_down_or_declined_cannot_be_asked_for_again(scene, user_fa
     _ask(client, brief, "turned")
     _ask(client, brief, "declined")
     turned, declined = (Match.objects.get(vendor__external_id=v) for v in ("turned", "declined"))
-    curation.match_reject(
+    decisions.match_reject(
         match=turned, actor=officer, version=turned.version, reason=RejectReason.values[0]
     )
-    approved = curation.match_approve(match=declined, actor=officer, version=declined.version)
+    approved = decisions.match_approve(match=declined, actor=officer, version=declined.version)
     firm = user_factory("vendor", vendor=approved.vendor)
     introductions.introduction_vendor_answer(
         introduction=approved.introduction, actor=firm, version=1, accept=False

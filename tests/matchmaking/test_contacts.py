@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
 from matchmaking.models import Match
+from matchmaking.pipeline import introductions
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)  # firms are indexed on commit
@@ -26,8 +27,8 @@ def scene(user_factory):
         external_id="chenab", name="Chenab Mobile", contact=FIRM, website="https://chenab.pk"
     )
     officer = user_factory("officer")
-    match = curation.match_add(brief=brief, vendor=vendor, actor=officer)
-    match = curation.match_approve(match=match, actor=officer, version=match.version)
+    match = decisions.match_add(brief=brief, vendor=vendor, actor=officer)
+    match = decisions.match_approve(match=match, actor=officer, version=match.version)
     people = {
         "firm": user_factory("vendor", vendor=vendor),
         "buyer": user_factory("buyer", buyer=buyer),

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from core.mail import send_pending
 from core.models import Email
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
 from matchmaking.models import Message
+from matchmaking.pipeline import introductions
 from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 
@@ -27,8 +28,8 @@ def scene(user_factory):
     brief = make_brief(buyer, external_id="b-fleet", title="Fleet app")
     vendor = make_vendor(external_id="chenab", name="Chenab Mobile")
     officer = user_factory("officer")
-    match = curation.match_add(brief=brief, vendor=vendor, actor=officer)
-    match = curation.match_approve(match=match, actor=officer, version=match.version)
+    match = decisions.match_add(brief=brief, vendor=vendor, actor=officer)
+    match = decisions.match_approve(match=match, actor=officer, version=match.version)
     people = {
         "firm": user_factory("vendor", vendor=vendor),
         "buyer": user_factory("buyer", buyer=buyer),

@@ -583,7 +583,7 @@ def test_two_officers_deciding_at_the_same_moment_one_wins_one_gets_a_conflict(p
     from django.db import connection
 
     from core.errors import Conflict
-    from matchmaking import curation
+    from matchmaking.curation import decisions
 
     users, c = people
     post_brief(c["buyer"])
@@ -595,9 +595,9 @@ def test_two_officers_deciding_at_the_same_moment_one_wins_one_gets_a_conflict(p
             mine = Match.objects.select_related("brief", "vendor").get(pk=match.pk)
             start.wait()
             if approve:
-                curation.match_approve(match=mine, actor=officer, version=match.version)
+                decisions.match_approve(match=mine, actor=officer, version=match.version)
             else:
-                curation.match_reject(
+                decisions.match_reject(
                     match=mine, actor=officer, version=match.version, reason="poor_fit"
                 )
             results.append("won")

@@ -88,7 +88,7 @@ def test_the_demo_history_fills_the_pipeline_and_the_dashboard_over_18_months(cl
 
     from accounts.models import User
     from matchmaking.models import Introduction
-    from matchmaking.outcomes import pipeline_from_outcomes
+    from matchmaking.pipeline.outcomes import pipeline_from_outcomes
 
     call_command("load_demo", "--size", "200", "--briefs", "60", "--open-briefs", "2")
     intros = Introduction.objects.select_related("match__brief")

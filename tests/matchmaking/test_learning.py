@@ -9,10 +9,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaking.learning import split
 from matchmaking.models import Outcome, RankerModel
 from matchmaking.ranking.evaluation import mrr_at_k, ndcg_at_k, recall_at_k
 from matchmaking.ranking.features import FEATURES
+from matchmaking.training.learning import split
 from tests.awards import UK_DEV, evaluate
 from tests.factories import vendor_row
 
@@ -140,7 +140,7 @@ def test_evaluation_works_on_sparse_foreign_data(tmp_path):
 
 
 def test_position_bias_reports_the_positive_rate_by_shown_rank():
-    from matchmaking.learning import Label, position_bias
+    from matchmaking.training.learning import Label, position_bias
 
     labels = [
         Label("b", f"v{r}", grade, None, r)
@@ -157,7 +157,7 @@ def test_officers_decisions_become_training_data_and_are_evaluated(demo_files, t
     on the decisions and evaluate_ranker reads them back from an export."""
     from accounts.services import user_create
     from buyers.models import Brief
-    from matchmaking import curation
+    from matchmaking.curation import decisions
     from matchmaking.models import Match
 
     lines = (demo_files / "outcomes.jsonl").read_text().splitlines()
@@ -185,9 +185,9 @@ def test_officers_decisions_become_training_data_and_are_evaluated(demo_files, t
                 "suggested",
             )
             if liked:
-                curation.match_approve(match=match, actor=officer, version=match.version)
+                decisions.match_approve(match=match, actor=officer, version=match.version)
             else:
-                curation.match_reject(
+                decisions.match_reject(
                     match=match, actor=officer, version=match.version, reason="poor_fit"
                 )
     decided = Outcome.objects.filter(brief__external_id__in=decided_by_officers)
@@ -245,10 +245,10 @@ def test_what_evaluation_scores_is_what_match_serves(demo_files, capsys):
     from django.conf import settings as django_settings
 
     from buyers.models import Brief
-    from matchmaking.learning import Candidates
-    from matchmaking.replay import Replay
-    from matchmaking.selectors import VENDOR_COLUMNS
-    from matchmaking.services import active_ranker, retrieve_candidates
+    from matchmaking.matching.selectors import VENDOR_COLUMNS
+    from matchmaking.matching.services import active_ranker, retrieve_candidates
+    from matchmaking.training.learning import Candidates
+    from matchmaking.training.replay import Replay
     from search.documents import DOCUMENT_COLUMNS
     from tests.factories import make_brief
     from vendors.models import Vendor
@@ -504,7 +504,7 @@ def test_replay_shows_each_brief_only_what_was_decided_before_it():
     published: the replayed index and the features must not see it, while a brief
     published after that win does."""
     from buyers.models import Brief, Buyer
-    from matchmaking.replay import Replay
+    from matchmaking.training.replay import Replay
 
     def row(external_id: str, description: str, portfolio=()):
         return vendor_row(
@@ -548,7 +548,7 @@ def test_replay_shows_each_brief_only_what_was_decided_before_it():
     assert replay.vendors["future"].history_for(early) == ()
     assert len(replay.vendors["future"].history_for(late)) == 1
     # Training sees the early brief the same way.
-    from matchmaking.learning import Label, training_set
+    from matchmaking.training.learning import Label, training_set
 
     data = training_set(
         replay.briefs,
@@ -560,7 +560,7 @@ def test_replay_shows_each_brief_only_what_was_decided_before_it():
     assert data.X[0, FEATURES.index("history_best")] == 0.0
     assert data.X[0, FEATURES.index("same_buyer")] == 0.0
     # And evaluation (the features every ranker is scored on) sees it the same way.
-    from matchmaking.learning import Candidates
+    from matchmaking.training.learning import Candidates
 
     for brief_id, seen in (("early", 0.0), ("late", 0.5)):
         scored = Candidates(replay.briefs[brief_id], replay.vendors, [("future", 1.0)])
@@ -583,7 +583,7 @@ STAGES = ["approved", "rejected", "introduced", "meeting", "proposal", "won", "l
 )
 def test_any_mix_of_outcomes_trains_or_says_why_not(tmp_path, outcomes, objective):
     from buyers.models import Brief, Buyer
-    from matchmaking.replay import Replay
+    from matchmaking.training.replay import Replay
 
     rows = [
         vendor_row(

@@ -104,7 +104,7 @@ def test_match_command_prints_json_and_json_lines(scene, capsys):
 
 
 def test_gaps_reach_the_buyers_page_and_the_officers_review_page(scene, user_factory, client):
-    from matchmaking.curation import suggest_matches
+    from matchmaking.curation.suggestions import suggest_matches
 
     buyer, brief = scene
     client.force_login(user_factory("buyer", buyer=buyer))
@@ -132,7 +132,7 @@ def test_a_saved_model_for_other_features_falls_back_to_the_default(scene, clien
 def test_a_new_relationship_recomputes_cached_matches(scene):
     """Track-record features change when an outcome is recorded: cached matches (keyed
     by the search generation) must not outlive that; a rejection changes nothing."""
-    from matchmaking.outcomes import outcomes_upsert
+    from matchmaking.pipeline.outcomes import outcomes_upsert
     from matchmaking.schema import OutcomeRecord
     from search.cache import generation
 

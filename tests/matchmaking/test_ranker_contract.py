@@ -496,7 +496,7 @@ NUMBERS = st.one_of(TIES, st.floats(-2.0, 2.0), st.floats(allow_nan=True, allow_
 def test_a_page_s_numbers_are_rounded_as_python_rounds_them(rows):
     """The numbers a match shows (feature values, contributions) are rounded all at
     once by numpy, yet exactly as ``round(x, 4)`` rounds each: the same JSON."""
-    from matchmaking.services import rounded
+    from matchmaking.matching.services import rounded
 
     expected = [[round(x, 4) for x in row] for row in rows]
     assert repr(rounded(np.array(rows))) == repr(expected)

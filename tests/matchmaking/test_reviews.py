@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from matchmaking import curation, introductions, reviews
+from matchmaking.curation import decisions
+from matchmaking.matching.selectors import vendor_data
 from matchmaking.models import DealReview, Match
-from matchmaking.selectors import vendor_data
+from matchmaking.pipeline import introductions, reviews
 from notifications.models import Notification
 from search.documents import vendor_document
 from tests.factories import make_brief, make_buyer, make_vendor
@@ -41,10 +42,10 @@ def _deal(user_factory, *, firm: Vendor, title: str, stage: str = "won", buyer=N
     brief = make_brief(buyer, external_id=f"b-{title}", title=title)
     officer = user_factory("officer")
     # the brief's suggestions may hold the firm already (tasks run inline here)
-    match = Match.objects.filter(brief=brief, vendor=firm).first() or curation.match_add(
+    match = Match.objects.filter(brief=brief, vendor=firm).first() or decisions.match_add(
         brief=brief, vendor=firm, actor=officer
     )
-    match = curation.match_approve(match=match, actor=officer, version=match.version)
+    match = decisions.match_approve(match=match, actor=officer, version=match.version)
     member = firm.members.first()
     people = {
         "firm": member.user if member else user_factory("vendor", vendor=firm),

@@ -8,8 +8,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.models import Email
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions, suggestions
 from matchmaking.models import Match
+from matchmaking.pipeline import introductions
 from notifications.models import Notification
 from notifications.services import Notice, notify
 from tests.factories import make_brief, make_buyer, make_vendor
@@ -48,9 +49,9 @@ def _kinds(user) -> list[str]:
 
 def _journey(brief, vendor, people):
     """Requested by the buyer, approved, accepted, confirmed, moved to a meeting."""
-    match = curation.match_add(brief=brief, vendor=vendor, actor=people["buyer"])
+    match = decisions.match_add(brief=brief, vendor=vendor, actor=people["buyer"])
     match = Match.objects.get(pk=match.pk)
-    match = curation.match_approve(match=match, actor=people["officer"], version=match.version)
+    match = decisions.match_approve(match=match, actor=people["officer"], version=match.version)
     intro = introductions.introduction_vendor_answer(
         introduction=match.introduction, actor=people["firm"], version=1, accept=True
     )
@@ -101,11 +102,11 @@ def test_new_suggestions_tell_the_buyer_in_the_app(scene, user_factory):
     brief, _, people = scene
     for n in range(3):
         make_vendor(external_id=f"flutter-{n}", services=["Mobile App Development"])
-    curation.suggest_matches(brief)
+    suggestions.suggest_matches(brief)
     [note] = Notification.objects.filter(user=people["buyer"], kind="matches")
     assert "suggested for Fleet app" in note.text and note.url == "/workspace/briefs/b-fleet/"
     assert not Email.objects.filter(key__startswith=note.key).exists()
-    curation.suggest_matches(brief)  # nothing new: nothing more to tell
+    suggestions.suggest_matches(brief)  # nothing new: nothing more to tell
     assert Notification.objects.filter(user=people["buyer"], kind="matches").count() == 1
 
 

@@ -34,12 +34,18 @@ def elastic_url(elastic: NoidaServer | str) -> str:
     return elastic if isinstance(elastic, str) else elastic.url
 
 
+# noida-db on a machine busy with the whole suite on every core can take seconds to
+# answer a search: a generous timeout, so a test fails on what it asserts, not on load.
+STAND_IN_TIMEOUT = 60
+
+
 def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:
     if kind == "embedded":
         return EmbeddedBackend("test", {"PATH": str(tmp_path / "search")})
     index = f"raabta-test-{uuid.uuid4().hex[:12]}"
     return ElasticsearchBackend(
-        "test", {"URL": elastic_url(elastic), "INDEX": index, "TIMEOUT": 5, "RETRIES": 1}
+        "test",
+        {"URL": elastic_url(elastic), "INDEX": index, "TIMEOUT": STAND_IN_TIMEOUT, "RETRIES": 1},
     )
 
 
@@ -48,7 +54,8 @@ def make_demand(kind: str, tmp_path, elastic) -> DemandIndex:
         return EmbeddedDemandIndex("test", {"PATH": str(tmp_path / "search")})
     index = f"raabta-test-demand-{uuid.uuid4().hex[:12]}"
     return ElasticsearchDemandIndex(
-        "test", {"URL": elastic_url(elastic), "INDEX": index, "TIMEOUT": 5, "RETRIES": 1}
+        "test",
+        {"URL": elastic_url(elastic), "INDEX": index, "TIMEOUT": STAND_IN_TIMEOUT, "RETRIES": 1},
     )
 
 
@@ -90,7 +97,7 @@ def configured_backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:
             "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
             "URL": elastic_url(elastic),
             "INDEX": f"raabta-test-{uuid.uuid4().hex[:12]}",
-            "TIMEOUT": 5,
+            "TIMEOUT": STAND_IN_TIMEOUT,
             "RETRIES": 1,
         }
     with override_settings(SEARCH_BACKENDS={"default": params}):

@@ -294,10 +294,10 @@ def test_a_brief_s_requirements_put_firms_that_meet_them_first_on_every_backend(
     """Stage 1 returns the firms that hold the required languages first, then the
     closest of the rest; the ranker keeps that order whatever the scores."""
     from buyers.models import Brief
+    from matchmaking.matching.selectors import brief_data, vendor_data
+    from matchmaking.matching.services import retrieve_candidates
     from matchmaking.ranking.extraction import extract
     from matchmaking.ranking.ranker import PriorRanker, ordered
-    from matchmaking.selectors import brief_data, vendor_data
-    from matchmaking.services import retrieve_candidates
 
     brief = Brief(
         external_id="b",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from buyers.models import Brief, Buyer
 from buyers.redaction import HIDDEN, redact
 from core.models import Email
-from matchmaking import curation
+from matchmaking.curation import decisions
 from matchmaking.models import Introduction, Match
 from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
@@ -162,7 +162,7 @@ def invited(configured_backend, user_factory, client_for):
         source=Match.Source.OFFICER,
     )
     for match in Match.objects.all():
-        curation.match_approve(match=match, actor=officer, version=match.version)
+        decisions.match_approve(match=match, actor=officer, version=match.version)
     stages = set(Introduction.objects.values_list("stage", flat=True))
     assert stages == {"awaiting_vendor", "awaiting_buyer"}
     return firms
@@ -233,7 +233,7 @@ def test_a_firm_browsing_open_briefs_reads_them_redacted_on_every_page(invited, 
 
 @pytestmark_db
 def test_once_both_opted_in_the_firm_reads_the_brief_as_written(invited, user_factory):
-    from matchmaking import introductions
+    from matchmaking.pipeline import introductions
 
     intro = Introduction.objects.get(stage="awaiting_buyer")
     buyer_user = user_factory("buyer", buyer=intro.match.brief.buyer)

@@ -13,7 +13,8 @@ from buyers.models import Brief, Buyer
 from buyers.redaction import redact
 from buyers.services import brief_archive
 from core.models import OutboxEvent
-from matchmaking import curation, introductions
+from matchmaking.curation import decisions
+from matchmaking.pipeline import introductions
 from search import sync
 from search.loading import get_demand_index
 from search.query import DemandQuery
@@ -55,8 +56,8 @@ def test_a_won_deal_closes_the_brief_as_an_opportunity(configured_backend, user_
     vendor = make_vendor(external_id="chenab")
     officer = user_factory("officer")
     firm, client = user_factory("vendor", vendor=vendor), user_factory("buyer", buyer=buyer)
-    match = curation.match_add(brief=brief, vendor=vendor, actor=officer)
-    match = curation.match_approve(match=match, actor=officer, version=match.version)
+    match = decisions.match_add(brief=brief, vendor=vendor, actor=officer)
+    match = decisions.match_approve(match=match, actor=officer, version=match.version)
     intro = match.introduction
     assert found(stage=("open",)) == ["brief:b-won"]
     intro = introductions.introduction_vendor_answer(

@@ -231,7 +231,7 @@ def test_a_buyer_chooses_to_be_named_and_firms_then_find_it(market, user_factory
 
 def test_the_weekly_digest_goes_once_a_week_to_members_who_want_it(market, user_factory):
     from core.models import Email
-    from matchmaking.opportunities import send_digests
+    from matchmaking.curation.opportunities import send_digests
     from vendors.models import Vendor
 
     firm = Vendor.objects.get(external_id="pk-indus")
@@ -277,8 +277,9 @@ def test_old_briefs_are_not_opportunities_but_officers_still_find_them(market):
 
 def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, user_factory):
     from buyers.models import Buyer
-    from matchmaking import curation, introductions
+    from matchmaking.curation import decisions
     from matchmaking.models import Introduction
+    from matchmaking.pipeline import introductions
 
     client_user = user_factory("buyer", buyer=Buyer.objects.get(external_id="hafen"))
     officer = user_factory("officer")
@@ -291,7 +292,7 @@ def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, 
     assert not Notification.objects.filter(user=client_user).exists()
     assert not Introduction.objects.exists()
     match = Match.objects.get(brief__external_id="b-wallet", source="firm")
-    curation.match_approve(match=match, actor=officer, version=match.version)
+    decisions.match_approve(match=match, actor=officer, version=match.version)
     intro = Introduction.objects.get(match=match)
     assert intro.stage == "awaiting_buyer"  # the firm asked: no second invitation
     told = list(Notification.objects.filter(user=client_user).values_list("text", flat=True))

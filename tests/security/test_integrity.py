@@ -311,7 +311,7 @@ def test_a_failing_brief_keeps_its_event_and_the_others_get_suggestions(monkeypa
     from django.db import connection
 
     from core.models import OutboxEvent
-    from matchmaking import curation
+    from matchmaking.curation import suggestions
     from matchmaking.models import Review
     from tests.factories import make_brief
 
@@ -322,7 +322,7 @@ def test_a_failing_brief_keeps_its_event_and_the_others_get_suggestions(monkeypa
     Review.objects.all().delete()  # suggested on creation already; start again
     for brief in briefs:
         OutboxEvent.objects.create(topic="brief", key=brief.external_id, version=1)
-    real_suggest, in_transaction = curation.suggest_matches, []
+    real_suggest, in_transaction = suggestions.suggest_matches, []
 
     def suggest(brief, **kwargs):
         in_transaction.append(connection.in_atomic_block)
@@ -330,8 +330,8 @@ def test_a_failing_brief_keeps_its_event_and_the_others_get_suggestions(monkeypa
             raise RuntimeError("ranker exploded")
         return real_suggest(brief, **kwargs)
 
-    monkeypatch.setattr(curation, "suggest_matches", suggest)
-    assert curation.suggest_for_changed_briefs() == 2
+    monkeypatch.setattr(suggestions, "suggest_matches", suggest)
+    assert suggestions.suggest_for_changed_briefs() == 2
     assert set(Review.objects.values_list("brief__external_id", flat=True)) == {
         "b-iso-0",
         "b-iso-2",

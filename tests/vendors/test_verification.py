@@ -12,10 +12,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.models import AuditEntry
+from matchmaking.matching.selectors import vendor_data
 from matchmaking.ranking.data import BriefData
 from matchmaking.ranking.extraction import extract
 from matchmaking.ranking.features import CLAIM_CREDIT, FEATURES
-from matchmaking.selectors import vendor_data
 from tests.factories import make_vendor
 from vendors import verification
 from vendors.models import Vendor

@@ -17,7 +17,7 @@ from buyers.services import briefs_upsert
 from core.interchange import ImportReport, JsonLinesImporter
 from events.demo import load_demo_events
 from matchmaking.demo import DATES_DRAWN_FOR, DemoCatalogue
-from matchmaking.outcomes import outcomes_upsert, pipeline_from_outcomes
+from matchmaking.pipeline.outcomes import outcomes_upsert, pipeline_from_outcomes
 from matchmaking.schema import OutcomeRecord
 from search.sync import INDEXES, compact_if_fragmented
 from vendors.models import Vendor, VendorMember

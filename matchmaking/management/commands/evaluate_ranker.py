@@ -1,6 +1,6 @@
 """Offline evaluation on interchange files: the plain BM25 reference, stage 1, the
 default ranker and one trained on the outcomes before each cutoff (one split date, or
-walk-forward folds), replayed as the model serves (``matchmaking.replay``)."""
+walk-forward folds), replayed as the model serves (``matchmaking.training.replay``)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ from buyers.services import brief_fields
 from core.interchange import read_json_lines
 from core.money import RateTable
 from core.schema import validate_record
-from matchmaking.replay import Replay
-from matchmaking.reports import (
+from matchmaking.schema import OutcomeRecord
+from matchmaking.training.replay import Replay
+from matchmaking.training.reports import (
     add_training_arguments,
     print_report,
     print_walk_forward,
     run_replay,
     run_walk_forward,
 )
-from matchmaking.schema import OutcomeRecord
 from vendors.schema import VendorRecord
 from vendors.services import unsaved_row
 

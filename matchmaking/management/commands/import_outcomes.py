@@ -2,7 +2,7 @@ from typing import Any
 
 from core.interchange import JsonLinesImporter
 from core.management.interchange import ImportCommand
-from matchmaking.outcomes import outcomes_upsert
+from matchmaking.pipeline.outcomes import outcomes_upsert
 from matchmaking.schema import OutcomeRecord
 
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buyers.models import Brief
-from matchmaking.services import match_brief
+from matchmaking.matching.services import match_brief
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buyers.models import Brief
-from matchmaking.curation import suggest_for_changed_briefs, suggest_matches
+from matchmaking.curation.suggestions import suggest_for_changed_briefs, suggest_matches
 
 
 class Command(BaseCommand):

@@ -9,12 +9,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from buyers.models import Brief
-from matchmaking import learning
+from matchmaking.matching.selectors import VENDOR_COLUMNS
+from matchmaking.matching.services import active_ranker
 from matchmaking.models import Outcome, RankerModel
-from matchmaking.replay import Replay
-from matchmaking.reports import add_training_arguments, print_walk_forward, run_walk_forward
-from matchmaking.selectors import VENDOR_COLUMNS
-from matchmaking.services import active_ranker
+from matchmaking.training import learning
+from matchmaking.training.replay import Replay
+from matchmaking.training.reports import (
+    add_training_arguments,
+    print_walk_forward,
+    run_walk_forward,
+)
 from search.documents import DOCUMENT_COLUMNS
 from vendors.models import Vendor
 

@@ -1,7 +1,7 @@
 """Training and offline evaluation of rankers, on plain data.
 
 The same functions serve ``train_ranker`` and ``evaluate_ranker`` through
-``matchmaking.replay`` (which replays history brief by brief, each seeing the catalogue
+``matchmaking.training.replay`` (which replays history brief by brief, each seeing the catalogue
 and the track records as they stood when it was published), so the figures in
 docs/ranking.md are what training uses.
 

@@ -16,13 +16,13 @@ from django.conf import settings
 
 from buyers.models import Brief
 from core.metrics import MATCH_SECONDS
+from matchmaking.matching.selectors import brief_data, vendors_data
 from matchmaking.models import RankerModel
 from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.extraction import extract
 from matchmaking.ranking.features import FEATURES
 from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, ranker_from_json, within_budget
 from matchmaking.ranking.rerank import exposure_share, served_page
-from matchmaking.selectors import brief_data, vendors_data
 from search.backends.base import SearchUnavailable
 from search.cache import cached
 from search.query import CandidateQuery

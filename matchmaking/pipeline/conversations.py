@@ -23,9 +23,9 @@ from accounts.models import User
 from core.errors import Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import Email
-from matchmaking.introductions import REVEALED_STAGES
 from matchmaking.models import Introduction, Message, ThreadRead
-from matchmaking.recipients import buyer_members, curating_officer, firm_members
+from matchmaking.pipeline.introductions import REVEALED_STAGES
+from matchmaking.pipeline.recipients import buyer_members, curating_officer, firm_members
 from notifications.catalogue import notice
 from notifications.models import Notification
 from notifications.services import notify

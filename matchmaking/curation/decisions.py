@@ -1,6 +1,7 @@
-"""Officers' curation: suggesting matches for briefs, the review queue, and decisions
-(approve, reject with a reason, pin, hand-add). Every decision is audited, becomes an
+"""Officers' decisions on matches: approve, reject with a reason, pin, hand-add (and a
+buyer's or firm's request), and the review queue. Every decision is audited, becomes an
 ``Outcome`` label for the ranker, and is guarded by the match's version (409 on a race).
+The suggestions the officers decide on are ``matchmaking.curation.suggestions``.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from buyers.models import Brief, Buyer
-from buyers.services import BRIEF_TOPIC
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import AuditEntry
-from core.outbox import outbox_claim, outbox_done, outbox_failed
 from core.versions import update_if_version
-from matchmaking.introductions import introduction_open
 from matchmaking.models import Introduction, Match, Outcome, RejectReason, Review
-from matchmaking.outcomes import record_label
-from matchmaking.recipients import buyer_members
-from matchmaking.services import match_brief
+from matchmaking.pipeline.introductions import introduction_open
+from matchmaking.pipeline.outcomes import record_label
 from notifications.catalogue import notice
 from notifications.selectors import officers
 from notifications.services import notify
@@ -48,100 +45,6 @@ def match_state(match: Match) -> dict[str, Any]:
         "decided_by": match.decided_by.username if match.decided_by else None,
         "version": match.version,
     }
-
-
-# Suggestions -------------------------------------------------------------------------
-def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
-    """Put the ranker's current shortlist on the brief's review (opening it if needed).
-
-    Decided, pinned and hand-added matches stay as they are; undecided suggestions that
-    fell out of the shortlist are dropped; the others take their new rank and score."""
-    result = match_brief(brief, limit=limit or settings.RAABTA_SUGGESTIONS_PER_BRIEF)
-    wanted = [m["vendor"]["external_id"] for m in result["matches"]]
-    vendor_pks = dict(
-        Vendor.objects.filter(external_id__in=wanted).values_list("external_id", "pk")
-    )
-    with transaction.atomic():
-        existing = {m.vendor_id: m for m in Match.objects.select_for_update().filter(brief=brief)}
-        kept = set()
-        created: list[Match] = []
-        for suggestion in result["matches"]:
-            vendor_pk = vendor_pks.get(suggestion["vendor"]["external_id"])
-            if vendor_pk is None:
-                continue
-            kept.add(vendor_pk)
-            fields = {
-                "rank": suggestion["rank"],
-                "score": suggestion["score"],
-                "reasons": suggestion["reasons"],
-                "gaps": suggestion["gaps"],
-                "features": suggestion["features"],
-                "ranker": result["meta"]["ranker"],
-            }
-            match = existing.get(vendor_pk)
-            if match is None:
-                created.append(Match.objects.create(brief=brief, vendor_id=vendor_pk, **fields))
-            elif match.state == Match.State.SUGGESTED and match.source != Match.Source.OFFICER:
-                Match.objects.filter(pk=match.pk).update(version=F("version") + 1, **fields)
-        Match.objects.filter(
-            brief=brief, state=Match.State.SUGGESTED, source=Match.Source.RANKER, pinned=False
-        ).exclude(vendor_id__in=kept).delete()
-        if created:
-            _tell_buyer_of_suggestions(brief, created)
-        review, _ = Review.objects.get_or_create(brief=brief)
-        if review.closed_at is not None:
-            review.closed_at = None
-            review.save(update_fields=["closed_at"])
-    return review
-
-
-def _tell_buyer_of_suggestions(brief: Brief, new: list[Match]) -> None:
-    """In the app only: suggestions change with every edit of a brief, and an e-mail
-    each time would be noise; what the buyer acts on (introductions) is e-mailed."""
-    firms = "a new firm" if len(new) == 1 else f"{len(new)} new firms"
-    notify(
-        buyer_members(new[0]),
-        notice(
-            "brief.suggested",
-            url=reverse("brief-detail", args=[brief.external_id]),
-            brief=brief.pk,
-            last=new[-1].pk,
-            firms=firms,
-            title=brief.title,
-        ),
-    )
-
-
-def _decided_elsewhere(brief: Brief) -> bool:
-    """Imported history: decisions recorded for a brief that never had a review here."""
-    return (
-        not Review.objects.filter(brief=brief).exists()
-        and Outcome.objects.filter(brief=brief).exclude(outcome=Outcome.Stage.SUGGESTED).exists()
-    )
-
-
-def suggest_for_changed_briefs(batch_size: int = 50) -> int:
-    """The background task after briefs are created or changed (outbox topic ``brief``):
-    suggest matches for each brief on its own — one that fails keeps its event, with the
-    attempt counted and the error, and the others go on. Matching runs outside any
-    transaction (``suggest_matches`` writes in its own). Returns how many succeeded."""
-    done, failed = 0, set[int]()
-    while True:
-        events = outbox_claim(BRIEF_TOPIC, batch_size, skip=failed)
-        if not events:
-            return done
-        for event in events:
-            try:
-                brief = Brief.objects.select_related("buyer").filter(external_id=event.key).first()
-                if brief is not None and not _decided_elsewhere(brief):
-                    suggest_matches(brief)
-            except Exception as error:  # any failure stays with its own brief
-                log.warning("suggestions for brief %s failed", event.key, exc_info=True)
-                outbox_failed([event], f"{type(error).__name__}: {error}")
-                failed.add(event.id)
-            else:
-                outbox_done([event])
-                done += 1
 
 
 # Decisions ---------------------------------------------------------------------------
@@ -270,7 +173,7 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
     """An officer adds a firm the ranker did not suggest (pinned, awaiting decision),
     the brief's buyer asks to be introduced to one (``actor`` is then a buyer), or a
     firm raises its hand on the brief (``actor`` is its member; see
-    ``matchmaking.opportunities``) — never again for a firm turned down or declined
+    ``matchmaking.curation.opportunities``) — never again for a firm turned down or declined
     for this brief."""
     sources: dict[str, Match.Source] = {
         User.Role.BUYER: Match.Source.BUYER,

@@ -33,8 +33,8 @@ from core.money import RateTable, UnknownCurrency
 from core.schema import compact
 from core.versions import update_if_version
 from matchmaking.models import Introduction, Match
-from matchmaking.outcomes import record_label
-from matchmaking.recipients import buyer_members, curating_officer, firm_members
+from matchmaking.pipeline.outcomes import record_label
+from matchmaking.pipeline.recipients import buyer_members, curating_officer, firm_members
 from notifications.catalogue import notice
 from notifications.services import notify
 from vendors.models import Vendor

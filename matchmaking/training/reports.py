@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from matchmaking import learning
 from matchmaking.ranking.evaluation import METRICS
-from matchmaking.replay import Replay, Report, WalkForward, Writer
+from matchmaking.training import learning
+from matchmaking.training.replay import Replay, Report, WalkForward, Writer
 
 OBJECTIVES = ("pointwise", "pairwise", "boosted")
 

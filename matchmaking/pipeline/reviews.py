@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import Refused
 from matchmaking.models import DealReview, Introduction
-from matchmaking.recipients import buyer_members, firm_members
+from matchmaking.pipeline.recipients import buyer_members, firm_members
 from notifications.catalogue import notice
 from notifications.services import notify
 from vendors.models import Vendor

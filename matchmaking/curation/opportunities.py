@@ -26,12 +26,12 @@ from core.errors import Refused
 from core.limits import day_ago, refuse_beyond
 from core.mail import email_queue
 from core.models import AuditEntry, Email
-from matchmaking.curation import match_add
+from matchmaking.curation.decisions import match_add
+from matchmaking.matching.selectors import brief_data, vendors_data
+from matchmaking.matching.services import active_ranker
 from matchmaking.models import Match
 from matchmaking.ranking.explain import reasons
 from matchmaking.ranking.extraction import extract_for_firm
-from matchmaking.selectors import brief_data, vendors_data
-from matchmaking.services import active_ranker
 from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of, with_stage
 from search.loading import get_demand_index
 from search.query import OpportunityQuery

@@ -26,13 +26,13 @@ from typing import Any, Protocol
 from django.conf import settings
 
 from buyers.models import Brief
-from matchmaking import learning
+from matchmaking.matching.selectors import brief_data, vendor_data, win_of
+from matchmaking.matching.services import retrieve_candidates
 from matchmaking.ranking.data import BriefData, VendorData, past_relationships
 from matchmaking.ranking.history import HistoryItem, Win, dated_portfolio
 from matchmaking.ranking.ranker import PriorRanker
-from matchmaking.reference import PlainBM25
-from matchmaking.selectors import brief_data, vendor_data, win_of
-from matchmaking.services import retrieve_candidates
+from matchmaking.training import learning
+from matchmaking.training.reference import PlainBM25
 from search.documents import vendor_document
 from search.loading import scratch_search_backend
 

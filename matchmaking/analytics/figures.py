@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db.models import Q, Sum
 
 from buyers.models import Brief
-from matchmaking.introductions import PIPELINE, REVEALED_STAGES, Stage
 from matchmaking.models import Introduction, Match
+from matchmaking.pipeline.introductions import PIPELINE, REVEALED_STAGES, Stage
 from matchmaking.ranking.rerank import BIG_CITIES, SMALL_TEAM
 from search.selectors import vendors_offering
 
