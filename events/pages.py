@@ -24,7 +24,7 @@ from buyers.selectors import buyer_of_member
 from core.errors import Conflict
 from core.page_actions import decided, officers_only, posted_version
 from events import meetings, registration, schedules, selectors, services
-from events.api import EventSerializer
+from events.api.serializers import EventSerializer
 from events.calendar import calendar_response
 from events.models import Event, Meeting, Participant
 from events.suggestions import suggestions_for

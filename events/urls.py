@@ -1,7 +1,9 @@
 from django.urls import re_path
 
 from core.api.routers import OptionalSlashRouter
-from events.api import EventAnalyticsView, EventViewSet, MeetingViewSet, ParticipantViewSet
+from events.api.events import EventAnalyticsView, EventViewSet
+from events.api.meetings import MeetingViewSet
+from events.api.participants import ParticipantViewSet
 
 router = OptionalSlashRouter()
 router.register("events", EventViewSet, basename="event")
