@@ -11,17 +11,19 @@ from typing import Any
 import tantivy
 
 from search.backends.base import DemandIndex
-from search.backends.embedded import (
+from search.backends.tantivy_index import (
     ANALYZER,
     UNPOSITIONED,
     UNPOSITIONED_OPTION,
     EmbeddedIndex,
-    TextClauses,
-    _filter,
-    _range,
     add_identity_fields,
     identity,
+)
+from search.backends.tantivy_queries import (
+    TextClauses,
+    filter_clause,
     ids_and_scores,
+    range_query,
     read_hits,
 )
 from search.query import (
@@ -107,7 +109,7 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
 
     # Reads ---------------------------------------------------------------------------
     def _query(self, query: DemandQuery) -> tantivy.Query:
-        clauses = [_filter(_term("kind", query.kind))]
+        clauses = [filter_clause(_term("kind", query.kind))]
         for term in _words(query.text):  # every word, each scored by its best field
             clauses.append(
                 (
@@ -122,12 +124,16 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
                 )
             )
         for field in DEMAND_ALL_OF:
-            clauses.extend(_filter(_term(field, value)) for value in query.filters.get(field, ()))
+            clauses.extend(
+                filter_clause(_term(field, value)) for value in query.filters.get(field, ())
+            )
         for field in DEMAND_ANY_OF:
             if query.filters.get(field):
-                clauses.append(_filter(_any(field, query.filters[field])))
+                clauses.append(filter_clause(_any(field, query.filters[field])))
         if query.published_from is not None:
-            clauses.append(_filter(_range("published", query.published_from, None, SCHEMA)))
+            clauses.append(
+                filter_clause(range_query(SCHEMA, "published", query.published_from, None))
+            )
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, query: DemandQuery) -> SearchPage:
@@ -186,11 +192,13 @@ class EmbeddedDemandIndex(EmbeddedIndex, DemandIndex):
                 tantivy.Occur.Must,
                 tantivy.Query.boolean_query(should) if should else tantivy.Query.all_query(),
             ),
-            _filter(_term("kind", "brief")),
-            _filter(_any("stage", query.stages)),
+            filter_clause(_term("kind", "brief")),
+            filter_clause(_any("stage", query.stages)),
         ]
         if query.published_from is not None:
-            clauses.append(_filter(_range("published", query.published_from, None, SCHEMA)))
+            clauses.append(
+                filter_clause(range_query(SCHEMA, "published", query.published_from, None))
+            )
         if query.exclude:
             clauses.append((tantivy.Occur.MustNot, _any("id", query.exclude)))
         return ids_and_scores(searcher, tantivy.Query.boolean_query(clauses), query.limit)
