@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.backends.base import DemandIndex
-from search.backends.elasticsearch import ElasticsearchIndex, index_body
+from search.backends.elasticsearch_index import INDEX_SETTINGS, ElasticsearchIndex
 from search.query import (
     DEMAND_ALL_OF,
     DEMAND_ANY_OF,
@@ -34,11 +34,11 @@ WEIGHTED = [
 
 
 def demand_body() -> dict[str, Any]:
-    """The vendor index's analysis settings, the demand mapping."""
+    """The shared analysis settings, the demand mapping."""
     text = {"type": "text", "analyzer": "raabta_text"}
     keyword = {"type": "keyword"}
     return {
-        "settings": index_body()["settings"],
+        "settings": INDEX_SETTINGS,
         "mappings": {
             "_meta": {"raabta_schema": DEMAND_SCHEMA_VERSION},
             "dynamic": "strict",

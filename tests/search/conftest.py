@@ -7,8 +7,9 @@ import pytest
 from django.test import override_settings
 
 from search.backends.base import DemandIndex, SearchBackend, SearchIndex
-from search.backends.elasticsearch import ElasticsearchBackend, ElasticsearchIndex
+from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.elasticsearch_demand import ElasticsearchDemandIndex
+from search.backends.elasticsearch_index import ElasticsearchIndex
 from search.backends.embedded import EmbeddedBackend
 from search.backends.embedded_demand import EmbeddedDemandIndex
 from search.loading import get_demand_index, get_search_backend
