@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 
 from buyers.models import Brief
 from matchmaking.models import Introduction, Match
-from matchmaking.pipeline.introductions import PIPELINE, REVEALED_STAGES, Stage
+from matchmaking.pipeline.selectors import PIPELINE, REVEALED_STAGES, Stage
 from matchmaking.ranking.rerank import BIG_CITIES, SMALL_TEAM
 from search.selectors import vendors_offering
 

@@ -40,6 +40,7 @@ from matchmaking.curation import decisions, suggestions
 from matchmaking.models import Introduction, Match, Review
 from matchmaking.pipeline import introductions
 from matchmaking.pipeline.conversations import with_unread
+from matchmaking.pipeline.selectors import introductions_visible_to, stale_filter
 from vendors.models import Vendor
 
 
@@ -177,7 +178,7 @@ class IntroductionFilter(filters.FilterSet):
     def by_stale(
         self, queryset: QuerySet[Introduction], name: str, value: bool
     ) -> QuerySet[Introduction]:
-        flagged = introductions.stale_filter()
+        flagged = stale_filter()
         return queryset.filter(flagged) if value else queryset.exclude(flagged)
 
 
@@ -203,7 +204,7 @@ class IntroductionViewSet(
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema generator
             return Introduction.objects.none()
         user: Any = self.request.user
-        return with_unread(introductions.introductions_visible_to(user), user)
+        return with_unread(introductions_visible_to(user), user)
 
     @extend_schema(request=RespondIn, responses=IntroductionOut)
     @action(detail=True, methods=["post"])

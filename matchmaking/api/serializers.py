@@ -10,7 +10,7 @@ from core.api.fields import StrictCharField
 from core.models import AuditEntry
 from matchmaking.models import Introduction, Match, Message, RejectReason, Review
 from matchmaking.pipeline.conversations import MAX_BODY, author_label
-from matchmaking.pipeline.introductions import (
+from matchmaking.pipeline.selectors import (
     brief_text_for,
     buyer_revealed_to,
     contact_cards,

@@ -29,7 +29,7 @@ from core.upsert import fresh_external_id
 from matchmaking.curation import decisions
 from matchmaking.matching.services import match_brief
 from matchmaking.models import Match, Shortlisted
-from matchmaking.pipeline import introductions
+from matchmaking.pipeline.selectors import introductions_visible_to
 from vendors.models import EngagementModel, Vendor
 from vendors.taxonomy import get_taxonomy
 
@@ -224,7 +224,7 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         for m in Match.objects.filter(brief=brief).select_related("vendor")
         if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED
     }
-    intros = introductions.introductions_visible_to(user).filter(match__brief=brief)
+    intros = introductions_visible_to(user).filter(match__brief=brief)
     saved = list(Shortlisted.objects.filter(brief=brief).select_related("vendor"))
     closed = decisions.requests_closed(brief) if user.role == "buyer" else {}
     return render(

@@ -22,6 +22,7 @@ from core.page_actions import decided, officers_only, posted_version
 from matchmaking.curation import decisions
 from matchmaking.models import Introduction, Match, RejectReason, Review
 from matchmaking.pipeline import introductions
+from matchmaking.pipeline.selectors import PIPELINE, is_stale
 from matchmaking.ranking.features import FEATURES
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
@@ -180,8 +181,8 @@ def console_pipeline(request: HttpRequest) -> HttpResponse:
         cards = [
             {
                 "intro": intro,
-                "stale": introductions.is_stale(intro),
-                "moves": introductions.PIPELINE.get(intro.stage, ()),
+                "stale": is_stale(intro),
+                "moves": PIPELINE.get(intro.stage, ()),
             }
             for intro in page
         ]

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.page_actions import decided
-from matchmaking.pipeline import conversations, introductions
+from matchmaking.pipeline import conversations
+from matchmaking.pipeline.selectors import introductions_visible_to
 
 MESSAGES_PAGE = 50
 
@@ -23,7 +24,7 @@ MESSAGES_PAGE = 50
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     """Read (the newest page unless ``?page=`` says otherwise) and post."""
     user: Any = request.user
-    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    intro = get_object_or_404(introductions_visible_to(user), pk=pk)
     if request.method == "POST":
         body = request.POST.get("body", "")
         posted = decided(

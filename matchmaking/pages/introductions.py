@@ -22,6 +22,13 @@ from core.page_actions import decided, posted_version
 from matchmaking.models import DealReview, Introduction, Match
 from matchmaking.pipeline import introductions, reviews
 from matchmaking.pipeline.conversations import with_unread
+from matchmaking.pipeline.selectors import (
+    brief_text_for,
+    buyer_revealed_to,
+    contact_cards,
+    introductions_visible_to,
+    is_stale,
+)
 
 INTRODUCTIONS_PAGE = 25
 
@@ -32,7 +39,7 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     buyer members: their briefs' introductions; officers: all. Each answers in turn."""
     user: Any = request.user
     rows = (
-        with_unread(introductions.introductions_visible_to(user), user)
+        with_unread(introductions_visible_to(user), user)
         .select_related("review")
         .order_by("-stage_changed_at", "-id")
     )
@@ -53,8 +60,8 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
     items = []
     for intro in page:
         buyer = intro.match.brief.buyer
-        revealed = introductions.buyer_revealed_to(intro, user)
-        title, description = introductions.brief_text_for(intro, user)
+        revealed = buyer_revealed_to(intro, user)
+        title, description = brief_text_for(intro, user)
         turn = (user.role == "vendor" and intro.stage == Introduction.Stage.AWAITING_VENDOR) or (
             user.role == "buyer" and intro.stage == Introduction.Stage.AWAITING_BUYER
         )
@@ -68,8 +75,8 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
                 if buyer and buyer.country
                 else "",
                 "turn": turn,
-                "stale": introductions.is_stale(intro),
-                "contacts": introductions.contact_cards(intro),
+                "stale": is_stale(intro),
+                "contacts": contact_cards(intro),
                 "review": getattr(intro, "review", None),
                 "reviewable": user.role == "buyer" and intro.stage in reviews.REVIEWABLE,
             }
@@ -94,7 +101,7 @@ def introductions_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    intro = get_object_or_404(introductions_visible_to(user), pk=pk)
     accept = request.POST.get("accept") == "yes"
     version = posted_version(request)
     if user.role == "vendor":
@@ -123,7 +130,7 @@ def introduction_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def introduction_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The brief's buyer reviews the firm of a won or lost deal; the firm replies."""
     user: Any = request.user
-    intro = get_object_or_404(introductions.introductions_visible_to(user), pk=pk)
+    intro = get_object_or_404(introductions_visible_to(user), pk=pk)
     text = request.POST.get("text", "")
     if user.role == "buyer":
         scores = {name: whole_number(request.POST.get(name, "")) for name in reviews.SCORES}

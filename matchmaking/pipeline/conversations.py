@@ -24,8 +24,8 @@ from core.errors import Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import Email
 from matchmaking.models import Introduction, Message, ThreadRead
-from matchmaking.pipeline.introductions import REVEALED_STAGES
 from matchmaking.pipeline.recipients import buyer_members, curating_officer, firm_members
+from matchmaking.pipeline.selectors import REVEALED_STAGES
 from notifications.catalogue import notice
 from notifications.models import Notification
 from notifications.services import notify

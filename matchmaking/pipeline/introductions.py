@@ -12,13 +12,12 @@ audited, becomes an ``Outcome`` label, and tells the people it concerns
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
@@ -29,73 +28,20 @@ from buyers.redaction import redact
 from buyers.services import briefs_reindex
 from core.audit import audit_record
 from core.errors import Conflict, Refused
-from core.money import RateTable, UnknownCurrency
-from core.schema import compact
 from core.versions import update_if_version
 from matchmaking.models import Introduction, Match
+from matchmaking.pipeline.deals import check_deal_amount, deal_value_usd
 from matchmaking.pipeline.outcomes import record_label
 from matchmaking.pipeline.recipients import buyer_members, curating_officer, firm_members
+from matchmaking.pipeline.selectors import (
+    PIPELINE,
+    REVEALED_STAGES,
+    STAGE_DATES,
+    Stage,
+)
 from notifications.catalogue import notice
 from notifications.services import notify
 from vendors.models import Vendor
-
-Stage = Introduction.Stage
-PIPELINE: dict[str, tuple[str, ...]] = {
-    Stage.INTRODUCED: (Stage.MEETING, Stage.PROPOSAL, Stage.LOST),
-    Stage.MEETING: (Stage.PROPOSAL, Stage.LOST),
-    Stage.PROPOSAL: (Stage.WON, Stage.LOST),
-}
-OPEN_STAGES = (Stage.AWAITING_VENDOR, Stage.AWAITING_BUYER, *PIPELINE)
-REVEALED_STAGES = (Stage.INTRODUCED, Stage.MEETING, Stage.PROPOSAL, Stage.WON, Stage.LOST)
-STAGE_DATES = {
-    Stage.INTRODUCED: "introduced_at",
-    Stage.MEETING: "meeting_at",
-    Stage.PROPOSAL: "proposal_at",
-    Stage.WON: "closed_at",
-    Stage.LOST: "closed_at",
-}
-
-
-def contact_cards(introduction: Introduction) -> dict[str, dict[str, str]] | None:
-    """Whom each side talks to — organisation, person, e-mail, phone, website — once
-    both opted in (the firm accepted, the buyer confirmed); ``None`` before."""
-    if introduction.stage not in REVEALED_STAGES:
-        return None
-    vendor, buyer = introduction.match.vendor, introduction.match.brief.buyer
-
-    def card(organisation: Any) -> dict[str, str]:
-        if organisation is None:
-            return {}
-        return compact(
-            {
-                "organisation": organisation.name,
-                **(organisation.contact or {}),
-                "website": organisation.website,
-            }
-        )
-
-    return {"firm": card(vendor), "buyer": card(buyer)}
-
-
-def buyer_revealed_to(introduction: Introduction, user: User) -> bool:
-    """Whether ``user`` may know who the buyer of ``introduction`` is: officers and the
-    buyer's own members always, the firm once both sides opted in."""
-    buyer = introduction.match.brief.buyer
-    return (
-        introduction.stage in REVEALED_STAGES
-        or user.is_officer
-        or buyer is None
-        or getattr(getattr(user, "buyer_membership", None), "buyer_id", None) == buyer.pk
-    )
-
-
-def brief_text_for(introduction: Introduction, user: User) -> tuple[str, str]:
-    """The brief's title and description as ``user`` may read them: through the one
-    redaction (``buyers.redaction``) until the buyer is revealed to them."""
-    brief = introduction.match.brief
-    if buyer_revealed_to(introduction, user):
-        return brief.title, brief.description
-    return redact(brief.title, brief.buyer), redact(brief.description, brief.buyer)
 
 
 def introduction_state(introduction: Introduction) -> dict[str, Any]:
@@ -108,29 +54,6 @@ def introduction_state(introduction: Introduction) -> dict[str, Any]:
         "note": introduction.note,
         "version": introduction.version,
     }
-
-
-def is_stale(introduction: Introduction, now: Any = None) -> bool:
-    """Open and not moved for ``RAABTA_STALE_AFTER_DAYS``."""
-    limit = (now or timezone.now()) - timedelta(days=settings.RAABTA_STALE_AFTER_DAYS)
-    return introduction.stage in OPEN_STAGES and introduction.stage_changed_at < limit
-
-
-def stale_filter() -> Q:
-    limit = timezone.now() - timedelta(days=settings.RAABTA_STALE_AFTER_DAYS)
-    return Q(stage__in=OPEN_STAGES, stage_changed_at__lt=limit)
-
-
-def introductions_visible_to(user: Any) -> QuerySet[Introduction]:
-    """Officers: all; vendor members: their firm's; buyer members: their briefs'."""
-    rows = Introduction.objects.select_related("match__brief__buyer", "match__vendor", "moved_by")
-    if user.is_officer:
-        return rows
-    if user.role == "vendor":
-        return rows.filter(match__vendor__members__user=user)
-    if user.role == "buyer":
-        return rows.filter(match__brief__buyer__members__user=user)
-    return rows.none()
 
 
 def _addresses(users: QuerySet[User]) -> str:
@@ -409,35 +332,6 @@ def introduction_buyer_answer(
     return introduction
 
 
-def deal_value_usd(amount: Decimal, currency: str) -> int:
-    try:
-        return RateTable.load().to_usd(amount, currency.upper(), timezone.localdate())
-    except UnknownCurrency as error:
-        raise Refused("deal_value.currency", str(error)) from error
-
-
-# The deal value column's bounds (max_digits=16, decimal_places=2), checked here so that
-# the page and the API refuse alike, naming the field, before the database would.
-MAX_DEAL = Decimal(10) ** 14
-
-
-def _check_amount(amount: Decimal) -> None:
-    exponent = amount.as_tuple().exponent
-    if (
-        not amount.is_finite()
-        or not 0 <= amount < MAX_DEAL
-        or (
-            isinstance(exponent, int)
-            and exponent < -2
-            and amount != amount.quantize(Decimal("0.01"))
-        )
-    ):
-        raise Refused(
-            "deal_value.amount",
-            "an amount of money: 0 or more, below 100,000,000,000,000, at most two decimals",
-        )
-
-
 @transaction.atomic
 def introduction_move(
     *,
@@ -460,7 +354,7 @@ def introduction_move(
         )
     changes: dict[str, Any] = {"stage": stage}
     if deal_value is not None:
-        _check_amount(deal_value)
+        check_deal_amount(deal_value)
     if note:
         changes["note"] = note
     if deal_value is not None:
