@@ -17,24 +17,22 @@ from pydantic import (
 )
 
 from buyers.models import SizeBand
-from core.money import USD, UnknownCurrency, json_number
-from core.schema import (
+from core.fields import (
     Contact,
     Country,
     Currency,
     Day,
-    KeyedRecord,
     Languages,
     Money,
-    RangeOrder,
     ShortText,
     Text,
     TimeZone,
     Url,
     Whole,
     conversion_date,
-    dump_canonical,
 )
+from core.money import USD, UnknownCurrency, json_number
+from core.schema import KeyedRecord, RangeOrder, dump_canonical
 from vendors.models import EngagementModel
 from vendors.schema import Certifications, Industry, Services, Technologies
 from vendors.taxonomy import get_taxonomy

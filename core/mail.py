@@ -30,7 +30,7 @@ MAX_ATTEMPTS = 6
 def one_line_of(text: str) -> str:
     """``text`` with every run of spacing, line breaks and controls made one space: a
     header or a calendar line never breaks, whatever a stored name holds (names are
-    refused with line breaks since ``core.schema.one_line``; older rows may have them)."""
+    refused with line breaks since ``core.fields.one_line``; older rows may have them)."""
     return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
 
 

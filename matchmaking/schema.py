@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from core.schema import Day, ExternalId, KeyedRecord, UsdAmount
+from core.fields import Day, ExternalId, UsdAmount
+from core.schema import KeyedRecord
 from matchmaking.models import Outcome
 
 

@@ -21,23 +21,20 @@ from pydantic import (
     model_serializer,
 )
 
-from core.schema import (
+from core.fields import (
     MAX_LABELS,
-    Band,
     Contact,
     Countries,
     Country,
-    KeyedRecord,
     Languages,
-    Record,
     ShortText,
     Text,
     Url,
     UsdAmount,
     Whole,
     Year,
-    dump_canonical,
 )
+from core.schema import Band, KeyedRecord, Record, dump_canonical
 from vendors.models import EngagementModel
 from vendors.taxonomy import Kind, get_taxonomy
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from accounts.models import User
 from core.api.params import QueryParams
 from core.api.permissions import is_officer
-from core.schema import one_line
+from core.fields import one_line
 from events import selectors
 from events.models import Event, Meeting, Participant
 from vendors.taxonomy import get_taxonomy
@@ -52,7 +52,7 @@ class Window(serializers.Serializer):
 
 
 def _one_line(value: str) -> str:
-    """``core.schema.one_line`` for a serializer field (agendas, e-mails, calendar lines
+    """``core.fields.one_line`` for a serializer field (agendas, e-mails, calendar lines
     carry event names)."""
     try:
         return one_line(value) if value else value
