@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from search.understanding import Understanding
+from search.understood import Understanding
 
 # Facets every backend computes, with the document field each counts.
 FACETS = (

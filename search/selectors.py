@@ -28,7 +28,8 @@ from search.query import (
     Suggestion,
     VendorQuery,
 )
-from search.understanding import Interpreter, Understanding
+from search.understanding import Interpreter
+from search.understood import Understanding
 from vendors.models import Vendor
 from vendors.selectors import vendor_list, vendors_by_external_id
 from vendors.taxonomy import Kind, get_taxonomy

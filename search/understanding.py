@@ -31,19 +31,19 @@ The backends translate an ``Understanding`` into their own query language
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pycountry
-import tantivy
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from search.understood import Chip, Concept, Understanding, minimum_match
+from search.words import FILLER, GENERAL, max_edits, stem_key, uninflected, words_of
 from vendors.taxonomy import KINDS, Taxonomy, label_key
 
 PLACES_FILE = Path(__file__).parent / "data" / "places.json"
@@ -56,154 +56,10 @@ KIND_FIELDS = {
 }
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Words that say nothing about which firm fits: dropped, never required. Elasticsearch's
-# English stop words are among them, so no backend requires a word another ignores.
-FILLER = _word_set(
-    """a an the and or of for in on at to with from by near who that which our we i me my
-    are as be but if into is no not such their then there these they this was will
-    need needs needed want wanted looking seek seeking find hire hiring best top good great
-    experienced experience expert experts specialist specialists specialised specialized
-    firm firms company companies agency agencies vendor vendors provider providers
-    partner partners team teams developer developers dev devs engineer engineers
-    programmer programmers freelancer freelancers consultant consultants studio studios
-    house houses shop shops service services solution solutions it based located
-    speaking speaker speakers speak speaks language languages fluent native
-    client clients customer customers market markets serving serve serves working work
-    works pakistani"""
-)
-# Words that describe most firms' work in general: they add to a firm's score when its
-# text has them but are never required ("react native apps" asks for React Native).
-GENERAL = _word_set(
-    """app apps application applications website websites site sites web software
-    platform platforms system systems project projects product products development
-    develop developing build building builder builders"""
-)
 # How many firms must contain a word before close spellings stop being tried for it.
 FEW_EXACT = 3
 MAX_PHRASE = 6  # tokens
 MAX_WORD = 40  # characters: tantivy drops longer tokens (``remove_long``)
-
-
-# Phrases are also known without their inflections ("penetration tests", "pentest" →
-# "pentesting", "chatbots"): the English stemmer's stem, when what it cut off is only an
-# inflection — "mobility" does not become "mobile".
-_STEMMER = (
-    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-    .filter(tantivy.Filter.lowercase())
-    .filter(tantivy.Filter.stemmer("english"))
-    .build()
-)
-INFLECTIONS = frozenset({"", "e", "s", "es", "ing", "ed", "er", "ers"})
-
-
-@lru_cache(maxsize=20_000)
-def _uninflected(word: str) -> str:
-    stems = _STEMMER.analyze(word)
-    if len(stems) == 1 and word.startswith(stems[0]) and word[len(stems[0]) :] in INFLECTIONS:
-        return stems[0]
-    return word
-
-
-def stem_key(text: str) -> str:
-    return "".join(_uninflected(word) for word in words_of(text))
-
-
-def max_edits(word: str) -> int:
-    """Typos tolerated in a word of this length (Elasticsearch's ``AUTO:4,7``)."""
-    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
-
-
-def minimum_match(concepts: int) -> int:
-    """How many of a query's concepts a firm must answer."""
-    if concepts <= 2:
-        return concepts
-    if concepts <= 4:
-        return concepts - 1
-    return math.ceil(concepts * 0.75)
-
-
-@dataclass(frozen=True)
-class Chip:
-    """One thing the query was understood to ask for, as the page shows it; ``field``
-    and ``values`` are the directory filter it can turn into."""
-
-    # service, technology, industry, certification, city, region, language, market, country
-    kind: str
-    field: str
-    values: tuple[str, ...]
-    label: str
-    text: str  # the words of the query it was read from
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "field": self.field,
-            "values": list(self.values),
-            "label": self.label,
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True)
-class Concept:
-    """Something a firm should answer: any of ``labels`` (exact, strong) or all of
-    ``words`` in its text (loose); words in ``fuzzy`` also match close spellings."""
-
-    words: tuple[str, ...]
-    labels: tuple[tuple[str, str], ...] = ()  # (document field, label)
-    fuzzy: tuple[tuple[str, int], ...] = ()  # (word, edits)
-
-
-@dataclass(frozen=True)
-class Understanding:
-    text: str
-    concepts: tuple[Concept, ...] = ()
-    boosts: tuple[Chip, ...] = ()
-    general: tuple[str, ...] = ()  # words that only add to the score (``GENERAL``)
-    chips: tuple[Chip, ...] = ()
-    corrected: str | None = None  # the text searched, when spelling was corrected
-    corrections: tuple[tuple[str, str], ...] = ()  # (typed, searched)
-
-    @property
-    def minimum_match(self) -> int:
-        return minimum_match(len(self.concepts))
-
-    @property
-    def boosts_required(self) -> bool:
-        """Places or languages alone: the query is *for* them."""
-        return not self.concepts and bool(self.boosts)
-
-    @property
-    def fuzzy_words(self) -> tuple[str, ...]:
-        return tuple(word for concept in self.concepts for word, _ in concept.fuzzy)
-
-    @property
-    def empty(self) -> bool:
-        return not self.concepts and not self.boosts and not self.general
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "searched": self.corrected or self.text,
-            "corrections": [{"typed": a, "searched": b} for a, b in self.corrections],
-            "chips": [chip.as_dict() for chip in self.chips],
-            "close_spellings_of": list(self.fuzzy_words),
-            "minimum_match": self.minimum_match,
-        }
-
-    @classmethod
-    def literal(cls, text: str) -> Understanding:
-        """Every word a concept, nothing interpreted (backends' default)."""
-        return cls(text=text, concepts=tuple(Concept(words=(w,)) for w in words_of(text)))
-
-
-def words_of(text: str) -> list[str]:
-    """The words of free text as the index's plain-word field holds them."""
-    return [word for word in re.findall(r"[\w#+]+", text.lower()) if word.strip("_")]
 
 
 @dataclass(frozen=True)
@@ -268,7 +124,7 @@ class Interpreter:
         self._add_places(places, cities)
         self._add_countries(places)
         # The spelling vocabulary: every word of every phrase above.
-        self._known = frozenset(self._words | {_uninflected(word) for word in self._words})
+        self._known = frozenset(self._words | {uninflected(word) for word in self._words})
         self.vocabulary = sorted(w for w in self._words if len(w) >= 4 and w.isalpha())
 
     def _add_taxonomy(self, taxonomy: Taxonomy) -> None:
@@ -371,7 +227,7 @@ class Interpreter:
                 if t.word
                 and t.word not in FILLER
                 and t.word not in self._known
-                and _uninflected(t.word) not in self._known
+                and uninflected(t.word) not in self._known
             )
         )
 

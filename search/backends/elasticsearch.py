@@ -30,7 +30,7 @@ from search.query import (
     boosted_labels,
     plain_words,
 )
-from search.understanding import Concept, Understanding
+from search.understood import Concept, Understanding
 
 # Bumped whenever ``index_body`` changes in a way old indexes cannot serve; an index of
 # another version is reported by ``health`` and rebuilt by `rebuild_search_index

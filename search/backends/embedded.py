@@ -51,7 +51,7 @@ from search.query import (
     VendorQuery,
     boosted_labels,
 )
-from search.understanding import Concept, Understanding
+from search.understood import Concept, Understanding
 
 # Facet counting costs ~20 ns per label value of every matching document; above this
 # many matches the counts are estimated from a deterministic sample of the documents

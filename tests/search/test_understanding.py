@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.understanding import Interpreter, max_edits, minimum_match
+from search.understanding import Interpreter
+from search.understood import minimum_match
+from search.words import max_edits
 from vendors.taxonomy import get_taxonomy
 
 INDEXED = {"marketplace": 40, "telehealth": 2, "developing": 12}
