@@ -17,7 +17,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchmaking.ranking import catalogue
+from matchmaking.ranking import catalogue, columns
 from matchmaking.ranking.data import BriefData, VendorData
 from matchmaking.ranking.extraction import extract
 from matchmaking.ranking.features import FEATURES, pair_values
@@ -100,7 +100,7 @@ def test_a_changed_firm_is_read_as_it_now_is_not_as_its_old_row():
 
 
 def test_rows_past_the_first_capacity_keep_their_values(monkeypatch):
-    monkeypatch.setattr(catalogue, "FIRST_CAPACITY", 4)
+    monkeypatch.setattr(columns, "FIRST_CAPACITY", 4)
     catalogue.clear()
     firms = [firm(number) for number in range(40)]
     for start in range(0, 40, 7):  # grown several times, rows added between reads
@@ -110,7 +110,7 @@ def test_rows_past_the_first_capacity_keep_their_values(monkeypatch):
 
 
 def test_a_catalogue_mostly_garbage_is_started_afresh_and_reads_the_same(monkeypatch):
-    monkeypatch.setattr(catalogue, "GARBAGE_FLOOR", 10)
+    monkeypatch.setattr(columns, "GARBAGE_FLOOR", 10)
     catalogue.clear()
     first = catalogue.catalogue()
     kept = [firm(number) for number in range(5)]
@@ -175,7 +175,7 @@ def test_texts_taken_by_rows_are_what_the_memo_analyses(texts, order):
     """Each row holds several texts (a record's items): taking any rows, in any order,
     gives the memo's term rows for their texts laid end to end."""
     counts = term_counts(**WORDS)
-    table = catalogue._Texts(2)
+    table = columns.Texts(2)
     table.grow_rows(max(len(texts), 2))  # rows; the texts and terms grow as added
     split = order.randrange(len(texts) + 1)  # rows added in two batches
     for start, groups in ((0, texts[:split]), (split, texts[split:])):
@@ -203,7 +203,7 @@ def test_rows_are_this_catalogue_s_even_when_a_fresh_one_takes_the_objects_meanw
     def taken_meanwhile(things):
         added = add_many(things)
         for thing in things:
-            thing.__dict__[catalogue._ROW] = (-1, 0)  # another catalogue's row 0
+            thing.__dict__[columns.ROW] = (-1, 0)  # another catalogue's row 0
         return added
 
     monkeypatch.setattr(table, "_add_many", taken_meanwhile)
