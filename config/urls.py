@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.pages import SignInView, SignOutView, sign_up
 from config.health import ApiRootView, HealthView, LiveView, ReadyView, metrics
 from config.pages import home
+from events import console as event_console
 from events import pages as events
 from matchmaking.pages import (
     briefs,
@@ -113,9 +114,11 @@ pages: list[URLPattern | URLResolver] = [
     path("events/<slug:slug>/agenda/", events.agenda_page, name="event-agenda"),
     path("events/<slug:slug>/agenda.ics", events.agenda_file, name="event-agenda-ics"),
     path("events/meetings/<int:pk>/", events.meeting_act, name="event-meeting-act"),
-    path("console/events/", events.console_events, name="console-events"),
-    path("console/events/<slug:slug>/", events.console_event, name="console-event"),
-    path("console/events/<slug:slug>/act/", events.console_event_act, name="console-event-act"),
+    path("console/events/", event_console.console_events, name="console-events"),
+    path("console/events/<slug:slug>/", event_console.console_event, name="console-event"),
+    path(
+        "console/events/<slug:slug>/act/", event_console.console_event_act, name="console-event-act"
+    ),
     path("console/analytics/", dashboard.console_analytics, name="console-analytics"),
     path("console/operations/", dashboard.console_operations, name="console-operations"),
     path("console/operations/<int:pk>/", dashboard.console_job, name="console-job"),

@@ -55,6 +55,13 @@ def posted_version(request: HttpRequest) -> int:
     return whole_number(value) or 0
 
 
+def posted_number(value: Any) -> int:
+    """A row number a page posted or linked (a participant, a priority): 0 if missing,
+    garbled or beyond any row (not ASCII digits: "³" is a digit ``int`` cannot read)."""
+    number = whole_number(value) if isinstance(value, str) and len(value) < 10 else None
+    return number or 0
+
+
 def version_shown(request: HttpRequest, obj: Any) -> int | None:
     """The version of ``obj`` (a firm, a brief) the edit form showed; ``None`` for a new
     record, or an older form without the field (saved as before: merged)."""

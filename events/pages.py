@@ -1,7 +1,7 @@
 """Event pages: the list, an event (registration, the participants' directory,
-suggestions, requests), the printable agenda and its calendar file, and the
-officers' console for events. Who may open what is the API's rule
-(``events.api``); the services decide and audit."""
+suggestions, requests), the printable agenda and its calendar file. Who may open what
+is the API's rule (``events.api``); the services decide and audit. The officers'
+console for events is ``events.console``."""
 
 from __future__ import annotations
 
@@ -17,16 +17,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from buyers.selectors import buyer_of_member
-from core.errors import Conflict
-from core.page_actions import decided, officers_only, posted_version
-from events import meetings, registration, schedules, selectors, services
-from events.api.serializers import EventSerializer
+from core.page_actions import decided, posted_number, posted_version
+from events import meetings, registration, selectors
 from events.calendar import calendar_response
-from events.models import Event, Meeting, Participant
+from events.models import Event, Participant
 from events.suggestions import suggestions_for
 from vendors.selectors import vendor_of_member
 
@@ -180,7 +177,7 @@ def event_request(request: HttpRequest, slug: str) -> HttpResponse:
     if own is None or own.state != Participant.State.APPROVED:
         raise PermissionDenied("Only this event's approved participants ask for meetings.")
     other = Participant.objects.filter(
-        event=event, pk=_number(request.POST.get("participant"))
+        event=event, pk=posted_number(request.POST.get("participant"))
     ).first()
     if other is None:
         messages.error(request, "participant: not a participant of this event")
@@ -191,15 +188,11 @@ def event_request(request: HttpRequest, slug: str) -> HttpResponse:
             requester=own,
             other=other,
             note=request.POST.get("note", "")[:1000],
-            priority=_number(request.POST.get("priority")) or 2,
+            priority=posted_number(request.POST.get("priority")) or 2,
         ),
     ):
         messages.success(request, f"Meeting requested with {other.name}.")
     return redirect(f"{reverse('event', args=[event.slug])}#requests")
-
-
-def _number(value: Any) -> int:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else 0
 
 
 @require_POST
@@ -213,7 +206,7 @@ def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
     actions: dict[str, Callable[[], Any]] = {
         "accept": lambda: meetings.meeting_answer(
             actor=user, meeting=meeting, version=version, accept=True,
-            priority=_number(request.POST.get("priority")) or None,
+            priority=posted_number(request.POST.get("priority")) or None,
         ),
         "decline": lambda: meetings.meeting_answer(
             actor=user, meeting=meeting, version=version, accept=False
@@ -246,7 +239,9 @@ def meeting_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agenda_owner(request: HttpRequest, event: Event) -> Participant:
-    return selectors.agenda_owner(request.user, event, _number(request.GET.get("participant")))
+    return selectors.agenda_owner(
+        request.user, event, posted_number(request.GET.get("participant"))
+    )
 
 
 @login_required
@@ -267,135 +262,3 @@ def agenda_file(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- the officers' console ------------------------------------------------------------
-
-EVENT_FIELDS = (
-    "name", "venue", "city", "country", "timezone", "first_day", "last_day", "day_starts",
-    "day_ends", "meeting_minutes", "tables", "registration_opens", "registration_closes",
-    "request_limit", "description",
-)  # fmt: skip
-
-
-def _event_form(request: HttpRequest) -> dict[str, Any]:
-    """The event form's fields as the API's body (breaks "12:30-13:30, 15:00-15:30")."""
-    data: dict[str, Any] = {name: request.POST.get(name, "").strip() for name in EVENT_FIELDS}
-    breaks = request.POST.get("breaks", "")
-    data["breaks"] = [
-        [t.strip() for t in part.split("-", 1)] for part in breaks.split(",") if "-" in part
-    ]
-    return data
-
-
-def _as_form(event: Event) -> dict[str, Any]:
-    """An event's values as the form shows them (venue times HH:MM, dates ISO)."""
-    values: dict[str, Any] = {name: getattr(event, name) for name in EVENT_FIELDS}
-    values.update(
-        first_day=event.first_day.isoformat(),
-        last_day=event.last_day.isoformat(),
-        day_starts=f"{event.day_starts:%H:%M}",
-        day_ends=f"{event.day_ends:%H:%M}",
-        registration_opens=f"{timezone.localtime(event.registration_opens):%Y-%m-%dT%H:%M}",
-        registration_closes=f"{timezone.localtime(event.registration_closes):%Y-%m-%dT%H:%M}",
-        breaks=", ".join(f"{a}-{b}" for a, b in event.breaks),
-    )
-    return values
-
-
-@officers_only
-def console_events(request: HttpRequest) -> HttpResponse:
-    """Every event with its figures; a form to create one (through the API's
-    serializer, so both refuse the same input with the same field names)."""
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        data = {**_event_form(request), "slug": request.POST.get("slug", "")}
-        serializer = EventSerializer(data=data, context={"request": request})
-        if serializer.is_valid():
-            event = services.event_save(actor=request.user, fields=serializer.validated_data)  # type: ignore[arg-type]
-            messages.success(request, f"{event.name} created.")
-            return redirect("console-event", slug=event.slug)
-        errors = serializer.errors
-    return render(
-        request,
-        "events/console_events.html",
-        {"rows": selectors.event_analytics(), "errors": errors, "posted": request.POST},
-    )
-
-
-@officers_only
-def console_event(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    pending = Participant.objects.filter(
-        event=event, state=Participant.State.PENDING
-    ).select_related("vendor", "buyer")
-    meetings = (
-        Meeting.objects.filter(event=event, state=Meeting.State.ACCEPTED)
-        .select_related("firm__vendor", "buyer__buyer", "introduction")
-        .order_by("slot", "table", "id")
-    )
-    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
-    slots = event.slots()
-    return render(
-        request,
-        "events/console_event.html",
-        {
-            "event": event,
-            "phase": selectors.event_phase(event),
-            "pending": pending,
-            "page": page,
-            "slot_times": {i: start for i, (start, _) in enumerate(slots)},
-            "figures": selectors.event_analytics(Event.objects.filter(pk=event.pk))[0],
-            "form": _as_form(event),
-            "now": timezone.now(),
-        },
-    )
-
-
-@require_POST
-@officers_only
-def console_event_act(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    user: Any = request.user
-    act = request.POST.get("act", "")
-    if act == "schedule":
-        try:
-            job = schedules.schedule_start(event=event, actor=user)
-        except Conflict as running:
-            messages.info(request, f"Not started again: {running.message}.")
-            return redirect("console-job", pk=running.current["job"])
-        messages.success(request, "Scheduling started.")
-        return redirect("console-job", pk=job.pk)
-    if act == "edit":
-        serializer = EventSerializer(
-            event, data=_event_form(request), partial=True, context={"request": request}
-        )
-        if not serializer.is_valid():
-            for field, problems in serializer.errors.items():
-                messages.error(request, f"{field}: {' '.join(str(p) for p in problems)}")
-        elif decided(
-            request,
-            lambda: services.event_save(
-                actor=user,
-                fields=serializer.validated_data,
-                event=event,
-                version=posted_version(request),
-            ),
-        ):
-            messages.success(request, f"{event.name} saved.")
-        return redirect("console-event", slug=event.slug)
-    if act in {"approve", "reject"}:
-        participant = get_object_or_404(
-            Participant, event=event, pk=_number(request.POST.get("participant"))
-        )
-        if decided(
-            request,
-            lambda: registration.participant_decide(
-                actor=user,
-                participant=participant,
-                version=posted_version(request),
-                approve=act == "approve",
-                note=request.POST.get("note", "")[:2000],
-            ),
-        ):
-            messages.success(request, f"{participant.name}: {act}d.")
-        return redirect("console-event", slug=event.slug)
-    messages.error(request, "act: schedule, approve or reject")
-    return redirect("console-event", slug=event.slug)
