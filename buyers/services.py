@@ -13,7 +13,7 @@ from accounts.models import User
 from buyers.models import BRIEF_INDEX_TOPIC, BUYER_INDEX_TOPIC, Brief, Buyer, BuyerMember
 from buyers.schema import BriefRecord, BuyerRecord
 from buyers.selectors import brief_record, buyer_record
-from core.interchange import Outcome
+from core.interchange import WriteCounts
 from core.outbox import outbox_record
 from core.upsert import archive_row, check_version, upsert_rows
 from vendors.services import record_hash
@@ -107,7 +107,7 @@ def brief_fields(record: BriefRecord) -> dict[str, Any]:
 
 
 @transaction.atomic
-def briefs_upsert(records: list[BriefRecord], *, create_only: bool = False) -> Outcome:
+def briefs_upsert(records: list[BriefRecord], *, create_only: bool = False) -> WriteCounts:
     """Create or update briefs by ``external_id`` (and the buyers they name)."""
     buyers = buyers_upsert([r.buyer for r in records if r.buyer], merge=True)
     rows = [

@@ -116,7 +116,7 @@ R = TypeVar("R", bound=KeyedRecord)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class WriteCounts:
     """What ``write_batch`` did with each record, by external id."""
 
     created: int
@@ -124,7 +124,7 @@ class Outcome:
     unchanged: int
 
 
-WriteBatch = Callable[[list[Any]], Outcome]
+WriteBatch = Callable[[list[Any]], WriteCounts]
 Progress = Callable[[ImportReport], None]
 
 
@@ -212,7 +212,7 @@ class JsonLinesImporter(Generic[R]):
             progress(report)
 
     @staticmethod
-    def _count(outcome: Outcome, report: ImportReport) -> None:
+    def _count(outcome: WriteCounts, report: ImportReport) -> None:
         report.created += outcome.created
         report.updated += outcome.updated
         report.unchanged += outcome.unchanged

@@ -24,7 +24,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.db import insert_rows, update_rows
 from core.errors import Conflict
-from core.interchange import Outcome
+from core.interchange import WriteCounts
 from core.outbox import outbox_record
 
 
@@ -54,13 +54,13 @@ class Written:
     def versions(self) -> dict[str, int]:
         return {**self.created, **self.changed}
 
-    def announce(self, topic: str) -> Outcome:
+    def announce(self, topic: str) -> WriteCounts:
         """Record the writes in the outbox under ``topic`` (same transaction) and
         return the import counts."""
         outbox_record(
             topic=topic, changes=[(key, version, False) for key, version in self.versions.items()]
         )
-        return Outcome(
+        return WriteCounts(
             created=len(self.created), updated=len(self.changed), unchanged=self.unchanged
         )
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from core.interchange import Outcome
+from core.interchange import WriteCounts
 from core.outbox import outbox_record
 from core.text import name_key
 from core.upsert import archive_row, check_version, upsert_rows
@@ -105,7 +105,7 @@ def unsaved_row(record: VendorRecord, now: datetime) -> dict[str, Any]:
 @transaction.atomic
 def vendors_upsert(
     records: list[VendorRecord], *, create_only: bool = False, source: str = "import"
-) -> Outcome:
+) -> WriteCounts:
     """Create or update vendors by ``external_id`` (``core.upsert``); with
     ``create_only`` a taken id raises ``AlreadyExists`` and nothing is written.
 

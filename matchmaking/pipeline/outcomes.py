@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from buyers.models import Brief
 from buyers.services import briefs_reindex
-from core.interchange import Outcome as WriteOutcome
+from core.interchange import WriteCounts
 from matchmaking.models import Introduction, Match, Outcome
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.schema import OutcomeRecord
@@ -25,7 +25,7 @@ class UnknownReference(Exception):
 
 
 @transaction.atomic
-def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
+def outcomes_upsert(records: list[OutcomeRecord]) -> WriteCounts:
     """Create or update outcomes by (brief, vendor, outcome); unknown briefs or vendors
     are refused (the whole batch is retried line by line, so only those lines fail)."""
     briefs = dict(
@@ -67,7 +67,7 @@ def outcomes_upsert(records: list[OutcomeRecord]) -> WriteOutcome:
         changed_relationships |= record.outcome in RELATIONSHIP_STAGES
     if changed_relationships:
         transaction.on_commit(bump_generation)  # track records changed: recompute matches
-    return WriteOutcome(created=created, updated=updated, unchanged=unchanged)
+    return WriteCounts(created=created, updated=updated, unchanged=unchanged)
 
 
 # How far a pair got, in order; the stages a pair passed on its way to each; and, when

@@ -3,7 +3,7 @@
 A firm is a candidate for many briefs, and most of what the features read from it does
 not depend on the brief: its rates, rating, labels, analysed texts, and the sets and
 counts of its track record. Each firm (``VendorData``) and each track record
-(``Record``) gets a row here the first time a match meets it, and a match then reads
+(``TrackRecord``) gets a row here the first time a match meets it, and a match then reads
 its candidates' values by row: one array operation per feature instead of a Python pass
 over hundreds of objects, and their analysed texts as slices of one array instead of a
 memo lookup per text. A firm's row also keeps the row of the track record a brief
@@ -35,7 +35,7 @@ import numpy as np
 
 from matchmaking.ranking.columns import Entry, Table
 from matchmaking.ranking.data import BriefData, VendorData, region_of, service_day
-from matchmaking.ranking.history import Record
+from matchmaking.ranking.history import TrackRecord
 from matchmaking.ranking.terms import CHARACTERS, WORDS, TermRows
 
 _numbers = itertools.count(1)
@@ -129,7 +129,7 @@ def _describe_firm(firm: VendorData) -> Entry:
     return Entry(numbers, labels, {"profile": [firm.profile_text], "labels": [firm.label_text]})
 
 
-def _describe_record(record: Record) -> Entry:
+def _describe_record(record: TrackRecord) -> Entry:
     ids, names, pairs = Counter[str](), Counter[str](), Counter[str]()
     for (buyer_id, name), count in record.clients.items():
         if buyer_id:

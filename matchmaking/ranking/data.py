@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from matchmaking.ranking.history import HistoryItem, Record, Win, merge, visible
+from matchmaking.ranking.history import HistoryItem, TrackRecord, Win, merge, visible
 
 REGIONS = {
     "north_america": {"US", "CA"},
@@ -140,8 +140,8 @@ class VendorData:
         return tuple(item for item in self.history if visible(item, brief.published_at, brief.id))
 
     @functools.cached_property
-    def record(self) -> Record:
-        return Record.of(self.history)
+    def record(self) -> TrackRecord:
+        return TrackRecord.of(self.history)
 
     @functools.cached_property
     def _known_from(self) -> list[date]:
@@ -162,23 +162,23 @@ class VendorData:
         return (days[come - 1] if come else date.min), (days[come] if come < len(days) else None)
 
     @functools.cached_property
-    def _records(self) -> dict[tuple[int, ...], Record]:
+    def _records(self) -> dict[tuple[int, ...], TrackRecord]:
         return {}
 
     @functools.cached_property
-    def _records_seen_by(self) -> dict[tuple[int, str | None], Record]:
+    def _records_seen_by(self) -> dict[tuple[int, str | None], TrackRecord]:
         return {}
 
-    def record_for(self, brief: BriefData) -> Record:
-        """``Record`` of ``history_for(brief)``."""
+    def record_for(self, brief: BriefData) -> TrackRecord:
+        """``TrackRecord`` of ``history_for(brief)``."""
         return self._record_seen(brief.published_at, brief.id)
 
-    def record_on(self, day: date) -> Record:
-        """The ``Record`` a brief published on ``day`` sees, unless it is one of the
+    def record_on(self, day: date) -> TrackRecord:
+        """The ``TrackRecord`` a brief published on ``day`` sees, unless it is one of the
         items' briefs."""
         return self._record_seen(day, None)
 
-    def _record_seen(self, published_at: date | None, brief_id: str | None) -> Record:
+    def _record_seen(self, published_at: date | None, brief_id: str | None) -> TrackRecord:
         """Kept with the firm: a firm meets many briefs, and most see its whole history.
         What a brief sees depends only on how many of the days in ``_known_from`` have
         come by its publication and on whether one of the items is its own outcome, so
@@ -197,7 +197,7 @@ class VendorData:
             i for i, item in enumerate(self.history) if visible(item, published_at, brief_id)
         )
         if seen not in self._records:  # a race only computes one twice
-            self._records[seen] = Record.of(tuple(self.history[i] for i in seen))
+            self._records[seen] = TrackRecord.of(tuple(self.history[i] for i in seen))
         self._records_seen_by[come, own] = self._records[seen]
         return self._records[seen]
 

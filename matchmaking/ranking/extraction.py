@@ -27,7 +27,7 @@ from matchmaking.ranking.features import (
     Texts,
     pair_values,
 )
-from matchmaking.ranking.history import HistoryItem, Record, visible
+from matchmaking.ranking.history import HistoryItem, TrackRecord, visible
 from matchmaking.ranking.terms import CHARACTERS, WORDS, TermRows, term_counts
 
 
@@ -136,7 +136,7 @@ class Details(Sequence[dict[str, Any]]):
     def __init__(
         self,
         count: int,
-        pair_at: Callable[[int], tuple[BriefData, VendorData, Record]],
+        pair_at: Callable[[int], tuple[BriefData, VendorData, TrackRecord]],
         closest: Callable[[int], HistoryItem | None],
         today: date,
     ) -> None:

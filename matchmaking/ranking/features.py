@@ -31,7 +31,7 @@ import numpy as np
 from core.languages import language_name
 from matchmaking.ranking.catalogue import CandidateRows, client_pair
 from matchmaking.ranking.data import BriefData, VendorData, region_of, service_day
-from matchmaking.ranking.history import Record, client_key, organisation_family
+from matchmaking.ranking.history import TrackRecord, client_key, organisation_family
 
 UNKNOWN = 0.5  # a value we cannot judge neither helps nor hurts much
 # A certification the firm states but no officer verified counts for half: it may well
@@ -56,7 +56,7 @@ class Pair:
 
     brief: BriefData
     vendor: VendorData
-    record: Record
+    record: TrackRecord
     today: date
 
 
@@ -491,7 +491,7 @@ def _same_buyer(p: Pair) -> tuple[float, Detail]:
 
 def _same_buyer_column(b: Batch) -> np.ndarray:
     """Its items for this buyer, by id or by the client's name, each counted once
-    (``Record.with_buyer``)."""
+    (``TrackRecord.with_buyer``)."""
     buyer, name = b.brief.buyer_id, client_key(b.brief.buyer_name or "")
     holds, same = b.candidates.record_holds, np.zeros(len(b.vendors))
     if buyer:
@@ -859,7 +859,7 @@ PRIOR_WEIGHTS = {feature.name: feature.prior for feature in DEFINITIONS}
 
 
 def pair_values(
-    brief: BriefData, vendor: VendorData, record: Record, today: date
+    brief: BriefData, vendor: VendorData, record: TrackRecord, today: date
 ) -> tuple[dict[str, float], Detail]:
     """Every feature with a plain definition, for one pair, and what each was computed
     from (one dict, for the explanations)."""

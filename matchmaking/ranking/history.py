@@ -147,7 +147,7 @@ def client_key(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Record:
+class TrackRecord:
     """What the features read from the items of a track record that one brief may see:
     sets and counts computed once. Most briefs see a firm's whole history (it was all
     decided before they were published), so that summary is kept with the firm
@@ -163,7 +163,7 @@ class Record:
     families: Counter[str]  # items per buyer organisation family
 
     @classmethod
-    def of(cls, items: tuple[HistoryItem, ...]) -> Record:
+    def of(cls, items: tuple[HistoryItem, ...]) -> TrackRecord:
         values = [item.value_usd for item in items if item.value_usd]
         dates = [when for when in map(_when, items) if when is not None]
         return cls(

@@ -69,7 +69,7 @@ class Report:
         }
 
 
-class Catalogue(Mapping[str, VendorData]):
+class LazyFirms(Mapping[str, VendorData]):
     """Each firm's ranker data, built the first time it is asked for: a replay over a
     large catalogue touches the firms that were retrieved or judged, not all of them."""
 
@@ -124,7 +124,7 @@ class Replay:
             ((o[0], o[1], o[2], o[3]) for o in self.outcomes), buyer_of
         )
         self.wins = {key: tuple(found) for key, found in wins.items()}
-        self.vendors = Catalogue(
+        self.vendors = LazyFirms(
             self.rows,
             lambda key: replace(
                 vendor_data(self.rows[key]),
