@@ -71,7 +71,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
     from core.money import RateTable
     from core.schema import validate_record
     from matchmaking.curation import decisions
-    from matchmaking.models import Match, Review
+    from matchmaking.models import Curation, Match
     from matchmaking.pipeline import conversations, introductions, reviews
     from vendors.models import VendorMember
     from vendors.schema import VendorRecord
@@ -84,7 +84,10 @@ def prepare(data_dir: Path) -> dict[str, str]:
         User.objects.get(username=n) for n in ("officer", "vendor", "buyer")
     )
     review = (
-        Review.objects.filter(closed_at__isnull=True).select_related("brief").order_by("id").first()
+        Curation.objects.filter(closed_at__isnull=True)
+        .select_related("brief")
+        .order_by("id")
+        .first()
     )
     assert review is not None, "the demo has open briefs"
     brief = review.brief
@@ -139,7 +142,7 @@ def prepare(data_dir: Path) -> dict[str, str]:
     if second is not None:  # one more firm invited, to fill the vendor's and the pipeline's columns
         decisions.match_approve(match=second, actor=officer, version=second.version)
     other = (
-        Review.objects.filter(closed_at__isnull=True)
+        Curation.objects.filter(closed_at__isnull=True)
         .exclude(brief=brief)
         .select_related("brief")
         .first()

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from matchmaking.models import Introduction, Match, Review
+from matchmaking.models import Curation, Introduction, Match
 
 
-@admin.register(Review)
+@admin.register(Curation)
 class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["brief", "officer", "opened_at", "closed_at"]
 

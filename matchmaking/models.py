@@ -68,11 +68,11 @@ class RejectReason(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
-class Review(models.Model):
+class Curation(models.Model):
     """A brief in the officers' curation queue: opened when matches are suggested for it,
     closed by an officer (or when its last suggestion is decided)."""
 
-    brief = models.OneToOneField("buyers.Brief", on_delete=models.CASCADE, related_name="review")
+    brief = models.OneToOneField("buyers.Brief", on_delete=models.CASCADE, related_name="curation")
     officer = models.ForeignKey(
         "accounts.User",
         on_delete=models.SET_NULL,
@@ -88,7 +88,7 @@ class Review(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"review of {self.brief_id} ({'closed' if self.closed_at else 'open'})"
+        return f"curation of {self.brief_id} ({'closed' if self.closed_at else 'open'})"
 
 
 class Match(models.Model):

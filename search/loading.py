@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-from search.backends.base import DemandIndex, SearchBackend
+from search.backends.base import DemandIndex, VendorIndex
 
 
 def _configured(alias: str) -> tuple[Any, dict[str, Any]]:
@@ -25,13 +25,13 @@ def _configured(alias: str) -> tuple[Any, dict[str, Any]]:
 
 
 @cache
-def get_search_backend(alias: str = "default") -> SearchBackend:
+def get_search_backend(alias: str = "default") -> VendorIndex:
     backend_class, params = _configured(alias)
     return backend_class(alias, params)
 
 
 @contextlib.contextmanager
-def scratch_search_backend(alias: str = "default") -> Iterator[SearchBackend]:
+def scratch_search_backend(alias: str = "default") -> Iterator[VendorIndex]:
     """A throw-away vendor index on the same engine as ``alias``'s, removed afterwards."""
     backend_class, params = _configured(alias)
     with backend_class.scratch(params) as backend:

@@ -15,7 +15,7 @@ from core import codes
 from core.db import json_list_has
 from core.metrics import SEARCH_SECONDS
 from core.schema import compact
-from search.backends.base import SearchBackend, SearchUnavailable
+from search.backends.base import SearchUnavailable, VendorIndex
 from search.cache import cached, generation
 from search.demand import BRIEF, split_id
 from search.loading import get_demand_index, get_search_backend
@@ -74,7 +74,7 @@ def build_query(
     text: str = "",
     filters: dict[str, Iterable[str]] | None = None,
     as_typed: bool = False,
-    backend: SearchBackend | None = None,
+    backend: VendorIndex | None = None,
     **options: Any,
 ) -> VendorQuery:
     """A backend query from user input: filter values normalised, the text understood
@@ -104,7 +104,7 @@ def build_query(
 
 
 def understand(
-    text: str, *, as_typed: bool = False, backend: SearchBackend | None = None
+    text: str, *, as_typed: bool = False, backend: VendorIndex | None = None
 ) -> Understanding:
     """How a query is read (search/understanding.py) against what the configured index
     holds, or ``backend``'s (then nothing is cached: tests and tools). If the index is
@@ -125,7 +125,7 @@ def understand(
 _current: dict[str, tuple[int, Interpreter]] = {}
 
 
-def _interpreter(backend: SearchBackend) -> Interpreter:
+def _interpreter(backend: VendorIndex) -> Interpreter:
     now = generation()
     known = _current.get(backend.alias)
     if known is None or known[0] != now:
@@ -134,7 +134,7 @@ def _interpreter(backend: SearchBackend) -> Interpreter:
     return known[1]
 
 
-def _index_places(backend: SearchBackend) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _index_places(backend: VendorIndex) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The cities firms are in and the countries they are based in."""
     return (
         tuple(sorted(backend.label_values("city"))),

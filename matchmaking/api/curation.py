@@ -37,7 +37,7 @@ from matchmaking.api.serializers import (
     ReviewOut,
 )
 from matchmaking.curation import decisions, suggestions
-from matchmaking.models import Introduction, Match, Review
+from matchmaking.models import Curation, Introduction, Match
 from matchmaking.pipeline import introductions
 from matchmaking.pipeline.conversations import with_unread
 from matchmaking.pipeline.selectors import introductions_visible_to, stale_filter
@@ -57,10 +57,10 @@ class QueueFilter(filters.FilterSet):
     closed = filters.BooleanFilter(field_name="closed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
-        model = Review
+        model = Curation
         fields: list[str] = []
 
-    def by_officer(self, queryset: QuerySet[Review], name: str, value: str) -> QuerySet[Review]:
+    def by_officer(self, queryset: QuerySet[Curation], name: str, value: str) -> QuerySet[Curation]:
         if value == "none":
             return queryset.filter(officer__isnull=True)
         username = self.request.user.username if value == "me" else value
@@ -79,9 +79,9 @@ class CurationViewSet(viewsets.GenericViewSet):
     lookup_url_kwarg = "brief"
     lookup_value_regex = "[^/]+"
 
-    def get_queryset(self) -> QuerySet[Review]:
+    def get_queryset(self) -> QuerySet[Curation]:
         matches = Match.objects.select_related("vendor", "decided_by")
-        reviews = Review.objects.select_related("brief__buyer", "officer").prefetch_related(
+        reviews = Curation.objects.select_related("brief__buyer", "officer").prefetch_related(
             Prefetch("brief__matches", queryset=matches)
         )
         if self.action == "list" and "closed" not in self.request.query_params:

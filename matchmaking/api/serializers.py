@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.api.fields import StrictCharField
 from core.models import AuditEntry
-from matchmaking.models import Introduction, Match, Message, RejectReason, Review
+from matchmaking.models import Curation, Introduction, Match, Message, RejectReason
 from matchmaking.pipeline.conversations import MAX_BODY, author_label
 from matchmaking.pipeline.selectors import (
     brief_text_for,
@@ -77,10 +77,10 @@ class ReviewOut(serializers.ModelSerializer):
     matches = serializers.SerializerMethodField()
 
     class Meta:
-        model = Review
+        model = Curation
         fields = ["brief", "officer", "opened_at", "closed_at", "matches"]
 
-    def get_matches(self, review: Review) -> list[dict[str, Any]]:
+    def get_matches(self, review: Curation) -> list[dict[str, Any]]:
         return MatchOut(review.brief.matches.all(), many=True).data  # type: ignore[return-value]
 
 

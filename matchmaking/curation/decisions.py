@@ -22,7 +22,7 @@ from core.errors import Conflict, Refused
 from core.limits import day_ago, refuse_beyond
 from core.models import AuditEntry
 from core.versions import update_if_version
-from matchmaking.models import Introduction, Match, Outcome, RejectReason, Review
+from matchmaking.models import Curation, Introduction, Match, Outcome, RejectReason
 from matchmaking.pipeline.introductions import introduction_open
 from matchmaking.pipeline.outcomes import record_label
 from notifications.catalogue import notice
@@ -224,9 +224,9 @@ def match_add(*, brief: Brief, vendor: Vendor, actor: User, note: str = "") -> M
         after=match_state(match),
         brief=brief.external_id,
     )
-    review, _ = Review.objects.get_or_create(brief=brief)
+    review, _ = Curation.objects.get_or_create(brief=brief)
     if review.closed_at is not None:
-        Review.objects.filter(pk=review.pk).update(closed_at=None)
+        Curation.objects.filter(pk=review.pk).update(closed_at=None)
     if requested:
         _tell_officers_of_request(match, actor)
     return match
@@ -254,9 +254,9 @@ def _tell_officers_of_request(match: Match, actor: User) -> None:
 
 # The queue ---------------------------------------------------------------------------
 @transaction.atomic
-def review_take(*, brief: Brief, actor: User) -> Review:
+def review_take(*, brief: Brief, actor: User) -> Curation:
     """The officer takes the brief (shown as theirs in the queue)."""
-    review, _ = Review.objects.get_or_create(brief=brief)
+    review, _ = Curation.objects.get_or_create(brief=brief)
     before = {"officer": review.officer.username if review.officer else None}
     review.officer = actor
     review.save(update_fields=["officer"])
@@ -272,8 +272,8 @@ def review_take(*, brief: Brief, actor: User) -> Review:
 
 
 @transaction.atomic
-def review_close(*, brief: Brief, actor: User, automatic: bool = False) -> Review:
-    review, _ = Review.objects.get_or_create(brief=brief)
+def review_close(*, brief: Brief, actor: User, automatic: bool = False) -> Curation:
+    review, _ = Curation.objects.get_or_create(brief=brief)
     if review.closed_at is None:
         review.closed_at = timezone.now()
         review.save(update_fields=["closed_at"])

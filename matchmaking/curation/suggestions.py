@@ -15,7 +15,7 @@ from buyers.models import Brief
 from buyers.services import BRIEF_TOPIC
 from core.outbox import outbox_claim, outbox_done, outbox_failed
 from matchmaking.matching.services import match_brief
-from matchmaking.models import Match, Outcome, Review
+from matchmaking.models import Curation, Match, Outcome
 from matchmaking.pipeline.recipients import buyer_members
 from notifications.catalogue import notice
 from notifications.services import notify
@@ -24,7 +24,7 @@ from vendors.models import Vendor
 log = logging.getLogger(__name__)
 
 
-def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
+def suggest_matches(brief: Brief, *, limit: int | None = None) -> Curation:
     """Put the ranker's current shortlist on the brief's review (opening it if needed).
 
     Decided, pinned and hand-added matches stay as they are; undecided suggestions that
@@ -61,7 +61,7 @@ def suggest_matches(brief: Brief, *, limit: int | None = None) -> Review:
         ).exclude(vendor_id__in=kept).delete()
         if created:
             _tell_buyer_of_suggestions(brief, created)
-        review, _ = Review.objects.get_or_create(brief=brief)
+        review, _ = Curation.objects.get_or_create(brief=brief)
         if review.closed_at is not None:
             review.closed_at = None
             review.save(update_fields=["closed_at"])
@@ -88,7 +88,7 @@ def _tell_buyer_of_suggestions(brief: Brief, new: list[Match]) -> None:
 def _decided_elsewhere(brief: Brief) -> bool:
     """Imported history: decisions recorded for a brief that never had a review here."""
     return (
-        not Review.objects.filter(brief=brief).exists()
+        not Curation.objects.filter(brief=brief).exists()
         and Outcome.objects.filter(brief=brief).exclude(outcome=Outcome.Stage.SUGGESTED).exists()
     )
 

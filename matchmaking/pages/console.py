@@ -20,7 +20,7 @@ from core.models import AuditEntry
 from core.money import RateTable
 from core.page_actions import decided, officers_only, posted_version
 from matchmaking.curation import decisions
-from matchmaking.models import Introduction, Match, RejectReason, Review
+from matchmaking.models import Curation, Introduction, Match, RejectReason
 from matchmaking.pipeline import introductions
 from matchmaking.pipeline.selectors import PIPELINE, is_stale
 from matchmaking.ranking.features import FEATURES
@@ -31,7 +31,7 @@ from vendors.taxonomy import get_taxonomy
 @officers_only
 def console_queue(request: HttpRequest) -> HttpResponse:
     """Officers: briefs awaiting review, oldest first; filters sector, country, officer."""
-    reviews = Review.objects.filter(closed_at__isnull=True).select_related(
+    reviews = Curation.objects.filter(closed_at__isnull=True).select_related(
         "brief__buyer", "officer"
     )
     sector, country, officer = (
@@ -53,7 +53,7 @@ def console_queue(request: HttpRequest) -> HttpResponse:
     # Curated sectors only: a free-text industry nobody mapped to the taxonomy is not
     # a filter value (it would be one option per typo).
     waiting_sectors = set(
-        Review.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True)
+        Curation.objects.filter(closed_at__isnull=True).values_list("brief__industry", flat=True)
     )
     sectors = [s for s in get_taxonomy().labels("industry") if s in waiting_sectors]
     return render(
@@ -87,7 +87,7 @@ def console_review(request: HttpRequest, external_id: str) -> HttpResponse:
             "brief": brief,
             "matches": matches,
             "reasons": RejectReason.choices,
-            "review": Review.objects.filter(brief=brief).first(),
+            "review": Curation.objects.filter(brief=brief).first(),
             "languages": [language_name(code) for code in brief.languages],
         },
     )

@@ -73,7 +73,7 @@ class SearchIndex(abc.ABC):
         return False
 
 
-class SearchBackend(SearchIndex):
+class VendorIndex(SearchIndex):
     """The vendor index. Documents are dicts from ``search.documents.vendor_document``:
     ``id`` is the vendor's external id."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from search.backends.base import SearchBackend
+from search.backends.base import VendorIndex
 from search.backends.elasticsearch_index import INDEX_SETTINGS, ElasticsearchIndex, terms_filter
 from search.query import (
     ALL_OF,
@@ -84,7 +84,7 @@ def index_body() -> dict[str, Any]:
     }
 
 
-class ElasticsearchBackend(ElasticsearchIndex, SearchBackend):
+class ElasticsearchBackend(ElasticsearchIndex, VendorIndex):
     """The vendor index on Elasticsearch."""
 
     demand_backend = "search.backends.elasticsearch_demand.ElasticsearchDemandIndex"

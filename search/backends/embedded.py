@@ -11,7 +11,7 @@ from typing import Any
 
 import tantivy
 
-from search.backends.base import SearchBackend
+from search.backends.base import VendorIndex
 from search.backends.embedded_schema import (
     SAMPLE_SLOTS,
     SCHEMA,
@@ -67,7 +67,7 @@ FACET_GROUPS = (
 _facet_pool = ThreadPoolExecutor(max_workers=len(FACET_GROUPS), thread_name_prefix="facets")
 
 
-class EmbeddedBackend(EmbeddedIndex, SearchBackend):
+class EmbeddedBackend(EmbeddedIndex, VendorIndex):
     """The vendor index on the embedded engine."""
 
     name = "vendors"

@@ -74,7 +74,7 @@ def test_the_pipeline_board_pages_each_column_newest_first(user_factory, client)
 
 def test_officers_take_close_and_hand_add_from_the_review_page(user_factory, client):
     from core.models import AuditEntry
-    from matchmaking.models import Review
+    from matchmaking.models import Curation
 
     brief = make_brief(make_buyer(), external_id="b-act", title="Fleet app")
     make_vendor(external_id="pk-ravi", name="Ravi Apps")
@@ -85,7 +85,7 @@ def test_officers_take_close_and_hand_add_from_the_review_page(user_factory, cli
     url = "/console/briefs/b-act/act/"
 
     assert client.post(url, {"action": "take"}).status_code == 302
-    assert Review.objects.get(brief=brief).officer == officer
+    assert Curation.objects.get(brief=brief).officer == officer
     page = client.get("/console/briefs/b-act/").content.decode()
     assert f"Taken by {officer.username}" in page and "Take this brief" not in page
 
@@ -100,7 +100,7 @@ def test_officers_take_close_and_hand_add_from_the_review_page(user_factory, cli
     assert not Match.objects.filter(vendor__name="Twin Apps").exists()
 
     client.post(url, {"action": "close"})
-    assert Review.objects.get(brief=brief).closed_at is not None
+    assert Curation.objects.get(brief=brief).closed_at is not None
     actions = set(AuditEntry.objects.filter(brief="b-act").values_list("action", flat=True))
     assert {"review.take", "match.add", "review.close"} <= actions
 
@@ -145,11 +145,11 @@ def test_the_audit_log_page_filters_as_the_api_does(user_factory, client):
 
 
 def test_the_queue_filters_by_curated_sectors_only(user_factory, client):
-    from matchmaking.models import Review
+    from matchmaking.models import Curation
 
     buyer = make_buyer()
     for external_id, industry in (("b-fin", "Fintech"), ("b-odd", "fish farming ltd")):
-        Review.objects.create(brief=make_brief(buyer, external_id=external_id, industry=industry))
+        Curation.objects.create(brief=make_brief(buyer, external_id=external_id, industry=industry))
     client.force_login(user_factory("officer"))
     page = client.get("/console/").content.decode()
     assert "<option>Fintech</option>" in page

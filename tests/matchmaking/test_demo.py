@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from buyers.models import Brief
 from matchmaking.demo import SPECIALISATIONS, DemoCatalogue
-from matchmaking.models import Match, Outcome, Review
+from matchmaking.models import Curation, Match, Outcome
 from vendors.models import Vendor
 from vendors.taxonomy import get_taxonomy
 
@@ -78,7 +78,7 @@ def test_load_demo_imports_through_the_import_path_and_is_idempotent(capsys):
 @pytest.mark.django_db(transaction=True)
 def test_only_the_open_demo_briefs_await_curation():
     call_command("load_demo", "--size", "120", "--briefs", "40", "--open-briefs", "5", "--no-users")
-    queued = set(Review.objects.values_list("brief__external_id", flat=True))
+    queued = set(Curation.objects.values_list("brief__external_id", flat=True))
     assert queued == {f"b-{n:05d}" for n in range(41, 46)}
     assert Match.objects.filter(brief__external_id="b-00041").exists()
 

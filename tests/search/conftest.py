@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from search.backends.base import DemandIndex, SearchBackend, SearchIndex
+from search.backends.base import DemandIndex, SearchIndex, VendorIndex
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.elasticsearch_demand import ElasticsearchDemandIndex
 from search.backends.elasticsearch_index import ElasticsearchIndex
@@ -40,7 +40,7 @@ def elastic_url(elastic: NoidaServer | str) -> str:
 STAND_IN_TIMEOUT = 60
 
 
-def make_backend(kind: str, tmp_path, elastic) -> SearchBackend:
+def make_backend(kind: str, tmp_path, elastic) -> VendorIndex:
     if kind == "embedded":
         return EmbeddedBackend("test", {"PATH": str(tmp_path / "search")})
     index = f"raabta-test-{uuid.uuid4().hex[:12]}"
@@ -69,7 +69,7 @@ def drop(backend: SearchIndex) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:
+def backend(request, tmp_path, elastic) -> Iterator[VendorIndex]:
     """Each contract test runs once per backend."""
     instance = make_backend(request.param, tmp_path, elastic)
     yield instance
@@ -85,7 +85,7 @@ def demand_index(request, tmp_path, elastic) -> Iterator[DemandIndex]:
 
 
 @pytest.fixture(params=BACKENDS)
-def configured_backend(request, tmp_path, elastic) -> Iterator[SearchBackend]:
+def configured_backend(request, tmp_path, elastic) -> Iterator[VendorIndex]:
     """The backend the application uses (SEARCH_BACKENDS), once per kind."""
     params: dict[str, object]
     if request.param == "embedded":

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from buyers.models import Brief
 from core.models import AuditEntry
-from matchmaking.models import Match, Review
+from matchmaking.models import Curation, Match
 from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_vendor
 from vendors.models import Vendor
@@ -122,7 +122,7 @@ def test_a_firm_raises_its_hand_and_it_reaches_the_officers_queue(market):
     match = Match.objects.get(brief__external_id="b-wallet", vendor__external_id="pk-indus")
     assert (match.source, match.state, match.pinned) == ("firm", "suggested", True)
     assert match.note == "We shipped three wallets for Gulf banks."
-    assert Review.objects.filter(brief=match.brief, closed_at__isnull=True).exists()
+    assert Curation.objects.filter(brief=match.brief, closed_at__isnull=True).exists()
     assert AuditEntry.objects.filter(action="match.request", subject_id=str(match.pk)).exists()
     assert Notification.objects.filter(kind="requested", user__role="officer").exists()
     review = market["console"].get("/console/briefs/b-wallet/").content.decode()

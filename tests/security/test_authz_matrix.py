@@ -27,7 +27,7 @@ from accounts.services import token_issue
 from core.audit import audit_record
 from core.models import Job
 from events.models import Meeting, Participant
-from matchmaking.models import DealReview, Introduction, Match, Review
+from matchmaking.models import Curation, DealReview, Introduction, Match
 from notifications.models import Notification
 from tests.factories import make_brief, make_buyer, make_event, make_vendor
 
@@ -232,7 +232,7 @@ def world(user_factory):
     make_brief(other_org, external_id="b-other")
     match = Match.objects.create(brief=brief, vendor=firm, rank=1, score=0.9, state="approved")
     introduction = Introduction.objects.create(match=match, stage_changed_at=timezone.now())
-    Review.objects.create(brief=brief)
+    Curation.objects.create(brief=brief)
     users = {
         VENDOR: user_factory("vendor", vendor=firm),
         BUYER: user_factory("buyer", buyer=org),

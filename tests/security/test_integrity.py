@@ -312,14 +312,14 @@ def test_a_failing_brief_keeps_its_event_and_the_others_get_suggestions(monkeypa
 
     from core.models import OutboxEvent
     from matchmaking.curation import suggestions
-    from matchmaking.models import Review
+    from matchmaking.models import Curation
     from tests.factories import make_brief
 
     make_vendor(services=["Mobile App Development"])
     buyer = make_buyer()
     briefs = [make_brief(buyer, external_id=f"b-iso-{n}") for n in range(3)]
     OutboxEvent.objects.all().delete()
-    Review.objects.all().delete()  # suggested on creation already; start again
+    Curation.objects.all().delete()  # suggested on creation already; start again
     for brief in briefs:
         OutboxEvent.objects.create(topic="brief", key=brief.external_id, version=1)
     real_suggest, in_transaction = suggestions.suggest_matches, []
@@ -332,7 +332,7 @@ def test_a_failing_brief_keeps_its_event_and_the_others_get_suggestions(monkeypa
 
     monkeypatch.setattr(suggestions, "suggest_matches", suggest)
     assert suggestions.suggest_for_changed_briefs() == 2
-    assert set(Review.objects.values_list("brief__external_id", flat=True)) == {
+    assert set(Curation.objects.values_list("brief__external_id", flat=True)) == {
         "b-iso-0",
         "b-iso-2",
     }

@@ -154,3 +154,31 @@ def test_notifications_move_to_their_own_app_with_their_rows_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_entry_of_a_brief_is_renamed_curation_with_its_rows_and_back():
+    briefs = ("buyers", "0005_demand_index")  # the briefs as they stand in this release
+    before = [("matchmaking", "0012_notification_moves_to_notifications"), briefs]
+    after = [("matchmaking", "0013_review_is_curation"), briefs]
+    try:
+        old = _migrate(before)
+        brief = old.get_model("buyers", "Brief").objects.create(
+            external_id="b-queued", title="A queued brief", record_hash="h"
+        )
+        old.get_model("matchmaking", "Review").objects.create(brief=brief)
+
+        new = _migrate(after)
+        assert "matchmaking_curation" in _tables()
+        assert "matchmaking_review" not in _tables()
+        curation = new.get_model("matchmaking", "Curation").objects.get()
+        assert (curation.brief_id, curation.closed_at) == (brief.pk, None)
+        queued = new.get_model("buyers", "Brief").objects.get(external_id="b-queued")
+        assert queued.curation == curation  # the brief reaches its queue entry by the new name
+
+        back = _migrate(before)
+        assert "matchmaking_review" in _tables()
+        assert back.get_model("matchmaking", "Review").objects.get().brief_id == brief.pk
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
