@@ -14,6 +14,10 @@ whole list of pairs (``Texts``, ``ranking.extraction``) and read by ``texts``.
 ``DEFINITIONS`` is the list; ``FEATURES`` (the names, in the order of the matrix's
 columns) and ``PRIOR_WEIGHTS`` are read off it, so adding or dropping a feature is one
 entry there.
+
+This module is that table (24 entries with their computations side by side), and is
+longer than the 400 lines other modules keep to for it: split, a feature's definition
+would no longer be read in one place (tests/test_architecture.py names it).
 """
 
 from __future__ import annotations
