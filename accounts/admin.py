@@ -5,7 +5,7 @@ from accounts.models import User
 
 
 @admin.register(User)
-class RaabtaUserAdmin(UserAdmin):
+class RaabtaUserAdmin(UserAdmin[User]):
     list_display = ["username", "email", "role", "is_active", "is_staff"]
     list_filter = ["role", "is_active", "is_staff"]
     fieldsets = (*UserAdmin.fieldsets, ("Raabta", {"fields": ["role"]}))  # type: ignore[misc]

@@ -17,7 +17,7 @@ from accounts.services import token_issue, user_sign_up
 from core.api.throttles import ScopedThrottle
 
 
-class SignUpSerializer(serializers.Serializer):
+class SignUpSerializer(serializers.Serializer[Any]):
     username = serializers.RegexField(r"^[\w.@+-]{3,150}$")
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, min_length=8)
@@ -29,7 +29,7 @@ class SignUpSerializer(serializers.Serializer):
         return value
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     role = serializers.CharField()
     vendor = serializers.CharField(allow_null=True)
@@ -40,7 +40,7 @@ def _me(user: User) -> dict[str, Any]:
     return {"username": user.username, "role": user.role, **organisations_of(user)}
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
     expiry = serializers.DateTimeField(allow_null=True)
 

@@ -4,14 +4,14 @@ from buyers.models import Brief, Buyer, BuyerMember
 from core.admin import ArchiveNotDelete
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(admin.TabularInline[BuyerMember, Buyer]):
     model = BuyerMember
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Buyer)
-class BuyerAdmin(ArchiveNotDelete, admin.ModelAdmin):
+class BuyerAdmin(ArchiveNotDelete, admin.ModelAdmin[Buyer]):
     list_display = ["name", "external_id", "country", "industry"]
     list_filter = ["country"]
     search_fields = ["name", "external_id"]
@@ -19,7 +19,7 @@ class BuyerAdmin(ArchiveNotDelete, admin.ModelAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(ArchiveNotDelete, admin.ModelAdmin):
+class BriefAdmin(ArchiveNotDelete, admin.ModelAdmin[Brief]):
     list_display = ["title", "external_id", "buyer", "industry", "budget_max_usd", "published_at"]
     list_filter = ["industry", "engagement_model"]
     search_fields = ["title", "external_id"]

@@ -7,12 +7,12 @@ from core.models import AuditEntry, CurrencyRate, Email
 
 
 @admin.register(CurrencyRate)
-class CurrencyRateAdmin(admin.ModelAdmin):
+class CurrencyRateAdmin(admin.ModelAdmin[CurrencyRate]):
     list_display = ["currency", "valid_from", "usd_per_unit", "source"]
     list_filter = ["currency"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Shown, never changed here: these rows are written only by services (decisions
     are audited there; an admin edit would bypass the audit log)."""
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 Adapt = Callable[[Any], Any]
 
 
-def _adapter(field: models.Field, connection: BaseDatabaseWrapper) -> Adapt | None:
+def _adapter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Adapt | None:
     ops = connection.ops
     if isinstance(field, models.JSONField):
         return lambda value: ops.adapt_json_value(value, field.encoder)
@@ -74,7 +74,7 @@ def update_rows(
         return
     connection = connections[router.db_for_write(model)]
     meta = model._meta
-    targets: list[models.Field] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
+    targets: list[models.Field[Any, Any]] = [meta.get_field(name) for name in fields]  # type: ignore[misc]
     adapters = [(field.attname, _adapter(field, connection)) for field in targets]
     quote = connection.ops.quote_name
     assignments = [f"{quote(str(field.column))} = %s" for field in targets]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 
 
@@ -52,12 +54,12 @@ class OutboxEvent(models.Model):
         return f"{self.topic}:{self.key}@{self.version}{' (deleted)' if self.deleted else ''}"
 
 
-class CurrentManager(models.Manager):
+class CurrentManager(models.Manager[Any]):
     """Rows not archived. The default manager of archivable records (vendors, buyers,
     briefs): every read of the product sees only current rows, while foreign keys (won
     deals, ranker labels) still reach archived ones through the base manager."""
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[Any]:
         return super().get_queryset().filter(archived_at__isnull=True)
 
 

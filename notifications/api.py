@@ -22,7 +22,7 @@ from notifications import selectors, services
 from notifications.models import Notification
 
 
-class NotificationOut(serializers.ModelSerializer):
+class NotificationOut(serializers.ModelSerializer[Notification]):
     read = serializers.SerializerMethodField()
 
     class Meta:
@@ -33,7 +33,7 @@ class NotificationOut(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
-class NotificationsReadIn(serializers.Serializer):
+class NotificationsReadIn(serializers.Serializer[Any]):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),  # a row id
         required=False,
@@ -56,7 +56,7 @@ class NotificationFilter(filters.FilterSet):
         fields: list[str] = []
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
     permission_classes = [IsAuthenticated]
     parser_classes = [BoundedJSONParser]  # a form body cannot mean "mark all read"
     serializer_class = NotificationOut

@@ -91,7 +91,7 @@ class VendorViewSet(InterchangeActions, RecordViewSet):
         return selectors.vendor_records()
 
 
-class FactOut(serializers.Serializer):
+class FactOut(serializers.Serializer[Any]):
     fact = serializers.CharField(source="key", help_text="registration:pseb, certification:…")
     kind = serializers.CharField()
     name = serializers.CharField()
@@ -104,7 +104,7 @@ class FactOut(serializers.Serializer):
         return fact.verified
 
 
-class FirmFactsOut(serializers.Serializer):
+class FirmFactsOut(serializers.Serializer[Any]):
     external_id = serializers.CharField()
     name = serializers.CharField()
     city = serializers.CharField()
@@ -116,14 +116,14 @@ class FirmFactsOut(serializers.Serializer):
         return FactOut(verification.facts(vendor), many=True).data  # type: ignore[return-value]
 
 
-class VerifyIn(serializers.Serializer):
+class VerifyIn(serializers.Serializer[Any]):
     fact = StrictCharField(max_length=200)
     version = serializers.IntegerField(min_value=1)
     evidence = StrictCharField(max_length=500)
     expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class RevokeIn(serializers.Serializer):
+class RevokeIn(serializers.Serializer[Any]):
     fact = StrictCharField(max_length=200)
     version = serializers.IntegerField(min_value=1)
     reason = StrictCharField(max_length=500)
@@ -162,7 +162,7 @@ class VerificationViewSet(
         return self._decided(request, RevokeIn, verification.fact_revoke)
 
     def _decided(
-        self, request: Request, form: type[serializers.Serializer], decide: Any
+        self, request: Request, form: type[serializers.Serializer[Any]], decide: Any
     ) -> Response:
         vendor = self.get_object()  # who may decide is settled before the body
         data = form(data=request.data)

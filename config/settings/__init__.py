@@ -15,7 +15,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
+
 from config.settings.parts import Env, logging_config, redis_caches
+
+# Django's admin classes take type arguments at run time as mypy checks them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Every value below is read through django-environ, typed (env.bool, env.int, env.list);

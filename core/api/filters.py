@@ -25,7 +25,7 @@ class JsonListFilter(django_filters.CharFilter):
         self.normalise = normalise
         super().__init__(*args, **kwargs)
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         if not value:
             return qs
         return qs.filter(json_list_has(self.field_name, self.normalise(value.strip())))
@@ -48,7 +48,7 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     PostgreSQL refuses any beyond ±15:59 ("time zone displacement out of range", a 500
     that schemathesis found with +22:13)."""
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value is not None:
             value = value.astimezone(UTC)
         return super().filter(qs, value)

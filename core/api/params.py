@@ -24,7 +24,7 @@ def _blank(params: Any, name: str) -> bool:
     return name in params and all(not value.strip() for value in params.getlist(name))
 
 
-class QueryParams(serializers.Serializer):
+class QueryParams(serializers.Serializer[Any]):
     """Base for the query parameters of a view: a blank value is refused unless the
     field allows blank text."""
 

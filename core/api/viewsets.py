@@ -38,7 +38,7 @@ from core.schema import KeyedRecord
 from core.upsert import check_version, fresh_external_id, lock_rows
 
 
-class RecordViewSet(GenericViewSet):
+class RecordViewSet(GenericViewSet[Any]):
     # Records are JSON (the interchange format); form encodings cannot carry them.
     parser_classes = [BoundedJSONParser]
     lookup_field = "external_id"

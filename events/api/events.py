@@ -52,7 +52,7 @@ class EventViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Any],
 ):
     """Trade events. Read: anyone signed in; create and change: officers (changes name
     the version they saw: 409 otherwise)."""

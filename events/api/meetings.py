@@ -27,7 +27,7 @@ from events.models import Meeting
 
 
 @extend_schema(tags=["events"])
-class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """Meetings: read by both sides and officers (anyone else 404)."""
 
     serializer_class = MeetingOut

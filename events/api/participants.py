@@ -18,7 +18,7 @@ from events.api.serializers import DecideIn, ParticipantOut, caller, valid
 
 
 @extend_schema(tags=["events"])
-class ParticipantViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ParticipantViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """Registrations: read by their own organisation and officers; approved or
     rejected by officers."""
 

@@ -37,7 +37,7 @@ def valid_zone(value: str) -> str:
     return value
 
 
-class Window(serializers.Serializer):
+class Window(serializers.Serializer[Any]):
     day = serializers.DateField()
     start = ClockField()
     end = ClockField()
@@ -60,7 +60,7 @@ def _one_line(value: str) -> str:
         raise serializers.ValidationError(str(error)) from None
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(serializers.ModelSerializer[Event]):
     phase = serializers.SerializerMethodField()
     slots = serializers.SerializerMethodField()
     day_starts = ClockField(required=False)
@@ -142,7 +142,7 @@ def known_services(value: list[str]) -> list[str]:
     return taxonomy.normalise_all("service", value)
 
 
-class RegisterIn(serializers.Serializer):
+class RegisterIn(serializers.Serializer[Any]):
     vendor = serializers.CharField(required=False, help_text="officers: the firm's external id")
     buyer = serializers.CharField(required=False, help_text="officers: the buyer's external id")
     brief = serializers.CharField(required=False, help_text="one of the buyer's briefs")
@@ -164,7 +164,7 @@ class RegisterIn(serializers.Serializer):
         return known_services(value)
 
 
-class UpdateIn(serializers.Serializer):
+class UpdateIn(serializers.Serializer[Any]):
     looking_for = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     services = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=30
@@ -180,7 +180,7 @@ class UpdateIn(serializers.Serializer):
         return known_services(value)
 
 
-class ParticipantOut(serializers.ModelSerializer):
+class ParticipantOut(serializers.ModelSerializer[Participant]):
     organisation = serializers.SerializerMethodField()
     country = serializers.SerializerMethodField()
     services = serializers.SerializerMethodField()
@@ -213,36 +213,36 @@ class ParticipantOut(serializers.ModelSerializer):
         return data
 
 
-class DecideIn(serializers.Serializer):
+class DecideIn(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class MeetingIn(serializers.Serializer):
+class MeetingIn(serializers.Serializer[Any]):
     participant = serializers.IntegerField(help_text="the participant asked (other side)")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
     priority = serializers.IntegerField(required=False, default=2, min_value=1, max_value=3)
 
 
-class AnswerIn(serializers.Serializer):
+class AnswerIn(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     priority = serializers.IntegerField(required=False, min_value=1, max_value=3)
 
 
-class VersionIn(serializers.Serializer):
+class VersionIn(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
 
 
-class NoteIn(serializers.Serializer):
+class NoteIn(serializers.Serializer[Any]):
     text = serializers.CharField(allow_blank=True, max_length=4000)
 
 
-class AttendanceIn(serializers.Serializer):
+class AttendanceIn(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1)
     attendance = serializers.ChoiceField(choices=Meeting.Attendance.choices)
 
 
-class MeetingOut(serializers.ModelSerializer):
+class MeetingOut(serializers.ModelSerializer[Meeting]):
     firm = serializers.SerializerMethodField()
     buyer = serializers.SerializerMethodField()
     event = serializers.CharField(source="event.slug")
@@ -284,14 +284,14 @@ class MeetingOut(serializers.ModelSerializer):
         )
 
 
-class SuggestionOut(serializers.Serializer):
+class SuggestionOut(serializers.Serializer[Any]):
     participant = serializers.IntegerField()
     name = serializers.CharField()
     reasons = serializers.ListField(child=serializers.CharField())
     gaps = serializers.ListField(child=serializers.CharField())
 
 
-class AgendaItemOut(serializers.Serializer):
+class AgendaItemOut(serializers.Serializer[Any]):
     meeting = serializers.IntegerField()
     with_ = serializers.CharField(label="with")
     table = serializers.IntegerField()
@@ -306,14 +306,14 @@ class AgendaItemOut(serializers.Serializer):
         return fields
 
 
-class AgendaOut(serializers.Serializer):
+class AgendaOut(serializers.Serializer[Any]):
     participant = serializers.IntegerField()
     timezone = serializers.CharField()
     venue_timezone = serializers.CharField()
     meetings = AgendaItemOut(many=True)
 
 
-class JobStartedOut(serializers.Serializer):
+class JobStartedOut(serializers.Serializer[Any]):
     job = serializers.IntegerField()
     status = serializers.CharField()
 

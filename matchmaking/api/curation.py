@@ -68,7 +68,7 @@ class QueueFilter(filters.FilterSet):
 
 
 @extend_schema(tags=["curation"])
-class CurationViewSet(viewsets.GenericViewSet):
+class CurationViewSet(viewsets.GenericViewSet[Curation]):
     """Trade officers only. The queue lists open reviews oldest brief first (filters:
     sector, buyer_country, officer, closed); each brief carries its suggested matches."""
 
@@ -135,7 +135,7 @@ class CurationViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema(tags=["curation"])
-class MatchDecisionViewSet(viewsets.GenericViewSet):
+class MatchDecisionViewSet(viewsets.GenericViewSet[Any]):
     """Trade officers only: approve (invites the vendor), reject with a reason, pin.
     Each body names the ``version`` it saw; a decision on a match someone else decided
     first gets 409 with the match's current state."""
@@ -188,7 +188,7 @@ class IntroductionViewSet(
     ReviewActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Introduction],
 ):
     """Officers see every introduction and move the pipeline; a vendor member sees and
     answers only its firm's introductions (the buyer stays anonymous until both opted
@@ -250,7 +250,7 @@ class IntroductionViewSet(
 
 
 @extend_schema(tags=["curation"])
-class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AuditViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]):
     """Trade officers only, read-only: every curation and pipeline decision (who, when,
     what, before and after), oldest first. There is no way to edit or delete entries."""
 

@@ -111,7 +111,7 @@ class OpportunitySearchView(APIView):
         return Response({"page": data["page"], "page_size": data["page_size"], **found})
 
 
-class InterestBody(serializers.Serializer):
+class InterestBody(serializers.Serializer[Any]):
     pitch = serializers.CharField(max_length=1000, allow_blank=True)
 
 

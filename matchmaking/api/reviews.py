@@ -22,7 +22,7 @@ from matchmaking.pipeline import reviews
 from vendors.selectors import vendor_list
 
 
-class DealReviewOut(serializers.ModelSerializer):
+class DealReviewOut(serializers.ModelSerializer[DealReview]):
     average = serializers.FloatField(read_only=True)
     outcome = serializers.CharField(source="introduction.stage", read_only=True)
 
@@ -42,14 +42,14 @@ class DealReviewOut(serializers.ModelSerializer):
         ]
 
 
-class DealReviewIn(serializers.Serializer):
+class DealReviewIn(serializers.Serializer[Any]):
     quality = serializers.IntegerField(min_value=1, max_value=5)
     communication = serializers.IntegerField(min_value=1, max_value=5)
     delivery = serializers.IntegerField(min_value=1, max_value=5)
     text = StrictCharField(max_length=reviews.MAX_TEXT)
 
 
-class ReplyIn(serializers.Serializer):
+class ReplyIn(serializers.Serializer[Any]):
     text = StrictCharField(max_length=reviews.MAX_TEXT)
 
 
@@ -86,7 +86,7 @@ class ReviewActions:
         return Response(DealReviewOut(review).data)
 
 
-class FirmReviewsView(generics.ListAPIView):
+class FirmReviewsView(generics.ListAPIView[Any]):
     """Anyone: a firm's reviews from deals introduced through Raabta, newest first."""
 
     permission_classes = [AllowAny]

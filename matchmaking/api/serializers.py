@@ -18,21 +18,21 @@ from matchmaking.pipeline.selectors import (
 )
 
 
-class UsernameField(serializers.SlugRelatedField):
+class UsernameField(serializers.SlugRelatedField[Any]):
     """Who did it, by username; null when nobody has (yet) or the user is gone."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="username", read_only=True, allow_null=True, **kwargs)
 
 
-class VendorBrief(serializers.Serializer):
+class VendorBrief(serializers.Serializer[Any]):
     external_id = serializers.CharField()
     name = serializers.CharField()
     city = serializers.CharField()
     team_size = serializers.IntegerField(allow_null=True)
 
 
-class MatchOut(serializers.ModelSerializer):
+class MatchOut(serializers.ModelSerializer[Match]):
     vendor = VendorBrief()
     decided_by = UsernameField()
 
@@ -57,7 +57,7 @@ class MatchOut(serializers.ModelSerializer):
         ]
 
 
-class BriefSummary(serializers.Serializer):
+class BriefSummary(serializers.Serializer[Any]):
     external_id = serializers.CharField()
     title = serializers.CharField()
     industry = serializers.CharField()
@@ -71,7 +71,7 @@ class BriefSummary(serializers.Serializer):
         return str(brief.buyer.country) if brief.buyer and brief.buyer.country else None
 
 
-class ReviewOut(serializers.ModelSerializer):
+class ReviewOut(serializers.ModelSerializer[Curation]):
     brief = BriefSummary()
     officer = UsernameField()
     matches = serializers.SerializerMethodField()
@@ -84,7 +84,7 @@ class ReviewOut(serializers.ModelSerializer):
         return MatchOut(review.brief.matches.all(), many=True).data  # type: ignore[return-value]
 
 
-class Versioned(serializers.Serializer):
+class Versioned(serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, help_text="the version you saw (409 if stale)")
 
 
@@ -101,7 +101,7 @@ class PinIn(Versioned):
     pinned = serializers.BooleanField()
 
 
-class AddIn(serializers.Serializer):
+class AddIn(serializers.Serializer[Any]):
     vendor = serializers.CharField(help_text="the vendor's external_id")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -112,7 +112,7 @@ class RespondIn(Versioned):
     )
 
 
-class DealValue(serializers.Serializer):
+class DealValue(serializers.Serializer[Any]):
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
     currency = serializers.CharField(min_length=3, max_length=3)
 
@@ -123,7 +123,7 @@ class MoveIn(Versioned):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class IntroductionOut(serializers.ModelSerializer):
+class IntroductionOut(serializers.ModelSerializer[Introduction]):
     """The buyer is named only once both sides opted in (and always to officers and the
     buyer's own members)."""
 
@@ -202,7 +202,7 @@ class IntroductionOut(serializers.ModelSerializer):
         return is_stale(introduction)
 
 
-class AuditOut(serializers.ModelSerializer):
+class AuditOut(serializers.ModelSerializer[AuditEntry]):
     actor = UsernameField()
 
     class Meta:
@@ -220,7 +220,7 @@ class AuditOut(serializers.ModelSerializer):
         ]
 
 
-class MessageOut(serializers.ModelSerializer):
+class MessageOut(serializers.ModelSerializer[Message]):
     author = serializers.SerializerMethodField()
     mine = serializers.SerializerMethodField()
 
@@ -236,9 +236,9 @@ class MessageOut(serializers.ModelSerializer):
         return bool(message.author_id == self.context["request"].user.pk)
 
 
-class MessageIn(serializers.Serializer):
+class MessageIn(serializers.Serializer[Any]):
     body = StrictCharField(max_length=MAX_BODY, trim_whitespace=True)
 
 
-class ReadOut(serializers.Serializer):
+class ReadOut(serializers.Serializer[Any]):
     last_read = serializers.IntegerField(help_text="the newest message id you have read")
