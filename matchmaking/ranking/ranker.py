@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from matchmaking.ranking.features import FEATURES, PRIOR_WEIGHTS
 
@@ -35,21 +36,39 @@ def ordered(scores: np.ndarray, meets: np.ndarray) -> np.ndarray:
     return np.lexsort((-np.asarray(scores, dtype=float), ~np.asarray(meets, dtype=bool)))
 
 
+def _rows(ranker: BaseEstimator, X: Any) -> np.ndarray:
+    """``X`` checked as a fitted ranker reads it: fitted, finite numbers, as many columns
+    as it was fitted on (scikit-learn's own checks and messages)."""
+    check_is_fitted(ranker)
+    return np.asarray(validate_data(ranker, X, reset=False), dtype=float)
+
+
 class PriorRanker(BaseEstimator):
+    """The prior weights, per named feature: it scores exactly the columns of
+    ``features.FEATURES`` (fitting reads nothing from outcomes)."""
+
     def __init__(self, weights: dict[str, float] | None = None):
         self.weights = weights
 
     def fit(self, X: np.ndarray | None = None, y: np.ndarray | None = None) -> PriorRanker:
+        if X is not None:
+            width = np.shape(validate_data(self, X))[1]
+            if width != len(FEATURES):
+                raise ValueError(
+                    f"the prior scores the {len(FEATURES)} features of features.FEATURES; "
+                    f"X has {width}"
+                )
+        self.n_features_in_ = len(FEATURES)
         weights = self.weights or PRIOR_WEIGHTS
         self.coef_ = np.array([weights.get(name, 0.0) for name in FEATURES])
         self.reference_ = np.full(len(FEATURES), 0.5)
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(X, dtype=float) @ self.coef_
+        return _rows(self, X) @ self.coef_
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        return (np.asarray(X, dtype=float) - self.reference_) * self.coef_
+        return (_rows(self, X) - self.reference_) * self.coef_
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,7 +132,10 @@ class LearnedRanker(BaseEstimator):
         sample_weight: np.ndarray | None = None,
         groups: np.ndarray | None = None,
     ) -> LearnedRanker:
+        X, y = validate_data(self, X, y)
         weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+        if not weights.sum() > 0:
+            raise ValueError("the sample weights are all zero: nothing to learn from")
         scaler = StandardScaler().fit(X)
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
         scaled = (X - scaler.mean_) / scale
@@ -140,10 +162,10 @@ class LearnedRanker(BaseEstimator):
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
+        return _rows(self, X) @ self.coef_ + self.intercept_
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        return (np.asarray(X, dtype=float) - self.reference_) * self.coef_
+        return (_rows(self, X) - self.reference_) * self.coef_
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,6 +197,7 @@ class BoostedRanker(BaseEstimator):
         sample_weight: np.ndarray | None = None,
         groups: np.ndarray | None = None,
     ) -> BoostedRanker:
+        X, y = validate_data(self, X, y)
         self.model_ = HistGradientBoostingClassifier(
             max_iter=200,
             learning_rate=0.05,
@@ -186,7 +209,8 @@ class BoostedRanker(BaseEstimator):
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.model_.decision_function(X), dtype=float)
+        rows = _rows(self, X)
+        return np.asarray(self.model_.decision_function(rows), dtype=float)
 
 
 def ranker_to_json(ranker: PriorRanker | LearnedRanker) -> str:
@@ -204,4 +228,5 @@ def ranker_from_json(text: str) -> PriorRanker | LearnedRanker:
     ranker.coef_ = np.asarray(data["coef"], dtype=float)
     ranker.intercept_ = float(data["intercept"])
     ranker.reference_ = np.asarray(data["reference"], dtype=float)
+    ranker.n_features_in_ = len(FEATURES)
     return ranker
