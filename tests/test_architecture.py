@@ -62,3 +62,38 @@ def test_no_module_of_the_apps_is_over_400_lines_but_the_named_data_table():
         if "migrations" not in path.parts and len(path.read_text().splitlines()) > MAX_LINES
     }
     assert longer == LONGER
+
+
+def test_every_module_file_and_name_docs_architecture_md_points_to_exists():
+    """The map names real places: each ``path/file.py`` is a file of the tree, and each
+    dotted name (``matchmaking.curation.decisions.match_add``, ``core.AuditEntry``) a
+    module, an attribute of one, or a model."""
+    import importlib
+    import re
+
+    from django.apps import apps
+
+    root = RANKING.parents[1]
+    text = (root / "docs" / "architecture.md").read_text()
+    paths = set(re.findall(r"`((?:[a-z_]+/)+[a-z_0-9]+\.(?:py|json|toml))`", text))
+    missing = [p for p in paths if not (root / p).exists()]
+    names = set(re.findall(rf"`((?:{'|'.join(APPS)})(?:\.[A-Za-z_]+)+)", text))
+    for name in sorted(names):
+        parts = name.split(".")
+        if len(parts) == 2 and parts[1][:1].isupper() and parts[0] in apps.app_configs:
+            apps.get_model(name)  # an app's model label
+            continue
+        depth = max(
+            i
+            for i in range(1, len(parts) + 1)
+            if (root / "/".join(parts[:i])).with_suffix(".py").exists()
+            or (root / "/".join(parts[:i]) / "__init__.py").exists()
+        )
+        found: object = importlib.import_module(".".join(parts[:depth]))
+        for attribute in parts[depth:]:
+            if not hasattr(found, attribute):
+                missing.append(name)
+                break
+            found = getattr(found, attribute)
+    assert paths and names
+    assert missing == []
