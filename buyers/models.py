@@ -88,6 +88,15 @@ class Brief(KeyedRecord):
     # itself changing (its buyer, its pipeline stage): the document's version is
     # ``version + revision`` (search.demand), so the index takes the newer document.
     revision = models.PositiveIntegerField(default=0)
+    # The brief's place in the pipeline, as its search document shows it: ``open`` until
+    # a firm is introduced, ``introduced`` while talks go on (still open to other
+    # firms), ``won`` once a deal is signed. Kept by matchmaking's pipeline through
+    # ``buyers.services.briefs_stage_set``.
+    pipeline_stage = models.CharField(
+        max_length=12,
+        choices=[("open", "Open"), ("introduced", "Introduced"), ("won", "Won")],
+        default="open",
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

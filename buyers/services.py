@@ -137,6 +137,18 @@ def briefs_reindex(briefs: QuerySet[Brief]) -> int:
     return len(keys)
 
 
+def briefs_stage_set(stages: dict[int, str]) -> int:
+    """Each brief's place in the pipeline (``Brief.pipeline_stage``, by row id), as
+    matchmaking's pipeline worked it out; their search documents follow (a revision,
+    queued for the index, as ``briefs_reindex``). Inside the writing transaction."""
+    by_stage: dict[str, list[int]] = {}
+    for pk, stage in stages.items():
+        by_stage.setdefault(stage, []).append(pk)
+    for stage, pks in by_stage.items():
+        Brief.all_objects.filter(pk__in=pks).update(pipeline_stage=stage)
+    return briefs_reindex(Brief.all_objects.filter(pk__in=list(stages)))
+
+
 def buyer_save(
     *, record: BuyerRecord, member: User | None = None, create_only: bool = False
 ) -> Buyer:

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from buyers.models import BRIEF_INDEX_TOPIC, BUYER_INDEX_TOPIC, Brief, Buyer
 from buyers.redaction import redact
-from matchmaking.models import Introduction
 from search.documents import index_version
 from search.query import BUDGET_BANDS, band
 
@@ -46,23 +45,10 @@ def split_id(document: str) -> tuple[str, str]:
     return kind, external_id
 
 
-def with_stage(briefs: QuerySet[Brief]) -> QuerySet[Brief]:
-    """Briefs annotated with ``won`` and ``introduced`` (see ``STAGES``)."""
-    introductions = Introduction.objects.filter(match__brief=OuterRef("pk"))
-    Stage = Introduction.Stage
-    return briefs.annotate(
-        won=Exists(introductions.filter(stage=Stage.WON)),
-        introduced=Exists(
-            introductions.filter(stage__in=(Stage.INTRODUCED, Stage.MEETING, Stage.PROPOSAL))
-        ),
-    )
-
-
 def stage_of(brief: Brief) -> str:
-    """``with_stage``'s annotations as one of ``STAGES``."""
-    if getattr(brief, "won", False):
-        return "won"
-    return "introduced" if getattr(brief, "introduced", False) else "open"
+    """The brief's place in the pipeline (one of ``STAGES``), kept on the brief by
+    matchmaking's pipeline."""
+    return brief.pipeline_stage
 
 
 def _digest(document: dict[str, Any]) -> str:
@@ -72,7 +58,7 @@ def _digest(document: dict[str, Any]) -> str:
 
 
 def brief_document(brief: Brief) -> dict[str, Any]:
-    """The document of a brief (annotated by ``with_stage``, its buyer selected)."""
+    """The document of a brief (its buyer selected)."""
     buyer = brief.buyer
     budget = brief.budget_max_usd or brief.budget_min_usd
     document: dict[str, Any] = {
@@ -150,7 +136,7 @@ KINDS = (
         BRIEF,
         BRIEF_INDEX_TOPIC,
         Brief,
-        lambda: with_stage(Brief.objects.select_related("buyer")),
+        lambda: Brief.objects.select_related("buyer"),
         brief_document,
     ),
 )

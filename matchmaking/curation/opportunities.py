@@ -32,7 +32,7 @@ from matchmaking.matching.services import active_ranker
 from matchmaking.models import Match
 from matchmaking.ranking.explain import reasons
 from matchmaking.ranking.extraction import extract_for_firm
-from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of, with_stage
+from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of
 from search.loading import get_demand_index
 from search.query import OpportunityQuery
 from vendors.models import Vendor, VendorMember
@@ -122,7 +122,7 @@ def raise_hand(*, vendor: Vendor, brief: Brief, actor: User, pitch: str) -> Matc
     in the officers' queue (the buyer hears of it only once an officer approves it and
     the introduction starts). Audited; at most ``RAABTA_HANDS_PER_DAY`` per firm in any
     24 hours. A brief that is not open is ``Http404``, as an unknown one is."""
-    if stage_of(with_stage(Brief.objects.filter(pk=brief.pk)).get()) not in OPEN_STAGES:
+    if stage_of(brief) not in OPEN_STAGES:
         # As for an unknown brief (before anything else is checked): a firm must not
         # learn that a hidden brief exists.
         raise Http404

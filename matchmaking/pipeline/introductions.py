@@ -25,7 +25,7 @@ from django_countries import countries
 from accounts.models import User
 from buyers.models import Brief
 from buyers.redaction import redact
-from buyers.services import briefs_reindex
+from buyers.services import briefs_stage_set
 from core.audit import audit_record
 from core.errors import Conflict, Refused
 from core.versions import update_if_version
@@ -38,6 +38,7 @@ from matchmaking.pipeline.selectors import (
     REVEALED_STAGES,
     STAGE_DATES,
     Stage,
+    brief_stages,
 )
 from notifications.catalogue import notice
 from notifications.services import notify
@@ -96,6 +97,7 @@ def introduction_from_meeting(
     )
     for stage in ("approved", "introduced", "meeting"):
         record_label(match, stage)
+    briefs_stage_set(brief_stages([brief.pk]))  # the brief is now in talks
     return introduction
 
 
@@ -218,7 +220,7 @@ def _move(
     if introduction.stage in REVEALED_STAGES and introduction.stage != before["stage"]:
         # The brief's stage in the demand index (open / introduced / won) may follow;
         # moves before the introduction (invitations, declines) leave it as it was.
-        briefs_reindex(Brief.all_objects.filter(pk=introduction.match.brief_id))
+        briefs_stage_set(brief_stages([introduction.match.brief_id]))
     return introduction
 
 

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from buyers.models import Brief
-from buyers.services import briefs_reindex
+from buyers.services import briefs_stage_set
 from core.interchange import WriteCounts
 from matchmaking.models import Introduction, Match, Outcome
+from matchmaking.pipeline.selectors import brief_stages
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.schema import OutcomeRecord
 from search.cache import bump_generation
@@ -135,7 +136,7 @@ def pipeline_from_outcomes() -> int:
     Match.objects.bulk_update(matches, ["created_at"], batch_size=1000)
     Introduction.objects.bulk_update(created, ["created_at"], batch_size=1000)
     # Their briefs' stage in the demand index (introduced, won) follows.
-    briefs_reindex(Brief.all_objects.filter(pk__in={match.brief_id for match, *_ in introductions}))
+    briefs_stage_set(brief_stages({match.brief_id for match, *_ in introductions}))
     return len(introductions)
 
 

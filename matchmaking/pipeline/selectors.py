@@ -4,6 +4,7 @@ and the contacts once they have."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -73,6 +74,23 @@ def brief_text_for(introduction: Introduction, user: User) -> tuple[str, str]:
     if buyer_revealed_to(introduction, user):
         return brief.title, brief.description
     return redact(brief.title, brief.buyer), redact(brief.description, brief.buyer)
+
+
+def brief_stages(brief_ids: Iterable[int]) -> dict[int, str]:
+    """Each brief's place in the pipeline from its introductions: ``won`` if any deal
+    was won, ``introduced`` while any introduction is past both opt-ins and not closed,
+    else ``open`` (``Brief.pipeline_stage``)."""
+    stages = dict.fromkeys(brief_ids, "open")
+    talking = (Stage.INTRODUCED, Stage.MEETING, Stage.PROPOSAL)
+    rows = Introduction.objects.filter(match__brief_id__in=list(stages)).values_list(
+        "match__brief_id", "stage"
+    )
+    for brief_id, stage in rows:
+        if stage == Stage.WON:
+            stages[brief_id] = "won"
+        elif stage in talking and stages[brief_id] == "open":
+            stages[brief_id] = "introduced"
+    return stages
 
 
 def is_stale(introduction: Introduction, now: Any = None) -> bool:

@@ -309,13 +309,16 @@ def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, 
 def test_a_hand_on_a_brief_no_longer_open_is_told_what_an_unknown_brief_is(market):
     from django.utils import timezone
 
+    from buyers.services import briefs_stage_set
     from matchmaking.models import Introduction
+    from matchmaking.pipeline.selectors import brief_stages
 
     other = make_vendor(external_id="pk-won", name="Won Already")
     match = Match.objects.create(
         brief=Brief.objects.get(external_id="b-portal"), vendor=other, state="approved"
     )
     Introduction.objects.create(match=match, stage="won", stage_changed_at=timezone.now())
+    briefs_stage_set(brief_stages([match.brief_id]))  # as the pipeline does on a win
     pitch = {"pitch": "We build patient portals"}
     closed = market["firm"].post("/api/v1/opportunities/b-portal/interest", pitch, format="json")
     unknown = market["firm"].post("/api/v1/opportunities/b-nothing/interest", pitch, format="json")

@@ -182,3 +182,46 @@ def test_the_queue_entry_of_a_brief_is_renamed_curation_with_its_rows_and_back()
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_briefs_get_their_pipeline_stage_from_their_introductions_and_back():
+    from django.utils import timezone
+
+    others = [("matchmaking", "0013_review_is_curation"), ("vendors", "0009_name_key")]
+    before = [("buyers", "0005_demand_index"), *others]
+    after = [("buyers", "0006_brief_pipeline_stage"), *others]
+    try:
+        old = _migrate(before)
+        firm = old.get_model("vendors", "Vendor").objects.create(
+            external_id="pk-1", name="Indus Code", record_hash="h"
+        )
+        briefs = old.get_model("buyers", "Brief").objects
+        for key, stages in (("b-won", ["lost", "won"]), ("b-talks", ["meeting"]), ("b-new", [])):
+            brief = briefs.create(external_id=key, title=key, record_hash="h")
+            for n, stage in enumerate(stages):
+                vendor = (
+                    firm
+                    if n == 0
+                    else old.get_model("vendors", "Vendor").objects.create(
+                        external_id=f"pk-{key}-{n}", name=f"Firm {n}", record_hash="h"
+                    )
+                )
+                match = old.get_model("matchmaking", "Match").objects.create(
+                    brief=brief, vendor=vendor, state="approved"
+                )
+                old.get_model("matchmaking", "Introduction").objects.create(
+                    match=match, stage=stage, stage_changed_at=timezone.now()
+                )
+
+        new = _migrate(after)
+        stages = dict(
+            new.get_model("buyers", "Brief").objects.values_list("external_id", "pipeline_stage")
+        )
+        assert stages == {"b-won": "won", "b-talks": "introduced", "b-new": "open"}
+
+        back = _migrate(before)
+        assert back.get_model("buyers", "Brief").objects.count() == 3
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
