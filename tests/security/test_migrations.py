@@ -215,10 +215,10 @@ def test_existing_briefs_get_their_pipeline_stage_from_their_introductions_and_b
                 )
 
         new = _migrate(after)
-        stages = dict(
+        kept = dict(
             new.get_model("buyers", "Brief").objects.values_list("external_id", "pipeline_stage")
         )
-        assert stages == {"b-won": "won", "b-talks": "introduced", "b-new": "open"}
+        assert kept == {"b-won": "won", "b-talks": "introduced", "b-new": "open"}
 
         back = _migrate(before)
         assert back.get_model("buyers", "Brief").objects.count() == 3
