@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 
 from buyers.models import Brief
+from core.generations import cached
 from events.models import Event, Meeting, Participant
 from matchmaking.matching.selectors import brief_data, vendors_data
 from matchmaking.matching.services import active_ranker
 from matchmaking.ranking.explain import gaps, reasons
 from matchmaking.ranking.extraction import extract
-from search.cache import cached
 
 TOP = 10  # suggestions kept per participant
 

@@ -13,10 +13,10 @@ from buyers.models import Brief, Buyer
 from buyers.selectors import brief_for_firms
 from core import codes
 from core.db import json_list_has
+from core.generations import cached, generation
 from core.metrics import SEARCH_SECONDS
 from core.schema import compact
 from search.backends.base import SearchUnavailable, VendorIndex
-from search.cache import cached, generation
 from search.demand import BRIEF, split_id
 from search.loading import get_demand_index, get_search_backend
 from search.query import (

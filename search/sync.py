@@ -23,10 +23,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from core.generations import bump_generation
 from core.outbox import outbox_claim, outbox_done, outbox_failed
 from search import demand
 from search.backends.base import SearchIndex, SearchUnavailable
-from search.cache import bump_generation
 from search.documents import index_version, vendor_documents
 from search.loading import get_demand_index, get_search_backend
 from vendors.models import Vendor

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models.functions import Cast
 
 from buyers.models import Brief
+from core.generations import known_generation
 from matchmaking.models import Outcome
 from matchmaking.ranking.data import (
     RELATIONSHIP_STAGES,
@@ -25,7 +26,6 @@ from matchmaking.ranking.data import (
 from matchmaking.ranking.extraction import analyse
 from matchmaking.ranking.history import HistoryItem, Win
 from matchmaking.ranking.memo import LRU
-from search.cache import known_generation
 from vendors.models import Vendor
 from vendors.selectors import COMPLETENESS_FIELDS
 from vendors.verification import verified_certifications
@@ -167,7 +167,7 @@ def _vendor_rows(external_ids: list[str]) -> Iterable[dict[str, Any]]:
 
 
 class _Verified:
-    """``VendorData`` with relationships as of one search generation (``search.cache``).
+    """``VendorData`` with relationships as of one search generation (``core.generations``).
 
     Every write that can change what the ranker reads of a firm — its profile (once
     indexed), an outcome, a curation decision — bumps the generation, so while it stands

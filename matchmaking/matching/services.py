@@ -15,6 +15,7 @@ import numpy as np
 from django.conf import settings
 
 from buyers.models import Brief
+from core.generations import cached
 from core.metrics import MATCH_SECONDS
 from matchmaking.matching.selectors import brief_data, vendors_data
 from matchmaking.models import RankerModel
@@ -24,7 +25,6 @@ from matchmaking.ranking.features import FEATURES
 from matchmaking.ranking.ranker import LearnedRanker, PriorRanker, ranker_from_json, within_budget
 from matchmaking.ranking.rerank import exposure_share, served_page
 from search.backends.base import SearchUnavailable
-from search.cache import cached
 from search.query import CandidateQuery
 from search.selectors import candidates_for, candidates_from_database
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from buyers.models import Brief
 from buyers.services import briefs_stage_set
+from core.generations import bump_generation
 from core.interchange import WriteCounts
 from matchmaking.models import Introduction, Match, Outcome
 from matchmaking.pipeline.selectors import brief_stages
 from matchmaking.ranking.data import RELATIONSHIP_STAGES
 from matchmaking.schema import OutcomeRecord
-from search.cache import bump_generation
 from vendors.models import Vendor
 
 

@@ -132,9 +132,9 @@ def test_a_saved_model_for_other_features_falls_back_to_the_default(scene, clien
 def test_a_new_relationship_recomputes_cached_matches(scene):
     """Track-record features change when an outcome is recorded: cached matches (keyed
     by the search generation) must not outlive that; a rejection changes nothing."""
+    from core.generations import generation
     from matchmaking.pipeline.outcomes import outcomes_upsert
     from matchmaking.schema import OutcomeRecord
-    from search.cache import generation
 
     _, brief = scene
 

@@ -10,10 +10,10 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from core.generations import GENERATION_KEY, generation
 from matchmaking.matching import selectors
 from matchmaking.pipeline.outcomes import outcomes_upsert
 from matchmaking.schema import OutcomeRecord
-from search.cache import GENERATION_KEY, generation
 from tests.factories import make_brief, make_buyer, make_vendor
 
 pytestmark = pytest.mark.django_db(transaction=True)

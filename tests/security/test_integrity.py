@@ -201,7 +201,7 @@ def test_a_change_made_by_another_process_invalidates_cached_searches(api):
     in this process's memory: a bump written there by any process is seen here."""
     from django.core.cache.backends.db import DatabaseCache
 
-    from search.cache import GENERATION_KEY, generation
+    from core.generations import GENERATION_KEY, generation
 
     make_vendor(external_id="pk-cached", name="Cached Firm")
     first = api.get("/api/v1/search/vendors", {"q": "cached"}).json()

@@ -1,10 +1,14 @@
-"""Caching search results: Redis when configured (local memory otherwise).
+"""What is read from the catalogue, cached until the catalogue changes: Redis when
+configured (local memory otherwise). Search results, matches and the firms' data a
+match reads all use it.
 
-Keys carry a *generation* number that every index change bumps, so a cached page is
-never served after the profiles it shows changed. The generation lives in the
-``shared`` cache — Redis, or a database table without it — so a change handled by one
-worker process invalidates what every other process cached. A dead Redis makes every
-cache call a fast miss (django-redis ignores its errors), and search answers uncached.
+Keys carry a *generation* number that every change bumps (an indexed write, an outcome,
+a curation decision), so a cached page is never served after the profiles it shows
+changed. The generation lives in the ``shared`` cache — Redis, or a database table
+without it — so a change handled by one worker process invalidates what every other
+process cached. A dead Redis makes every cache call a fast miss (django-redis ignores
+its errors), and reads answer uncached. The keys keep their ``search:`` prefix, so
+caches already filled stay valid.
 """
 
 from __future__ import annotations
