@@ -29,7 +29,7 @@ from core.models import AuditEntry, Email
 from matchmaking.curation.decisions import match_add
 from matchmaking.matching.selectors import brief_data, vendors_data
 from matchmaking.matching.services import active_ranker
-from matchmaking.models import Match
+from matchmaking.models import Introduction, Match, RejectReason
 from matchmaking.ranking.explain import reasons
 from matchmaking.ranking.extraction import extract_for_firm
 from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of
@@ -50,8 +50,13 @@ def published_from(today: date | None = None) -> int:
 
 def opportunity_query(vendor: Vendor, data: Any, today: date | None = None) -> OpportunityQuery:
     """Stage 1 for a firm: its offer against recent open briefs, briefs it is already
-    matched with left out."""
-    matched = Match.objects.filter(vendor=vendor).values_list("brief__external_id", flat=True)
+    matched with left out — but not those it raised its own hand on, which stay with
+    their status (``hand_status``)."""
+    matched = (
+        Match.objects.filter(vendor=vendor)
+        .exclude(source=Match.Source.FIRM)
+        .values_list("brief__external_id", flat=True)
+    )
     return OpportunityQuery(
         published_from=published_from(today),
         text=data.profile_text[:5000],
@@ -106,6 +111,44 @@ def opportunities_for(
     return {"count": len(pairs), "results": results}
 
 
+def hand_status(match: Match) -> str:
+    """Where a firm's raised hand stands, as the firm may read it."""
+    if match.state == Match.State.SUGGESTED:
+        return "Waiting for a trade officer"
+    if match.state == Match.State.REJECTED:
+        reason = RejectReason(match.reject_reason).label if match.reject_reason else ""
+        return f"Not taken forward by the officers{f': {reason}' if reason else ''}"
+    introduction = getattr(match, "introduction", None)
+    if introduction is None:
+        return "Approved by the officers"
+    Stage = Introduction.Stage
+    return {
+        Stage.AWAITING_VENDOR: "Approved: your answer is awaited",
+        Stage.AWAITING_BUYER: "Approved: waiting for the buyer to confirm",
+        Stage.DECLINED: "The buyer declined" if introduction.declined_by == "buyer" else "Declined",
+        Stage.WON: "Introduced: deal won",
+        Stage.LOST: "Introduced: closed without a deal",
+    }.get(introduction.stage, "Introduced: talks under way")
+
+
+def hands_of(vendor: Vendor) -> list[dict[str, Any]]:
+    """Every hand the firm raised, newest first, each with its brief as firms may read
+    it and its status — also once the brief is no longer open or new."""
+    raised = (
+        Match.objects.filter(vendor=vendor, source=Match.Source.FIRM)
+        .select_related("brief__buyer", "introduction")
+        .order_by("-created_at", "-id")
+    )
+    return [
+        {
+            "brief": brief_for_firms(match.brief),
+            "status": hand_status(match),
+            "at": match.created_at,
+        }
+        for match in raised
+    ]
+
+
 def hands_raised_today(vendor: Vendor) -> int:
     """Hands the firm's members raised in the last 24 hours, from the audit log (a hand
     raised on a brief the ranker had already suggested the firm for reuses that match,
@@ -156,14 +199,21 @@ def digest_key(vendor: Vendor, user: User, day: date) -> str:
 
 
 def digest_for(vendor: Vendor, day: date) -> list[dict[str, Any]]:
-    """The firm's best-fitting open briefs published in the last ``DIGEST_DAYS``."""
+    """The firm's best-fitting open briefs published in the last ``DIGEST_DAYS``, but
+    not those it raised its hand on already."""
     since = day - timedelta(days=DIGEST_DAYS)
     found = opportunities_for(vendor, limit=CANDIDATES, today=day)["results"]
+    raised = set(
+        Match.objects.filter(vendor=vendor, source=Match.Source.FIRM).values_list(
+            "brief__external_id", flat=True
+        )
+    )
     fresh = [
         result
         for result in found
         if result["brief"].get("published_at")
         and result["brief"]["published_at"] > since.isoformat()
+        and result["brief"]["external_id"] not in raised
     ]
     return fresh[:DIGEST_BRIEFS]
 

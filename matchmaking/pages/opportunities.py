@@ -19,8 +19,12 @@ from buyers.models import Brief, SizeBand
 from core.codes import country_name
 from core.errors import Refused
 from core.page_actions import officers_only
-from matchmaking.curation.opportunities import opportunities_for, published_from, raise_hand
-from matchmaking.models import Match
+from matchmaking.curation.opportunities import (
+    hands_of,
+    opportunities_for,
+    published_from,
+    raise_hand,
+)
 from search.backends.base import SearchUnavailable
 from search.demand import BRIEF, BUYER, OPEN_STAGES
 from search.pages import facet_panels, page_number, pager, snippet
@@ -125,8 +129,12 @@ def opportunities_page(request: HttpRequest) -> HttpResponse:
             )
     except SearchUnavailable:
         context.update(results=[], count=0, page=1, pages=1, unavailable=True)
-    raised = Match.objects.filter(vendor=vendor, source=Match.Source.FIRM)
-    context["raised"] = set(raised.values_list("brief__external_id", flat=True))
+    # The firm's raised hands, with their status: on the briefs they were raised on and
+    # in a list of their own (a brief closed or no longer new still shows there).
+    context["hands"] = hands_of(vendor)
+    status = {hand["brief"]["external_id"]: hand["status"] for hand in context["hands"]}
+    for result in context["results"]:
+        result["hand"] = status.get(result.get("external_id", ""), "")
     context["digest"] = request.user.vendor_membership.opportunity_digest  # type: ignore[union-attr]
     return render(request, "matchmaking/opportunities.html", context)
 

@@ -129,9 +129,9 @@ def test_a_firm_raises_its_hand_and_it_reaches_the_officers_queue(market):
     assert "pinned · firm" in review and "We shipped three wallets for Gulf banks." in review
     again = firm.post("/api/v1/opportunities/b-wallet/interest", {"pitch": "Again"}, format="json")
     assert again.status_code == 400
-    # Matched now: no longer among the firm's opportunities.
+    # A raised hand does not make the brief vanish from the firm's opportunities.
     listed = firm.get("/api/v1/opportunities").json()["results"]
-    assert "b-wallet" not in [r["brief"]["external_id"] for r in listed]
+    assert "b-wallet" in [r["brief"]["external_id"] for r in listed]
 
 
 def test_hands_are_limited_per_firm_and_day(market):
@@ -186,6 +186,10 @@ def test_the_firms_page_ranks_searches_and_raises_a_hand(market):
     assert Match.objects.filter(brief__external_id="b-portal", source="firm").exists()
     after = pages.get("/workspace/opportunities/?q=portal").content.decode()
     assert "You raised your hand" in after and "Your hand is raised" in after
+    best = pages.get("/workspace/opportunities/").content.decode()
+    assert "Patient portal</h2>" in best  # still among the best fits, with its status
+    listed = best.split('id="hands"')[1]
+    assert "Patient portal" in listed and "Waiting for a trade officer" in listed
     refused = pages.post("/workspace/opportunities/b-wallet/interest/", {"pitch": ""})
     assert refused.status_code == 302
     assert "pitch:" in pages.get("/workspace/opportunities/").content.decode()
@@ -304,6 +308,44 @@ def test_the_buyer_hears_of_a_raised_hand_only_once_an_officer_approves(market, 
         introduction=intro, actor=client_user, version=intro.version, confirm=True
     )
     assert intro.stage == "introduced"
+
+
+def test_a_firm_follows_each_raised_hand_to_the_officers_and_the_buyers_answer(
+    market, user_factory
+):
+    from buyers.models import Buyer
+    from matchmaking.curation import decisions
+    from matchmaking.curation.opportunities import hands_of
+    from matchmaking.models import Introduction
+    from matchmaking.pipeline import introductions
+
+    officer = user_factory("officer")
+    client_user = user_factory("buyer", buyer=Buyer.objects.get(external_id="hafen"))
+    for brief in ("b-wallet", "b-portal"):
+        pitch = {"pitch": f"We fit {brief}"}
+        assert (
+            market["firm"].post(f"/api/v1/opportunities/{brief}/interest", pitch).status_code == 201
+        )
+    firm = Match.objects.get(brief__external_id="b-wallet").vendor
+
+    def status() -> dict[str, str]:
+        return {hand["brief"]["external_id"]: hand["status"] for hand in hands_of(firm)}
+
+    assert status() == {
+        "b-wallet": "Waiting for a trade officer",
+        "b-portal": "Waiting for a trade officer",
+    }
+    wallet, portal = (Match.objects.get(brief__external_id=key) for key in ("b-wallet", "b-portal"))
+    decisions.match_reject(match=portal, actor=officer, version=portal.version, reason="capacity")
+    decisions.match_approve(match=wallet, actor=officer, version=wallet.version)
+    assert status()["b-portal"].startswith("Not taken forward by the officers: ")
+    assert status()["b-wallet"] == "Approved: waiting for the buyer to confirm"
+    intro = Introduction.objects.get(match__brief__external_id="b-wallet")
+    introductions.introduction_buyer_answer(
+        introduction=intro, actor=client_user, version=intro.version, confirm=False
+    )
+    assert status()["b-wallet"] == "The buyer declined"
+    assert "Hafen" not in str(hands_of(firm))  # the brief as firms may read it
 
 
 def test_a_hand_on_a_brief_no_longer_open_is_told_what_an_unknown_brief_is(market):
