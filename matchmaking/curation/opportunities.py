@@ -29,7 +29,8 @@ from core.models import AuditEntry, Email
 from matchmaking.curation.decisions import match_add
 from matchmaking.matching.selectors import brief_data, vendors_data
 from matchmaking.matching.services import active_ranker
-from matchmaking.models import Introduction, Match, RejectReason
+from matchmaking.models import Match
+from matchmaking.pipeline.selectors import match_status
 from matchmaking.ranking.explain import reasons
 from matchmaking.ranking.extraction import extract_for_firm
 from search.demand import BRIEF, OPEN_STAGES, document_id, split_id, stage_of
@@ -51,7 +52,7 @@ def published_from(today: date | None = None) -> int:
 def opportunity_query(vendor: Vendor, data: Any, today: date | None = None) -> OpportunityQuery:
     """Stage 1 for a firm: its offer against recent open briefs, briefs it is already
     matched with left out — but not those it raised its own hand on, which stay with
-    their status (``hand_status``)."""
+    their status (``pipeline.selectors.match_status``)."""
     matched = (
         Match.objects.filter(vendor=vendor)
         .exclude(source=Match.Source.FIRM)
@@ -111,26 +112,6 @@ def opportunities_for(
     return {"count": len(pairs), "results": results}
 
 
-def hand_status(match: Match) -> str:
-    """Where a firm's raised hand stands, as the firm may read it."""
-    if match.state == Match.State.SUGGESTED:
-        return "Waiting for a trade officer"
-    if match.state == Match.State.REJECTED:
-        reason = RejectReason(match.reject_reason).label if match.reject_reason else ""
-        return f"Not taken forward by the officers{f': {reason}' if reason else ''}"
-    introduction = getattr(match, "introduction", None)
-    if introduction is None:
-        return "Approved by the officers"
-    Stage = Introduction.Stage
-    return {
-        Stage.AWAITING_VENDOR: "Approved: your answer is awaited",
-        Stage.AWAITING_BUYER: "Approved: waiting for the buyer to confirm",
-        Stage.DECLINED: "The buyer declined" if introduction.declined_by == "buyer" else "Declined",
-        Stage.WON: "Introduced: deal won",
-        Stage.LOST: "Introduced: closed without a deal",
-    }.get(introduction.stage, "Introduced: talks under way")
-
-
 def hands_of(vendor: Vendor) -> list[dict[str, Any]]:
     """Every hand the firm raised, newest first, each with its brief as firms may read
     it and its status — also once the brief is no longer open or new."""
@@ -142,7 +123,7 @@ def hands_of(vendor: Vendor) -> list[dict[str, Any]]:
     return [
         {
             "brief": brief_for_firms(match.brief),
-            "status": hand_status(match),
+            "status": match_status(match, reader="firm"),
             "at": match.created_at,
         }
         for match in raised

@@ -29,7 +29,7 @@ from core.upsert import fresh_external_id
 from matchmaking.curation import decisions
 from matchmaking.matching.services import match_brief
 from matchmaking.models import Match, Shortlisted
-from matchmaking.pipeline.selectors import introductions_visible_to
+from matchmaking.pipeline.selectors import introductions_visible_to, match_status
 from vendors.models import EngagementModel, Vendor
 from vendors.taxonomy import get_taxonomy
 
@@ -219,9 +219,10 @@ def brief_detail(request: HttpRequest, external_id: str) -> HttpResponse:
         raise PermissionDenied("Only the brief's buyer and officers see its shortlist.")
     brief = get_object_or_404(briefs_visible_to(user), external_id=external_id)
     result = match_brief(brief, limit=10)
+    # Firms the buyer asked for, or the officers proposed: where each stands.
     requested = {
-        m.vendor.external_id: m
-        for m in Match.objects.filter(brief=brief).select_related("vendor")
+        m.vendor.external_id: match_status(m, reader="buyer")
+        for m in Match.objects.filter(brief=brief).select_related("vendor", "introduction")
         if m.source == Match.Source.BUYER or m.state == Match.State.APPROVED
     }
     intros = introductions_visible_to(user).filter(match__brief=brief)

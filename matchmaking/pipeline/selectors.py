@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from buyers.redaction import redact
 from core.schema import compact
-from matchmaking.models import Introduction
+from matchmaking.models import Introduction, Match, RejectReason
 
 Stage = Introduction.Stage
 PIPELINE: dict[str, tuple[str, ...]] = {
@@ -91,6 +91,34 @@ def brief_stages(brief_ids: Iterable[int]) -> dict[int, str]:
         elif stage in talking and stages[brief_id] == "open":
             stages[brief_id] = "introduced"
     return stages
+
+
+def match_status(match: Match, *, reader: str) -> str:
+    """Where a match stands, as its firm (``reader="firm"``) or its buyer (``"buyer"``)
+    may read it: with the officers, approved and waiting for one side, declined by whom,
+    introduced, and how it ended."""
+    firm = reader == "firm"
+    if match.state == Match.State.SUGGESTED:
+        return "Waiting for a trade officer" if firm else "Requested: waiting for a trade officer"
+    if match.state == Match.State.REJECTED:
+        reason = RejectReason(match.reject_reason).label if match.reject_reason else ""
+        return f"Not taken forward by the officers{f': {reason}' if reason else ''}"
+    introduction = getattr(match, "introduction", None)
+    if introduction is None:
+        return "Approved by the officers"
+    if introduction.stage == Stage.DECLINED:
+        own = introduction.declined_by == ("vendor" if firm else "buyer")
+        return "You declined" if own else ("The buyer declined" if firm else "The firm declined")
+    return {
+        Stage.AWAITING_VENDOR: "Approved: your answer is awaited"
+        if firm
+        else "Approved: waiting for the firm to accept",
+        Stage.AWAITING_BUYER: "Approved: waiting for the buyer to confirm"
+        if firm
+        else "The firm accepted: your confirmation is awaited",
+        Stage.WON: "Introduced: deal won",
+        Stage.LOST: "Introduced: closed without a deal",
+    }.get(introduction.stage, "Introduced: talks under way")
 
 
 def is_stale(introduction: Introduction, now: Any = None) -> bool:

@@ -91,3 +91,23 @@ def test_a_buyer_s_introduction_requests_are_limited_per_day(scene, settings):
     assert "at most 1 introduction requests per buyer in 24 hours" in page
     assert not Match.objects.filter(vendor__external_id="extra-1").exists()
     assert Notification.objects.filter(user=officer).count() == told  # no officer told
+
+
+def test_the_brief_page_says_where_each_requested_firm_stands(scene, user_factory):
+    brief, _, officer, client = scene
+
+    def brief_page() -> str:
+        return client.get(f"/workspace/briefs/{brief.external_id}/").content.decode()
+
+    _ask(client, brief, "declined")
+    assert "Requested: waiting for a trade officer" in brief_page()
+    asked = Match.objects.get(vendor__external_id="declined")
+    approved = decisions.match_approve(match=asked, actor=officer, version=asked.version)
+    assert "Approved: waiting for the firm to accept" in brief_page()
+    firm = user_factory("vendor", vendor=approved.vendor)
+    introductions.introduction_vendor_answer(
+        introduction=approved.introduction, actor=firm, version=1, accept=True
+    )
+    page = brief_page()
+    assert "The firm accepted: your confirmation is awaited" in page
+    assert "Introduction requested" not in page  # the old badge said so whatever happened
