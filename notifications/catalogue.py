@@ -15,6 +15,7 @@ What a firm reads of a buyer is redacted before it becomes a field here
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from string import Formatter
 from typing import Any
 
@@ -241,9 +242,11 @@ NOTICES: dict[str, Template] = {
 }
 
 
-def fields_of(text: str) -> set[str]:
-    """The fields a template names (``{average:.1f}`` names ``average``)."""
-    return {field for _, field, _, _ in Formatter().parse(text) if field}
+@cache
+def fields_of(text: str) -> frozenset[str]:
+    """The fields a template names (``{average:.1f}`` names ``average``); parsed once
+    per template."""
+    return frozenset(field for _, field, _, _ in Formatter().parse(text) if field)
 
 
 def notice(name: str, /, *, url: str, **fields: Any) -> Notice:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -112,11 +113,16 @@ def opportunities_for(
     return {"count": len(pairs), "results": results}
 
 
+def raised_hands(vendor: Vendor) -> QuerySet[Match]:
+    """The firm's raised hands: its matches it asked for itself."""
+    return Match.objects.filter(vendor=vendor, source=Match.Source.FIRM)
+
+
 def hands_of(vendor: Vendor) -> list[dict[str, Any]]:
     """Every hand the firm raised, newest first, each with its brief as firms may read
     it and its status — also once the brief is no longer open or new."""
     raised = (
-        Match.objects.filter(vendor=vendor, source=Match.Source.FIRM)
+        raised_hands(vendor)
         .select_related("brief__buyer", "introduction")
         .order_by("-created_at", "-id")
     )
@@ -156,7 +162,7 @@ def raise_hand(*, vendor: Vendor, brief: Brief, actor: User, pitch: str) -> Matc
     if len(pitch) > PITCH_LIMIT:
         raise Refused("pitch", f"at most {PITCH_LIMIT:,} characters")
     Vendor.objects.select_for_update().filter(pk=vendor.pk).first()  # one count at a time
-    if Match.objects.filter(brief=brief, vendor=vendor, source=Match.Source.FIRM).exists():
+    if raised_hands(vendor).filter(brief=brief).exists():
         raise Refused("brief", "your firm has already raised its hand on this brief")
     refuse_beyond(
         hands_raised_today(vendor),
@@ -184,11 +190,7 @@ def digest_for(vendor: Vendor, day: date) -> list[dict[str, Any]]:
     not those it raised its hand on already."""
     since = day - timedelta(days=DIGEST_DAYS)
     found = opportunities_for(vendor, limit=CANDIDATES, today=day)["results"]
-    raised = set(
-        Match.objects.filter(vendor=vendor, source=Match.Source.FIRM).values_list(
-            "brief__external_id", flat=True
-        )
-    )
+    raised = set(raised_hands(vendor).values_list("brief__external_id", flat=True))
     fresh = [
         result
         for result in found
